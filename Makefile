@@ -1,0 +1,45 @@
+# The commands a newcomer types. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SEED   ?= 7
+LEADS  ?= 20000
+WORLD  ?= data/world
+
+.PHONY: run test lint typecheck pytest bench clean help
+
+help:
+	@echo "make run    - install, simulate a world into $(WORLD) and print its headline figures"
+	@echo "make test   - install, lint (ruff), type-check (mypy) and run every test"
+	@echo "make bench  - run the benchmarks in bench/ (slow)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "readiness needs Python >= 3.11, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/readiness simulate --leads $(LEADS) --seed $(SEED) --out $(WORLD)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src api tests bench
+	$(BIN)/ruff format --check src api tests bench
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy src api
+
+pytest: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/simulate.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
