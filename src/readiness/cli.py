@@ -22,24 +22,36 @@ def main() -> None:
 
 # --- commands are added below, one block per stage -------------------------
 
+
 @main.command()
 @click.option(
-    "--leads", type=click.IntRange(min=1), default=20_000, show_default=True,
+    "--leads",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
     help="Number of leads to simulate.",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
 @click.option(
-    "--out", "out_dir", required=True,
+    "--out",
+    "out_dir",
+    required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory to write the tables (and truth/) into.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv"]),
+    default="parquet",
     show_default=True,
 )
 @click.option(
-    "--encoding", type=click.Choice(["utf-8", "cp932"]), default="utf-8",
-    show_default=True, help="CSV encoding (cp932 is what Japanese Excel writes).",
+    "--encoding",
+    type=click.Choice(["utf-8", "cp932"]),
+    default="utf-8",
+    show_default=True,
+    help="CSV encoding (cp932 is what Japanese Excel writes).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def simulate(
@@ -70,6 +82,25 @@ def simulate(
     click.echo(format_headline(figures))
     click.echo(f"wrote {out_dir} (tables) and {out_dir / 'truth'} (ground truth)")
 
-# [validate]
+
+@main.command("validate")
+@click.argument("data_dir", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def validate_command(data_dir: Path, as_json: bool) -> None:
+    """Check the tables in DIR against the data contract; exit 1 on errors."""
+    import json
+
+    from readiness.contract import ContractError, read_tables, validate
+
+    try:
+        report = validate(read_tables(data_dir))
+    except ContractError as exc:
+        report = exc.report
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.format())
+    if not report.ok:
+        raise SystemExit(1)
 
 # [rubric]

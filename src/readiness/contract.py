@@ -1,22 +1,25 @@
 """The data contract: which tables a data directory holds and what is valid in them.
 
-Everything downstream (features, training, scoring) trusts the `Dataset` this module
-hands out, so the contract is checked once, here, and every problem is reported at
+Everything downstream (features, training, scoring) trusts the `Dataset` handed out
+here, so the contract is checked once, in one place, and every problem is reported at
 once, grouped per table, column and kind, so that a million bad rows make one line.
-`TABLES` is the single description of the tables; the README's contract section is
-rendered from it by `contract_markdown()`. File formats live in `readiness.datastore`.
+`TABLES` describes the tables and `PROBLEM_KINDS` the checks; the README's contract
+section is rendered from both by `contract_markdown()`. File formats live in
+`readiness.datastore`.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from readiness.datastore import (
     CONFIG_FILE,
@@ -28,26 +31,20 @@ from readiness.datastore import (
     DataFileError,
     DatasetConfig,
     ExtraKind,
-    FileKind,
-    FileProblem,
     RawTables,
     TableSource,
-    atomic_write_bytes,
     clean_text,
-    config_yaml_bytes,
-    csv_bytes,
-    find_table_files,
     is_present,
-    parquet_bytes,
     parse_bools,
     parse_datetimes,
     parse_numbers,
-    read_dataset_config,
-    read_table_file,
+    read_directory,
+    write_frames,
 )
 from readiness.fields import ELEMENT_KEYS
 
 __all__ = [
+    "PROBLEM_KINDS",
     "TABLES",
     "Column",
     "ContractError",
@@ -69,42 +66,22 @@ __all__ = [
 
 Severity = Literal["error", "warning"]
 ColumnKind = Literal[
-    "id",
-    "string",
-    "text",
-    "category",
-    "integer",
-    "float",
-    "boolean",
-    "datetime",
+    "id", "string", "text", "category", "integer", "float", "boolean", "datetime",
     "element_list",
-]
+]  # fmt: skip
 
+# fmt: off
 CONTACT_ROLES: Final = ("decision_maker", "influencer", "staff")
 LEAD_SOURCES: Final = (
-    "inquiry",
-    "download",
-    "seminar",
-    "ad",
-    "trade_show",
-    "referral",
-    "outbound",
+    "inquiry", "download", "seminar", "ad", "trade_show", "referral", "outbound",
 )
 EVENT_TYPES: Final = (
-    "web_visit",
-    "email_open",
-    "email_click",
-    "document_download",
-    "seminar_registration",
-    "seminar_attendance",
-    "form_submission",
-    "is_call",
-    "is_call_connected",
-    "is_mail",
-    "online_hearing",
+    "web_visit", "email_open", "email_click", "document_download",
+    "seminar_registration", "seminar_attendance", "form_submission",
+    "is_call", "is_call_connected", "is_mail", "online_hearing",
 )
 WEB_PAGE_CATEGORIES: Final = ("pricing", "case_study", "product", "blog", "other")
-EXTRA_KINDS: Final[tuple[ExtraKind, ...]] = ("numeric", "category", "boolean")
+# fmt: on
 
 MAX_LISTED_ROWS: Final = 10
 # Dates outside this window are typos or Excel's zero date, not business history.
@@ -112,32 +89,28 @@ PLAUSIBLE_FROM: Final = pd.Timestamp("1990-01-01")
 PLAUSIBLE_UNTIL: Final = pd.Timestamp("2100-01-01")
 FUTURE_TOLERANCE: Final = pd.Timedelta(days=365)
 
+_TEXT_KINDS: Final = ("id", "string", "text", "category", "element_list")
 _KIND_DTYPES: Final[dict[str, str]] = {
-    "id": "str",
-    "string": "str",
-    "text": "str",
-    "category": "str",
-    "element_list": "str",
+    **dict.fromkeys(_TEXT_KINDS, "str"),
     "integer": "Int64",
     "float": "float64",
     "boolean": "bool",
     "datetime": DATETIME_DTYPE,
 }
-_EXTRA_DTYPES: Final[dict[str, str]] = {
-    "numeric": "float64",
-    "category": "str",
-    "boolean": "boolean",
-}
+_EXTRA_DTYPES: Final = {"numeric": "float64", "category": "str", "boolean": "boolean"}
+_BOOL_SPELLINGS: Final = ", ".join(
+    f"{t}/{f}" for t, f in zip(TRUE_WORDS, FALSE_WORDS, strict=True)
+)
 
 
-# --- the specification -----------------------------------------------------------
+# --- the tables ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Column:
     """One column of a table: its kind, whether it must exist, and what it means.
 
-    `required` is about the column being in the file; `nullable` about its cells.
+    `required` is about the column being in the file, `nullable` about its cells.
     `text` columns are kept verbatim and use "" for missing, so parsers get a str.
     """
 
@@ -158,20 +131,13 @@ class Column:
 
     def rule(self) -> str:
         """The value rule in words, for the README."""
-        parts: list[str] = []
-        if self.allowed:
-            parts.append("one of " + ", ".join(f"`{v}`" for v in self.allowed))
+        parts = [", ".join(f"`{v}`" for v in self.allowed)]
         if self.kind == "element_list":
-            parts.append("keys from " + ", ".join(f"`{k}`" for k in ELEMENT_KEYS))
-        if self.non_negative:
-            parts.append("≥ 0")
-        if self.unique:
-            parts.append("unique")
-        if self.references == "leads":
-            parts.append("must exist in `leads`")
-        if self.references == "handoffs":
-            parts.append("must have a hand-off in `handoffs`")
-        return "; ".join(parts)
+            parts.append("keys: " + ", ".join(f"`{k}`" for k in ELEMENT_KEYS))
+        parts += ["≥ 0"] if self.non_negative else []
+        parts += ["unique"] if self.unique else []
+        parts += [f"must exist in `{self.references}`"] if self.references else []
+        return "; ".join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -188,193 +154,70 @@ class Table:
         return tuple(c.name for c in self.columns)
 
     def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"{self.name} has no column {name!r}")
+        return next(c for c in self.columns if c.name == name)
 
 
-def _id(meaning: str, **kwargs: Any) -> Column:
-    return Column("lead_id", "id", meaning, **kwargs)
+def _req(name: str, kind: ColumnKind, meaning: str, **kw: Any) -> Column:
+    return Column(name, kind, meaning, **kw)
 
+
+def _opt(name: str, kind: ColumnKind, meaning: str, **kw: Any) -> Column:
+    return Column(name, kind, meaning, required=False, nullable=True, **kw)
+
+
+# fmt: off
+_LEADS = Table("leads", "One row per lead (a contact at a company).", True, (
+    _req("lead_id", "id", "Unique id of the lead; other tables refer to it.",
+         unique=True),
+    _req("company_name", "string", "Company name, e.g. 株式会社山田製作所."),
+    _req("industry", "string", "Industry, free values (e.g. 製造業)."),
+    _opt("employees", "integer", "Number of employees.", non_negative=True),
+    _opt("annual_revenue", "float", "Annual revenue, million JPY (百万円).",
+         non_negative=True),
+    _req("region", "string", "Region or prefecture of the company."),
+    _opt("contact_title", "string", "Job title of the contact (e.g. 部長)."),
+    _opt("contact_role", "category", "The contact's part in the decision.",
+         allowed=CONTACT_ROLES),
+    _req("lead_source", "category", "How the lead came in.", allowed=LEAD_SOURCES),
+    _req("created_at", "datetime", "When the lead was first captured."),
+))
+_EVENTS = Table("events", "Marketing and inside-sales touches, one row each.", False, (
+    _req("lead_id", "id", "The lead the touch belongs to.", references="leads"),
+    _req("timestamp", "datetime", "When the touch happened."),
+    _req("type", "category", "What happened; one row per IS call attempt, "
+         "connected attempts are `is_call_connected`.", allowed=EVENT_TYPES),
+    _opt("detail", "string", "Page category of a `web_visit` (pricing, case_study, "
+         "product, blog, other); else document name, seminar title or a note."),
+))
+_HANDOFFS = Table("handoffs", "The toss-up from inside to field sales.", False, (
+    _req("lead_id", "id", "The handed-off lead; one toss-up per lead.",
+         unique=True, references="leads"),
+    _req("tossed_up_at", "datetime", "When IS handed the lead to FS."),
+    _req("is_rep", "string", "Inside-sales rep who tossed it up."),
+    _opt("fs_rep", "string", "Field-sales rep who took it over."),
+    _req("memo", "text", "The hand-off memo text (the 【…】 template or free "
+         "text); may be empty.", nullable=True),
+))
+_OUTCOMES = Table("outcomes", "What became of a toss-up: labels only.", False, (
+    _req("lead_id", "id", "The handed-off lead; one outcome per hand-off.",
+         unique=True, references="handoffs"),
+    _req("meeting_held", "boolean", "Whether FS held a meeting (商談化)."),
+    _req("won", "boolean", "Whether the deal was won (受注); needs a meeting."),
+    _opt("amount", "float", "Deal amount in JPY.", non_negative=True),
+    _opt("closed_at", "datetime", "When it was won or lost; not before the toss-up."),
+    _opt("loss_reason", "text", "Why the deal was lost, free text."),
+))
+_FS_FEEDBACK = Table("fs_feedback", "Field sales' feedback on a hand-off.", False, (
+    _req("lead_id", "id", "The handed-off lead the feedback is about.",
+         references="handoffs"),
+    _req("missing_elements", "element_list", "`;`-separated information elements "
+         "FS found missing or wrong; empty when none.", nullable=True),
+    _opt("comment", "text", "FS's free-text comment on the hand-off."),
+))
+# fmt: on
 
 TABLES: Final[Mapping[str, Table]] = {
-    t.name: t
-    for t in (
-        Table(
-            "leads",
-            "One row per lead (a contact at a company), with its attributes.",
-            True,
-            (
-                _id(
-                    "Unique id of the lead; the other tables refer to it.", unique=True
-                ),
-                Column(
-                    "company_name", "string", "Company name, e.g. 株式会社山田製作所."
-                ),
-                Column("industry", "string", "Industry, free values (e.g. 製造業)."),
-                Column(
-                    "employees",
-                    "integer",
-                    "Number of employees of the company.",
-                    required=False,
-                    nullable=True,
-                    non_negative=True,
-                ),
-                Column(
-                    "annual_revenue",
-                    "float",
-                    "Annual revenue in million JPY (百万円).",
-                    required=False,
-                    nullable=True,
-                    non_negative=True,
-                ),
-                Column("region", "string", "Region or prefecture of the company."),
-                Column(
-                    "contact_title",
-                    "string",
-                    "Job title of the contact person (e.g. 情報システム部 部長).",
-                    required=False,
-                    nullable=True,
-                ),
-                Column(
-                    "contact_role",
-                    "category",
-                    "The contact's part in the buying decision.",
-                    required=False,
-                    nullable=True,
-                    allowed=CONTACT_ROLES,
-                ),
-                Column(
-                    "lead_source",
-                    "category",
-                    "How the lead came in.",
-                    allowed=LEAD_SOURCES,
-                ),
-                Column("created_at", "datetime", "When the lead was first captured."),
-            ),
-        ),
-        Table(
-            "events",
-            "Marketing and inside-sales touches, one row per touch.",
-            False,
-            (
-                _id("The lead the touch belongs to.", references="leads"),
-                Column("timestamp", "datetime", "When the touch happened."),
-                Column(
-                    "type",
-                    "category",
-                    "What happened; every IS call attempt is a row, connected "
-                    "attempts are `is_call_connected`.",
-                    allowed=EVENT_TYPES,
-                ),
-                Column(
-                    "detail",
-                    "string",
-                    "Page category for `web_visit` (pricing, case_study, product, "
-                    "blog, other); document name, seminar title or a note otherwise.",
-                    required=False,
-                    nullable=True,
-                ),
-            ),
-        ),
-        Table(
-            "handoffs",
-            "The toss-up: inside sales hands the lead to field sales, with a memo.",
-            False,
-            (
-                _id(
-                    "The handed-off lead; one toss-up per lead.",
-                    unique=True,
-                    references="leads",
-                ),
-                Column("tossed_up_at", "datetime", "When IS handed the lead to FS."),
-                Column("is_rep", "string", "Inside-sales rep who tossed it up."),
-                Column(
-                    "fs_rep",
-                    "string",
-                    "Field-sales rep who took it over.",
-                    required=False,
-                    nullable=True,
-                ),
-                Column(
-                    "memo",
-                    "text",
-                    "The hand-off memo text (the 【…】 template or free text); may "
-                    "be empty.",
-                    nullable=True,
-                ),
-            ),
-        ),
-        Table(
-            "outcomes",
-            "What became of a toss-up: labels, never features of that toss-up.",
-            False,
-            (
-                _id(
-                    "The handed-off lead; one outcome per hand-off.",
-                    unique=True,
-                    references="handoffs",
-                ),
-                Column(
-                    "meeting_held",
-                    "boolean",
-                    "Whether FS held a meeting with the customer (商談化).",
-                ),
-                Column(
-                    "won",
-                    "boolean",
-                    "Whether the deal was won (受注); a win needs a meeting.",
-                ),
-                Column(
-                    "amount",
-                    "float",
-                    "Deal amount in JPY.",
-                    required=False,
-                    nullable=True,
-                    non_negative=True,
-                ),
-                Column(
-                    "closed_at",
-                    "datetime",
-                    "When the deal was won or lost; not before the toss-up.",
-                    required=False,
-                    nullable=True,
-                ),
-                Column(
-                    "loss_reason",
-                    "text",
-                    "Why the deal was lost, free text.",
-                    required=False,
-                    nullable=True,
-                ),
-            ),
-        ),
-        Table(
-            "fs_feedback",
-            "Field sales' feedback on a hand-off: what information was missing.",
-            False,
-            (
-                _id(
-                    "The handed-off lead the feedback is about.", references="handoffs"
-                ),
-                Column(
-                    "missing_elements",
-                    "element_list",
-                    "`;`-separated information elements FS found missing or wrong; "
-                    "empty when nothing was missing.",
-                    nullable=True,
-                ),
-                Column(
-                    "comment",
-                    "text",
-                    "FS's free-text comment on the hand-off.",
-                    required=False,
-                    nullable=True,
-                ),
-            ),
-        ),
-    )
+    t.name: t for t in (_LEADS, _EVENTS, _HANDOFFS, _OUTCOMES, _FS_FEEDBACK)
 }
 
 
@@ -382,15 +225,85 @@ def empty_frame(
     table: str, extra_lead_columns: Mapping[str, ExtraKind] | None = None
 ) -> pd.DataFrame:
     """A zero-row frame with the `Dataset` columns and dtypes of `table`."""
-    spec = TABLES[table]
-    columns = {c.name: pd.Series(dtype=c.dtype) for c in spec.columns}
+    columns = {c.name: pd.Series(dtype=c.dtype) for c in TABLES[table].columns}
     if table == "leads":
         for name, kind in (extra_lead_columns or {}).items():
             columns[name] = pd.Series(dtype=_EXTRA_DTYPES[kind])
     return pd.DataFrame(columns)
 
 
-# --- the report ------------------------------------------------------------------
+# --- the checks --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One check: its severity, what it says and how to fix it ({fields} filled in)."""
+
+    severity: Severity
+    message: str
+    hint: str
+
+
+_K = ProblemKind
+_E: Final = "error"
+_W: Final = "warning"
+# fmt: off
+PROBLEM_KINDS: Final[Mapping[str, ProblemKind]] = {
+    "bad_directory": _K(_E, "{detail}", "give the folder holding leads.csv/.parquet"),
+    "duplicate_file": _K(_E, "{detail}", "{fix}"),
+    "unreadable_file": _K(_E, "{detail}", "{fix}"),
+    "invalid_config": _K(_E, "{detail}", "{fix}"),
+    "unknown_file": _K(_W, "{file} is not a table of the contract",
+                       "{guess}it is ignored"),
+    "missing_table": _K(_E, "required table {table} is missing",
+                        "add {table}.csv or {table}.parquet"),
+    "empty_table": _K(_W, "the table has no rows", "check the export"),
+    "missing_column": _K(_E, "required column {column} is missing",
+                         "{guess}add it: {meaning}"),
+    "absent_column": _K(_W, "optional column {column} is absent; all values missing",
+                        "{guess}add it if you have it: {meaning}"),
+    "undeclared_column": _K(_W, "column {column} is not in the contract",
+                            "{guess}{use}"),
+    "declared_column_missing": _K(_E, f"{{column}} is declared in {CONFIG_FILE} but "
+                                  "not in the table", "add it or drop the declaration"),
+    "invalid_declaration": _K(_E, "contract column {column} declared as extra",
+                              f"remove it from extra_lead_columns in {CONFIG_FILE}"),
+    "empty_id": _K(_E, "lead_id is empty", "every row needs the id of its lead"),
+    "missing_value": _K(_E, "{column} is missing", "{column} is required in every row"),
+    "wrong_type": _K(_E, "not {expected}", "{fix}"),
+    "not_integer": _K(_E, "not a whole number", "{column} counts things: an integer"),
+    "negative_value": _K(_E, "negative number",
+                         "{column} cannot be below 0; leave it empty if unknown"),
+    "invalid_category": _K(_E, "value not allowed", "use one of: {allowed}"),
+    "invalid_datetime": _K(_E, "unparsable timestamp",
+                           "write e.g. 2026-11-03 10:00 or 2026/11/03 10:00 (JST)"),
+    "implausible_date": _K(_W, "date before 1990 or after 2099",
+                           "check the year (a typo? Excel's zero date?)"),
+    "unknown_element": _K(_E, "unknown element key", "use ;-separated keys: {allowed}"),
+    "duplicate_id": _K(_E, "lead_id appears more than once",
+                       "keep one {table} row per lead"),
+    "unknown_lead": _K(_E, "lead_id not found in leads",
+                       "add the lead to leads or remove the row"),
+    "no_handoff": _K(_E, "{what} for a lead that was never tossed up",
+                     "add the hand-off to handoffs{no_table} or remove the row"),
+    "closed_before_toss_up": _K(_E, "outcome closed before its toss-up",
+                                "check closed_at here and tossed_up_at in handoffs"),
+    "won_without_meeting": _K(_E, "won is true but meeting_held is false",
+                              "a deal is won only after a meeting: check both"),
+    "loss_reason_on_won": _K(_W, "won deal with a loss_reason",
+                             "clear it or check won"),
+    "handoff_before_lead": _K(_W, "hand-off dated before the lead was created",
+                              "check tossed_up_at here and created_at in leads"),
+    "empty_memos": _K(_W, "every hand-off memo is empty",
+                      "memo features and the rubric see nothing; check the export"),
+    "future_timestamp": _K(_W, "event over a year after the latest lead or toss-up "
+                           "({latest})", "check the year"),
+    "duplicate_event": _K(_W, "same lead, timestamp, type and detail as an earlier row",
+                          "remove duplicated export rows; they inflate activity"),
+    "unknown_page_category": _K(_W, "web_visit detail is not a page category",
+                                "use one of: {allowed}; others count as other"),
+}
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -417,37 +330,26 @@ class Problem:
         """Human text: the defect, the first rows (and CSV lines), the fix."""
         head = f"{self.severity:<8}{self.where}: "
         if self.count:
-            noun = "row" if self.count == 1 else "rows"
-            head += f"{self.count:,} {noun}: "
+            head += f"{self.count:,} {'row' if self.count == 1 else 'rows'}: "
         out = [head + self.message]
         if self.rows:
-            listed = ", ".join(str(r) for r in self.rows)
-            more = f" (first {len(self.rows)})" if self.count > len(self.rows) else ""
-            where = f"        rows {listed}{more}"
+            first = f" (first {len(self.rows)})" if self.count > len(self.rows) else ""
+            noun = "row" if len(self.rows) == 1 else "rows"
+            where = f"        {noun} {', '.join(map(str, self.rows))}{first}"
             if self.lines:
-                where += f"; file lines {', '.join(str(n) for n in self.lines)}"
+                where += f"; CSV file lines {', '.join(map(str, self.lines))}"
             out.append(where)
         if self.hint:
             out.append(f"        fix: {self.hint}")
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "severity": self.severity,
-            "table": self.table,
-            "column": self.column,
-            "kind": self.kind,
-            "message": self.message,
-            "hint": self.hint,
-            "count": self.count,
-            "rows": list(self.rows),
-            "lines": list(self.lines),
-        }
+        return {**asdict(self), "rows": list(self.rows), "lines": list(self.lines)}
 
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Every problem found in a data directory, errors first."""
+    """Every problem found in a data directory."""
 
     problems: tuple[Problem, ...] = ()
     data_dir: str | None = None
@@ -487,22 +389,20 @@ class ValidationReport:
 
 
 class ContractError(Exception):
-    """The data breaks the contract (or cannot be read); `.report` says how."""
+    """The data breaks the contract or cannot be read; `.report` says how."""
 
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
         super().__init__(report.format())
 
 
-# --- the dataset -------------------------------------------------------------------
-
-
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Typed tables that meet the contract; absent optional tables are empty frames.
 
-    ids are `str`, timestamps naive Asia/Tokyo `datetime64[us]`, flags `bool`, counts
-    `Int64`, amounts `float64`; `text` columns use "" for missing.
+    ids and labels are `str`, timestamps naive Asia/Tokyo `datetime64[us]`, flags
+    `bool`, employees `Int64`, money `float64`, `text` columns "" when missing.
+    Declared extra lead columns are `float64` / `str` / nullable `boolean`.
     """
 
     leads: pd.DataFrame
@@ -519,6 +419,22 @@ class Dataset:
 
 # --- checking and typing -----------------------------------------------------------
 
+_At = tuple[str | None, str | None]  # (table, column)
+_Mask = np.ndarray | pd.Series
+
+
+def _problem(kind: str, at: _At, **fields: Any) -> Problem:
+    spec = PROBLEM_KINDS[kind]
+    fields = {"table": at[0], "column": at[1], "guess": "", **fields}
+    return Problem(
+        spec.severity,
+        at[0],
+        at[1],
+        kind,
+        spec.message.format(**fields),
+        spec.hint.format(**fields),
+    )
+
 
 class _Findings:
     """Collects problems, one per (table, column, kind), with the first rows."""
@@ -529,77 +445,69 @@ class _Findings:
 
     def add(
         self,
-        severity: Severity,
-        table: str | None,
-        column: str | None,
         kind: str,
-        message: str,
-        hint: str = "",
-        mask: np.ndarray | pd.Series | None = None,
+        at: _At,
+        mask: _Mask | None = None,
+        sample: pd.Series | None = None,
+        **fields: Any,
     ) -> None:
-        rows: tuple[int, ...] = ()
-        count = 0
-        if mask is not None:
-            hits = np.flatnonzero(np.asarray(mask, dtype=bool))
-            if not len(hits):
-                return
-            count = len(hits)
-            rows = tuple(int(i) + 1 for i in hits[:MAX_LISTED_ROWS])
-        source = self._sources.get(table) if table else None
+        """Record `kind` at (table, column) for the rows in `mask`, if any."""
+        problem = _problem(kind, at, **fields)
+        if mask is None:
+            self.problems.append(problem)
+            return
+        flags = np.asarray(mask, dtype=bool)
+        hits = np.flatnonzero(flags)
+        if not len(hits):
+            return
+        rows = tuple(int(i) + 1 for i in hits[:MAX_LISTED_ROWS])
+        source = self._sources.get(at[0] or "")
         lines: tuple[int, ...] = ()
         if source is not None and source.kind == "csv":
-            lines = tuple(int(source.file_line(r) or 0) for r in rows)
+            lines = tuple(source.file_line(r) or 0 for r in rows)
+        message = problem.message + ("" if sample is None else _examples(sample, flags))
         self.problems.append(
-            Problem(severity, table, column, kind, message, hint, count, rows, lines)
+            replace(problem, message=message, count=len(hits), rows=rows, lines=lines)
         )
 
 
-def _examples(values: pd.Series, mask: np.ndarray | pd.Series, limit: int = 3) -> str:
-    picked = pd.Series(values[np.asarray(mask, dtype=bool)]).head(1000).unique()
-    shown = [repr(str(v) if len(str(v)) <= 30 else str(v)[:29] + "…") for v in picked]
-    return f" (e.g. {', '.join(shown[:limit])})" if shown else ""
+def _examples(values: pd.Series, flags: np.ndarray, limit: int = 3) -> str:
+    picked = pd.Series(values[flags]).head(1000).dropna().astype(str).unique()[:limit]
+    shown = [repr(v if len(v) <= 30 else v[:29] + "…") for v in picked]
+    return f" (e.g. {', '.join(shown)})" if shown else ""
 
 
-def _suggest(name: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+def _isin(values: pd.Series, pool: pd.Series) -> np.ndarray:
+    """Membership per row; pyarrow's hash set is ~10x faster than str `Series.isin`."""
+    array = pa.array(values.astype("str"), from_pandas=True)
+    value_set = pa.array(pool.dropna().astype("str"), from_pandas=True).cast(array.type)
+    found = pc.is_in(array, value_set=value_set, skip_nulls=True)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _guess(name: str, candidates: list[str] | tuple[str, ...], template: str) -> str:
     matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
-    return matches[0] if matches else None
+    return template.format(matches[0]) if matches else ""
 
 
 @dataclass(frozen=True, eq=False)
 class _Typed:
+    """A table's parsed columns (raw row order) and the rows fit for the Dataset."""
+
     frame: pd.DataFrame
     keep: np.ndarray
     given: bool
+    columns: frozenset[str] = frozenset()  # the columns the file actually had
 
 
 def _parse_column(
     table: str, col: Column, values: pd.Series, found: _Findings
 ) -> tuple[pd.Series, np.ndarray]:
     """Typed values of one column and the rows that cannot be kept."""
+    at: _At = (table, col.name)
     present = is_present(values).to_numpy()
-    unusable = np.zeros(len(values), dtype=bool)
     if not col.nullable:
-        if col.kind == "id":
-            found.add(
-                "error",
-                table,
-                col.name,
-                "empty_id",
-                "lead_id is empty",
-                "every row needs the id of its lead",
-                ~present,
-            )
-        else:
-            found.add(
-                "error",
-                table,
-                col.name,
-                "missing_value",
-                "value is missing",
-                f"{col.name} is required in every row",
-                ~present,
-            )
-        unusable |= ~present
+        found.add("empty_id" if col.kind == "id" else "missing_value", at, ~present)
     bad = np.zeros(len(values), dtype=bool)
     parsed: pd.Series
     if col.kind in ("id", "string"):
@@ -610,566 +518,282 @@ def _parse_column(
     elif col.kind == "category":
         parsed = clean_text(values, normalize=True).str.lower()
         bad = present & ~parsed.isin(col.allowed).to_numpy()
-        found.add(
-            "error",
-            table,
-            col.name,
-            "invalid_category",
-            "value not allowed" + _examples(values, bad),
-            "use one of: " + ", ".join(col.allowed),
-            bad,
-        )
+        allowed = ", ".join(col.allowed)
+        found.add("invalid_category", at, bad, values, allowed=allowed)
         parsed = parsed.where(~bad)
     elif col.kind in ("integer", "float"):
-        parsed, bad = _parse_number_column(table, col, values, present, found)
+        parsed, bad = _parse_number_column(at, col, values, present, found)
     elif col.kind == "boolean":
         parsed = parse_bools(values)
         bad = present & parsed.isna().to_numpy()
-        found.add(
-            "error",
-            table,
-            col.name,
-            "wrong_type",
-            "not a boolean" + _examples(values, bad),
-            "write one of "
-            + "/".join(
-                f"{t}/{f}" for t, f in zip(TRUE_WORDS, FALSE_WORDS, strict=True)
-            ),
-            bad,
-        )
+        fix = f"write {_BOOL_SPELLINGS}"
+        found.add("wrong_type", at, bad, values, expected="a boolean", fix=fix)
     elif col.kind == "datetime":
-        parsed = _parse_datetime_column(table, col.name, values, present, found)
+        parsed = parse_datetimes(values)
         bad = present & parsed.isna().to_numpy()
+        found.add("invalid_datetime", at, bad, values)
+        odd = (parsed < PLAUSIBLE_FROM) | (parsed >= PLAUSIBLE_UNTIL)
+        found.add("implausible_date", at, odd, values)
     else:
-        parsed, bad = _parse_elements(table, col.name, values, present, found)
-    if not col.nullable:
-        unusable |= bad
+        parsed, bad = _parse_elements(at, values, found)
+    unusable = np.zeros(len(values), dtype=bool) if col.nullable else ~present | bad
     return parsed, unusable
 
 
 def _parse_number_column(
-    table: str, col: Column, values: pd.Series, present: np.ndarray, found: _Findings
+    at: _At, col: Column, values: pd.Series, present: np.ndarray, found: _Findings
 ) -> tuple[pd.Series, np.ndarray]:
     numbers = parse_numbers(values)
     wrong = present & numbers.isna().to_numpy()
-    found.add(
-        "error",
-        table,
-        col.name,
-        "wrong_type",
-        "not a number" + _examples(values, wrong),
-        "write plain numbers such as 120 or 1200.5 (no units)",
-        wrong,
-    )
+    fix = "write plain numbers such as 120 or 1200.5, without units"
+    found.add("wrong_type", at, wrong, values, expected="a number", fix=fix)
     fraction = np.zeros(len(values), dtype=bool)
     if col.kind == "integer":
         fraction = (numbers.notna() & (numbers != numbers.round())).to_numpy()
-        found.add(
-            "error",
-            table,
-            col.name,
-            "wrong_type",
-            "not a whole number" + _examples(values, fraction),
-            f"{col.name} counts things: write an integer",
-            fraction,
-        )
-    negative = (numbers < 0).to_numpy()
-    if col.non_negative:
-        found.add(
-            "error",
-            table,
-            col.name,
-            "negative_value",
-            "negative number" + _examples(values, negative),
-            f"{col.name} cannot be below 0; leave the cell empty if it is unknown",
-            negative,
-        )
-    else:
-        negative = np.zeros(len(values), dtype=bool)
-    bad = wrong | fraction | negative
+        found.add("not_integer", at, fraction, values)
+    negative = (numbers < 0).to_numpy() & col.non_negative
+    found.add("negative_value", at, negative, values)
     numbers = numbers.where(~(fraction | negative))
-    if col.kind == "integer":
-        return numbers.astype("Int64"), bad
-    return numbers, bad
-
-
-def _parse_datetime_column(
-    table: str, column: str, values: pd.Series, present: np.ndarray, found: _Findings
-) -> pd.Series:
-    parsed = parse_datetimes(values)
-    bad = present & parsed.isna().to_numpy()
-    found.add(
-        "error",
-        table,
-        column,
-        "invalid_datetime",
-        "unparsable timestamp" + _examples(values, bad),
-        "write e.g. 2026-11-03 10:00 or 2026/11/03 10:00 (Asia/Tokyo local time)",
-        bad,
-    )
-    odd = (
-        parsed.notna() & ((parsed < PLAUSIBLE_FROM) | (parsed >= PLAUSIBLE_UNTIL))
-    ).to_numpy()
-    found.add(
-        "warning",
-        table,
-        column,
-        "implausible_date",
-        "date before 1990 or after 2099" + _examples(values, odd),
-        "check for typos in the year or an Excel zero date",
-        odd,
-    )
-    return parsed
+    bad = wrong | fraction | negative
+    return (numbers.astype("Int64") if col.kind == "integer" else numbers), bad
 
 
 def _parse_elements(
-    table: str, column: str, values: pd.Series, present: np.ndarray, found: _Findings
+    at: _At, values: pd.Series, found: _Findings
 ) -> tuple[pd.Series, np.ndarray]:
-    text = clean_text(values, normalize=True).str.lower()
-    tokens = text.str.split(";").explode().str.strip()
+    """Check `;`-separated element keys and normalise them to contract order."""
+    tokens = clean_text(values, normalize=True).str.lower().str.split(";").explode()
+    tokens = tokens.str.strip()
     tokens = tokens[tokens.notna() & (tokens != "")]
-    known = tokens.isin(ELEMENT_KEYS)
-    bad_rows = np.zeros(len(values), dtype=bool)
-    bad_rows[np.unique(tokens.index[~known.to_numpy()].to_numpy(dtype=np.int64))] = True
-    found.add(
-        "error",
-        table,
-        column,
-        "unknown_element",
-        "unknown element key" + _examples(tokens, ~known.to_numpy()),
-        "use ;-separated keys from: " + ", ".join(ELEMENT_KEYS),
-        bad_rows,
-    )
+    known = tokens.isin(ELEMENT_KEYS).to_numpy()
+    unknown = pd.Series(tokens[~known].to_numpy(), index=tokens.index[~known])
+    first_unknown = unknown.groupby(level=0).first().reindex(range(len(values)))
+    bad = first_unknown.notna().to_numpy()
+    allowed = ", ".join(ELEMENT_KEYS)
+    found.add("unknown_element", at, bad, first_unknown, allowed=allowed)
     order = {key: i for i, key in enumerate(ELEMENT_KEYS)}
     good = pd.DataFrame(
-        {
-            "row": tokens.index[known.to_numpy()].to_numpy(),
-            "key": tokens[known].to_numpy(),
-        }
-    )
-    good = good.assign(pos=good["key"].map(order)).drop_duplicates(["row", "key"])
+        {"row": tokens.index[known].to_numpy(), "key": tokens[known].to_numpy()}
+    ).drop_duplicates()
+    good["pos"] = good["key"].map(order)
     joined = good.sort_values(["row", "pos"]).groupby("row")["key"].agg(";".join)
     out = pd.Series("", index=values.index, dtype="str")
     out.loc[joined.index] = joined.astype("str")
-    return out, bad_rows & present
+    return out, bad
 
 
-def _type_table(raw: RawTables, table: Table, found: _Findings) -> _Typed:
-    extras = dict(raw.config.extra_lead_columns) if table.name == "leads" else {}
-    for name in [n for n in extras if n in table.column_names]:
-        found.add(
-            "error",
-            "leads",
-            name,
-            "invalid_declaration",
-            f"dataset.yaml declares {name!r} as an extra column but it is a contract "
-            "column",
-            f"remove {name} from extra_lead_columns in {CONFIG_FILE}",
-        )
-        del extras[name]
-    frame = raw.frames.get(table.name)
-    if frame is None:
+def _type_table(
+    raw: RawTables, table: Table, extras: Mapping[str, ExtraKind], found: _Findings
+) -> _Typed:
+    extras = extras if table.name == "leads" else {}
+    given = raw.frames.get(table.name)
+    if given is None:
         if table.required and table.name not in raw.unreadable:
-            found.add(
-                "error",
-                table.name,
-                None,
-                "missing_table",
-                f"required table {table.name} is missing",
-                f"add {table.name}.csv or {table.name}.parquet to the directory",
-            )
+            found.add("missing_table", (table.name, None))
         return _Typed(empty_frame(table.name, extras), np.zeros(0, dtype=bool), False)
-    frame = frame.reset_index(drop=True)
+    frame = given.reset_index(drop=True)
+    frame.columns = pd.Index([str(c) for c in frame.columns])
     n = len(frame)
     if n == 0 and table.required:
-        found.add("warning", table.name, None, "empty_table", "the table has no rows")
-    names = [str(c) for c in frame.columns]
-    frame.columns = pd.Index(names)
-    expected = (*table.column_names, *extras)
-    unexpected = [c for c in names if c not in expected]
-    _check_columns(table, names, unexpected, extras, found)
+        found.add("empty_table", (table.name, None))
+    _check_columns(table, list(frame.columns), extras, found)
     keep = np.ones(n, dtype=bool)
     typed: dict[str, pd.Series] = {}
     for col in table.columns:
         if col.name in frame.columns:
-            typed[col.name], unusable = _parse_column(
-                table.name, col, frame[col.name], found
-            )
+            values = frame[col.name]
+            typed[col.name], unusable = _parse_column(table.name, col, values, found)
             keep &= ~unusable
         else:
-            typed[col.name] = _missing_column_values(col, n)
-            if col.required:
-                keep[:] = False
+            typed[col.name] = _absent_values(col, n)
+            keep &= not col.required
     for name, kind in extras.items():
         typed[name] = _parse_extra(name, kind, frame, found)
-    return _Typed(pd.DataFrame(typed, index=pd.RangeIndex(n)), keep, True)
+    frame_out = pd.DataFrame(typed, index=pd.RangeIndex(n))
+    return _Typed(frame_out, keep, True, frozenset(frame.columns))
 
 
-def _missing_column_values(col: Column, n: int) -> pd.Series:
+def _absent_values(col: Column, n: int) -> pd.Series:
     if col.kind in ("text", "element_list"):
         return pd.Series([""] * n, dtype="str")
-    if col.kind == "boolean":
-        return pd.Series([pd.NA] * n, dtype="boolean")
-    return pd.Series([None] * n, dtype=col.dtype)
+    return pd.Series(
+        [None] * n, dtype="boolean" if col.kind == "boolean" else col.dtype
+    )
 
 
 def _check_columns(
-    table: Table,
-    names: list[str],
-    unexpected: list[str],
-    extras: Mapping[str, ExtraKind],
-    found: _Findings,
+    table: Table, names: list[str], extras: Mapping[str, ExtraKind], found: _Findings
 ) -> None:
-    missing = [c for c in table.columns if c.name not in names]
-    for col in missing:
-        guess = _suggest(col.name, unexpected)
-        hint = f"is {guess!r} a misspelling of it? " if guess else ""
-        if col.required:
-            found.add(
-                "error",
-                table.name,
-                col.name,
-                "missing_column",
-                f"required column {col.name} is missing",
-                hint + f"add the column {col.name} ({col.meaning})",
-            )
-        else:
-            found.add(
-                "warning",
-                table.name,
-                col.name,
-                "absent_column",
-                f"optional column {col.name} is absent: every value counts as missing",
-                hint + f"add it if you have it ({col.meaning})",
-            )
-    for name in extras:
-        if name not in names:
-            found.add(
-                "error",
-                "leads",
-                name,
-                "missing_column",
-                f"column {name} is declared in {CONFIG_FILE} but not in the table",
-                f"add the column or remove it from extra_lead_columns in {CONFIG_FILE}",
-            )
-    for name in unexpected:
-        guess = _suggest(name, table.column_names)
-        hint = f"is it a misspelling of {guess!r}? " if guess else ""
-        if table.name == "leads":
-            hint += (
-                f"declare it under extra_lead_columns in {CONFIG_FILE} as numeric, "
-                "category or boolean to use it as a feature; until then it is ignored"
-            )
-        else:
-            hint += "it is ignored"
-        found.add(
-            "warning",
-            table.name,
-            name,
-            "unexpected_column",
-            f"column {name} is not in the contract",
-            hint,
+    """Missing, absent-optional and unexpected columns, with misspelling guesses."""
+    unexpected = [c for c in names if c not in (*table.column_names, *extras)]
+    for col in (c for c in table.columns if c.name not in names):
+        kind = "missing_column" if col.required else "absent_column"
+        guess = _guess(col.name, unexpected, "is {!r} a misspelling of it? ")
+        found.add(kind, (table.name, col.name), guess=guess, meaning=col.meaning)
+    for name in (n for n in extras if n not in names):
+        found.add("declared_column_missing", (table.name, name))
+    use = "it is ignored"
+    if table.name == "leads":
+        use = (
+            f"to use it as a feature, declare it in {CONFIG_FILE} under "
+            "extra_lead_columns as numeric, category or boolean; until then it is "
+            "ignored"
         )
+    for name in unexpected:
+        guess = _guess(name, table.column_names, "is it a misspelling of {!r}? ")
+        found.add("undeclared_column", (table.name, name), guess=guess, use=use)
 
 
 def _parse_extra(
     name: str, kind: ExtraKind, frame: pd.DataFrame, found: _Findings
 ) -> pd.Series:
-    n = len(frame)
     if name not in frame.columns:
-        return pd.Series([None] * n, dtype=_EXTRA_DTYPES[kind])
+        return pd.Series([None] * len(frame), dtype=_EXTRA_DTYPES[kind])
     values = frame[name]
-    present = is_present(values).to_numpy()
     if kind == "category":
         return clean_text(values)
     parsed = parse_numbers(values) if kind == "numeric" else parse_bools(values)
-    bad = present & parsed.isna().to_numpy()
-    found.add(
-        "error",
-        "leads",
-        name,
-        "wrong_type",
-        f"not {'a number' if kind == 'numeric' else 'a boolean'}"
-        + _examples(values, bad),
-        f"{CONFIG_FILE} declares {name} as {kind}; fix the values or the declaration",
-        bad,
-    )
+    bad = is_present(values).to_numpy() & parsed.isna().to_numpy()
+    expected = "a number" if kind == "numeric" else "a boolean"
+    fix = f"{CONFIG_FILE} declares {name} as {kind}: fix the values or the declaration"
+    found.add("wrong_type", ("leads", name), bad, values, expected=expected, fix=fix)
     return parsed
 
 
-def _check_relations(
-    typed: Mapping[str, _Typed], raw: RawTables, found: _Findings
-) -> None:
-    """Keys, links between tables and the business rules that span them."""
+def _check_keys(typed: Mapping[str, _Typed], raw: RawTables, found: _Findings) -> None:
+    """Duplicate ids, and rows whose lead (or hand-off) does not exist."""
+    has_id = {name: "lead_id" in t.columns for name, t in typed.items()}
     for name, t in typed.items():
-        if not t.given or "lead_id" not in raw.frames[name].columns:
-            continue
-        ids = t.frame["lead_id"]
-        if TABLES[name].column("lead_id").unique:
-            dup = (ids.notna() & ids.duplicated(keep=False)).to_numpy()
-            found.add(
-                "error",
-                name,
-                "lead_id",
-                "duplicate_id",
-                "lead_id appears more than once" + _examples(ids, dup),
-                "keep one row per lead_id"
-                if name == "leads"
-                else f"keep one {name} row per lead",
-                dup,
-            )
-            t.keep[ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()] = (
-                False
-            )
-
-    leads = typed["leads"]
-    known: pd.Series | None = None
-    if leads.given and "lead_id" in raw.frames["leads"].columns:
-        known = leads.frame["lead_id"].dropna()
+        if has_id[name] and TABLES[name].column("lead_id").unique:
+            ids = t.frame["lead_id"]
+            dup = ids.notna() & ids.duplicated(keep=False)
+            found.add("duplicate_id", (name, "lead_id"), dup, ids)
+            t.keep[(ids.notna() & ids.duplicated(keep="first")).to_numpy()] = False
+    lead_ids = typed["leads"].frame["lead_id"].dropna() if has_id["leads"] else None
     handoffs = typed["handoffs"]
-    handoff_ids: pd.Series | None = None
-    if "handoffs" not in raw.unreadable and (
-        not handoffs.given or "lead_id" in raw.frames["handoffs"].columns
-    ):
+    handoff_ids = None
+    if "handoffs" not in raw.unreadable and (has_id["handoffs"] or not handoffs.given):
         handoff_ids = handoffs.frame["lead_id"].dropna()
-
+    no_table = "" if handoffs.given else " (there is no handoffs table)"
     for name in ("events", "handoffs", "outcomes", "fs_feedback"):
-        t = typed[name]
-        if not t.given or "lead_id" not in raw.frames[name].columns:
+        if not has_id[name]:
             continue
-        ids = t.frame["lead_id"]
+        ids = typed[name].frame["lead_id"]
         unknown = np.zeros(len(ids), dtype=bool)
-        if known is not None:
-            unknown = (ids.notna() & ~ids.isin(known)).to_numpy()
-            found.add(
-                "error",
-                name,
-                "lead_id",
-                "unknown_lead",
-                "lead_id not found in leads" + _examples(ids, unknown),
-                "add the lead to leads or remove the row",
-                unknown,
-            )
-        if (
-            TABLES[name].column("lead_id").references == "handoffs"
-            and handoff_ids is not None
+        if lead_ids is not None:
+            unknown = ids.notna().to_numpy() & ~_isin(ids, lead_ids)
+            found.add("unknown_lead", (name, "lead_id"), unknown, ids)
+        if TABLES[name].column("lead_id").references == "handoffs" and (
+            handoff_ids is not None
         ):
-            orphan = (ids.notna() & ~ids.isin(handoff_ids)).to_numpy() & ~unknown
-            hint = (
-                "add the hand-off to handoffs or remove the row"
-                if handoffs.given
-                else "the directory has no handoffs table: add handoffs.csv or "
-                "handoffs.parquet"
-            )
-            found.add(
-                "error",
-                name,
-                "lead_id",
-                "no_handoff",
-                f"{'outcome' if name == 'outcomes' else 'feedback'} for a lead that "
-                "was never tossed up" + _examples(ids, orphan),
-                hint,
-                orphan,
-            )
-
-    _check_time_order(typed, found)
-    _check_outcome_rules(typed["outcomes"], found)
-    _check_events(typed["events"], found)
-    if (
-        handoffs.given
-        and len(handoffs.frame)
-        and not (handoffs.frame["memo"] != "").any()
-    ):
-        found.add(
-            "warning",
-            "handoffs",
-            "memo",
-            "empty_memos",
-            "every hand-off memo is empty",
-            "memo-based features and the rubric will see nothing; check the export",
-        )
+            orphan = ids.notna().to_numpy() & ~_isin(ids, handoff_ids) & ~unknown
+            what = "outcome" if name == "outcomes" else "feedback"
+            at = (name, "lead_id")
+            found.add("no_handoff", at, orphan, ids, what=what, no_table=no_table)
 
 
-def _first_by_lead(t: _Typed, column: str) -> pd.Series:
+def _by_lead(t: _Typed, column: str) -> pd.Series:
     frame = t.frame.dropna(subset=["lead_id"]).drop_duplicates("lead_id")
     return pd.Series(frame[column].to_numpy(), index=frame["lead_id"].to_numpy())
 
 
-def _check_time_order(typed: Mapping[str, _Typed], found: _Findings) -> None:
-    leads, handoffs, outcomes, events = (
-        typed["leads"],
-        typed["handoffs"],
-        typed["outcomes"],
-        typed["events"],
+def _lookup(ids: pd.Series, by_lead: pd.Series) -> pd.Series:
+    values = by_lead.reindex(ids.to_numpy()).to_numpy()
+    return pd.Series(values, index=ids.index).astype(DATETIME_DTYPE)
+
+
+def _check_rules(typed: Mapping[str, _Typed], found: _Findings) -> None:
+    """Business rules across tables: time order, outcomes, events, memos."""
+    leads, events, handoffs, outcomes = (
+        typed[n] for n in ("leads", "events", "handoffs", "outcomes")
     )
-    created = _first_by_lead(leads, "created_at")
-    tossed = _first_by_lead(handoffs, "tossed_up_at")
+    created = _by_lead(leads, "created_at")
+    tossed = _by_lead(handoffs, "tossed_up_at")
     if outcomes.given and len(outcomes.frame):
-        toss = outcomes.frame["lead_id"].map(tossed).astype(DATETIME_DTYPE)
-        closed = outcomes.frame["closed_at"]
-        early = (
-            closed.notna() & toss.notna() & (closed < toss.dt.floor("D"))
-        ).to_numpy()
-        found.add(
-            "error",
-            "outcomes",
-            "closed_at",
-            "closed_before_toss_up",
-            "outcome closed before its toss-up (tossed_up_at in handoffs)",
-            "check closed_at and tossed_up_at: a deal cannot close before the hand-off",
-            early,
-        )
+        o = outcomes.frame
+        # closed_at is often a bare date: a same-day close is not before the toss-up.
+        toss_day = _lookup(o["lead_id"], tossed).dt.floor("D")
+        found.add("closed_before_toss_up", ("outcomes", "closed_at"),
+                  o["closed_at"] < toss_day)  # fmt: skip
+        won = o["won"].fillna(False).to_numpy(dtype=bool)
+        held = o["meeting_held"].fillna(True).to_numpy(dtype=bool)
+        found.add("won_without_meeting", ("outcomes", "won"), won & ~held)
+        reason = (o["loss_reason"].str.strip() != "").to_numpy()
+        found.add("loss_reason_on_won", ("outcomes", "loss_reason"), won & reason)
     if handoffs.given and len(handoffs.frame):
-        made = handoffs.frame["lead_id"].map(created).astype(DATETIME_DTYPE)
-        toss_day = handoffs.frame["tossed_up_at"].dt.floor("D")
-        before = (
-            made.notna() & toss_day.notna() & (toss_day < made.dt.floor("D"))
-        ).to_numpy()
-        found.add(
-            "warning",
-            "handoffs",
-            "tossed_up_at",
-            "handoff_before_lead",
-            "hand-off dated before the lead was created (created_at in leads)",
-            "check both dates; features are cut at the toss-up, so this lead has none",
-            before,
-        )
-    anchors = [s for s in (created, tossed) if len(s.dropna())]
-    if events.given and len(events.frame) and anchors:
+        h = handoffs.frame
+        made_day = _lookup(h["lead_id"], created).dt.floor("D")
+        early = h["tossed_up_at"].dt.floor("D") < made_day
+        found.add("handoff_before_lead", ("handoffs", "tossed_up_at"), early)
+        if "memo" in handoffs.columns and not (h["memo"] != "").any():
+            found.add("empty_memos", ("handoffs", "memo"))
+    if events.given and len(events.frame):
+        anchors = [s for s in (created, tossed) if s.notna().any()]
+        _check_events(events.frame, anchors, found)
+
+
+def _check_events(e: pd.DataFrame, anchors: list[pd.Series], found: _Findings) -> None:
+    if anchors:
         latest = max(pd.Timestamp(s.max()) for s in anchors)
-        late = (events.frame["timestamp"] > latest + FUTURE_TOLERANCE).to_numpy()
-        found.add(
-            "warning",
-            "events",
-            "timestamp",
-            "future_timestamp",
-            f"event more than a year after the latest lead or toss-up ({latest:%Y-%m-%d})",
-            "check the year; such events are far outside the data's time range",
-            late,
-        )
+        late = e["timestamp"] > latest + FUTURE_TOLERANCE
+        at = ("events", "timestamp")
+        found.add("future_timestamp", at, late, e["timestamp"], latest=f"{latest:%F}")
+    dup = e["lead_id"].notna() & e.duplicated(keep="first")
+    found.add("duplicate_event", ("events", None), dup)
+    detail = e["detail"].str.lower()
+    odd = (e["type"] == "web_visit") & detail.notna()
+    odd &= ~detail.isin(WEB_PAGE_CATEGORIES)
+    allowed = ", ".join(WEB_PAGE_CATEGORIES)
+    found.add("unknown_page_category", ("events", "detail"), odd, e["detail"],
+              allowed=allowed)  # fmt: skip
 
 
-def _check_outcome_rules(outcomes: _Typed, found: _Findings) -> None:
-    if not outcomes.given or not len(outcomes.frame):
-        return
-    frame = outcomes.frame
-    won = frame["won"].fillna(False).to_numpy(dtype=bool)
-    held = frame["meeting_held"].fillna(True).to_numpy(dtype=bool)
-    found.add(
-        "error",
-        "outcomes",
-        "won",
-        "won_without_meeting",
-        "won is true but meeting_held is false",
-        "a deal is only won after a meeting: set meeting_held to true or check won",
-        won & ~held,
-    )
-    reason = (frame["loss_reason"].str.strip() != "").to_numpy()
-    found.add(
-        "warning",
-        "outcomes",
-        "loss_reason",
-        "loss_reason_on_won",
-        "won deal with a loss_reason",
-        "clear loss_reason for won deals, or check won",
-        won & reason,
-    )
-
-
-def _check_events(events: _Typed, found: _Findings) -> None:
-    if not events.given or not len(events.frame):
-        return
-    frame = events.frame
-    dup = (frame["lead_id"].notna() & frame.duplicated(keep="first")).to_numpy()
-    found.add(
-        "warning",
-        "events",
-        None,
-        "duplicate_event",
-        "same lead, timestamp, type and detail as an earlier row",
-        "remove duplicated export rows; they inflate activity counts",
-        dup,
-    )
-    detail = frame["detail"].str.lower()
-    odd = (
-        (frame["type"] == "web_visit")
-        & detail.notna()
-        & ~detail.isin(WEB_PAGE_CATEGORIES)
-    ).to_numpy()
-    found.add(
-        "warning",
-        "events",
-        "detail",
-        "unknown_page_category",
-        "web_visit detail is not a page category" + _examples(frame["detail"], odd),
-        "use one of: "
-        + ", ".join(WEB_PAGE_CATEGORIES)
-        + "; other pages count as other",
-        odd,
-    )
-
-
-def _file_problems(raw: RawTables, found: _Findings) -> None:
+def _check_files(raw: RawTables, found: _Findings) -> None:
     for fp in raw.file_problems:
-        found.add(
-            "error", fp.table, None, fp.kind, f"{fp.path.name}: {fp.message}", fp.hint
-        )
-    known = [f"{n}{s}" for n in TABLES for s in FILE_SUFFIXES.values()]
+        detail = f"{fp.path.name}: {fp.message}"
+        found.add(fp.kind, (fp.table, None), detail=detail, fix=fp.hint)
+    names = [f"{n}{s}" for n in TABLES for s in FILE_SUFFIXES.values()]
     for path in raw.unknown_files:
-        guess = _suggest(path.name, known)
-        found.add(
-            "warning",
-            None,
-            None,
-            "unknown_file",
-            f"{path.name} is not one of the tables ({', '.join(TABLES)})",
-            (f"did you mean {guess}? " if guess else "") + "it is ignored",
-        )
+        guess = _guess(path.name, names, "did you mean {}? ")
+        found.add("unknown_file", (None, None), file=path.name, guess=guess)
 
 
 def _assemble(typed: Mapping[str, _Typed], extras: Mapping[str, ExtraKind]) -> Dataset:
-    """Keep usable rows; drop rows whose lead (or hand-off) was dropped or unknown."""
+    """Keep usable rows whose lead (or hand-off) was kept too."""
     frames: dict[str, pd.DataFrame] = {}
-    lead_ids: pd.Series = pd.Series(dtype="str")
-    handoff_ids: pd.Series = pd.Series(dtype="str")
-    for name in TABLES:
+    for name, spec in TABLES.items():
         t = typed[name]
         keep = t.keep.copy()
-        if name != "leads" and len(keep):
-            parent = (
-                handoff_ids
-                if TABLES[name].column("lead_id").references == "handoffs"
-                else lead_ids
-            )
-            keep &= t.frame["lead_id"].isin(parent).to_numpy()
-        frame = t.frame[keep].reset_index(drop=True) if len(keep) else t.frame
-        for col in TABLES[name].columns:
-            if col.kind == "boolean":
-                frame[col.name] = frame[col.name].fillna(False).astype("bool")
+        parent = spec.column("lead_id").references
+        if parent is not None and len(keep):
+            keep &= _isin(t.frame["lead_id"], frames[parent]["lead_id"])
+        frame = t.frame[keep].reset_index(drop=True) if len(keep) else t.frame.copy()
+        for col in (c for c in spec.columns if c.kind == "boolean"):
+            frame[col.name] = frame[col.name].fillna(False).astype("bool")
         frames[name] = frame
-        if name == "leads":
-            lead_ids = frame["lead_id"]
-        if name == "handoffs":
-            handoff_ids = frame["lead_id"]
-    declared = {k: v for k, v in extras.items() if k in frames["leads"].columns}
-    return Dataset(**frames, extra_lead_columns=declared)
+    return Dataset(**frames, extra_lead_columns=dict(extras))
 
 
 def validate_and_coerce(raw: RawTables) -> tuple[ValidationReport, Dataset]:
-    """Check and type the tables in one pass; the Dataset keeps only usable rows."""
+    """Check and type the tables in one pass (what `load_dataset` uses)."""
     found = _Findings(raw.sources)
-    _file_problems(raw, found)
-    extras = {
-        k: v
-        for k, v in raw.config.extra_lead_columns.items()
-        if k not in TABLES["leads"].column_names
-    }
-    typed = {name: _type_table(raw, spec, found) for name, spec in TABLES.items()}
-    _check_relations(typed, raw, found)
-    problems = sorted(found.problems, key=lambda p: p.severity != "error")
+    _check_files(raw, found)
+    extras: dict[str, ExtraKind] = {}
+    for name, kind in raw.config.extra_lead_columns.items():
+        if name in _LEADS.column_names:
+            found.add("invalid_declaration", ("leads", name))
+        else:
+            extras[name] = kind
+    typed = {n: _type_table(raw, spec, extras, found) for n, spec in TABLES.items()}
+    _check_keys(typed, raw, found)
+    _check_rules(typed, found)
+    order = {name: i for i, name in enumerate((None, *TABLES))}
+    problems = sorted(
+        found.problems, key=lambda p: (p.severity != "error", order.get(p.table, 9))
+    )
     report = ValidationReport(
         tuple(problems),
-        data_dir=str(raw.data_dir) if raw.data_dir is not None else None,
+        data_dir=None if raw.data_dir is None else str(raw.data_dir),
         inputs=tuple(raw.sources[n].describe() for n in TABLES if n in raw.sources),
     )
     return report, _assemble(typed, extras)
@@ -1181,11 +805,10 @@ def validate(raw: RawTables) -> ValidationReport:
 
 
 def coerce(raw: RawTables) -> Dataset:
-    """Typed tables, best effort: rows that cannot meet the contract are dropped.
+    """Typed tables, best effort: what cannot meet the contract is left out.
 
-    Bad cells in optional columns become missing; rows with a bad key, a bad required
-    value, a duplicate id or no parent lead (hand-off) are dropped. Call `validate`
-    (or `load_dataset`) to learn what was wrong.
+    Bad cells in optional columns become missing; rows with a bad key or required
+    value, a repeated id, or no kept lead (hand-off) are dropped. `validate` says why.
     """
     return validate_and_coerce(raw)[1]
 
@@ -1196,61 +819,16 @@ def coerce(raw: RawTables) -> Dataset:
 def read_tables(data_dir: Path) -> RawTables:
     """Read the table files of `data_dir` as they are; unreadable files are recorded.
 
-    Raises ContractError only when the directory itself is missing or unreadable;
-    problems with single files are reported by `validate`.
+    Raises ContractError only when the directory itself cannot be read; problems
+    with single files are reported by `validate`, together with everything else.
     """
     data_dir = Path(data_dir)
-
-    def fail(kind: str, message: str, hint: str) -> ContractError:
-        problem = Problem("error", None, None, kind, message, hint)
-        return ContractError(ValidationReport((problem,), data_dir=str(data_dir)))
-
-    if not data_dir.exists():
-        raise fail("missing_directory", f"{data_dir} does not exist", "check the path")
-    if not data_dir.is_dir():
-        raise fail(
-            "not_a_directory",
-            f"{data_dir} is not a directory",
-            "give the folder that holds the tables",
-        )
-    problems: list[FileProblem] = []
     try:
-        config = read_dataset_config(data_dir)
-    except DataFileError as exc:
-        problems.append(
-            FileProblem(None, exc.path, "invalid_config", exc.message, exc.hint)
-        )
-        config = DatasetConfig()
-    try:
-        found, duplicates, unknown = find_table_files(data_dir, TABLES)
+        return read_directory(data_dir, TABLES)
     except OSError as exc:
-        raise fail(
-            "unreadable_directory",
-            f"cannot list {data_dir}: {exc.strerror or exc}",
-            "check permissions",
-        ) from exc
-    problems.extend(duplicates)
-    frames: dict[str, pd.DataFrame] = {}
-    sources: dict[str, TableSource] = {}
-    for name, path in found.items():
-        try:
-            frame, encoding, lines = read_table_file(path, encoding=config.encoding)
-        except DataFileError as exc:
-            problems.append(
-                FileProblem(name, path, "unreadable_file", exc.message, exc.hint)
-            )
-            continue
-        kind: FileKind = "parquet" if path.suffix == ".parquet" else "csv"
-        frames[name] = frame
-        sources[name] = TableSource(path, kind, encoding, len(frame), lines)
-    return RawTables(
-        frames=frames,
-        data_dir=data_dir,
-        sources=sources,
-        config=config,
-        file_problems=tuple(problems),
-        unknown_files=tuple(unknown),
-    )
+        detail = str(exc) if exc.strerror is None else f"{data_dir}: {exc.strerror}"
+        problem = _problem("bad_directory", (None, None), detail=detail)
+        raise ContractError(ValidationReport((problem,), str(data_dir))) from exc
 
 
 def load_dataset(data_dir: Path, *, strict: bool = True) -> Dataset:
@@ -1274,101 +852,71 @@ def write_tables(
 ) -> list[Path]:
     """Write tables as NAME.parquet or NAME.csv, atomically and byte-reproducibly.
 
-    Frames are written as given (this also writes broken tables, for tests). A
-    Dataset also writes `dataset.yaml` declaring its extra lead columns. Nothing is
-    written when any table would fail (e.g. a character cp932 cannot encode).
+    Frames are written as given, unchecked (tests write broken tables this way). A
+    Dataset writes all five tables plus `dataset.yaml` declaring its extra columns.
+    Nothing is written if any table fails to encode (e.g. an emoji in cp932).
     """
-    out_dir = Path(out_dir)
-    if fmt not in FILE_SUFFIXES:
-        raise ValueError(f"fmt must be 'parquet' or 'csv', not {fmt!r}")
-    if fmt == "parquet" and encoding != "utf-8":
-        raise ValueError("encoding applies to CSV only; Parquet is always UTF-8")
-    config: DatasetConfig | None = None
+    config = None
     if isinstance(tables, Dataset):
         frames = tables.tables()
         config = DatasetConfig(
-            encoding="cp932" if encoding == "cp932" else None,
+            encoding="cp932" if fmt == "csv" and encoding == "cp932" else None,
             extra_lead_columns=dict(tables.extra_lead_columns),
         )
     else:
-        frames = dict(tables)
-    unknown = [n for n in frames if n not in TABLES]
-    if unknown:
-        raise ValueError(f"unknown tables {unknown}; the contract has {list(TABLES)}")
-    suffix = FILE_SUFFIXES[fmt]
-    other = next(s for s in FILE_SUFFIXES.values() if s != suffix)
-    clashes = [n + other for n in frames if (out_dir / f"{n}{other}").exists()]
-    if clashes:
-        raise ValueError(
-            f"{out_dir} already holds {', '.join(clashes)}; writing {fmt} beside it "
-            "would give those tables twice. Delete them or write the same format."
-        )
-    payloads: list[tuple[Path, bytes]] = []
-    for name in (n for n in TABLES if n in frames):
-        path = out_dir / f"{name}{suffix}"
-        frame = frames[name]
-        data = (
-            parquet_bytes(frame, path=path, table=name)
-            if fmt == "parquet"
-            else csv_bytes(frame, path=path, table=name, encoding=encoding)
-        )
-        payloads.append((path, data))
-    if config is not None:
-        payloads.append((out_dir / CONFIG_FILE, config_yaml_bytes(config)))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return [atomic_write_bytes(path, data) for path, data in payloads]
+        unknown = sorted(set(tables) - set(TABLES))
+        if unknown:
+            raise ValueError(f"unknown tables {unknown}; the contract has {[*TABLES]}")
+        frames = {n: tables[n] for n in TABLES if n in tables}
+    return write_frames(
+        frames, Path(out_dir), fmt=fmt, encoding=encoding, config=config
+    )
 
 
 # --- documentation -------------------------------------------------------------------
 
-
-_TYPE_TEXT: Final[dict[str, str]] = {
-    "id": "string (id)",
-    "string": "string",
-    "text": "text",
-    "category": "category",
-    "integer": "integer",
-    "float": "number",
-    "boolean": "boolean",
-    "datetime": "datetime",
-    "element_list": "element keys",
-}
+_TYPE_TEXT: Final = {"id": "string (id)", "float": "number", "element_list": "keys"}
 
 
 def contract_markdown() -> str:
-    """The contract as Markdown, for the README; generated so it cannot drift."""
+    """The contract as Markdown for the README; generated so that it cannot drift."""
     out = [
         "A data directory holds up to five tables, each as `NAME.parquet` or "
-        "`NAME.csv` (not both). CSV is UTF-8 (with or without BOM) or cp932 "
-        "(Japanese Excel), detected automatically. Timestamps are local Asia/Tokyo "
-        "time: ISO (`2026-11-03T10:00:00`, offsets are converted), `2026/11/03 10:00`, "
+        "`NAME.csv` (not both). CSV is UTF-8 (with or without BOM) or cp932 (Japanese "
+        "Excel), detected automatically. Timestamps are Asia/Tokyo local time: ISO "
+        "(`2026-11-03T10:00:00`; offsets are converted), `2026/11/03 10:00`, "
         "`2026年11月3日` or Excel serial numbers. Booleans: "
-        + ", ".join(f"{t}/{f}" for t, f in zip(TRUE_WORDS, FALSE_WORDS, strict=True))
-        + " (any case). Check a directory with `readiness validate DIR`.",
+        f"{_BOOL_SPELLINGS} (any case). Check a directory with "
+        "`readiness validate DIR`.",
         "",
     ]
     for table in TABLES.values():
         need = "required" if table.required else "optional"
         out += [f"### `{table.name}` ({need})", "", table.meaning, ""]
-        out += [
-            "| column | type | required | may be missing | rule | meaning |",
-            "|---|---|---|---|---|---|",
-        ]
+        out += ["| column | type | required | may be missing | rule | meaning |"]
+        out += ["|---|---|---|---|---|---|"]
         for c in table.columns:
-            out.append(
-                f"| `{c.name}` | {_TYPE_TEXT[c.kind]} | {'yes' if c.required else 'no'} "
-                f"| {'yes' if c.nullable else 'no'} | {c.rule()} | {c.meaning} |"
-            )
+            kind = _TYPE_TEXT.get(c.kind, c.kind)
+            flags = f"{'yes' if c.required else 'no'} | {'yes' if c.nullable else 'no'}"
+            out.append(f"| `{c.name}` | {kind} | {flags} | {c.rule()} | {c.meaning} |")
         out.append("")
     out += [
         f"### `{CONFIG_FILE}` (optional)",
         "",
         "```yaml",
-        "encoding: cp932          # utf-8 or cp932; omit to auto-detect",
-        "extra_lead_columns:      # your own lead attributes, used as features",
-        "  budget_band: category  # numeric, category or boolean",
+        "encoding: cp932            # utf-8 or cp932; omit to auto-detect",
+        "extra_lead_columns:        # your own lead attributes, used as features",
+        "  budget_band: category    # numeric, category or boolean",
         "```",
         "",
         "Undeclared extra columns are reported as warnings and ignored.",
+        "",
+        "### Checks",
+        "",
+        "| check | severity | says |",
+        "|---|---|---|",
     ]
+    for kind, spec in PROBLEM_KINDS.items():
+        if "{detail}" not in spec.message:
+            out.append(f"| `{kind}` | {spec.severity} | {spec.message} |")
     return "\n".join(out) + "\n"

@@ -33,7 +33,13 @@ EVENT_TYPES: Final[tuple[str, ...]] = (
 _T = {t: i for i, t in enumerate(EVENT_TYPES)}
 _PAGES = np.array(["pricing", "case_study", "product", "other", "blog"], dtype=object)
 _MAILS = np.array(
-    ["メルマガ", "導入事例のご紹介", "セミナーのご案内", "新機能のお知らせ", "お役立ち資料"],
+    [
+        "メルマガ",
+        "導入事例のご紹介",
+        "セミナーのご案内",
+        "新機能のお知らせ",
+        "お役立ち資料",
+    ],
     dtype=object,
 )
 _DOCS = np.array(
@@ -86,7 +92,9 @@ class _Log:
         self.types: list[np.ndarray] = []
         self.details: list[np.ndarray] = []
 
-    def add(self, rows: np.ndarray, ts: np.ndarray, kind: str, detail: np.ndarray) -> None:
+    def add(
+        self, rows: np.ndarray, ts: np.ndarray, kind: str, detail: np.ndarray
+    ) -> None:
         self.rows.append(rows)
         self.ts.append(ts)
         self.types.append(np.full(len(rows), _T[kind], dtype=np.int8))
@@ -116,7 +124,9 @@ def _stamp(
     ).astype(np.int64)
     first = days == 0
     created = g.created_tod[rows]
-    tod = np.where(first, created + (rng.random(n) * (86_399 - created)).astype(np.int64), tod)
+    tod = np.where(
+        first, created + (rng.random(n) * (86_399 - created)).astype(np.int64), tod
+    )
     return g.start_ns + (g.created_day[rows] + days) * _DAY_NS + tod * _S
 
 
@@ -143,7 +153,12 @@ def build_events(g: EventGrid, rng: np.random.Generator) -> pd.DataFrame:
     ts = t0 + within * step
     level = intent[r, dd]
     cum = np.stack(
-        [0.03 + 0.25 * level, 0.09 + 0.45 * level, 0.34 + 0.45 * level, 0.42 + 0.45 * level],
+        [
+            0.03 + 0.25 * level,
+            0.09 + 0.45 * level,
+            0.34 + 0.45 * level,
+            0.42 + 0.45 * level,
+        ],
         axis=1,
     )
     cat = (rng.random(len(r))[:, None] > cum).sum(axis=1)
@@ -156,12 +171,21 @@ def build_events(g: EventGrid, rng: np.random.Generator) -> pd.DataFrame:
     mail = _pick(_MAILS, len(r), rng)
     log.add(r, ts, "email_open", mail)
     click = rng.random(len(r)) < 0.1 + 0.4 * intent[r, dd]
-    log.add(r[click], ts[click] + rng.integers(5, 600, size=int(click.sum())) * _S, "email_click", mail[click])
+    log.add(
+        r[click],
+        ts[click] + rng.integers(5, 600, size=int(click.sum())) * _S,
+        "email_click",
+        mail[click],
+    )
 
     downloads = rng.poisson(act * (0.003 + 0.06 * intent) * live)
     r, dd = _expand(downloads)
     doc_p = np.clip(0.15 + 0.5 * intent[r, dd], 0, 1)
-    doc = np.where(rng.random(len(r)) < doc_p, rng.integers(1, 3, size=len(r)), rng.integers(0, 5, size=len(r)))
+    doc = np.where(
+        rng.random(len(r)) < doc_p,
+        rng.integers(1, 3, size=len(r)),
+        rng.integers(0, 5, size=len(r)),
+    )
     log.add(r, _stamp(g, r, dd, rng), "document_download", _DOCS[doc])
 
     regs = rng.poisson(act * (0.002 + 0.025 * intent) * live)
@@ -171,7 +195,12 @@ def build_events(g: EventGrid, rng: np.random.Generator) -> pd.DataFrame:
     later = dd + rng.integers(3, 11, size=len(r))
     attend = (rng.random(len(r)) < 0.35 + 0.4 * intent[r, dd]) & (later < live.shape[1])
     attend &= live[r, np.minimum(later, live.shape[1] - 1)]
-    log.add(r[attend], _stamp(g, r[attend], later[attend], rng, office=1.0), "seminar_attendance", title[attend])
+    log.add(
+        r[attend],
+        _stamp(g, r[attend], later[attend], rng, office=1.0),
+        "seminar_attendance",
+        title[attend],
+    )
 
     forms = rng.poisson(act * (0.0008 + 0.012 * intent) * live)
     r, dd = _expand(forms)
@@ -190,13 +219,33 @@ def build_events(g: EventGrid, rng: np.random.Generator) -> pd.DataFrame:
 
     # IS activity (already cut at the toss-up by the caller).
     r, dd = _expand(g.attempts - g.connected)
-    log.add(r, _stamp(g, r, dd, rng, office=0.95), "is_call", _pick(_CALL_NOTES, len(r), rng))
+    log.add(
+        r,
+        _stamp(g, r, dd, rng, office=0.95),
+        "is_call",
+        _pick(_CALL_NOTES, len(r), rng),
+    )
     r, dd = _expand(g.connected)
-    log.add(r, _stamp(g, r, dd, rng, office=0.95), "is_call_connected", np.full(len(r), "担当者と通話", dtype=object))
+    log.add(
+        r,
+        _stamp(g, r, dd, rng, office=0.95),
+        "is_call_connected",
+        np.full(len(r), "担当者と通話", dtype=object),
+    )
     r, dd = _expand(g.hearings)
-    log.add(r, _stamp(g, r, dd, rng, office=1.0), "online_hearing", np.full(len(r), "オンラインヒアリング実施", dtype=object))
+    log.add(
+        r,
+        _stamp(g, r, dd, rng, office=1.0),
+        "online_hearing",
+        np.full(len(r), "オンラインヒアリング実施", dtype=object),
+    )
     r, dd = _expand(rng.poisson(g.is_mail_rate))
-    log.add(r, _stamp(g, r, dd, rng, office=0.95), "is_mail", np.full(len(r), "フォローメール送付", dtype=object))
+    log.add(
+        r,
+        _stamp(g, r, dd, rng, office=0.95),
+        "is_mail",
+        np.full(len(r), "フォローメール送付", dtype=object),
+    )
 
     rows = np.concatenate(log.rows)
     ts = np.concatenate(log.ts)
@@ -209,7 +258,9 @@ def build_events(g: EventGrid, rng: np.random.Generator) -> pd.DataFrame:
         {
             "lead_id": pd.Series(g.lead_ids[rows[order]], dtype="str"),
             "timestamp": pd.to_datetime(ts[order]),
-            "type": pd.Series(np.asarray(EVENT_TYPES, dtype=object)[types[order]], dtype="str"),
+            "type": pd.Series(
+                np.asarray(EVENT_TYPES, dtype=object)[types[order]], dtype="str"
+            ),
             "detail": pd.Series(details[order], dtype="str"),
         }
     )

@@ -16,7 +16,16 @@ INDUSTRIES: Final[tuple[str, ...]] = (
     "construction",
     "professional_services",
 )
-INDUSTRY_SHARE: Final[tuple[float, ...]] = (0.22, 0.18, 0.12, 0.08, 0.08, 0.1, 0.1, 0.12)
+INDUSTRY_SHARE: Final[tuple[float, ...]] = (
+    0.22,
+    0.18,
+    0.12,
+    0.08,
+    0.08,
+    0.1,
+    0.1,
+    0.12,
+)
 # How well the product fits each industry (logit scale); a business rule of the world.
 INDUSTRY_FIT: Final[tuple[float, ...]] = (0.35, 0.5, -0.2, 0.1, -0.35, 0.2, -0.3, 0.0)
 # Median employees per industry.
@@ -192,9 +201,7 @@ COMPETITORS: Final[tuple[str, ...]] = (
 )
 
 
-def company_names(
-    industry_idx: np.ndarray, rng: np.random.Generator
-) -> list[str]:
+def company_names(industry_idx: np.ndarray, rng: np.random.Generator) -> list[str]:
     """Japanese company names; the legal form goes before or after the stem."""
     stems = rng.integers(0, len(_NAME_STEMS), size=len(industry_idx))
     suffix_pick = rng.random(len(industry_idx))
@@ -220,5 +227,7 @@ def contact_titles(role_idx: np.ndarray, rng: np.random.Generator) -> list[str]:
     for k, r in enumerate(role_idx):
         titles = TITLES_BY_ROLE[ROLES[int(r)]]
         title = titles[int(pick[k] * len(titles))]
-        out.append(title if title == "代表取締役" else f"{_DEPARTMENTS[dept[k]]} {title}")
+        out.append(
+            title if title == "代表取締役" else f"{_DEPARTMENTS[dept[k]]} {title}"
+        )
     return out

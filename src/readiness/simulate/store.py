@@ -20,6 +20,20 @@ from readiness.datastore import CsvEncoding, atomic_write_bytes, parquet_bytes
 from readiness.simulate.world import World
 
 WORLD_FILE: Final = "world.json"
+# The wave-dash problem: Unicode forms cp932 cannot encode, mapped to the forms
+# Japanese Windows and Excel use.
+_CP932_FORMS: Final = str.maketrans(
+    {
+        "〜": "～",
+        "−": "－",
+        "‖": "∥",
+        "¢": "￠",
+        "£": "￡",
+        "¬": "￢",
+        "—": "―",
+        "•": "・",
+    }
+)
 TRUTH_DIR: Final = "truth"
 
 
@@ -30,14 +44,21 @@ class WorldDirError(Exception):
 def _check_target(out_dir: Path) -> None:
     if not out_dir.exists() or (out_dir / WORLD_FILE).exists():
         return
-    foreign = [
-        p.name for p in out_dir.iterdir() if p.suffix in (".csv", ".parquet")
-    ]
+    foreign = [p.name for p in out_dir.iterdir() if p.suffix in (".csv", ".parquet")]
     if foreign:
         raise WorldDirError(
-            f"{out_dir} holds data that was not simulated ({', '.join(sorted(foreign))}); "
-            "refusing to overwrite it. Choose another --out directory."
+            f"{out_dir} holds data that was not simulated "
+            f"({', '.join(sorted(foreign))}); refusing to overwrite it. "
+            "Choose another --out directory."
         )
+
+
+def _to_cp932_forms(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].str.translate(_CP932_FORMS)
+    return out
 
 
 def write_world(
@@ -55,12 +76,17 @@ def write_world(
     other = ".csv" if fmt == "parquet" else ".parquet"
     for name in TABLES:  # a world written before in the other format
         (out_dir / f"{name}{other}").unlink(missing_ok=True)
-    paths = write_tables(world.tables, out_dir, fmt=fmt, encoding=encoding)
+    tables = world.tables
+    if encoding == "cp932":
+        tables = {name: _to_cp932_forms(frame) for name, frame in tables.items()}
+    paths = write_tables(tables, out_dir, fmt=fmt, encoding=encoding)
     truth_dir = out_dir / TRUTH_DIR
     truth_dir.mkdir(exist_ok=True)
     for name, frame in world.truth.items():
         path = truth_dir / f"{name}.parquet"
-        paths.append(atomic_write_bytes(path, parquet_bytes(frame, path=path, table=name)))
+        paths.append(
+            atomic_write_bytes(path, parquet_bytes(frame, path=path, table=name))
+        )
     manifest = {
         "generator": f"readiness {__version__}",
         "config": asdict(world.config),
@@ -68,8 +94,12 @@ def write_world(
         "truth_rows": {k: len(v) for k, v in world.truth.items()},
         "headline": headline or {},
     }
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-    paths.append(atomic_write_bytes(out_dir / WORLD_FILE, (text + "\n").encode("utf-8")))
+    text = json.dumps(
+        manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str
+    )
+    paths.append(
+        atomic_write_bytes(out_dir / WORLD_FILE, (text + "\n").encode("utf-8"))
+    )
     return paths
 
 
@@ -78,6 +108,6 @@ def read_truth(data_dir: Path, name: str) -> pd.DataFrame:
     path = Path(data_dir) / TRUTH_DIR / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(
-            f"{path} not found: truth exists only for worlds made by `readiness simulate`"
+            f"{path} not found: only worlds made by `readiness simulate` have truth"
         )
     return pd.read_parquet(path)

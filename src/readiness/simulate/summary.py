@@ -83,6 +83,7 @@ def format_headline(h: dict[str, Any]) -> str:
         f"observed high/needs-work band {h['observed_high_vs_needs_work']}x)",
     ]
     for band, v in h["win_rate_by_band"].items():
-        lines.append(f"  band {band:<11} {v['toss_ups']:>7,} toss-ups, win {pct(v['win_rate'])}")
+        lines.append(
+            f"  band {band:<11} {v['toss_ups']:>7,} toss-ups, win {pct(v['win_rate'])}"
+        )
     return "\n".join(lines)
-

@@ -44,7 +44,14 @@ _APPROVALS = (
     ("稟議", "取締役会"),
     ("課長起案", "部長承認", "社長決裁"),
 )
-_ATTENDEE_POOL = ("情報システム部長", "経理課長", "担当者", "営業部長", "DX推進室長", "総務課長")
+_ATTENDEE_POOL = (
+    "情報システム部長",
+    "経理課長",
+    "担当者",
+    "営業部長",
+    "DX推進室長",
+    "総務課長",
+)
 # Conversation credit IS needs to confirm each element (before diligence).
 _CREDIT_MEAN = {
     "problem": 0.8,
@@ -111,7 +118,7 @@ def _first_true(cond: np.ndarray) -> np.ndarray:
 
 
 def simulate_world(
-    config: WorldConfig, *, progress: Callable[[int], None] | None = None
+    config: WorldConfig, *, progress: Callable[[int], object] | None = None
 ) -> World:
     """Simulate a whole world; `progress` is called with leads done per chunk."""
     reps = _make_reps(config)
@@ -123,9 +130,7 @@ def simulate_world(
         if progress is not None:
             progress(n)
     keys = parts[0].keys()
-    merged = {
-        k: pd.concat([p[k] for p in parts], ignore_index=True) for k in keys
-    }
+    merged = {k: pd.concat([p[k] for p in parts], ignore_index=True) for k in keys}
     tables = {
         k: merged[k] for k in ("leads", "events", "handoffs", "outcomes", "fs_feedback")
     }
@@ -135,7 +140,7 @@ def simulate_world(
     return World(tables=tables, truth=truth, config=config)
 
 
-def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
+def _simulate_chunk(
     cfg: WorldConfig, reps: _Reps, rng: np.random.Generator, offset: int, n: int
 ) -> dict[str, pd.DataFrame]:
     days = cfg.life_days
@@ -180,9 +185,9 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
     rise = rng.uniform(5, 22, size=n)
     decay = rng.uniform(8, 35, size=n)
     width = np.where(d < peak[:, None], rise[:, None], decay[:, None])
-    intent = (height[:, None] * np.exp(-0.5 * ((d - peak[:, None]) / width) ** 2)).astype(
-        np.float32
-    )
+    intent = (
+        height[:, None] * np.exp(-0.5 * ((d - peak[:, None]) / width) ** 2)
+    ).astype(np.float32)
     valid = d < life_len[:, None]
 
     budget_exists = rng.random(n) < _sigmoid(-0.3 + 0.7 * fit + 0.25 * log_size)
@@ -191,7 +196,9 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
     ).astype(int)
     dm_reachable = (role == 0) | (rng.random(n) < 0.5)
     urg_score = 1.2 * height + rng.normal(0, 0.3, size=n)
-    urgency = np.where(urg_score > 0.85, "high", np.where(urg_score < 0.35, "low", "mid"))
+    urgency = np.where(
+        urg_score > 0.85, "high", np.where(urg_score < 0.35, "low", "mid")
+    )
     start_months = 1 + rng.poisson(np.where(urgency == "high", 2.0, 5.0))
     timeline_near = start_months <= 6
     competitor = rng.random(n) < 0.55
@@ -214,14 +221,15 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
     hearings = rng.binomial(connected, 0.12 + 0.35 * intent)
     credit = np.cumsum(connected + 2 * hearings, axis=1)
     # What IS knows when deciding on day t comes from conversations before t.
-    credit_prev = np.concatenate([np.zeros((n, 1), dtype=credit.dtype), credit[:, :-1]], 1)
+    credit_prev = np.concatenate(
+        [np.zeros((n, 1), dtype=credit.dtype), credit[:, :-1]], 1
+    )
 
     need_credit = {
         e: np.maximum(
             1,
             np.round(
-                (1 + rng.poisson(m, size=n))
-                * (1.3 - 0.6 * dil)
+                (1 + rng.poisson(m, size=n)) * (1.3 - 0.6 * dil)
                 + (e == "budget") * (role == 2)
                 + (e == "authority") * (role != 0)
             ),
@@ -236,10 +244,14 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
             credit_prev >= k[:, None]
         )
     u_rec = rng.random((len(ELEMENT_KEYS), n))
-    memo_lvl = np.stack([_record(known[j], u_rec[j], dil) for j in range(len(ELEMENT_KEYS))])
+    memo_lvl = np.stack(
+        [_record(known[j], u_rec[j], dil) for j in range(len(ELEMENT_KEYS))]
+    )
     p_next = 0.45 + 0.45 * dil - 0.25 * (habit == 0)
     u_next = rng.random(n)
-    next_lvl = np.where(u_next < p_next, 2, np.where(u_next < p_next + (1 - p_next) * 0.7, 1, 0))
+    next_lvl = np.where(
+        u_next < p_next, 2, np.where(u_next < p_next + (1 - p_next) * 0.7, 1, 0)
+    )
     memo_lvl[_ELEM_INDEX["next_action"]] = next_lvl[:, None]
     known[_ELEM_INDEX["next_action"]] = next_lvl[:, None]
 
@@ -247,7 +259,11 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
     bant_full = sum(known[_ELEM_INDEX[b]] == 2 for b in BANT_KEYS)
     problem_known = known[_ELEM_INDEX["problem"]]
     gate_like = (bant_full >= 3) & (problem_known == 2) & (intent >= 0.1)
-    complete = (bant_full == 4) & (problem_known == 2) & (known[_ELEM_INDEX["competition"]] == 2)
+    complete = (
+        (bant_full == 4)
+        & (problem_known == 2)
+        & (known[_ELEM_INDEX["competition"]] == 2)
+    )
     early_like = (credit_prev >= 1) & (problem_known >= 1) & (intent >= 0.22)
     ok_day = valid & (d >= 1)
     first_gate = _first_true(gate_like & ok_day)
@@ -268,25 +284,37 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
     rows = np.arange(n)
 
     # --- the truth: win probability for any toss-up day and memo ----------
-    lock = competitor[:, None] * (d > peak[:, None]) * (1 - np.exp(-(d - peak[:, None]) / decay[:, None]))
+    lock = (
+        competitor[:, None]
+        * (d > peak[:, None])
+        * (1 - np.exp(-(d - peak[:, None]) / decay[:, None]))
+    )
     base_win = (
-        cfg.win_intercept
-        + cfg.fit_effect * fit
-        + cfg.budget_effect * budget_exists
-        + cfg.authority_effect * dm_reachable
-        + cfg.urgency_high_effect * (urgency == "high")
-        + cfg.urgency_low_effect * (urgency == "low")
-        + cfg.timeline_near_effect * timeline_near
-        + cfg.competitor_effect * competitor
-        + fs_skill
-    )[:, None] + cfg.intent_effect * intent + cfg.late_competitor_effect * lock
-    weights = np.array([cfg.info_weights.get(e, 0.0) for e in ELEMENT_KEYS]) * cfg.info_scale
-    base_meet = (
-        cfg.meeting_intercept + cfg.meeting_fit_effect * fit
-    )[:, None] + cfg.meeting_intent_effect * intent
+        (
+            cfg.win_intercept
+            + cfg.fit_effect * fit
+            + cfg.budget_effect * budget_exists
+            + cfg.authority_effect * dm_reachable
+            + cfg.urgency_high_effect * (urgency == "high")
+            + cfg.urgency_low_effect * (urgency == "low")
+            + cfg.timeline_near_effect * timeline_near
+            + cfg.competitor_effect * competitor
+            + fs_skill
+        )[:, None]
+        + cfg.intent_effect * intent
+        + cfg.late_competitor_effect * lock
+    )
+    weights = (
+        np.array([cfg.info_weights.get(e, 0.0) for e in ELEMENT_KEYS]) * cfg.info_scale
+    )
+    base_meet = (cfg.meeting_intercept + cfg.meeting_fit_effect * fit)[
+        :, None
+    ] + cfg.meeting_intent_effect * intent
 
-    def p_win(levels: np.ndarray, cols: Any = slice(None)) -> tuple[np.ndarray, np.ndarray]:
-        """(p_meeting, p_win_given_meeting) for memo levels shaped (elements, n[, days])."""
+    def p_win(
+        levels: np.ndarray, cols: Any = slice(None)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(p_meeting, p_win | meeting) for levels shaped (elements, n[, days])."""
         info = np.tensordot(weights, levels / 2.0, axes=1)
         nxt = levels[_ELEM_INDEX["next_action"]] / 2.0
         pm = _sigmoid(base_meet[cols] + cfg.meeting_next_action_effect * nxt)
@@ -319,8 +347,13 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
     toss_tod = (10 * 3600 + rng.random(n) * 9 * 3600).astype(np.int64)
     toss_ns = start_ns + (created_day + tday) * _DAY_NS + toss_tod * 10**9
     meet_lag = rng.integers(3, 15, size=n)
+    # Meetings fall on weekdays: move Saturday and Sunday to Monday.
+    weekday = (cfg.start.weekday() + created_day + tday + meet_lag) % 7
+    meet_lag = meet_lag + np.select([weekday == 5, weekday == 6], [2, 1], 0)
     meet_hour = rng.choice(np.array([10, 11, 13, 14, 15, 16]), size=n)
-    meeting_ns = start_ns + (created_day + tday + meet_lag) * _DAY_NS + meet_hour * 3600 * 10**9
+    meeting_ns = (
+        start_ns + (created_day + tday + meet_lag) * _DAY_NS + meet_hour * 3600 * 10**9
+    )
     # Decision lag does not depend on the result, so deals still open at the
     # export are a random subset and closed ones carry no censoring bias.
     decide = 10 + rng.gamma(2.0, 15.0, size=n)
@@ -386,19 +419,27 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
             contact_role=names.ROLES[role[i]],
             first_contact=pd.Timestamp(int(created_ns[i])).date(),
             touch_count=int(n_touch[i]),
-            touch_kinds=_touch_kinds(src[i], int(credit_prev[i, tday[i]]), bool(hearings[i, : tday[i]].any())),
+            touch_kinds=_touch_kinds(
+                src[i], int(credit_prev[i, tday[i]]), bool(hearings[i, : tday[i]].any())
+            ),
             levels={e: int(lvl_t[j, i]) for e, j in _ELEM_INDEX.items()},
             problem_theme=_THEMES[theme[i]],
             budget_secured=bool(budget_exists[i]),
             budget_amount_man=int(budget_man[i]) if budget_exists[i] else None,
-            decision_maker_title=title[i].split(" ")[-1] if role[i] == 0 else _DM_TITLES[dm_title_pick[i]],
+            decision_maker_title=title[i]
+            if role[i] == 0
+            else _DM_TITLES[dm_title_pick[i]],
             approval_steps=_APPROVALS[approval_pick[i]],
             urgency=str(urgency[i]),
             start_in_months=int(start_months[i]),
-            competitors=tuple(names.COMPETITORS[c] for c in comp_pick[i, : n_comp[i]]) if competitor[i] else (),
+            competitors=tuple(names.COMPETITORS[c] for c in comp_pick[i, : n_comp[i]])
+            if competitor[i]
+            else (),
             concern=_CONCERNS[concern[i]],
             differences_asked=bool(diff_asked[i]),
-            meeting_at=pd.Timestamp(int(meeting_ns[i])).to_pydatetime() if lvl_t[_ELEM_INDEX["next_action"], i] == 2 else None,
+            meeting_at=pd.Timestamp(int(meeting_ns[i])).to_pydatetime()
+            if lvl_t[_ELEM_INDEX["next_action"], i] == 2
+            else None,
             meeting_format="visit" if fmt_visit[i] else "online",
             attendees=tuple(_ATTENDEE_POOL[a] for a in att_pick[i, : n_att[i]]),
             drift=float(reps.is_drift[is_rep[i]]),
@@ -407,7 +448,9 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
         rendered = render_memo(facts, rng)
         memos.append(rendered.text)
         for key, ft in rendered.fields.items():
-            field_rows.append((str(lead_ids[i]), key, ft.status, ft.free_text, _json(ft.value)))
+            field_rows.append(
+                (str(lead_ids[i]), key, ft.status, ft.free_text, _json(ft.value))
+            )
 
     # --- contract tables --------------------------------------------------------
     leads = pd.DataFrame(
@@ -442,7 +485,7 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
             "won": won[oi],
             "amount": amount[oi],
             "closed_at": pd.to_datetime(closed_ns[oi]),
-            "loss_reason": pd.Series(np.where(won[oi], None, loss[oi]), dtype="str"),
+            "loss_reason": pd.Series(loss[oi], dtype="str").where(~won[oi]),
         }
     )
     feedback = _fs_feedback(rng, lead_ids, oi[meeting[oi]], lvl_t)
@@ -496,12 +539,16 @@ def _simulate_chunk(  # noqa: PLR0915 - one generative story, read top to bottom
         {
             "lead_id": lead_ids[di].astype(str),
             "day": dd.astype(np.int16),
-            "date": pd.to_datetime(start_ns + (created_day[di] + dd) * _DAY_NS).normalize(),
+            "date": pd.to_datetime(
+                start_ns + (created_day[di] + dd) * _DAY_NS
+            ).normalize(),
             "p_win": p_daily[di, dd],
             "intent": intent[di, dd],
         }
     )
-    fr = list(zip(*field_rows, strict=True)) if field_rows else [[], [], [], [], []]
+    fr: list[tuple[Any, ...]] = (
+        list(zip(*field_rows, strict=True)) if field_rows else [()] * 5
+    )
     truth_fields = pd.DataFrame(
         {
             "lead_id": pd.Series(fr[0], dtype="str"),

@@ -1,0 +1,637 @@
+"""Read a hand-off memo into a typed, frozen `Memo`: every field's status and values.
+
+IS reps paste the articles' template, but real memos drift: other headings and
+bullets, short or English labels, free text under a heading, JSON exports from a
+CRM, cp932 files. `parse_memo` reads all of them and never raises; what it cannot
+read becomes a warning, because one broken memo must not stop scoring a backlog.
+
+Reading rules (documented in docs/rubric.md):
+- A line `{bullet}{label}{colon}{value}` fills the field its label names (see
+  `memo_labels`); following lines without a label continue that value.
+- A heading (【…】, ■…, […], <…>, ## …, or a bare section name) opens a section.
+- Free text without a label is split into sentences; a sentence goes to every
+  field of its section whose cue words it contains, and the section's main field
+  (problem, competitors, notes, …) gets the whole block (needs, competition,
+  notes, basics, history) or the sentences no other field took (meeting). Text
+  outside any section, and memos without any structure, are routed the same way
+  over all fields with stricter cues, the rest going to notes.
+- A value is *empty* when blank, *vague* when it is mainly a "not known" marker
+  (未確認, 不明, 調整中, TBD, −, …), and *filled* otherwise: 「競合なし」 and
+  「予算なし（確認済）」 are confirmed facts, so they are filled.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+from readiness import memo_dates as md
+from readiness import memo_values as mv
+from readiness.fields import FIELD_KEYS, FIELDS, FieldStatus, fields_of_section
+from readiness.memo_labels import (
+    DATE_CUE,
+    FIELD_CUES,
+    IN_SECTION_CUES,
+    LABEL_WORDS,
+    MEETING_WORD,
+    SECTION_MAIN,
+    field_for_label,
+    is_marker_only,
+    marker_spans,
+    norm_key,
+    section_for_heading,
+)
+
+__all__ = ["MAX_CHARS", "Memo", "MemoField", "MemoFormat", "field_status", "parse_memo"]
+
+MemoFormat = Literal["template", "json", "freeform", "empty"]
+MAX_CHARS: Final = 200_000
+MAX_DEPTH: Final = 8
+# A value with a marker is vague unless this many informative characters remain.
+MIN_INFORMATIVE_CHARS: Final = 6
+
+_STATUS_RANK: Final[dict[str, int]] = {"empty": 0, "vague": 1, "filled": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class MemoField:
+    """One template field as read: its status, normalised text and presence."""
+
+    key: str
+    status: FieldStatus
+    text: str
+    present: bool
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A parsed hand-off memo. `fields` holds every key of `fields.FIELD_KEYS`."""
+
+    fields: Mapping[str, MemoField]
+    format: MemoFormat
+    warnings: tuple[str, ...] = ()
+    reference_date: date | None = None
+    budget_amount_jpy: float | None = None
+    budget_low_jpy: float | None = None
+    budget_high_jpy: float | None = None
+    budget_secured: bool | None = None
+    meeting_at: datetime | None = None
+    meeting_date: date | None = None
+    meeting_time: time | None = None
+    meeting_has_date: bool = False
+    meeting_format: mv.MeetingFormat | None = None
+    meeting_agreed: bool = False
+    meeting_tentative: bool = False
+    agreement_words: bool = False
+    attendee_count: int | None = None
+    attendee_titles: tuple[str, ...] = ()
+    competitor_names: tuple[str, ...] = ()
+    no_competitor: bool = False
+    differences_asked: bool = False
+    urgency: mv.Urgency | None = None
+    decision_maker: str | None = None
+    timeline_date: date | None = None
+    start_in_months: float | None = None
+    touch_count: int | None = None
+    first_contact: date | None = None
+    employees: int | None = None
+    annual_revenue_m: float | None = None
+    problem_signals: mv.ProblemSignals = field(default_factory=mv.ProblemSignals)
+
+    def status(self, key: str) -> FieldStatus:
+        return self.fields[key].status
+
+    def text(self, key: str) -> str:
+        return self.fields[key].text
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dict: dates as ISO strings, tuples as lists."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name == "fields":
+                out[name] = {
+                    k: {"status": f.status, "text": f.text, "present": f.present}
+                    for k, f in value.items()
+                }
+            elif name == "problem_signals":
+                out[name] = {
+                    "numbers": value.numbers,
+                    "systems": value.systems,
+                    "causes": value.causes,
+                    "scale": value.scale,
+                    "desired": value.desired,
+                    "chars": value.chars,
+                    "system_names": list(value.system_names),
+                }
+            else:
+                out[name] = _json_value(value)
+        return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+# --- status -----------------------------------------------------------------------
+
+_BULLETS_ONLY: Final = re.compile(r"[\s・•*●○◦▪]*")
+_FILLERS: Final = re.compile(
+    r"現時点|現在|今のところ|まだ|次回|予定|について|に関して|詳細|具体的|特に|状況|確認"
+    r"|です|ます|でした|とのこと|ている|いる|要|[はがのをにでともへやかよね]"
+)
+_NON_WORD: Final = re.compile(r"[\W_]+")
+
+
+def field_status(key: str, text: str) -> FieldStatus:
+    """Filled, vague or empty: vague when a value is mainly a "not known" marker.
+
+    With a marker present, the value is still filled when at least
+    MIN_INFORMATIVE_CHARS characters remain after removing the markers, the
+    field's own label words, particles and punctuation — so a concrete sentence
+    that happens to contain 検討中 stays filled.
+    """
+    t = text.strip()
+    if not t or _BULLETS_ONLY.fullmatch(t):
+        return "empty"
+    if is_marker_only(t):
+        return "vague"
+    lower = t.lower()
+    spans = marker_spans(lower)
+    if not spans:
+        return "filled"
+    rest, last = [], 0
+    for start, end in spans:
+        rest.append(lower[last:start])
+        last = end
+    rest.append(lower[last:])
+    remainder = " ".join(rest)
+    for word in LABEL_WORDS.get(key, ()):
+        remainder = remainder.replace(word, " ")
+    remainder = _NON_WORD.sub("", _FILLERS.sub("", remainder))
+    return "filled" if len(remainder) >= MIN_INFORMATIVE_CHARS else "vague"
+
+
+# --- decoding and cleaning ------------------------------------------------------------
+
+_BR: Final = re.compile(r"<\s*br\s*/?\s*>|</\s*(?:p|div|li|tr)\s*>", re.IGNORECASE)
+_TAGS: Final = re.compile(
+    r"<\s*/?\s*(?:p|div|span|li|ul|ol|b|strong|em|i|u|font|table|tr|td|th|tbody|thead"
+    r"|html|body)(?:\s[^<>]{0,200})?\s*/?\s*>",
+    re.IGNORECASE,
+)
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200f]")
+_GARBAGE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+def _decode(data: bytes, warnings: list[str]) -> str:
+    """UTF-8 (with or without BOM), then cp932 (Japanese Excel), then best effort."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    warnings.append("bytes are neither UTF-8 nor cp932; undecodable bytes replaced")
+    return data.decode("utf-8", errors="replace")
+
+
+def _clean(text: str, warnings: list[str]) -> str:
+    if len(text) > MAX_CHARS:
+        warnings.append(
+            f"memo has {len(text):,} characters; only the first {MAX_CHARS:,} are read"
+        )
+        text = text[:MAX_CHARS]
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "<" in text:
+        text = _TAGS.sub("", _BR.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return _CONTROL.sub("", text)
+
+
+def _is_garbage(text: str) -> bool:
+    sample = text[:20_000]
+    return bool(sample) and len(_GARBAGE.findall(sample)) > 0.05 * len(sample)
+
+
+# --- collecting field texts --------------------------------------------------------
+
+
+@dataclass
+class _Collected:
+    parts: dict[str, list[str]] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    structured: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, key: str, text: str) -> None:
+        self.parts.setdefault(key, []).append(text)
+        self.present.add(key)
+
+    def merge(self, other: _Collected) -> None:
+        for key, texts in other.parts.items():
+            self.parts.setdefault(key, []).extend(texts)
+        self.present |= other.present
+        self.structured |= other.structured
+        self.warnings += other.warnings
+
+
+_SENTENCE_SPLIT: Final = re.compile(r"[。\n]")
+_CLAUSE_SPLIT: Final = re.compile(r"[、,;]")
+_TABLE_RULE: Final = re.compile(r"\s*\|?[\s\-:|]+\|?\s*")
+
+
+def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
+    in_section = IN_SECTION_CUES.get(key) if section is not None else None
+    if in_section is not None and in_section.search(sentence):
+        return True
+    if key == "meeting_datetime":
+        return bool(MEETING_WORD.search(sentence) and DATE_CUE.search(sentence))
+    cue = FIELD_CUES.get(key)
+    return bool(cue and cue.search(sentence))
+
+
+def _route(lines: list[str], section: str | None, out: _Collected) -> None:
+    """Send unlabelled text to fields by cue words (see the module docstring)."""
+    block = "\n".join(ln for ln in lines if ln)
+    if not block.strip():
+        return
+    main, takes_all = SECTION_MAIN.get(section, SECTION_MAIN[None])
+    scope = (
+        [f.key for f in fields_of_section(section)]
+        if section
+        else [k for k in FIELD_KEYS if k != "notes"]
+    )
+    leftovers: list[str] = []
+    for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(block)):
+        if not sentence:
+            continue
+        hits = [
+            key
+            for key in scope
+            if not (key == main and takes_all) and _cue_hits(key, sentence, section)
+        ]
+        if not hits:
+            leftovers.append(sentence)
+        elif len(hits) == 1:
+            out.add(hits[0], sentence)
+        else:
+            # 「予算は未定ですが、決裁は加藤部長」 holds two facts: give each field
+            # the clauses that carry its cue (or the sentence when none alone does).
+            clauses = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c.strip()]
+            for key in hits:
+                own = [c for c in clauses if _cue_hits(key, c, section)]
+                out.add(key, "、".join(own) if own else sentence)
+    target = main or "notes"
+    if main and takes_all:
+        out.add(target, block)
+    elif leftovers:
+        out.add(target, "\n".join(leftovers))
+
+
+_BULLET: Final = r"(?:[・•*‐●○◦▪■□◆◇▶►✓✔※→]|-(?!-)|\d{1,2}[.)](?!\d))"
+_FIELD_LINE: Final = re.compile(
+    rf"\s{{0,12}}(?:{_BULLET}\s{{0,4}})?([^:\t]{{1,40}}?)\s*[:\t]\s*(.*)"
+)
+_BRACKET_LINE: Final = re.compile(
+    r"\s{0,12}[【\[<《〈]([^】\]>》〉]{1,30})[】\]>》〉]\s*:?\s*(.*)"
+)
+_LEADING_BULLET: Final = re.compile(rf"\s*{_BULLET}\s*")
+_DECORATED: Final = re.compile(
+    r"\s*(?:【[^】]{1,40}】|\[[^\]]{1,40}\]|<[^>]{1,40}>|《[^》]{1,40}》|〈[^〉]{1,40}〉"
+    r"|#{1,6}\s*\S.{0,40}|\*\*[^*]{1,40}\*\*|={2,}.{1,40}?={2,}|-{2,}.{1,40}?-{2,})\s*:?\s*"
+)
+
+
+def _field_line(line: str, section: str | None) -> tuple[str, str] | None:
+    """(field key, value) when the line is a labelled field line."""
+    if line.lstrip().startswith("|"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and (key := field_for_label(cells[0], section)):
+            return key, " ".join(c for c in cells[1:] if c)
+        return None
+    m = _BRACKET_LINE.match(line)
+    # 【予算】300万円 is a field; 【課題】 alone is a heading.
+    if (
+        m
+        and (key := field_for_label(m.group(1), section))
+        and (section_for_heading(m.group(1)) is None or m.group(2).strip())
+    ):
+        return key, m.group(2)
+    m = _FIELD_LINE.match(line)
+    if m and (key := field_for_label(m.group(1).strip(" *"), section)):
+        return key, m.group(2)
+    return None
+
+
+def _heading(line: str) -> tuple[bool, str | None]:
+    """(is a heading, its section or None when the heading names no known section)."""
+    if len(line) > 60:
+        return False, None
+    section = section_for_heading(line)
+    if section is not None:
+        return True, section
+    return bool(_DECORATED.fullmatch(line)), None
+
+
+def _next_is_field(lines: list[str], i: int, section: str | None) -> bool:
+    for line in lines[i + 1 : i + 4]:
+        if line.strip():
+            return _field_line(line, section) is not None
+    return False
+
+
+def _collect_text(text: str) -> _Collected:
+    """Read template-like text line by line into field texts."""
+    out = _Collected()
+    lines = text.split("\n")
+    entries: list[tuple[str, list[str]]] = []  # field values in reading order
+    section: str | None = None
+    current: list[str] | None = None  # the value lines of the field being read
+    block: list[str] = []  # unlabelled text waiting to be routed
+
+    def flush() -> None:
+        if block:
+            routed = _Collected()
+            _route(block, section, routed)
+            entries.extend((k, list(v)) for k, v in routed.parts.items())
+            block.clear()
+
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        if not line.strip() or _TABLE_RULE.fullmatch(line):
+            if current is not None and any(current):
+                current = None
+            continue
+        hit = _field_line(line, section)
+        if hit is not None:
+            key, value = hit
+            heading_section = section_for_heading(line) if not value.strip() else None
+            if heading_section is None or not _next_is_field(lines, i, heading_section):
+                flush()
+                current = [value.strip()]
+                entries.append((key, current))
+                out.structured = True
+                continue
+        is_heading, heading_section = _heading(line)
+        if is_heading:
+            flush()
+            current = None
+            out.structured = True
+            if heading_section is None:
+                out.warnings.append(f"unknown section heading {line.strip()[:40]!r}")
+            section = heading_section
+            continue
+        content = _LEADING_BULLET.sub("", line, count=1).strip()
+        if not content:
+            continue
+        if current is not None:
+            current.append(content)
+        else:
+            block.append(content)
+    flush()
+    for key, value_lines in entries:
+        out.add(key, "\n".join(value_lines))
+    return out
+
+
+# --- JSON and dicts -----------------------------------------------------------------
+
+_TEXT_KEYS: Final = frozenset(
+    {"memo", "text", "body", "本文", "メモ", "raw", "content"}
+)
+
+
+def _value_text(value: Any, depth: int = 0) -> str:
+    """A JSON value as memo text: lists joined with 、, objects as `key: value`."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+    if depth >= MAX_DEPTH:
+        return ""
+    if isinstance(value, Mapping):
+        return "\n".join(
+            f"{k}: {_value_text(v, depth + 1)}" for k, v in list(value.items())[:200]
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(
+            t for t in (_value_text(v, depth + 1) for v in list(value)[:200]) if t
+        )
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)[:MAX_CHARS]
+
+
+def _clean_value(text: str) -> str:
+    return unicodedata.normalize("NFKC", text[:MAX_CHARS]).replace("\r\n", "\n")
+
+
+def _collect_mapping(
+    obj: Mapping[Any, Any], section: str | None, out: _Collected, depth: int = 0
+) -> None:
+    """Walk a (possibly section-nested) dict with Japanese or English keys."""
+    if depth > MAX_DEPTH:
+        out.warnings.append("JSON nested too deeply; inner values ignored")
+        return
+    for raw_key, value in list(obj.items())[:500]:
+        key = _clean_value(str(raw_key))[:100]
+        heading_section = section_for_heading(key)
+        field_key = field_for_label(key, heading_section or section)
+        if isinstance(value, Mapping):
+            if heading_section is not None:
+                _collect_mapping(value, heading_section, out, depth + 1)
+            elif field_key is not None:
+                out.add(field_key, _clean_value(_value_text(value, depth + 1)))
+            else:
+                _collect_mapping(value, section, out, depth + 1)
+            continue
+        text = _clean_value(_value_text(value, depth + 1))
+        if (
+            field_key in (None, "notes") or norm_key(key) in _TEXT_KEYS
+        ) and "\n" in text:
+            inner = _collect_text(_clean(text, out.warnings))
+            if inner.structured:
+                out.merge(inner)
+                continue
+        if field_key is not None:
+            out.add(field_key, text)
+        elif heading_section is not None:
+            _route(text.split("\n"), heading_section, out)
+        else:
+            out.warnings.append(f"unknown key {key[:40]!r} ignored")
+    out.structured = True
+
+
+# --- building the memo ------------------------------------------------------------
+
+_SPACES: Final = re.compile(r"[ \t\u3000]+")
+
+
+def _normalise(text: str) -> str:
+    lines = (_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _as_date(value: date | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _build(
+    collected: _Collected, fmt: MemoFormat, ref: date | None, warnings: list[str]
+) -> Memo:
+    fields: dict[str, MemoField] = {}
+    for f in FIELDS:
+        texts = [
+            t for t in (_normalise(p) for p in collected.parts.get(f.key, [])) if t
+        ]
+        statuses = [field_status(f.key, t) for t in texts] or ["empty"]
+        status = max(statuses, key=_STATUS_RANK.__getitem__)
+        fields[f.key] = MemoField(
+            f.key, status, "\n".join(texts), f.key in collected.present
+        )
+
+    def txt(*keys: str) -> str:
+        return "\n".join(fields[k].text for k in keys if fields[k].status != "empty")
+
+    money = mv.parse_money(txt("budget"), bare_yen=True)
+    hit, clock = md.meeting_datetime(txt("meeting_datetime"), ref)
+    if hit is not None and hit.value is None:
+        warnings.append(
+            "meeting date has no year or is not a valid date"
+            + ("; pass reference_date to resolve it" if ref is None else "")
+        )
+    meeting_day = hit.value if hit else None
+    agreed_words, _ = mv.agreement_cues(
+        txt("meeting_datetime", "meeting_format", "attendees", "expected_content")
+    )
+    _, tentative = mv.agreement_cues(txt("meeting_datetime"))
+    has_date = hit is not None
+    count, titles = mv.attendees(txt("attendees"))
+    names, none = mv.competitors(txt("competitors"))
+    timeline_day, months = md.timeline(txt("timeline"), ref)
+    size_text = txt("company_size") or txt("company")
+    return Memo(
+        fields=MappingProxyType(fields),
+        format=fmt,
+        warnings=tuple(dict.fromkeys(collected.warnings + warnings)),
+        reference_date=ref,
+        budget_amount_jpy=money.amount if money else None,
+        budget_low_jpy=money.low if money else None,
+        budget_high_jpy=money.high if money else None,
+        budget_secured=mv.budget_secured(txt("budget")),
+        meeting_at=md.combine(meeting_day, clock),
+        meeting_date=meeting_day,
+        meeting_time=clock if has_date else None,
+        meeting_has_date=has_date,
+        meeting_format=mv.meeting_format(txt("meeting_format"))
+        or mv.meeting_format(txt("meeting_datetime")),
+        meeting_agreed=has_date
+        and not tentative
+        and fields["meeting_datetime"].status == "filled",
+        meeting_tentative=tentative,
+        agreement_words=agreed_words,
+        attendee_count=count,
+        attendee_titles=titles,
+        competitor_names=names,
+        no_competitor=none,
+        differences_asked=mv.differences_asked(
+            txt("competitors", "impression", "expected_content", "notes")
+        ),
+        urgency=mv.urgency(txt("need")),
+        decision_maker=mv.decision_maker(txt("authority")),
+        timeline_date=timeline_day,
+        start_in_months=months,
+        touch_count=mv.touch_count(txt("touch_count")),
+        first_contact=md.past_date(txt("first_contact"), ref),
+        employees=mv.employees(size_text),
+        annual_revenue_m=mv.revenue_millions(size_text),
+        problem_signals=mv.problem_signals(txt("problem", "cause", "desired_state")),
+    )
+
+
+def _empty(fmt: MemoFormat, ref: date | None, warnings: list[str]) -> Memo:
+    return _build(_Collected(), fmt, ref, warnings)
+
+
+def parse_memo(
+    source: str | bytes | Mapping[Any, Any] | None,
+    *,
+    reference_date: date | None = None,
+) -> Memo:
+    """Parse a memo (template text, free text, JSON text or a dict, or bytes of those).
+
+    Never raises: unreadable input gives an empty memo with a warning. Dates
+    without a year resolve against `reference_date` (usually the toss-up day).
+    """
+    ref = _as_date(reference_date)
+    warnings: list[str] = []
+    try:
+        return _parse(source, ref, warnings)
+    except Exception as exc:
+        warnings.append(
+            f"memo could not be read ({type(exc).__name__}); treated as empty"
+        )
+        return _empty("empty", ref, warnings)
+
+
+def _parse(source: Any, ref: date | None, warnings: list[str]) -> Memo:
+    if source is None:
+        return _empty("empty", ref, warnings)
+    if isinstance(source, bytes | bytearray | memoryview):
+        source = _decode(bytes(source), warnings)
+    if isinstance(source, Mapping):
+        out = _Collected()
+        _collect_mapping(source, None, out)
+        return _build(out, "json", ref, warnings)
+    if not isinstance(source, str):
+        warnings.append(f"unsupported memo type {type(source).__name__}; read as text")
+        source = _value_text(source)
+    if _is_garbage(source):
+        warnings.append("memo is not text (binary data?); treated as empty")
+        return _empty("empty", ref, warnings)
+    text = _clean(source, warnings)
+    if not text.strip():
+        return _empty("empty", ref, warnings)
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        try:
+            data = json.loads(stripped)
+        except (ValueError, RecursionError):
+            warnings.append("memo looks like JSON but is not valid JSON; read as text")
+        else:
+            if isinstance(data, Mapping):
+                out = _Collected()
+                _collect_mapping(data, None, out)
+                return _build(out, "json", ref, warnings)
+    collected = _collect_text(text)
+    return _build(
+        collected, "template" if collected.structured else "freeform", ref, warnings
+    )

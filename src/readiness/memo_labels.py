@@ -1,0 +1,413 @@
+"""The words a hand-off memo is read by: headings, labels, "not known" markers, cues.
+
+`readiness.fields` names the template's sections and fields; real memos drift from
+it (short labels, English, other headings), so this module holds every spelling the
+parser accepts for them, and the cue words that route unlabelled free text to a
+field. Everything here is matched on text that is already NFKC-normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Final
+
+from readiness.fields import FIELDS, SECTIONS
+
+__all__ = [
+    "DATE_CUE",
+    "FIELD_CUES",
+    "IN_SECTION_CUES",
+    "LABEL_WORDS",
+    "SECTION_MAIN",
+    "field_for_label",
+    "is_marker_only",
+    "marker_spans",
+    "norm_key",
+    "section_for_heading",
+]
+
+_KEY_DROP: Final = re.compile(r"[\s・/_\-‐‑–—.,、:;'\"`*#=|]+")
+_PAREN: Final = re.compile(r"[(\[<「『【〈《]([^)\]>」』】〉》]{0,40})[)\]>」』】〉》]")
+
+
+def norm_key(text: str) -> str:
+    """Fold a label or heading to a lookup key: case, width, spaces and separators."""
+    return _KEY_DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _w(words: str) -> tuple[str, ...]:
+    """A word list written as one `|`-separated string, to keep the tables short."""
+    return tuple(words.split("|"))
+
+
+def _keys(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(norm_key(w) for w in words if norm_key(w)))
+
+
+# --- sections --------------------------------------------------------------------
+
+_SECTION_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "basics": _w(
+        "基本情報|顧客情報|企業情報|会社情報|お客様情報|顧客概要|企業概要"
+        "|basic info|basic information|basics|customer info|customer information"
+        "|customer profile|company info|company information|account"
+    ),
+    "history": _w(
+        "接触履歴|対応履歴|接点|経緯|これまでの経緯|history|contact history"
+        "|touch history|touchpoints|interactions"
+    ),
+    "needs": _w(
+        "課題ニーズ|課題|ニーズ|課題要望|課題と要望|課題・要望|要望|needs|problem"
+        "|problems|problem and needs|problems and needs|pain points|challenges"
+    ),
+    "bant": _w("bant|bant情報|bant info|bant条件|qualification"),
+    "competition": _w(
+        "競合|競合状況|競合情報|検討状況|比較検討|比較検討状況|競合・比較"
+        "|competition|competitors|competitive situation|competitor info"
+    ),
+    "meeting": _w(
+        "商談設定|商談情報|商談内容|商談|次回アクション|次回商談|ネクストアクション"
+        "|アポ情報|アポイント|next action|next actions|next steps|next meeting"
+        "|meeting|meeting setup|appointment"
+    ),
+    "notes": _w(
+        "特記事項|注意点|備考|その他|補足|留意点|notes|remarks|special notes|other"
+        "|others|comments|misc"
+    ),
+}
+
+_SECTION_BY_KEY: Final[dict[str, str]] = {}
+for _s in SECTIONS:
+    for _k in _keys((_s.ja, _s.en, _s.key, *_SECTION_WORDS.get(_s.key, ()))):
+        _SECTION_BY_KEY.setdefault(_k, _s.key)
+
+# Decoration around a heading: 【…】 ■… [..] <…> ## … **…** 1. … and trailing colons.
+_HEADING_STRIP: Final = re.compile(
+    r"^[\s#*■□◆◇▼▽●○★☆◎=\-【\[<《〈]*(?:\(?\d{1,2}[.)]\s*)?"
+    r"|[\s*】\]>》〉=\-:]*$"
+)
+
+
+def section_for_heading(line: str) -> str | None:
+    """The section a heading-like line names, or None when it names none."""
+    core = _HEADING_STRIP.sub("", line)
+    if not core or len(core) > 40:
+        return None
+    key = norm_key(core)
+    if key in _SECTION_BY_KEY:
+        return _SECTION_BY_KEY[key]
+    base = norm_key(_PAREN.sub("", core))
+    return _SECTION_BY_KEY.get(base)
+
+
+# --- field labels ----------------------------------------------------------------
+
+# Spellings per field besides fields.py's own labels and keys. A spelling listed
+# under two fields is ambiguous; the field of the current section wins.
+_FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "company": _w(
+        "企業名|会社名|社名|顧客名|顧客企業|お客様名|法人名|企業|会社|業種|業界"
+        "|事業内容|company name|customer|account name|organization|industry"
+    ),
+    "contact": _w(
+        "担当者名|担当者|ご担当者|担当|氏名|役職|部署|所属|キーマン|contact"
+        "|contact name|contact person|name|title|role|position|department"
+    ),
+    "contact_info": _w(
+        "連絡先|電話|電話番号|tel|メール|メールアドレス|email|mail|phone"
+        "|contact details|contact info"
+    ),
+    "company_size": _w(
+        "企業規模|規模|従業員数|従業員|社員数|売上|売上高|年商|資本金|size"
+        "|employees|headcount|revenue|annual revenue"
+    ),
+    "first_contact": _w(
+        "初回接点|初回接触日|初回接点日|初回コンタクト|初回問い合わせ日|初回日"
+        "|first contact|first touch"
+    ),
+    "touch_count": _w(
+        "接点回数|接触回数|架電回数|コール回数|回数|touches|touch count"
+        "|number of touches"
+    ),
+    "touch_summary": _w(
+        "主な接点内容|接点内容|接点概要|対応履歴|経緯|概要|内容|流入経路"
+        "|リードソース|summary|touch summary|main touches|lead source|source"
+    ),
+    "problem": _w(
+        "課題|顧客課題|現状の課題|抱える課題|問題|悩み|困りごと|ニーズ|needs"
+        "|problem|problems|pain|pain points|challenge|challenges|issue|issues"
+    ),
+    "cause": _w(
+        "背景|原因|背景原因|発生背景|要因|課題の背景|cause|background|root cause|why"
+    ),
+    "desired_state": _w(
+        "期待する状態|理想の状態|理想|目指す姿|ゴール|期待効果|期待|要望"
+        "|desired state|goal|goals|desired outcome|expected outcome|to be"
+    ),
+    "budget": _w("予算|予算感|金額|費用|budget|b"),
+    "authority": _w(
+        "決裁者|決裁|決裁プロセス|決裁者プロセス|決裁権|決裁権者|決裁ルート"
+        "|意思決定者|承認プロセス|稟議|authority|decision maker|decision process"
+        "|approval|a"
+    ),
+    "need": _w(
+        "緊急度|優先度|緊急度優先度|必要性|緊急性|need|needs|urgency|priority|n"
+    ),
+    "timeline": _w(
+        "導入時期|スケジュール|時期|検討スケジュール|導入スケジュール|導入予定"
+        "|導入希望時期|稼働時期|timeline|timeframe|schedule|go live|t"
+    ),
+    "competitors": _w(
+        "競合|競合他社|競合製品|競合サービス|比較対象|比較検討|他社|検討状況"
+        "|competitors|competitor|competition|alternatives"
+    ),
+    "impression": _w(
+        "印象|懸念点|懸念|自社への印象|評価|反応|不安|impression|concerns|concern"
+        "|objections|reaction"
+    ),
+    "meeting_datetime": _w(
+        "日時|商談日|日程|訪問日時|訪問日|アポ日時|次回日時|実施日|予定日"
+        "|meeting date|date|datetime|date and time|when"
+    ),
+    "meeting_format": _w(
+        "形式|商談形式|実施形式|方法|形態|場所|format|meeting format|mode|location"
+        "|venue"
+    ),
+    "attendees": _w(
+        "参加者|先方参加者|出席者|同席者|参加予定者|顧客参加者|attendees"
+        "|participants|customer attendees"
+    ),
+    "expected_content": _w(
+        "期待される内容|商談内容|内容|目的|商談目的|アジェンダ|説明希望"
+        "|聞きたいこと|確認事項|期待|expected content|agenda|purpose|topics"
+        "|expectations"
+    ),
+    "notes": _w(
+        "特記事項|注意点|備考|補足|その他|メモ|留意点|notes|note|remarks|comments"
+        "|other|memo"
+    ),
+}
+
+_SECTION_OF_FIELD: Final[dict[str, str]] = {f.key: f.section for f in FIELDS}
+_FIELD_CANDIDATES: Final[dict[str, tuple[str, ...]]] = {}
+for _f in FIELDS:
+    for _k in _keys((_f.ja, _f.en, _f.key, *_FIELD_WORDS.get(_f.key, ()))):
+        _FIELD_CANDIDATES[_k] = (*_FIELD_CANDIDATES.get(_k, ()), _f.key)
+
+# One-letter BANT labels ("B: 300万円") only inside a BANT section.
+_BANT_LETTERS: Final = frozenset({"b", "a", "n", "t"})
+
+# Last resort for long or unusual labels: the first keyword the label contains.
+# More specific words come first (接点回数 before 接点).
+_LABEL_KEYWORDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
+    (norm_key(word), tuple(fields.split(",")))
+    for word, fields in (
+        pair.split("=")
+        for pair in _w(
+            "予算=budget|決裁=authority|稟議=authority|緊急=need|優先=need"
+            "|導入=timeline|スケジュール=timeline|時期=timeline|競合=competitors"
+            "|懸念=impression|印象=impression|参加=attendees|出席=attendees"
+            "|日時=meeting_datetime|形式=meeting_format|回数=touch_count"
+            "|初回=first_contact|接点=touch_summary|原因=cause|背景=cause|課題=problem"
+            "|期待=desired_state,expected_content|従業員=company_size|規模=company_size"
+            "|売上=company_size|連絡=contact_info|電話=contact_info|メール=contact_info"
+            "|担当=contact|役職=contact|企業=company|会社=company|備考=notes|特記=notes"
+            "|budget=budget|authority=authority|decision=authority|urgen=need"
+            "|priorit=need|timeline=timeline|schedule=timeline|competi=competitors"
+            "|concern=impression|impression=impression|attendee=attendees"
+            "|participant=attendees|date=meeting_datetime|format=meeting_format"
+            "|cause=cause|problem=problem|employee=company_size|revenue=company_size"
+            "|phone=contact_info|mail=contact_info|company=company|contact=contact"
+            "|note=notes"
+        )
+    )
+)
+
+
+_SENTENCE_LIKE: Final = re.compile(r"[0-9はがをにで、。]")
+
+
+def _choose(candidates: tuple[str, ...], section: str | None) -> str:
+    for key in candidates:
+        if _SECTION_OF_FIELD[key] == section:
+            return key
+    return candidates[0]
+
+
+def field_for_label(label: str, section: str | None) -> str | None:
+    """The field a label names, preferring the current section's field when ambiguous.
+
+    Tried in order: the whole label, the label without its parenthesis, the
+    parenthesis alone ("予算(Budget)"), each part of a "A・B" label, and finally a
+    keyword the label contains (short labels only, so that a sentence with a colon
+    is not mistaken for a label).
+    """
+    if not label or len(label) > 40:
+        return None
+    key = norm_key(label)
+    if not key:
+        return None
+    if key in _BANT_LETTERS:
+        return _FIELD_CANDIDATES[key][0] if section == "bant" else None
+    if key in _FIELD_CANDIDATES:
+        return _choose(_FIELD_CANDIDATES[key], section)
+    inner = _PAREN.findall(label)
+    base = norm_key(_PAREN.sub("", label))
+    tries = [base, *(norm_key(i) for i in inner)]
+    tries += [norm_key(p) for p in re.split(r"[・/、,&]", _PAREN.sub("", label))]
+    for t in tries:
+        if t and t not in _BANT_LETTERS and t in _FIELD_CANDIDATES:
+            return _choose(_FIELD_CANDIDATES[t], section)
+    # A "label" with digits or particles is a sentence that happens to hold a colon.
+    if len(base) <= 16 and not _SENTENCE_LIKE.search(label):
+        for word, candidates in _LABEL_KEYWORDS:
+            if word in base:
+                return _choose(candidates, section)
+    return None
+
+
+# Label words per field, removed when judging whether a value says more than
+# "(label) unknown": 「予算は未定」 is vague, 「山田部長が決裁、稟議は確認中」 is not.
+LABEL_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    f.key: tuple(
+        sorted(
+            {
+                w
+                for w in (*_FIELD_WORDS.get(f.key, ()),)
+                if len(w) >= 2 and not w.isascii()
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    for f in FIELDS
+}
+
+
+# --- "not known" markers -----------------------------------------------------------
+
+_MARKER_WORDS: Final[tuple[str, ...]] = _w(
+    "未確認|不明|確認中|検討中|調整中|未定|未確定|不確定|未把握|未聴取|未ヒアリング"
+    "|未回答|回答待ち|要確認|要ヒアリング|後日確認|次回確認|追って確認|別途確認"
+    "|確認予定|ヒアリング予定|ヒアリング中|聞けていない|聞けず|聞けなかった"
+    "|確認できていない|確認できず|確認出来ていない|わからない|分からない|わからず"
+    "|分からず|これから|保留|未記入|未入力|詳細不明|不詳|情報なし|おそらく|次第"
+    "|たぶん|多分|tbd|tbc|n/a|unknown|not sure|not yet|pending|to be confirmed"
+    "|to be determined|unconfirmed|undecided|not confirmed|not known|?"
+)
+_MARKER_RE: Final = re.compile(
+    "|".join(re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True))
+)
+# Values that are nothing but a dash, a question mark or "NA".
+_MARKER_ONLY_RE: Final = re.compile(
+    r"[\s\-ー−―‐—–~〜?・.…_*×x/]*|na|n\.a\.|none\?|tbd\.?|tbc\.?",
+    re.IGNORECASE,
+)
+
+
+def marker_spans(text_lower: str) -> list[tuple[int, int]]:
+    """Where the "not known" markers are in a lower-cased value."""
+    return [m.span() for m in _MARKER_RE.finditer(text_lower)]
+
+
+def is_marker_only(text: str) -> bool:
+    """Whether a value is only dashes / question marks / NA (with at least one)."""
+    return bool(text.strip()) and _MARKER_ONLY_RE.fullmatch(text.strip()) is not None
+
+
+# --- routing unlabelled text -------------------------------------------------------
+
+# A section's main field receives its free text; `None` sends it to notes.
+SECTION_MAIN: Final[dict[str | None, tuple[str | None, bool]]] = {
+    # section: (main field, main field takes the whole block rather than leftovers)
+    "basics": ("company", True),
+    "history": ("touch_summary", True),
+    "needs": ("problem", True),
+    "bant": (None, False),
+    "competition": ("competitors", True),
+    "meeting": ("meeting_datetime", False),
+    "notes": ("notes", True),
+    None: ("notes", True),
+}
+
+DATE_CUE: Final = re.compile(
+    r"\d{1,4}\s*[/月年-]\s*\d{1,2}|\d{1,2}\s*[:時]|[月火水木金土日]曜"
+    r"|明日|明後日|来週|今週|再来週|本日|tomorrow|next (?:mon|tue|wed|thu|fri)"
+)
+
+
+def _cue(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Cues that route a sentence to a field anywhere (free-form memos, lines outside a
+# section). Kept strict: a wrong route fills a field that is really missing.
+FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
+    "company": _cue(
+        r"株式会社|有限会社|合同会社|\(株\)|\bco\.,? ?ltd|\binc\.|corporation"
+    ),
+    "contact": _cue(
+        r"担当者|ご担当|窓口|役職|[一-龥]{1,4}(?:部長|課長|係長|主任|社長|室長|所長"
+        r"|様|さん)"
+    ),
+    "contact_info": _cue(r"@|\btel\b|電話番号|メールアドレス|\d{2,4}-\d{2,4}-\d{3,4}"),
+    "company_size": _cue(r"従業員|社員数|名規模|人規模|売上|年商|employees"),
+    "first_contact": _cue(r"初回|最初の(?:問い合わせ|接点|接触)|first contact"),
+    "touch_count": _cue(r"\d+\s*回目|接点回数|接触回数|\d+\s*touches"),
+    "touch_summary": _cue(
+        r"問い?合わせ|資料請求|ダウンロード|ウェビナー|セミナー|展示会|架電|inquiry"
+        r"|webinar"
+    ),
+    "problem": _cue(
+        r"課題|困って|悩|問題|負担|非効率|手間|ミス|属人|煩雑|追いつか|かかって"
+        r"|problem|pain|struggl"
+    ),
+    "cause": _cue(
+        r"ため|原因|により|によって|起因|背景|せいで|ので|because|due to|caused by"
+    ),
+    "desired_state": _cue(
+        r"たい(?:[。、と]|$)|目指|実現|理想|ゴール|半減|短縮|自動化|一元化|可視化"
+        r"|ペーパーレス|want to|\baim|\bgoal"
+    ),
+    "budget": _cue(r"予算|万円|億円|費用感|金額|budget"),
+    "authority": _cue(r"決裁|稟議|承認|意思決定|決定権|authority|decision"),
+    "need": _cue(r"緊急|優先|急ぎ|喫緊|至急|早急|urgen|priority"),
+    "timeline": _cue(
+        r"導入|稼働|運用開始|利用開始|開始(?:したい|希望|予定)|切り?替|リプレイス"
+        r"|までに|スケジュール|時期|来期|今期|年度内|年内|\d+\s*(?:ヶ月|か月"
+        r"|カ月)以内|timeline|go-live"
+    ),
+    "competitors": _cue(r"競合|他社|相見積|比較|も検討|competitor|compar|alternative"),
+    "impression": _cue(
+        r"印象|懸念|不安|好感|気にして|心配|ネック|impression|concern|worr"
+    ),
+    "meeting_format": _cue(
+        r"訪問|対面|来社|オンライン|web会議|zoom|teams|google meet|リモート|online"
+        r"|onsite|on-site|in person"
+    ),
+    "attendees": _cue(r"参加|同席|出席|\d+\s*名で|attend|particip"),
+    "expected_content": _cue(
+        r"説明|デモ|聞きたい|知りたい|提案|見積|事例|確認したい|demo|proposal"
+        r"|want to (?:see|know|hear)"
+    ),
+}
+
+# A meeting outside its section needs both a meeting word and a date.
+MEETING_WORD: Final = _cue(
+    r"商談|打ち?合わ?せ|アポ|面談|訪問|mtg|ミーティング|meeting|デモ"
+)
+
+# Looser cues that are safe inside their own section.
+IN_SECTION_CUES: Final[dict[str, re.Pattern[str]]] = {
+    "contact": _cue(
+        r"様|さん|部長|課長|係長|主任|社長|取締役|マネージャー|担当|manager"
+        r"|director"
+    ),
+    "company_size": _cue(r"\d[\d,]*\s*(?:名|人)|億円|百万円|規模"),
+    "first_contact": _cue(r"\d{4}\s*[/年-]\s*\d{1,2}|\d{1,2}\s*[/月]\s*\d{1,2}"),
+    "touch_count": _cue(r"\d+\s*回"),
+    "meeting_datetime": _cue(DATE_CUE.pattern + "|" + "日程|日時|調整|候補日"),
+    "attendees": _cue(r"\d+\s*(?:名|人)|部長|課長|社長|担当者|役員|manager|director"),
+}

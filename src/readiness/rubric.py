@@ -1,0 +1,751 @@
+"""The incumbent 100-point hand-off quality score, its bands and the toss-up gate.
+
+The articles score a hand-off memo on five items (basics 10, problem/needs 25,
+BANT 30, competition 20, next action 15), band it (≥ 80 high, 60–79 standard,
+< 60 needs work) and allow a toss-up only when 3 of 4 BANT elements are
+confirmed, the needs are concrete, a meeting date is agreed and the score is at
+least 60. Sales ops tune all of that to their product, so weights, criteria,
+bands and gate live in YAML (`rubric_default.yaml` holds the articles' values)
+and are validated on load. Criteria are additive, so the points a missing element
+costs are exactly what filling it concretely would add to the total.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from readiness.fields import BANT_KEYS, ELEMENT_KEYS, FIELDS, element, field
+from readiness.memo import Memo, parse_memo
+from readiness.memo_values import problem_signals
+
+__all__ = [
+    "BANDS",
+    "CRITERIA",
+    "Criterion",
+    "GateFailure",
+    "ItemScore",
+    "MissingElement",
+    "Rubric",
+    "RubricError",
+    "RubricResult",
+    "default_rubric",
+    "load_rubric",
+    "render_result",
+    "rubric_from_yaml",
+    "rubric_to_yaml",
+    "score_frame",
+    "score_memo",
+]
+
+BandKey = Literal["high", "standard", "needs_work"]
+BANDS: Final[dict[BandKey, tuple[str, str]]] = {
+    "high": ("高", "high"),
+    "standard": ("標準", "standard"),
+    "needs_work": ("要改善", "needs work"),
+}
+_TOLERANCE: Final = 1e-6
+_FULL: Final = {"filled": 1.0, "vague": None, "empty": 0.0}
+
+
+class RubricError(ValueError):
+    """An unusable rubric YAML; the message names the wrong key and how to fix it."""
+
+
+# --- criteria --------------------------------------------------------------------
+
+Score = Callable[[Memo, float], float]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A measurable part of an item; `score` gives a fraction in [0, 1]."""
+
+    key: str
+    element: str
+    ja: str
+    en: str
+    score: Score
+
+
+def _status(memo: Memo, key: str, vague: float) -> float:
+    value = _FULL[memo.status(key)]
+    return vague if value is None else value
+
+
+def _field_criterion(key: str) -> Criterion:
+    f = field(key)
+    return Criterion(
+        key,
+        f.element,
+        f"{f.ja}の記載",
+        f"{f.en} stated",
+        lambda m, v: _status(m, key, v),
+    )
+
+
+def _not_empty(memo: Memo, key: str, vague: float) -> float:
+    return vague if memo.status(key) != "empty" else 0.0
+
+
+def _cause(memo: Memo, vague: float) -> float:
+    # Depth shown inline (「…のため」 in the problem) counts as a partial cause.
+    inline = problem_signals(memo.text("problem")).causes > 0
+    return max(_status(memo, "cause", vague), vague if inline else 0.0)
+
+
+def _desired(memo: Memo, vague: float) -> float:
+    inline = problem_signals(memo.text("problem")).desired > 0
+    return max(_status(memo, "desired_state", vague), vague if inline else 0.0)
+
+
+def _competitors(memo: Memo, vague: float) -> float:
+    if memo.status("competitors") == "filled" and (
+        memo.competitor_names or memo.no_competitor
+    ):
+        return 1.0
+    return _not_empty(memo, "competitors", vague)
+
+
+def _meeting_date(memo: Memo, vague: float) -> float:
+    return 1.0 if memo.meeting_has_date else _not_empty(memo, "meeting_datetime", vague)
+
+
+def _meeting_format(memo: Memo, vague: float) -> float:
+    return 1.0 if memo.meeting_format else _not_empty(memo, "meeting_format", vague)
+
+
+def _attendees(memo: Memo, vague: float) -> float:
+    known = memo.attendee_count is not None or bool(memo.attendee_titles)
+    return 1.0 if known else _not_empty(memo, "attendees", vague)
+
+
+def _agreement(memo: Memo, vague: float) -> float:
+    """Agreement is a date the customer accepted: a time or words like 合意・確定."""
+    if memo.meeting_agreed and (memo.meeting_time or memo.agreement_words):
+        return 1.0
+    return vague if memo.meeting_has_date else 0.0
+
+
+CRITERIA: Final[Mapping[str, Criterion]] = {
+    c.key: c
+    for c in (
+        *(_field_criterion(f.key) for f in FIELDS),
+        Criterion(
+            "problem_numbers",
+            "problem",
+            "課題に数値がある",
+            "problem quantified (numbers with units)",
+            lambda m, v: float(m.problem_signals.numbers > 0),
+        ),
+        Criterion(
+            "problem_systems",
+            "problem",
+            "課題にシステム・業務名がある",
+            "problem names systems or processes",
+            lambda m, v: float(m.problem_signals.systems > 0),
+        ),
+        Criterion(
+            "problem_scale",
+            "problem",
+            "課題の規模（人数・件数・時間・拠点）がある",
+            "problem has a scale (people, volume, hours, sites)",
+            lambda m, v: float(m.problem_signals.scale > 0),
+        ),
+        Criterion(
+            "cause",
+            "problem",
+            "課題の背景・原因",
+            "background / cause",
+            _cause,
+        ),
+        Criterion(
+            "desired_state",
+            "problem",
+            "解決後に期待する状態",
+            "desired state",
+            _desired,
+        ),
+        Criterion(
+            "competitors",
+            "competition",
+            "競合の社名（または競合なしの確認）",
+            "competitors named (or none confirmed)",
+            _competitors,
+        ),
+        Criterion(
+            "differences_asked",
+            "competition",
+            "他社との違いに関する質問",
+            "questions about differences from competitors",
+            lambda m, v: float(m.differences_asked or m.no_competitor),
+        ),
+        Criterion(
+            "meeting_date",
+            "next_action",
+            "商談日時",
+            "meeting date",
+            _meeting_date,
+        ),
+        Criterion(
+            "meeting_format",
+            "next_action",
+            "商談形式",
+            "meeting format",
+            _meeting_format,
+        ),
+        Criterion(
+            "attendees",
+            "next_action",
+            "顧客側参加者（人数・役職）",
+            "customer attendees (number, titles)",
+            _attendees,
+        ),
+        Criterion(
+            "agreement",
+            "next_action",
+            "顧客の合意（日時の確定）",
+            "customer agreement (a confirmed date and time)",
+            _agreement,
+        ),
+    )
+}
+
+
+# --- configuration ---------------------------------------------------------------
+
+_Strict = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(BaseModel):
+    """One of the score's items: its weight and how the weight splits into criteria."""
+
+    model_config = _Strict
+
+    label_ja: str | None = None
+    label_en: str | None = None
+    weight: float = Field(ge=0, le=100)
+    criteria: dict[str, float]
+
+    @model_validator(mode="after")
+    def _check_criteria(self) -> Item:
+        if not self.criteria:
+            raise ValueError("criteria must name at least one criterion")
+        unknown = [k for k in self.criteria if k not in CRITERIA]
+        if unknown:
+            raise ValueError(
+                f"unknown criterion {unknown[0]!r}; use one of: "
+                + ", ".join(sorted(CRITERIA))
+            )
+        bad = [k for k, s in self.criteria.items() if not 0 <= s <= 1]
+        if bad:
+            raise ValueError(f"criterion {bad[0]!r} has a share outside 0..1")
+        total = sum(self.criteria.values())
+        if abs(total - 1) > _TOLERANCE:
+            raise ValueError(
+                f"criteria shares sum to {total:g}, must sum to 1: adjust the "
+                "shares (each is the criterion's part of the item's weight)"
+            )
+        return self
+
+
+class Bands(BaseModel):
+    """Score thresholds: ≥ high is high, ≥ standard is standard, else needs work."""
+
+    model_config = _Strict
+
+    high: float = Field(gt=0, le=100)
+    standard: float = Field(gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        if not self.high > self.standard:
+            raise ValueError(
+                f"high ({self.high:g}) must be greater than standard "
+                f"({self.standard:g}); e.g. high: 80, standard: 60"
+            )
+        return self
+
+
+class Gate(BaseModel):
+    """The toss-up gate: every enabled condition must hold."""
+
+    model_config = _Strict
+
+    min_bant_confirmed: int = Field(ge=0, le=4)
+    require_concrete_needs: bool
+    min_needs_signals: int = Field(ge=0, le=4)
+    require_meeting_agreed: bool
+    min_score: float = Field(ge=0, le=100)
+
+
+class Rubric(BaseModel):
+    """A validated rubric: items (weights sum to 100), bands, gate, vague fraction."""
+
+    model_config = _Strict
+
+    version: Literal[1] = 1
+    name: str = "custom"
+    vague_fraction: float = Field(ge=0, le=1)
+    bands: Bands
+    gate: Gate
+    items: dict[str, Item]
+
+    @model_validator(mode="after")
+    def _weights(self) -> Rubric:
+        if not self.items:
+            raise ValueError("items must hold at least one item")
+        total = sum(i.weight for i in self.items.values())
+        if abs(total - 100) > _TOLERANCE:
+            weights = ", ".join(f"{k}: {i.weight:g}" for k, i in self.items.items())
+            raise ValueError(
+                f"item weights sum to {total:g}, must sum to 100 ({weights}); "
+                "adjust the weights, e.g. the articles' 10/25/30/20/15"
+            )
+        return self
+
+    def label(self, item: str) -> tuple[str, str]:
+        cfg = self.items[item]
+        known = _ITEM_LABELS.get(item, (item, item))
+        return cfg.label_ja or known[0], cfg.label_en or known[1]
+
+
+_ITEM_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "basics": ("基本情報の完備度", "Basic information completeness"),
+    "problem": ("課題・ニーズの明確さ", "Clarity of problem and needs"),
+    "bant": ("BANT情報の取得度", "BANT confirmation"),
+    "competition": ("競合・検討状況の把握", "Competition and evaluation status"),
+    "next_action": ("次回アクション合意の明確さ", "Clarity of the agreed next action"),
+}
+
+
+def _format_errors(err: ValidationError, source: str) -> str:
+    lines = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        if e["type"] == "extra_forbidden":
+            parent = ".".join(str(p) for p in e["loc"][:-1]) or "the top level"
+            lines.append(
+                f"{loc}: unknown key {e['loc'][-1]!r} in {parent}; remove it or fix "
+                "its spelling (see rubric_default.yaml for the allowed keys)"
+            )
+        elif e["type"] == "missing":
+            lines.append(f"{loc}: required key is missing; add it")
+        else:
+            msg = str(e["msg"]).removeprefix("Value error, ")
+            lines.append(f"{loc}: {msg}")
+    return f"invalid rubric ({source}):\n" + "\n".join(f"  - {ln}" for ln in lines)
+
+
+def _merged(user: Mapping[str, Any]) -> dict[str, Any]:
+    """Top-level keys and the keys of `bands` and `gate` default to the articles'."""
+    merged = dict(_default_dict())
+    for key, value in user.items():
+        base = merged.get(key)
+        if (
+            key in ("bands", "gate")
+            and isinstance(base, dict)
+            and isinstance(value, dict)
+        ):
+            merged[key] = {**base, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _validate(data: Any, source: str, *, merge: bool) -> Rubric:
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise RubricError(
+            f"invalid rubric ({source}): the YAML must be a mapping with keys "
+            "version, name, vague_fraction, bands, gate, items"
+        )
+    try:
+        return Rubric.model_validate(_merged(data) if merge else dict(data))
+    except ValidationError as err:
+        raise RubricError(_format_errors(err, source)) from None
+
+
+@cache
+def _default_dict() -> dict[str, Any]:
+    text = (
+        resources.files("readiness").joinpath("rubric_default.yaml").read_text("utf-8")
+    )
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def default_rubric() -> Rubric:
+    """The articles' rubric, loaded once from the packaged YAML."""
+    return _validate(_default_dict(), "rubric_default.yaml", merge=False)
+
+
+def rubric_from_yaml(text: str, *, source: str = "YAML text") -> Rubric:
+    """Parse and validate rubric YAML; keys left out take the articles' values."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise RubricError(
+            f"invalid rubric ({source}): not valid YAML{where}; check the indentation "
+            "and the colons"
+        ) from None
+    return _validate(data, source, merge=True)
+
+
+def load_rubric(path: Path | None = None) -> Rubric:
+    """The rubric in a YAML file, or the articles' default when `path` is None."""
+    if path is None:
+        return default_rubric()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RubricError(f"rubric file {path} not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise RubricError(f"rubric file {path} cannot be read: {err}") from None
+    return rubric_from_yaml(text, source=str(path))
+
+
+def rubric_to_yaml(rubric: Rubric) -> str:
+    """The rubric as YAML that `rubric_from_yaml` and `load_rubric` read back as is."""
+    data = rubric.model_dump(mode="json")
+    for item in data["items"].values():
+        for key in ("label_ja", "label_en"):
+            if item[key] is None:
+                del item[key]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+# --- scoring ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    key: str
+    label_ja: str
+    label_en: str
+    points: float
+    max: float
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    key: str
+    ja: str
+    en: str
+
+
+@dataclass(frozen=True)
+class MissingElement:
+    """An element that is missing or vague, and the points filling it would add."""
+
+    key: str
+    status: str
+    points: float
+    label_ja: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class RubricResult:
+    total: float
+    items: tuple[ItemScore, ...]
+    band: BandKey
+    band_ja: str
+    band_en: str
+    gate_passed: bool
+    gate_failures: tuple[GateFailure, ...]
+    missing: tuple[MissingElement, ...]
+    element_status: Mapping[str, str]
+    bant_confirmed: int
+    needs_signals: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict for the CLI and the API."""
+        return {
+            "total": self.total,
+            "band": self.band,
+            "band_ja": self.band_ja,
+            "band_en": self.band_en,
+            "gate_passed": self.gate_passed,
+            "gate_failures": [vars(g) for g in self.gate_failures],
+            "items": {
+                i.key: {
+                    "label_ja": i.label_ja,
+                    "label_en": i.label_en,
+                    "points": i.points,
+                    "max": i.max,
+                }
+                for i in self.items
+            },
+            "missing": [vars(m) for m in self.missing],
+            "element_status": dict(self.element_status),
+            "bant_confirmed": self.bant_confirmed,
+            "needs_signals": self.needs_signals,
+        }
+
+
+def needs_signal_count(memo: Memo) -> int:
+    """Kinds of concreteness the needs show: numbers, named systems, scale, cause."""
+    s = memo.problem_signals
+    cause = memo.status("cause") == "filled" or s.causes > 0
+    return sum((s.numbers > 0, s.systems > 0, s.scale > 0, cause))
+
+
+def _element_status(memo: Memo, key: str, concrete: bool) -> str:
+    from readiness.fields import fields_of_element
+
+    statuses = {memo.status(f.key) for f in fields_of_element(key)}
+    status = (
+        "filled"
+        if statuses == {"filled"}
+        else "empty"
+        if statuses == {"empty"}
+        else "vague"
+    )
+    if status == "filled" and key == "problem" and not concrete:
+        return "vague"
+    if status == "filled" and key == "next_action" and not memo.meeting_agreed:
+        return "vague"
+    return status
+
+
+def _band(total: float, rubric: Rubric) -> BandKey:
+    if total >= rubric.bands.high:
+        return "high"
+    return "standard" if total >= rubric.bands.standard else "needs_work"
+
+
+def score_memo(
+    memo: Memo | str | bytes | Mapping[str, Any] | None,
+    *,
+    rubric: Rubric | None = None,
+    reference_date: date | None = None,
+) -> RubricResult:
+    """Score a memo (or what `parse_memo` reads) by a rubric; default: the articles'."""
+    rubric = rubric or default_rubric()
+    if not isinstance(memo, Memo):
+        memo = parse_memo(memo, reference_date=reference_date)
+    vague = rubric.vague_fraction
+    items: list[ItemScore] = []
+    shortfall: dict[str, float] = {}
+    raw_total = 0.0
+    for key, item in rubric.items.items():
+        points = 0.0
+        for name, share in item.criteria.items():
+            crit = CRITERIA[name]
+            frac = min(1.0, max(0.0, crit.score(memo, vague)))
+            points += item.weight * share * frac
+            lost = item.weight * share * (1.0 - frac)
+            shortfall[crit.element] = shortfall.get(crit.element, 0.0) + lost
+        raw_total += points
+        ja, en = rubric.label(key)
+        items.append(ItemScore(key, ja, en, round(points, 2), round(item.weight, 2)))
+    total = round(min(100.0, max(0.0, raw_total)), 1)
+
+    signals = needs_signal_count(memo)
+    concrete = (
+        memo.status("problem") == "filled" and signals >= rubric.gate.min_needs_signals
+    )
+    statuses = {k: _element_status(memo, k, concrete) for k in ELEMENT_KEYS}
+    missing = sorted(
+        (
+            MissingElement(
+                k,
+                statuses[k],
+                round(shortfall.get(k, 0.0), 2),
+                element(k).ja,
+                element(k).en,
+            )
+            for k in ELEMENT_KEYS
+            if statuses[k] != "filled"
+        ),
+        key=lambda m: (-m.points, ELEMENT_KEYS.index(m.key)),
+    )
+    bant = sum(memo.status(k) == "filled" for k in BANT_KEYS)
+    failures = _gate_failures(rubric, total, bant, signals, concrete, memo)
+    band = _band(total, rubric)
+    return RubricResult(
+        total=total,
+        items=tuple(items),
+        band=band,
+        band_ja=BANDS[band][0],
+        band_en=BANDS[band][1],
+        gate_passed=not failures,
+        gate_failures=failures,
+        missing=tuple(missing),
+        element_status=statuses,
+        bant_confirmed=bant,
+        needs_signals=signals,
+    )
+
+
+def _gate_failures(
+    rubric: Rubric, total: float, bant: int, signals: int, concrete: bool, memo: Memo
+) -> tuple[GateFailure, ...]:
+    gate = rubric.gate
+    out: list[GateFailure] = []
+    if bant < gate.min_bant_confirmed:
+        out.append(
+            GateFailure(
+                "bant",
+                f"BANT情報の確認が4項目中{bant}項目（{gate.min_bant_confirmed}項目以上が必要）",
+                f"only {bant} of 4 BANT elements confirmed "
+                f"(at least {gate.min_bant_confirmed} needed)",
+            )
+        )
+    if gate.require_concrete_needs and not concrete:
+        out.append(
+            GateFailure(
+                "needs",
+                "課題・ニーズが具体的に把握できていない"
+                f"（数値・システム名・規模・原因のうち{signals}種類、"
+                f"{gate.min_needs_signals}種類以上が必要）",
+                "problem and needs are not concrete "
+                f"({signals} of numbers / named systems / scale / cause, "
+                f"{gate.min_needs_signals} needed)",
+            )
+        )
+    if gate.require_meeting_agreed and not memo.meeting_agreed:
+        out.append(
+            GateFailure(
+                "meeting",
+                "商談への参加と日程の合意が取れていない",
+                "no meeting date agreed with the customer",
+            )
+        )
+    if total < gate.min_score:
+        out.append(
+            GateFailure(
+                "score",
+                f"スコアが{total:g}点（{gate.min_score:g}点以上が必要）",
+                f"score {total:g} is below {gate.min_score:g}",
+            )
+        )
+    return tuple(out)
+
+
+def score_frame(
+    handoffs: pd.DataFrame,
+    *,
+    rubric: Rubric | None = None,
+    memo_column: str = "memo",
+    time_column: str = "tossed_up_at",
+    id_column: str = "lead_id",
+) -> pd.DataFrame:
+    """One scored row per hand-off: total, item points, band, gate, BANT statuses.
+
+    Dates in memos resolve against each hand-off's `time_column` (the toss-up day).
+    The input frame is not modified.
+    """
+    rubric = rubric or default_rubric()
+    memos = handoffs[memo_column] if memo_column in handoffs else [None] * len(handoffs)
+    times = (
+        pd.to_datetime(handoffs[time_column], errors="coerce")
+        if time_column in handoffs
+        else pd.Series([pd.NaT] * len(handoffs))
+    )
+    rows: list[dict[str, Any]] = []
+    for text, when in zip(memos, times, strict=True):
+        ref = None if pd.isna(when) else when.date()
+        if not isinstance(text, str | bytes | Mapping) or (
+            isinstance(text, float) and math.isnan(text)
+        ):
+            text = None
+        memo = parse_memo(text, reference_date=ref)
+        result = score_memo(memo, rubric=rubric)
+        row: dict[str, Any] = {"total": result.total}
+        row |= {f"{i.key}_points": i.points for i in result.items}
+        row |= {
+            "band": result.band,
+            "gate_passed": result.gate_passed,
+            "bant_confirmed": result.bant_confirmed,
+        }
+        row |= {f"{k}_status": memo.status(k) for k in BANT_KEYS}
+        row |= {
+            "n_missing": len(result.missing),
+            "missing_elements": ";".join(m.key for m in result.missing),
+            "memo_format": memo.format,
+            "n_warnings": len(memo.warnings),
+        }
+        rows.append(row)
+    out = pd.DataFrame(rows, index=handoffs.index)
+    if not rows:
+        out = pd.DataFrame(
+            columns=["total", *(f"{k}_points" for k in rubric.items), "band"]
+        )
+    if id_column in handoffs:
+        out.insert(0, id_column, handoffs[id_column].to_numpy())
+    return out.reset_index(drop=True)
+
+
+# --- presentation ------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def render_result(result: RubricResult) -> str:
+    """A readable breakdown in Japanese and English, for the CLI."""
+    lines = [
+        f"引き継ぎ品質スコア / Hand-off quality score: {result.total:g} / 100  "
+        f"[{result.band_ja} / {result.band_en}]",
+        "",
+    ]
+    labels = [f"{i.label_ja} / {i.label_en}" for i in result.items]
+    width = max((_width(label) for label in labels), default=0) + 2
+    for label, item in zip(labels, result.items, strict=True):
+        lines.append(f"  {_pad(label, width)}{item.points:6.2f} / {item.max:g}")
+    verdict = "可 / passed" if result.gate_passed else "不可 / not passed"
+    lines += ["", f"トスアップ判定 / Toss-up gate: {verdict}"]
+    lines += [f"  × {g.ja}\n    {g.en}" for g in result.gate_failures]
+    if result.missing:
+        lines += ["", "不足・曖昧な要素 / Missing or vague elements (points it costs):"]
+        names = [f"{m.label_ja} / {m.label_en}" for m in result.missing]
+        width = max(_width(n) for n in names) + 2
+        for name, m in zip(names, result.missing, strict=True):
+            status = {"vague": "曖昧 vague", "empty": "未記入 empty"}.get(
+                m.status, m.status
+            )
+            lines.append(f"  {_pad(name, width)}{_pad(status, 14)}-{m.points:g}")
+    return "\n".join(lines)
+
+
+def band_summary(scored: pd.DataFrame) -> pd.DataFrame:
+    """Hand-offs per band: share, mean score, gate pass rate and (if known) win rate."""
+    order = list(BANDS)
+    grouped = scored.groupby("band", observed=True)
+    summary = pd.DataFrame(
+        {
+            "handoffs": grouped.size(),
+            "mean_total": grouped["total"].mean().round(1),
+            "gate_pass_rate": grouped["gate_passed"].mean().round(3),
+        }
+    ).reindex(order)
+    summary["handoffs"] = summary["handoffs"].fillna(0).astype(int)
+    summary.insert(1, "share", (summary["handoffs"] / max(len(scored), 1)).round(3))
+    if "won" in scored:
+        summary["win_rate"] = grouped["won"].mean().reindex(order).round(3)
+    summary.index.name = "band"
+    return summary
