@@ -6,7 +6,7 @@ SEED   ?= 7
 LEADS  ?= 20000
 WORLD  ?= data/world
 
-.PHONY: run test lint typecheck pytest bench clean help
+.PHONY: run test lint typecheck pytest bench readme clean help
 
 help:
 	@echo "make run    - install, simulate a world into $(WORLD) and print its headline figures"
@@ -27,8 +27,8 @@ run: $(VENV)/.installed
 	$(BIN)/readiness simulate --leads $(LEADS) --seed $(SEED) --out $(WORLD)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src api tests bench
-	$(BIN)/ruff format --check src api tests bench
+	$(BIN)/ruff check src api tests bench docs
+	$(BIN)/ruff format --check src api tests bench docs
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src api
@@ -40,6 +40,9 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/simulate.py
+
+readme: $(VENV)/.installed
+	$(BIN)/python docs/update_readme.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -162,7 +162,7 @@ def field_status(key: str, text: str) -> FieldStatus:
     field's own label words, particles and punctuation — so a concrete sentence
     that happens to contain 検討中 stays filled.
     """
-    t = text.strip()
+    t = text.strip()[: md.MAX_VALUE_CHARS]
     if not t or _BULLETS_ONLY.fullmatch(t):
         return "empty"
     if is_marker_only(t):
@@ -255,7 +255,7 @@ class _Collected:
 
 _SENTENCE_SPLIT: Final = re.compile(r"[。\n]")
 _CLAUSE_SPLIT: Final = re.compile(r"[、,;]")
-_TABLE_RULE: Final = re.compile(r"\s*\|?[\s\-:|]+\|?\s*")
+_TABLE_RULE: Final = re.compile(r"[\s\-:|]+")
 
 
 def _cue_hits(key: str, sentence: str, section: str | None) -> bool:

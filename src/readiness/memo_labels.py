@@ -92,6 +92,8 @@ _HEADING_STRIP: Final = re.compile(
 
 def section_for_heading(line: str) -> str | None:
     """The section a heading-like line names, or None when it names none."""
+    if len(line) > 80:
+        return None
     core = _HEADING_STRIP.sub("", line)
     if not core or len(core) > 40:
         return None
@@ -355,7 +357,7 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
     "contact_info": _cue(r"@|\btel\b|電話番号|メールアドレス|\d{2,4}-\d{2,4}-\d{3,4}"),
     "company_size": _cue(r"従業員|社員数|名規模|人規模|売上|年商|employees"),
     "first_contact": _cue(r"初回|最初の(?:問い合わせ|接点|接触)|first contact"),
-    "touch_count": _cue(r"\d+\s*回目|接点回数|接触回数|\d+\s*touches"),
+    "touch_count": _cue(r"\d{1,9}\s*回目|接点回数|接触回数|\d{1,9}\s*touches"),
     "touch_summary": _cue(
         r"問い?合わせ|資料請求|ダウンロード|ウェビナー|セミナー|展示会|架電|inquiry"
         r"|webinar"
@@ -376,7 +378,7 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
     "need": _cue(r"緊急|優先|急ぎ|喫緊|至急|早急|urgen|priority"),
     "timeline": _cue(
         r"導入|稼働|運用開始|利用開始|開始(?:したい|希望|予定)|切り?替|リプレイス"
-        r"|までに|スケジュール|時期|来期|今期|年度内|年内|\d+\s*(?:ヶ月|か月"
+        r"|までに|スケジュール|時期|来期|今期|年度内|年内|\d{1,9}\s*(?:ヶ月|か月"
         r"|カ月)以内|timeline|go-live"
     ),
     "competitors": _cue(r"競合|他社|相見積|比較|も検討|competitor|compar|alternative"),
@@ -387,7 +389,7 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"訪問|対面|来社|オンライン|web会議|zoom|teams|google meet|リモート|online"
         r"|onsite|on-site|in person"
     ),
-    "attendees": _cue(r"参加|同席|出席|\d+\s*名で|attend|particip"),
+    "attendees": _cue(r"参加|同席|出席|\d{1,9}\s*名で|attend|particip"),
     "expected_content": _cue(
         r"説明|デモ|聞きたい|知りたい|提案|見積|事例|確認したい|demo|proposal"
         r"|want to (?:see|know|hear)"
@@ -405,9 +407,11 @@ IN_SECTION_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"様|さん|部長|課長|係長|主任|社長|取締役|マネージャー|担当|manager"
         r"|director"
     ),
-    "company_size": _cue(r"\d[\d,]*\s*(?:名|人)|億円|百万円|規模"),
+    "company_size": _cue(r"\d[\d,]{0,12}\s*(?:名|人)|億円|百万円|規模"),
     "first_contact": _cue(r"\d{4}\s*[/年-]\s*\d{1,2}|\d{1,2}\s*[/月]\s*\d{1,2}"),
-    "touch_count": _cue(r"\d+\s*回"),
+    "touch_count": _cue(r"\d{1,9}\s*回"),
     "meeting_datetime": _cue(DATE_CUE.pattern + "|" + "日程|日時|調整|候補日"),
-    "attendees": _cue(r"\d+\s*(?:名|人)|部長|課長|社長|担当者|役員|manager|director"),
+    "attendees": _cue(
+        r"\d{1,9}\s*(?:名|人)|部長|課長|社長|担当者|役員|manager|director"
+    ),
 }

@@ -177,14 +177,14 @@ _TITLE_WORDS: Final = (
 _TITLE_END: Final = re.compile(rf"(?:{_TITLE_WORDS})$", re.IGNORECASE)
 _SPLIT_PEOPLE: Final = re.compile(r"[、,・/\n()\[\]「」『』;]|と|及び|および|&|\band\b")
 _PEOPLE_NOISE: Final = re.compile(
-    r"\d+\s*(?:名|人)|計(?=\s*\d)|ほか|他(?=\s*\d|$)|など|等|予定|参加|同席|出席|合計|先方"
+    r"\d{1,9}\s*(?:名|人)|計(?=\s*\d)|ほか|他(?=\s*\d|$)|など|等|予定|参加|同席|出席|合計|先方"
     r"|顧客側|様|さん|氏|people|persons|attendees",
     re.IGNORECASE,
 )
 _COUNT: Final = re.compile(
     r"(\d{1,3})\s*(?:名|人|people|persons|attendees|participants)", re.I
 )
-_PARTICLES_END: Final = re.compile(r"[のがはもでを\s:]+$")
+_PARTICLES_END: Final = "のがはもでを \t\n:"
 
 
 _TOPIC_PREFIX: Final = re.compile(r"^[^は:]{0,8}[は:]")
@@ -195,7 +195,7 @@ def _people(text: str) -> list[str]:
     """List items of a people text, cleaned of counts, honorifics and particles."""
     items = []
     for token in _SPLIT_PEOPLE.split(text):
-        t = _PARTICLES_END.sub("", _PEOPLE_NOISE.sub("", token)).strip()
+        t = _PEOPLE_NOISE.sub("", token).rstrip(_PARTICLES_END).strip()
         t = _TOPIC_PREFIX.sub("", t).strip() if len(t) > 4 else t
         if _WORD_CHAR.search(t) and not marker_spans(t.lower()):
             items.append(t)
@@ -261,7 +261,7 @@ _COMP_SPLIT: Final = re.compile(
 _COMP_PAREN: Final = re.compile(r"\([^()]{0,60}\)")
 _COMP_TAIL: Final = re.compile(
     r"(?:を|と|が|も|は|で)?(?:比較検討|比較|検討|併用|評価|相見積|導入済|利用中|見積)"
-    r".*$|(?:など|等|の\d+社|\d+社)$"
+    r".*$|(?:など|等|の\d{1,9}社|\d{1,9}社)$"
 )
 _COMP_HEAD: Final = re.compile(
     r"^(?:現在|現状|主に|他に|また|ほか|競合(?:は|として)?|他社(?:は)?)"
@@ -462,8 +462,8 @@ def touch_count(text: str) -> int | None:
 
 _EMPLOYEES: Final = re.compile(
     r"(?:従業員|社員|職員|スタッフ)(?:数)?\s*(?:は|:)?\s*(?:約|およそ)?\s*"
-    r"(\d[\d,]{0,9}(?:\.\d+)?)\s*(万|千)?\s*(?:名|人)?"
-    r"|(?:約|およそ)?(\d[\d,]{0,9}(?:\.\d+)?)\s*(万|千)?\s*(?:名|人)"
+    r"(\d[\d,]{0,9}(?:\.\d{1,6})?)\s*(万|千)?\s*(?:名|人)?"
+    r"|(?:約|およそ)?(\d[\d,]{0,9}(?:\.\d{1,6})?)\s*(万|千)?\s*(?:名|人)"
     r"|(\d[\d,]{0,9})\s*(?:employees|staff|people)",
     re.IGNORECASE,
 )
