@@ -1,1 +1,1 @@
-"""The thin FastAPI layer over `readiness` (the scoring service arrives with issue 5)."""
+"""The thin FastAPI layer over `readiness` (the scoring service comes with issue 5)."""

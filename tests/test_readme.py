@@ -31,3 +31,10 @@ def test_readme_names_exactly_the_two_setup_commands_and_ci_runs_the_test_one() 
     commands = re.findall(r"^(make \w+)", setup, flags=re.M)
     assert commands == ["make run", "make test"]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_public_surface_resolves_every_name() -> None:
+    import readiness
+
+    for name in readiness.__all__:
+        assert getattr(readiness, name) is not None, name

@@ -19,7 +19,6 @@ from readiness.simulate.store import read_truth, write_world
 from readiness.simulate.summary import headline
 from readiness.simulate.world import World, observe_end, simulate_world
 
-
 IS_TYPES = ["is_call", "is_call_connected", "is_mail", "online_hearing"]
 
 

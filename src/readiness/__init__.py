@@ -1,7 +1,74 @@
-"""readiness: how likely an inside-sales → field-sales hand-off is to be won, and why."""
+"""readiness: how likely an IS → FS hand-off (toss-up) is to be won, and why.
+
+The public surface: load and validate data in the contract, parse hand-off memos,
+score them with the 100-point rubric, and simulate a world with known truth.
+Heavier stages are imported lazily so `import readiness` stays cheap.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_EXPORTS = {
+    "ContractError": "readiness.contract",
+    "Dataset": "readiness.contract",
+    "load_dataset": "readiness.contract",
+    "validate": "readiness.contract",
+    "write_tables": "readiness.contract",
+    "Memo": "readiness.memo",
+    "parse_memo": "readiness.memo",
+    "Rubric": "readiness.rubric",
+    "RubricError": "readiness.rubric",
+    "load_rubric": "readiness.rubric",
+    "score_memo": "readiness.rubric",
+    "score_frame": "readiness.rubric",
+    "WorldConfig": "readiness.simulate.config",
+    "simulate_world": "readiness.simulate.world",
+}
+
+__all__ = [
+    "ContractError",
+    "Dataset",
+    "Memo",
+    "Rubric",
+    "RubricError",
+    "WorldConfig",
+    "__version__",
+    "load_dataset",
+    "load_rubric",
+    "parse_memo",
+    "score_frame",
+    "score_memo",
+    "simulate_world",
+    "validate",
+    "write_tables",
+]
+
+if TYPE_CHECKING:
+    from readiness.contract import (
+        ContractError,
+        Dataset,
+        load_dataset,
+        validate,
+        write_tables,
+    )
+    from readiness.memo import Memo, parse_memo
+    from readiness.rubric import (
+        Rubric,
+        RubricError,
+        load_rubric,
+        score_frame,
+        score_memo,
+    )
+    from readiness.simulate.config import WorldConfig
+    from readiness.simulate.world import simulate_world
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'readiness' has no attribute {name!r}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -54,8 +55,11 @@ __all__ = ["MAX_CHARS", "Memo", "MemoField", "MemoFormat", "field_status", "pars
 MemoFormat = Literal["template", "json", "freeform", "empty"]
 MAX_CHARS: Final = 200_000
 MAX_DEPTH: Final = 8
-# A value with a marker is vague unless this many informative characters remain.
-MIN_INFORMATIVE_CHARS: Final = 6
+# A clause with a "not known" marker and at most this many informative characters
+# says "unknown"; a value with such a clause is vague unless the rest of it holds
+# at least MIN_INFORMATIVE_CHARS informative characters.
+MARKER_CLAUSE_MAX_CHARS: Final = 6
+MIN_INFORMATIVE_CHARS: Final = 8
 
 _STATUS_RANK: Final[dict[str, int]] = {"empty": 0, "vague": 1, "filled": 2}
 
@@ -152,15 +156,31 @@ _FILLERS: Final = re.compile(
     r"|です|ます|でした|とのこと|ている|いる|要|[はがのをにでともへやかよね]"
 )
 _NON_WORD: Final = re.compile(r"[\W_]+")
+_CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]")
+
+
+def _informative(key: str, clause: str, spans: list[tuple[int, int]]) -> int:
+    """Characters a clause says beyond markers, its label words and particles."""
+    rest, last = [], 0
+    for start, end in spans:
+        rest.append(clause[last:start])
+        last = end
+    rest.append(clause[last:])
+    remainder = " ".join(rest)
+    for word in LABEL_WORDS.get(key, ()):
+        remainder = remainder.replace(word, " ")
+    return len(_NON_WORD.sub("", _FILLERS.sub("", remainder)))
 
 
 def field_status(key: str, text: str) -> FieldStatus:
     """Filled, vague or empty: vague when a value is mainly a "not known" marker.
 
-    With a marker present, the value is still filled when at least
-    MIN_INFORMATIVE_CHARS characters remain after removing the markers, the
-    field's own label words, particles and punctuation — so a concrete sentence
-    that happens to contain 検討中 stays filled.
+    The value is split into clauses (、。 and parentheses). A clause with a marker
+    and little else (「予算は未定」, 「(社名未確認)」) says "unknown"; the value is
+    vague when it has such a clause and the other clauses add fewer than
+    MIN_INFORMATIVE_CHARS characters. So 「候補日を提示済み、調整中」 is vague, while
+    a concrete sentence that happens to contain 検討中 stays filled, and confirmed
+    negatives (「競合なし」, 「予算なし（確認済）」) carry no marker and are filled.
     """
     t = text.strip()[: md.MAX_VALUE_CHARS]
     if not t or _BULLETS_ONLY.fullmatch(t):
@@ -168,19 +188,17 @@ def field_status(key: str, text: str) -> FieldStatus:
     if is_marker_only(t):
         return "vague"
     lower = t.lower()
-    spans = marker_spans(lower)
-    if not spans:
+    if not marker_spans(lower):
         return "filled"
-    rest, last = [], 0
-    for start, end in spans:
-        rest.append(lower[last:start])
-        last = end
-    rest.append(lower[last:])
-    remainder = " ".join(rest)
-    for word in LABEL_WORDS.get(key, ()):
-        remainder = remainder.replace(word, " ")
-    remainder = _NON_WORD.sub("", _FILLERS.sub("", remainder))
-    return "filled" if len(remainder) >= MIN_INFORMATIVE_CHARS else "vague"
+    unknown, informative = False, 0
+    for clause in _CLAUSE.split(lower):
+        spans = marker_spans(clause)
+        chars = _informative(key, clause, spans)
+        if spans and chars <= MARKER_CLAUSE_MAX_CHARS:
+            unknown = True
+        else:
+            informative += chars
+    return "vague" if unknown and informative < MIN_INFORMATIVE_CHARS else "filled"
 
 
 # --- decoding and cleaning ------------------------------------------------------------
@@ -255,6 +273,23 @@ class _Collected:
 
 _SENTENCE_SPLIT: Final = re.compile(r"[。\n]")
 _CLAUSE_SPLIT: Final = re.compile(r"[、,;]")
+_BOILERPLATE: Final = re.compile(
+    r"(?:以下|以上|下記|引き?継ぎ(?:メモ|内容|事項)|トスアップ(?:メモ|します|の件)"
+    r"|hi\b|hello|thanks|best regards)",
+    re.IGNORECASE,
+)
+_GREETING: Final = re.compile(
+    r"お疲れ様|お疲れさま|おつかれさま|お世話になって|よろしくお願い|宜しくお願い"
+    r"|ご確認(?:ください|お願い)"
+)
+
+
+def _is_boilerplate(line: str) -> bool:
+    return bool(
+        _BOILERPLATE.match(line) or (len(line) <= 40 and _GREETING.search(line))
+    )
+
+
 _TABLE_RULE: Final = re.compile(r"[\s\-:|]+")
 
 
@@ -270,6 +305,8 @@ def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
 
 def _route(lines: list[str], section: str | None, out: _Collected) -> None:
     """Send unlabelled text to fields by cue words (see the module docstring)."""
+    if section is None:  # greetings and titles around a memo say nothing
+        lines = [ln for ln in lines if not _is_boilerplate(ln)]
     block = "\n".join(ln for ln in lines if ln)
     if not block.strip():
         return
@@ -427,6 +464,8 @@ def _value_text(value: Any, depth: int = 0) -> str:
         return value
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""  # NaN is how pandas and some exports write "no value"
     if isinstance(value, int | float):
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
@@ -465,15 +504,15 @@ def _collect_mapping(
             if heading_section is not None:
                 _collect_mapping(value, heading_section, out, depth + 1)
             elif field_key is not None:
-                out.add(field_key, _clean_value(_value_text(value, depth + 1)))
+                out.add(field_key, _clean(_value_text(value, depth + 1), out.warnings))
             else:
                 _collect_mapping(value, section, out, depth + 1)
             continue
-        text = _clean_value(_value_text(value, depth + 1))
+        text = _clean(_value_text(value, depth + 1), out.warnings)
         if (
             field_key in (None, "notes") or norm_key(key) in _TEXT_KEYS
         ) and "\n" in text:
-            inner = _collect_text(_clean(text, out.warnings))
+            inner = _collect_text(text)
             if inner.structured:
                 out.merge(inner)
                 continue
@@ -578,7 +617,14 @@ def _build(
 
 
 def _empty(fmt: MemoFormat, ref: date | None, warnings: list[str]) -> Memo:
-    return _build(_Collected(), fmt, ref, warnings)
+    """A memo with every field empty, built without running any extractor."""
+    fields = {k: MemoField(k, "empty", "", False) for k in FIELD_KEYS}
+    return Memo(
+        fields=MappingProxyType(fields),
+        format=fmt,
+        warnings=tuple(dict.fromkeys(warnings)),
+        reference_date=ref,
+    )
 
 
 def parse_memo(

@@ -27,6 +27,12 @@ __all__ = [
 
 # Values are capped so that a pathological field costs bounded time.
 MAX_VALUE_CHARS: Final = 4000
+# A reference outside these years is a data error; it is ignored, not trusted.
+_PLAUSIBLE: Final = (date(1900, 1, 1), date(2200, 12, 31))
+
+
+def _plausible(ref: date | None) -> date | None:
+    return ref if ref is not None and _PLAUSIBLE[0] <= ref <= _PLAUSIBLE[1] else None
 
 
 def clip(text: str) -> str:
@@ -117,7 +123,7 @@ def find_date(text: str, ref: date | None, *, future: bool = True) -> DateHit | 
     A found expression whose year cannot be known (no reference date) is still a
     hit with `value=None`, so the caller knows a date was given.
     """
-    text = clip(text)
+    text, ref = clip(text), _plausible(ref)
     m = _FULL_DATE.search(text)
     if m:
         y, mo, d = (int(g) for g in m.groups())
@@ -234,7 +240,8 @@ _TL_EN_MONTH: Final = re.compile(
 _TL_NEXT_YEAR_MONTH: Final = re.compile(r"(来年|翌年)(?:度)?\s*の?\s*(\d{1,2})\s*月")
 _TL_MONTH: Final = re.compile(r"(?<![\d/年])(\d{1,2})\s*月(?!\s*\d)")
 _TL_MONTHS: Final = re.compile(
-    r"(\d{1,2}(?:\.\d)?)\s*(?:ヶ|か|カ|ケ|ヵ|箇)\s*月|(\d{1,2})\s*months?|(\d{1,2})\s*年(?:以内|後|程度|くらい|ぐらい)|半年",
+    r"(\d{1,2}(?:\.\d)?)\s*(?:ヶ|か|カ|ケ|ヵ|箇)\s*月|(\d{1,2})\s*months?"
+    r"|(\d{1,2})\s*年(?:以内|後|程度|くらい|ぐらい)|半年",
     re.I,
 )
 _TL_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
@@ -260,22 +267,22 @@ def timeline(text: str, ref: date | None) -> tuple[date | None, float | None]:
     the Timeline element is about the start. Without `ref` only explicit years give
     a date and only durations (3ヶ月以内) give months.
     """
-    text = clip(text)
+    text, ref = clip(text), _plausible(ref)
     hits: list[tuple[float | None, date | None]] = []
     dated: list[date | None] = [
         _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
         for m in _TL_FULL.finditer(text)
     ]
     dated += [
-        date(int(m.group(1)), 10 if m.group(2) and "下" in m.group(2) else 4, 1)
+        _safe_date(int(m.group(1)), 10 if m.group(2) and "下" in m.group(2) else 4, 1)
         for m in _TL_FISCAL.finditer(text)
     ]
     dated += [
-        date(int(m.group(1)), _SEASON_MONTH[m.group(2)], 1)
+        _safe_date(int(m.group(1)), _SEASON_MONTH[m.group(2)], 1)
         for m in _TL_SEASON.finditer(text)
     ]
     dated += [
-        date(int(m.group(2)), _MONTHS_EN.index(m.group(1).lower()) + 1, 1)
+        _safe_date(int(m.group(2)), _MONTHS_EN.index(m.group(1).lower()) + 1, 1)
         for m in _TL_EN_MONTH.finditer(text)
     ]
     for d in dated:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 from readiness.fields import FIELDS, SECTIONS
@@ -55,21 +56,24 @@ _SECTION_WORDS: Final[dict[str, tuple[str, ...]]] = {
         "|customer profile|company info|company information|account"
     ),
     "history": _w(
-        "接触履歴|対応履歴|接点|経緯|これまでの経緯|history|contact history"
+        "接触履歴|対応履歴|接点|経緯|これまでの経緯|これまでの接点|経緯・接点"
+        "|history|contact history"
         "|touch history|touchpoints|interactions"
     ),
     "needs": _w(
-        "課題ニーズ|課題|ニーズ|課題要望|課題と要望|課題・要望|要望|needs|problem"
+        "課題ニーズ|ニーズ課題|課題|ニーズ|課題要望|課題と要望|課題・要望|要望"
+        "|needs|problem"
         "|problems|problem and needs|problems and needs|pain points|challenges"
     ),
-    "bant": _w("bant|bant情報|bant info|bant条件|qualification"),
+    "bant": _w("bant|bant情報|bant info|bant条件|bant確認状況|qualification"),
     "competition": _w(
         "競合|競合状況|競合情報|検討状況|比較検討|比較検討状況|競合・比較"
         "|competition|competitors|competitive situation|competitor info"
     ),
     "meeting": _w(
         "商談設定|商談情報|商談内容|商談|次回アクション|次回商談|ネクストアクション"
-        "|アポ情報|アポイント|next action|next actions|next steps|next meeting"
+        "|アポ情報|アポイント|アポ内容|次のアクション|商談予定|next action"
+        "|next actions|next steps|next meeting"
         "|meeting|meeting setup|appointment"
     ),
     "notes": _w(
@@ -83,6 +87,22 @@ for _s in SECTIONS:
     for _k in _keys((_s.ja, _s.en, _s.key, *_SECTION_WORDS.get(_s.key, ()))):
         _SECTION_BY_KEY.setdefault(_k, _s.key)
 
+_SECTION_KEYWORDS: Final[tuple[tuple[str, str], ...]] = tuple(
+    (norm_key(pair.split("=")[0]), pair.split("=")[1])
+    for pair in _w(
+        "基本情報=basics|顧客情報=basics|企業情報=basics|会社概要=basics"
+        "|接点=history|履歴=history|経緯=history|課題=needs|ニーズ=needs"
+        "|要望=needs|bant=bant|競合=competition|比較=competition|商談=meeting"
+        "|アポ=meeting|次回=meeting|アクション=meeting|特記=notes|備考=notes"
+        "|注意=notes|補足=notes|customer=basics|basic=basics|history=history"
+        "|need=needs|problem=needs|competi=competition|meeting=meeting"
+        "|action=meeting|note=notes|remark=notes"
+    )
+)
+
+_HEADING_MARK: Final = re.compile(r"\s*(?:[【\[<《〈■◆□◇▼#]|\*\*)")
+_SENTENCE_LIKE: Final = re.compile(r"[0-9はがをにで、。]")
+
 # Decoration around a heading: 【…】 ■… [..] <…> ## … **…** 1. … and trailing colons.
 _HEADING_STRIP: Final = re.compile(
     r"^[\s#*■□◆◇▼▽●○★☆◎=\-【\[<《〈]*(?:\(?\d{1,2}[.)]\s*)?"
@@ -90,18 +110,29 @@ _HEADING_STRIP: Final = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def section_for_heading(line: str) -> str | None:
-    """The section a heading-like line names, or None when it names none."""
+    """The section a heading-like line names, or None when it names none.
+
+    A decorated heading (【…】, ■…) may also name its section by a keyword
+    (「BANT確認」, 「競合・比較の状況」); a bare line must match a section name.
+    """
     if len(line) > 80:
         return None
     core = _HEADING_STRIP.sub("", line)
     if not core or len(core) > 40:
         return None
     key = norm_key(core)
-    if key in _SECTION_BY_KEY:
-        return _SECTION_BY_KEY[key]
     base = norm_key(_PAREN.sub("", core))
-    return _SECTION_BY_KEY.get(base)
+    section = _SECTION_BY_KEY.get(key) or _SECTION_BY_KEY.get(base)
+    if (
+        section is None
+        and _HEADING_MARK.match(line)
+        and len(base) <= 15
+        and not _SENTENCE_LIKE.search(core)
+    ):
+        section = next((s for w, s in _SECTION_KEYWORDS if w in base), None)
+    return section
 
 
 # --- field labels ----------------------------------------------------------------
@@ -115,7 +146,7 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "contact": _w(
         "担当者名|担当者|ご担当者|担当|氏名|役職|部署|所属|キーマン|contact"
-        "|contact name|contact person|name|title|role|position|department"
+        "|contact name|contact person|name|title|role|position|department|肩書"
     ),
     "contact_info": _w(
         "連絡先|電話|電話番号|tel|メール|メールアドレス|email|mail|phone"
@@ -130,7 +161,8 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
         "|first contact|first touch"
     ),
     "touch_count": _w(
-        "接点回数|接触回数|架電回数|コール回数|回数|touches|touch count"
+        "接点回数|接触回数|架電回数|コール回数|回数|接点数|接触数|コール数|架電数"
+        "|touches|touch count"
         "|number of touches"
     ),
     "touch_summary": _w(
@@ -146,7 +178,8 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "desired_state": _w(
         "期待する状態|理想の状態|理想|目指す姿|ゴール|期待効果|期待|要望"
-        "|desired state|goal|goals|desired outcome|expected outcome|to be"
+        "|導入後のイメージ|導入後|解決後|desired state|goal|goals|desired outcome"
+        "|expected outcome|to be"
     ),
     "budget": _w("予算|予算感|金額|費用|budget|b"),
     "authority": _w(
@@ -155,7 +188,8 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
         "|approval|a"
     ),
     "need": _w(
-        "緊急度|優先度|緊急度優先度|必要性|緊急性|need|needs|urgency|priority|n"
+        "緊急度|優先度|緊急度優先度|必要性|緊急性|ニーズ緊急度|ニーズ|need|needs"
+        "|urgency|priority|n"
     ),
     "timeline": _w(
         "導入時期|スケジュール|時期|検討スケジュール|導入スケジュール|導入予定"
@@ -174,8 +208,8 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
         "|meeting date|date|datetime|date and time|when"
     ),
     "meeting_format": _w(
-        "形式|商談形式|実施形式|方法|形態|場所|format|meeting format|mode|location"
-        "|venue"
+        "形式|商談形式|実施形式|方法|形態|場所|訪問/オンライン|オンライン/訪問"
+        "|訪問|オンライン|format|meeting format|mode|location|venue"
     ),
     "attendees": _w(
         "参加者|先方参加者|出席者|同席者|参加予定者|顧客参加者|attendees"
@@ -183,7 +217,8 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "expected_content": _w(
         "期待される内容|商談内容|内容|目的|商談目的|アジェンダ|説明希望"
-        "|聞きたいこと|確認事項|期待|expected content|agenda|purpose|topics"
+        "|聞きたいこと|確認事項|期待|期待内容|商談の目的|先方の期待|expected content"
+        "|agenda|purpose|topics"
         "|expectations"
     ),
     "notes": _w(
@@ -209,7 +244,7 @@ _LABEL_KEYWORDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
         pair.split("=")
         for pair in _w(
             "予算=budget|決裁=authority|稟議=authority|緊急=need|優先=need"
-            "|導入=timeline|スケジュール=timeline|時期=timeline|競合=competitors"
+            "|導入後=desired_state|目的=expected_content|導入=timeline|スケジュール=timeline|時期=timeline|競合=competitors"
             "|懸念=impression|印象=impression|参加=attendees|出席=attendees"
             "|日時=meeting_datetime|形式=meeting_format|回数=touch_count"
             "|初回=first_contact|接点=touch_summary|原因=cause|背景=cause|課題=problem"
@@ -228,9 +263,6 @@ _LABEL_KEYWORDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
 )
 
 
-_SENTENCE_LIKE: Final = re.compile(r"[0-9はがをにで、。]")
-
-
 def _choose(candidates: tuple[str, ...], section: str | None) -> str:
     for key in candidates:
         if _SECTION_OF_FIELD[key] == section:
@@ -238,6 +270,7 @@ def _choose(candidates: tuple[str, ...], section: str | None) -> str:
     return candidates[0]
 
 
+@lru_cache(maxsize=8192)
 def field_for_label(label: str, section: str | None) -> str | None:
     """The field a label names, preferring the current section's field when ambiguous.
 
@@ -296,6 +329,7 @@ _MARKER_WORDS: Final[tuple[str, ...]] = _w(
     "|確認予定|ヒアリング予定|ヒアリング中|聞けていない|聞けず|聞けなかった"
     "|確認できていない|確認できず|確認出来ていない|わからない|分からない|わからず"
     "|分からず|これから|保留|未記入|未入力|詳細不明|不詳|情報なし|おそらく|次第"
+    "|ありそう|らしい|模様|と思われ|かもしれ|返信待ち"
     "|たぶん|多分|tbd|tbc|n/a|unknown|not sure|not yet|pending|to be confirmed"
     "|to be determined|unconfirmed|undecided|not confirmed|not known|?"
 )
@@ -304,7 +338,7 @@ _MARKER_RE: Final = re.compile(
 )
 # Values that are nothing but a dash, a question mark or "NA".
 _MARKER_ONLY_RE: Final = re.compile(
-    r"[\s\-ー−―‐—–~〜?・.…_*×x/]*|na|n\.a\.|none\?|tbd\.?|tbc\.?",
+    r"[\s\-ー−―‐—–~〜?・.…_*×x/]*|na|n/a|n\.a\.|none\?|tbd\.?|tbc\.?",
     re.IGNORECASE,
 )
 
@@ -383,7 +417,8 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
     ),
     "competitors": _cue(r"競合|他社|相見積|比較|も検討|competitor|compar|alternative"),
     "impression": _cue(
-        r"印象|懸念|不安|好感|気にして|心配|ネック|impression|concern|worr"
+        r"印象|懸念|不安|好感|好反応|前向き|乗り気|気に(?:して|され|なって|なる)|心配"
+        r"|ネック|impression|concern|worr"
     ),
     "meeting_format": _cue(
         r"訪問|対面|来社|オンライン|web会議|zoom|teams|google meet|リモート|online"
@@ -411,6 +446,8 @@ IN_SECTION_CUES: Final[dict[str, re.Pattern[str]]] = {
     "first_contact": _cue(r"\d{4}\s*[/年-]\s*\d{1,2}|\d{1,2}\s*[/月]\s*\d{1,2}"),
     "touch_count": _cue(r"\d{1,9}\s*回"),
     "meeting_datetime": _cue(DATE_CUE.pattern + "|" + "日程|日時|調整|候補日"),
+    "meeting_format": _cue(r"形式|方法|場所"),
+    "expected_content": _cue(r"内容|目的|アジェンダ|希望|議題"),
     "attendees": _cue(
         r"\d{1,9}\s*(?:名|人)|部長|課長|社長|担当者|役員|manager|director"
     ),

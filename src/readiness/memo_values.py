@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal
 
 from readiness.memo_dates import clip
@@ -55,7 +56,9 @@ _RANGE_LOW: Final = re.compile(
 _COUNTER_AFTER: Final = re.compile(
     r"\s*(?:件|人|名|社|台|枚|時間|回|個|本|pv|ユーザ|通)"
 )
-_MONTHLY_BEFORE: Final = re.compile(r"(?:月額|月々|毎月|月)\s*(?:約)?\s*$")
+_RANGE_SEP: Final = re.compile(r"\s*[〜~\-–—ー]\s*")
+_MONTHLY_BEFORE: Final = re.compile(r"(?:月額|月々|毎月|月あたり)\s*(?:約)?\s*$")
+_MONTHLY_AFTER: Final = re.compile(r"\s*(?:/\s*月|per month|a month|/month)", re.I)
 
 
 def _num(text: str) -> float:
@@ -103,14 +106,22 @@ def parse_money(text: str, *, bare_yen: bool = False) -> MoneyRange | None:
             continue
         before = text[max(0, m.start() - 30) : m.start()]
         low = value
+        sep = _RANGE_SEP.match(text, m.end())
+        upper = _MONEY.match(text, sep.end()) if sep else None
+        high = _money_value(upper) if upper else None
         r = _RANGE_LOW.search(before)
-        if r:
+        if high is not None:  # 300万〜500万円: this amount is the low end
+            value = high
+        elif r:  # 300〜500万円: the low end has no unit of its own
             unit = r.group(2) or m.group(2) or ""
             low = _num(r.group(1)) * _UNITS.get(unit, 1.0)
             before = before[: r.start()]
         if low > value:
             low, value = value, low
-        factor = 12.0 if _MONTHLY_BEFORE.search(before[-8:]) else 1.0
+        monthly = _MONTHLY_BEFORE.search(before[-8:]) or _MONTHLY_AFTER.match(
+            text, (upper or m).end() if high is not None else m.end()
+        )
+        factor = 12.0 if monthly else 1.0
         return MoneyRange(low * factor, value * factor)
     return None
 
@@ -151,8 +162,8 @@ _VISIT: Final = re.compile(
     re.IGNORECASE,
 )
 _ONLINE: Final = re.compile(
-    r"オンライン|web会議|ウェブ会議|web商談|zoom|teams|google meet|meet|リモート|online"
-    r"|video|ビデオ",
+    r"オンライン|web会議|ウェブ会議|web商談|zoom|teams|google meet|\bmeet\b|リモート"
+    r"|online|video|ビデオ",
     re.IGNORECASE,
 )
 
@@ -365,7 +376,7 @@ _URGENCY_PATTERNS: Final[tuple[tuple[re.Pattern[str], Urgency], ...]] = (
     ),
     (
         re.compile(
-            r"緊急|急ぎ|至急|早急|喫緊|最優先|優先度は?高|緊急度は?高|高い|高め|今期中|すぐ|直ちに"
+            r"緊急(?!度|性)|急ぎ|至急|早急|喫緊|最優先|優先度は?高|緊急度は?高|高い|高め|今期中|すぐ|直ちに"
             r"|asap|urgent|\bhigh\b|top priority|critical",
             re.I,
         ),
@@ -544,6 +555,7 @@ class ProblemSignals:
     system_names: tuple[str, ...] = ()
 
 
+@lru_cache(maxsize=4096)  # the rubric asks again for the same problem text
 def problem_signals(text: str) -> ProblemSignals:
     """Count numbers with units, named systems/processes, causes, scale and goals."""
     text = clip(text)

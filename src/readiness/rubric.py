@@ -12,7 +12,7 @@ costs are exactly what filling it concretely would add to the total.
 
 from __future__ import annotations
 
-import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,24 +23,45 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from readiness.fields import BANT_KEYS, ELEMENT_KEYS, FIELDS, element, field
+from readiness.fields import (
+    BANT_KEYS,
+    ELEMENT_KEYS,
+    FIELDS,
+    element,
+    field,
+    fields_of_element,
+)
 from readiness.memo import Memo, parse_memo
 from readiness.memo_values import problem_signals
 
 __all__ = [
     "BANDS",
     "CRITERIA",
+    "Bands",
     "Criterion",
+    "Gate",
     "GateFailure",
+    "Item",
     "ItemScore",
     "MissingElement",
     "Rubric",
     "RubricError",
     "RubricResult",
+    "band_for",
+    "band_summary",
     "default_rubric",
     "load_rubric",
+    "needs_signal_count",
+    "render_band_summary",
     "render_result",
     "rubric_from_yaml",
     "rubric_to_yaml",
@@ -301,18 +322,26 @@ class Rubric(BaseModel):
     gate: Gate
     items: dict[str, Item]
 
-    @model_validator(mode="after")
-    def _weights(self) -> Rubric:
-        if not self.items:
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, name: str) -> str:
+        if not name.isprintable():
+            raise ValueError("name must be one printable line, e.g. name: my-team-2027")
+        return name
+
+    @field_validator("items")
+    @classmethod
+    def _weights(cls, items: dict[str, Item]) -> dict[str, Item]:
+        if not items:
             raise ValueError("items must hold at least one item")
-        total = sum(i.weight for i in self.items.values())
+        total = sum(i.weight for i in items.values())
         if abs(total - 100) > _TOLERANCE:
-            weights = ", ".join(f"{k}: {i.weight:g}" for k, i in self.items.items())
+            weights = ", ".join(f"{k}: {i.weight:g}" for k, i in items.items())
             raise ValueError(
                 f"item weights sum to {total:g}, must sum to 100 ({weights}); "
                 "adjust the weights, e.g. the articles' 10/25/30/20/15"
             )
-        return self
+        return items
 
     def label(self, item: str) -> tuple[str, str]:
         cfg = self.items[item]
@@ -507,8 +536,6 @@ def needs_signal_count(memo: Memo) -> int:
 
 
 def _element_status(memo: Memo, key: str, concrete: bool) -> str:
-    from readiness.fields import fields_of_element
-
     statuses = {memo.status(f.key) for f in fields_of_element(key)}
     status = (
         "filled"
@@ -524,7 +551,8 @@ def _element_status(memo: Memo, key: str, concrete: bool) -> str:
     return status
 
 
-def _band(total: float, rubric: Rubric) -> BandKey:
+def band_for(total: float, rubric: Rubric) -> BandKey:
+    """The band of a total: ≥ high → high, ≥ standard → standard, else needs work."""
     if total >= rubric.bands.high:
         return "high"
     return "standard" if total >= rubric.bands.standard else "needs_work"
@@ -578,7 +606,7 @@ def score_memo(
     )
     bant = sum(memo.status(k) == "filled" for k in BANT_KEYS)
     failures = _gate_failures(rubric, total, bant, signals, concrete, memo)
-    band = _band(total, rubric)
+    band = band_for(total, rubric)
     return RubricResult(
         total=total,
         items=tuple(items),
@@ -639,6 +667,26 @@ def _gate_failures(
     return tuple(out)
 
 
+def _frame_columns(rubric: Rubric) -> list[str]:
+    return [
+        "total",
+        *(f"{k}_points" for k in rubric.items),
+        "band",
+        "gate_passed",
+        "bant_confirmed",
+        *(f"{k}_status" for k in BANT_KEYS),
+        "n_missing",
+        "missing_elements",
+        "memo_format",
+        "n_warnings",
+    ]
+
+
+def _memo_source(value: Any) -> str | bytes | Mapping[str, Any] | None:
+    """A frame cell as parser input: NaN, None and other types are no memo."""
+    return value if isinstance(value, str | bytes | Mapping) else None
+
+
 def score_frame(
     handoffs: pd.DataFrame,
     *,
@@ -646,59 +694,53 @@ def score_frame(
     memo_column: str = "memo",
     time_column: str = "tossed_up_at",
     id_column: str = "lead_id",
+    progress: Callable[[int], object] | None = None,
 ) -> pd.DataFrame:
     """One scored row per hand-off: total, item points, band, gate, BANT statuses.
 
-    Dates in memos resolve against each hand-off's `time_column` (the toss-up day).
-    The input frame is not modified.
+    Dates in memos resolve against each hand-off's `time_column` (the toss-up
+    day). `missing_elements` is `;`-separated like the contract's element lists.
+    The input frame is not modified; `progress(n)` is called every 1,000 rows.
     """
     rubric = rubric or default_rubric()
-    memos = handoffs[memo_column] if memo_column in handoffs else [None] * len(handoffs)
+    n = len(handoffs)
+    memos = handoffs[memo_column] if memo_column in handoffs else pd.Series([None] * n)
     times = (
         pd.to_datetime(handoffs[time_column], errors="coerce")
         if time_column in handoffs
-        else pd.Series([pd.NaT] * len(handoffs))
+        else pd.Series([pd.NaT] * n)
     )
-    rows: list[dict[str, Any]] = []
-    for text, when in zip(memos, times, strict=True):
+    rows: list[tuple[Any, ...]] = []
+    for i, (text, when) in enumerate(zip(memos, times, strict=True), start=1):
         ref = None if pd.isna(when) else when.date()
-        if not isinstance(text, str | bytes | Mapping) or (
-            isinstance(text, float) and math.isnan(text)
-        ):
-            text = None
-        memo = parse_memo(text, reference_date=ref)
+        memo = parse_memo(_memo_source(text), reference_date=ref)
         result = score_memo(memo, rubric=rubric)
-        row: dict[str, Any] = {"total": result.total}
-        row |= {f"{i.key}_points": i.points for i in result.items}
-        row |= {
-            "band": result.band,
-            "gate_passed": result.gate_passed,
-            "bant_confirmed": result.bant_confirmed,
-        }
-        row |= {f"{k}_status": memo.status(k) for k in BANT_KEYS}
-        row |= {
-            "n_missing": len(result.missing),
-            "missing_elements": ";".join(m.key for m in result.missing),
-            "memo_format": memo.format,
-            "n_warnings": len(memo.warnings),
-        }
-        rows.append(row)
-    out = pd.DataFrame(rows, index=handoffs.index)
-    if not rows:
-        out = pd.DataFrame(
-            columns=["total", *(f"{k}_points" for k in rubric.items), "band"]
+        rows.append(
+            (
+                result.total,
+                *(item.points for item in result.items),
+                result.band,
+                result.gate_passed,
+                result.bant_confirmed,
+                *(memo.status(k) for k in BANT_KEYS),
+                len(result.missing),
+                ";".join(m.key for m in result.missing),
+                memo.format,
+                len(memo.warnings),
+            )
         )
+        if progress is not None and (i % 1000 == 0 or i == n):
+            progress(1000 if i % 1000 == 0 else i % 1000)
+    out = pd.DataFrame(rows, columns=_frame_columns(rubric))
     if id_column in handoffs:
         out.insert(0, id_column, handoffs[id_column].to_numpy())
-    return out.reset_index(drop=True)
+    return out
 
 
 # --- presentation ------------------------------------------------------------------
 
 
 def _width(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -746,6 +788,27 @@ def band_summary(scored: pd.DataFrame) -> pd.DataFrame:
     summary["handoffs"] = summary["handoffs"].fillna(0).astype(int)
     summary.insert(1, "share", (summary["handoffs"] / max(len(scored), 1)).round(3))
     if "won" in scored:
-        summary["win_rate"] = grouped["won"].mean().reindex(order).round(3)
+        won = scored["won"].astype("boolean").astype("Float64")  # no outcome is NA
+        summary["win_rate"] = won.groupby(scored["band"]).mean().reindex(order).round(3)
     summary.index.name = "band"
     return summary
+
+
+def render_band_summary(summary: pd.DataFrame) -> str:
+    """The per-band table of `band_summary` as aligned text with ja/en band names."""
+    has_win = "win_rate" in summary
+
+    def pct(x: float) -> str:
+        return "-" if pd.isna(x) else f"{x:.1%}"
+
+    header = f"{'band':<16}{'hand-offs':>10}{'share':>8}{'mean':>7}{'gate':>8}"
+    lines = [header + (f"{'win rate':>10}" if has_win else "")]
+    for band, row in summary.iterrows():
+        ja, en = BANDS[band]  # type: ignore[index]
+        mean = "-" if pd.isna(row["mean_total"]) else f"{row['mean_total']:.1f}"
+        line = (
+            f"{_pad(f'{ja} {en}', 16)}{int(row['handoffs']):>10,}"
+            f"{pct(row['share']):>8}{mean:>7}{pct(row['gate_pass_rate']):>8}"
+        )
+        lines.append(line + (f"{pct(row['win_rate']):>10}" if has_win else ""))
+    return "\n".join(lines)

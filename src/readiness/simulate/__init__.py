@@ -1,1 +1,1 @@
-"""The synthetic B2B sales world: leads, behaviour, hand-offs, outcomes and the truth."""
+"""The synthetic B2B sales world: leads, behaviour, hand-offs, outcomes and truth."""
