@@ -236,3 +236,14 @@ def test_cli_refuses_to_overwrite_data_it_did_not_make(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "refusing to overwrite" in result.output
     assert (tmp_path / "leads.csv").read_text(encoding="utf-8") == "lead_id\nX1\n"
+
+
+@pytest.mark.slow
+def test_rubric_bands_are_ordered_by_win_rate_on_a_larger_world() -> None:
+    big = simulate_world(WorldConfig(n_leads=20_000, seed=2026))
+    figures = headline(big, rubric=load_rubric())
+    rates = [figures["win_rate_by_band"][b]["win_rate"] for b in ("high", "standard")]
+    rates.append(figures["win_rate_by_band"]["needs_work"]["win_rate"])
+    assert rates[0] > rates[1] > rates[2], rates
+    # The rubric sees information, not intent or fit: informative, far from the truth.
+    assert 0.52 < figures["rubric_auc"] < figures["oracle_auc"] - 0.1

@@ -14,6 +14,16 @@ def _rate(x: pd.Series) -> float:
     return round(float(x.mean()), 4) if len(x) else float("nan")
 
 
+def roc_auc(score: pd.Series, label: pd.Series) -> float:
+    """Rank-based ROC-AUC (ties count half); NaN when a class is absent."""
+    y = label.astype(bool).to_numpy()
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = score.rank(method="average").to_numpy()
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def headline(world: World, *, rubric: Rubric) -> dict[str, Any]:
     """Rates a sales team would recognise, plus checks of the truth against outcomes.
 
@@ -54,6 +64,8 @@ def headline(world: World, *, rubric: Rubric) -> dict[str, Any]:
         if len(scored)
         else float("nan"),
         "win_rate_by_band": by_band,
+        "rubric_auc": round(roc_auc(closed["total"], closed["won"]), 4),
+        "oracle_auc": round(roc_auc(closed["p_true"], closed["won"]), 4),
         "good_vs_poor_ratio": round(
             float(th["p_good_memo"].mean() / th["p_poor_memo"].mean()), 3
         )
@@ -79,6 +91,8 @@ def format_headline(h: dict[str, Any]) -> str:
         f"{pct(h['mean_true_p_closed'])})",
         f"gate pass rate   {pct(h['gate_pass_rate']):>10}  (100-point gate; mean "
         f"score {h['rubric_mean_total']})",
+        f"ROC-AUC          {h['rubric_auc']:>10}  (100-point total; the truth's own "
+        f"p reaches {h['oracle_auc']})",
         f"good/poor memo   {h['good_vs_poor_ratio']:>10}x (true effect, same leads; "
         f"observed high/needs-work band {h['observed_high_vs_needs_work']}x)",
     ]

@@ -225,11 +225,21 @@ def _simulate_chunk(
         [np.zeros((n, 1), dtype=credit.dtype), credit[:, :-1]], 1
     )
 
+    # A customer with a real budget, a reachable decision maker, urgency and a
+    # date talks about them readily; "未確認" often means there is none yet.
+    ease = {
+        "problem": np.clip(1.0 - 0.2 * fit, 0.6, 1.4),
+        "budget": np.where(budget_exists, 0.6, 1.6),
+        "authority": np.where(dm_reachable, 0.7, 1.5),
+        "need": np.select([urgency == "high", urgency == "low"], [0.7, 1.5], 1.0),
+        "timeline": np.where(timeline_near, 0.7, 1.4),
+        "competition": np.ones(n),
+    }
     need_credit = {
         e: np.maximum(
             1,
             np.round(
-                (1 + rng.poisson(m, size=n)) * (1.3 - 0.6 * dil)
+                (1 + rng.poisson(m, size=n)) * (1.3 - 0.6 * dil) * ease[e]
                 + (e == "budget") * (role == 2)
                 + (e == "authority") * (role != 0)
             ),
@@ -238,22 +248,32 @@ def _simulate_chunk(
     }
     known = np.zeros((len(ELEMENT_KEYS), n, days), dtype=np.int8)
     known[_ELEM_INDEX["basics"]] = 1 + (credit_prev >= 1)
+    # What does not exist cannot be confirmed: no budget yet, no reachable
+    # decision maker, no urgency or no date mostly stay "未定 / 確認中".
+    stuck = {
+        "budget": ~budget_exists & (rng.random(n) < 0.7),
+        "authority": ~dm_reachable & (rng.random(n) < 0.6),
+        "need": (urgency == "low") & (rng.random(n) < 0.5),
+        "timeline": ~timeline_near & (rng.random(n) < 0.6),
+    }
     for e, k in need_credit.items():
         vague_at = np.maximum(1, np.ceil(k / 2))[:, None]
-        known[_ELEM_INDEX[e]] = (credit_prev >= vague_at).astype(np.int8) + (
-            credit_prev >= k[:, None]
-        )
+        level = (credit_prev >= vague_at).astype(np.int8) + (credit_prev >= k[:, None])
+        if e in stuck:
+            level = np.where(stuck[e][:, None], np.minimum(level, 1), level)
+        known[_ELEM_INDEX[e]] = level
     u_rec = rng.random((len(ELEMENT_KEYS), n))
     memo_lvl = np.stack(
         [_record(known[j], u_rec[j], dil) for j in range(len(ELEMENT_KEYS))]
     )
-    p_next = 0.45 + 0.45 * dil - 0.25 * (habit == 0)
-    u_next = rng.random(n)
+    # An engaged customer agrees to a dated meeting with the right attendees.
+    p_next = (0.3 + 0.4 * dil - 0.2 * (habit == 0))[:, None] + 0.8 * intent
+    u_next = rng.random(n)[:, None]
     next_lvl = np.where(
         u_next < p_next, 2, np.where(u_next < p_next + (1 - p_next) * 0.7, 1, 0)
-    )
-    memo_lvl[_ELEM_INDEX["next_action"]] = next_lvl[:, None]
-    known[_ELEM_INDEX["next_action"]] = next_lvl[:, None]
+    ).astype(np.int8)
+    memo_lvl[_ELEM_INDEX["next_action"]] = next_lvl
+    known[_ELEM_INDEX["next_action"]] = next_lvl
 
     # --- when the rep tosses up --------------------------------------------
     bant_full = sum(known[_ELEM_INDEX[b]] == 2 for b in BANT_KEYS)
