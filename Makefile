@@ -9,7 +9,7 @@ WORLD  ?= data/world
 .PHONY: run test lint typecheck pytest bench readme clean help
 
 help:
-	@echo "make run    - install, simulate a world into $(WORLD) and print its headline figures"
+	@echo "make run    - install, simulate a world into $(WORLD) (if none), train, evaluate, register"
 	@echo "make test   - install, lint (ruff), type-check (mypy) and run every test"
 	@echo "make bench  - run the benchmarks in bench/ (slow)"
 
@@ -24,7 +24,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/readiness simulate --leads $(LEADS) --seed $(SEED) --out $(WORLD)
+	@if [ -f $(WORLD)/world.json ]; then echo "using the world in $(WORLD) (delete it to simulate anew)"; \
+	else $(BIN)/readiness simulate --leads $(LEADS) --seed $(SEED) --out $(WORLD); fi
+	$(BIN)/readiness train $(WORLD)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src api tests bench docs

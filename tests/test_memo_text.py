@@ -18,7 +18,16 @@ from readiness.fields import (
     SECTIONS,
     fields_of_element,
 )
-from readiness.simulate.memo_phrases import NOT_KNOWN, NOT_KNOWN_ALONE
+from readiness.simulate.memo_phrases import (
+    CAUSE_VAGUE,
+    DESIRED_VAGUE,
+    NEEDS_GENERIC,
+    NOT_KNOWN,
+    NOT_KNOWN_ALONE,
+    PROBLEM_GENERAL,
+    PROBLEM_GENERIC,
+    PROBLEM_VAGUE,
+)
 from readiness.simulate.memo_text import MemoFacts, RenderedMemo, render_memo
 
 # The domain.md template, verbatim.
@@ -227,7 +236,8 @@ def test_level_zero_leaves_element_fields_empty() -> None:
                 assert values[f.key] == ""
 
 
-def test_vague_levels_show_not_known_markers_or_generic_problems() -> None:
+def test_vague_levels_show_not_known_markers_or_generic_needs() -> None:
+    generic = 0
     for _, memo in _memos(200, 4, level=1):
         values = _template_values(memo.text)
         for key in ELEMENT_KEYS:
@@ -246,15 +256,63 @@ def test_vague_levels_show_not_known_markers_or_generic_problems() -> None:
                 "competition": "competitors",
                 "next_action": "meeting_datetime",
             }.get(key, key)
-            assert statuses[main] == "vague", (key, memo.text)
-            assert set(statuses.values()) <= {"vague", "empty"}
+            if key == "problem":
+                assert statuses[main] != "empty", memo.text
+            else:
+                assert statuses[main] == "vague", (key, memo.text)
+                assert set(statuses.values()) <= {"vague", "empty"}
             for k, status in statuses.items():
                 value = values[k]
                 assert (status == "empty") == (value == ""), (k, value)
+                if status == "vague":
+                    assert _has_marker(value), (k, value)
                 if key == "problem":
                     assert not _SIGNAL.search(value), value
-                elif status == "vague":
-                    assert _has_marker(value), (k, value)
+                    assert memo.fields[k].value == {"concrete": False}, (k, value)
+                    if status == "filled":  # generic: says something, vaguely
+                        assert value in NEEDS_GENERIC and not _has_marker(value)
+                        generic += 1
+    assert generic > 50
+
+
+def test_generic_needs_texts_carry_no_marker_and_the_other_weak_ones_do() -> None:
+    weak = (
+        *(t for texts in PROBLEM_GENERIC.values() for t in texts),
+        *PROBLEM_GENERAL,
+        *PROBLEM_VAGUE,
+        *CAUSE_VAGUE,
+        *DESIRED_VAGUE,
+    )
+    assert NEEDS_GENERIC <= set(weak)
+    for text in weak:
+        assert _has_marker(text) != (text in NEEDS_GENERIC), text
+
+
+def test_concrete_needs_are_recorded_as_concrete() -> None:
+    for _, memo in _memos(100, 16, level=2, drift=0.6):
+        for key in ("problem", "cause", "desired_state"):
+            assert memo.fields[key].status == "filled"
+            assert memo.fields[key].value == {"concrete": True}
+
+
+def test_asking_for_differences_in_the_meeting_agenda_is_recorded() -> None:
+    asked = 0
+    for _, memo in _memos(300, 17, drift=0.3):
+        recorded = memo.fields["expected_content"].value["differences_asked"]
+        assert recorded == ("他社との違いの説明" in memo.text), memo.text
+        asked += bool(recorded)
+    assert asked > 10
+
+
+def test_vague_sentences_in_paragraphs_name_their_field() -> None:
+    topicless = {"詳細は未確認", "ヒアリング予定", "詳細は後日確認"}
+    paragraphs = 0
+    for _, memo in _memos(600, 18, level=1, drift=1.0):
+        free = [k for k, t in memo.fields.items() if t.free_text]
+        paragraphs += bool(free)
+        sentences = {s.strip() for s in re.split("[。\n]", memo.text)}
+        assert not sentences & topicless, memo.text
+    assert paragraphs > 50
 
 
 def test_a_confirmed_missing_budget_is_filled_and_names_no_not_known_marker() -> None:

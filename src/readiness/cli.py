@@ -8,6 +8,7 @@ prints a one-line summary. Heavy imports happen inside the commands so that
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -245,3 +246,201 @@ def _score_handoffs(
         + (f"; wrote {out}" if out is not None else "")
     )
     click.echo(render_band_summary(summary))
+
+
+def _load(data_dir: Path) -> Any:
+    from readiness.contract import ContractError, DataFileError, load_dataset
+
+    try:
+        return load_dataset(data_dir)
+    except (ContractError, DataFileError) as exc:
+        raise click.ClickException(
+            f"{data_dir} does not meet the data contract:\n{exc}\n"
+            f"(run `readiness validate {data_dir}` for the full report)"
+        ) from exc
+
+
+def _truth(data_dir: Path) -> Any:
+    """p_true per toss-up when DATA_DIR is a simulated world, else None."""
+    from readiness.simulate.store import TRUTH_DIR, read_truth
+
+    if not (data_dir / TRUTH_DIR / "handoffs.parquet").exists():
+        return None
+    return read_truth(data_dir, "handoffs")[["lead_id", "p_true"]]
+
+
+@main.command("train")
+@click.argument("data_dir", metavar="DATA_DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "model_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Bundle directory (default: $READINESS_MODEL_DIR or models/lead-readiness).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Training config YAML (overrides of readiness.train.TrainConfig).",
+)
+@click.option(
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rubric YAML the memo features and the baseline use.",
+)
+@click.option("--tracking-uri", help="MLflow tracking URI (default: sqlite in project).")
+@click.option("--no-tracking", is_flag=True, help="Do not log to MLflow.")
+def train_command(
+    data_dir: Path,
+    model_dir: Path | None,
+    config_path: Path | None,
+    rubric_path: Path | None,
+    tracking_uri: str | None,
+    no_tracking: bool,
+) -> None:
+    """Train the win-probability model on DATA_DIR, evaluate it against the rubric,
+    export the bundle, log to MLflow and register it."""
+    from readiness.bundle import (
+        bundle_from_result,
+        dataset_fingerprint,
+        git_commit,
+        save_bundle,
+    )
+    from readiness.report import write_report
+    from readiness.rubric import RubricError, load_rubric
+    from readiness.settings import get_settings
+    from readiness.train import ConfigError, load_train_config, train
+
+    settings = get_settings()
+    model_dir = model_dir or settings.model_dir
+    try:
+        config = load_train_config(config_path)
+        rubric = load_rubric(rubric_path)
+    except (ConfigError, RubricError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    dataset = _load(data_dir)
+    try:
+        result = train(
+            dataset,
+            config=config,
+            rubric=rubric,
+            truth=_truth(data_dir),
+            progress=lambda msg: click.echo(f"… {msg}", err=True),
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    fingerprint = dataset_fingerprint(dataset)
+    commit = git_commit()
+    bundle = bundle_from_result(result, data_fingerprint=fingerprint, commit=commit)
+    save_bundle(bundle, model_dir)
+    report_dir = model_dir / "report"
+    meta = {
+        "data": str(data_dir),
+        "data fingerprint": fingerprint,
+        "git commit": commit or "unknown",
+        "served": f"{result.served} — {result.reason}",
+        "split": ", ".join(f"{k}={v}" for k, v in result.split.items()),
+    }
+    paths = write_report(
+        result.evaluation, report_dir, title="readiness — model vs rubric", meta=meta
+    )
+    click.echo(result.evaluation.headline())
+    click.echo(f"served: {result.served} ({result.reason})")
+    if not no_tracking:
+        from readiness.tracking import default_tracking_uri, log_training
+
+        uri = tracking_uri or settings.tracking_uri or default_tracking_uri(
+            settings.project_dir
+        )
+        reg = log_training(
+            result,
+            model_dir,
+            test_features=result.test_features,
+            report_dir=report_dir,
+            tracking_uri=uri,
+            data_fingerprint=fingerprint,
+            commit=commit,
+            artifact_dir=settings.project_dir / "mlartifacts",
+        )
+        bundle.meta["mlflow_run_id"] = reg.run_id
+        bundle.meta["registered_version"] = reg.version
+        bundle.meta["alias"] = reg.alias
+        save_bundle(bundle, model_dir)
+        click.echo(
+            f"MLflow run {reg.run_id}: lead-readiness v{reg.version} is "
+            f"{reg.alias} ({reg.reason})"
+        )
+        click.echo(f"browse: mlflow ui --backend-store-uri {uri}")
+    click.echo(f"bundle: {model_dir}   report: {paths['html']}")
+
+
+@main.command("evaluate")
+@click.argument("data_dir", metavar="DATA_DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Bundle directory (default: $READINESS_MODEL_DIR or models/lead-readiness).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Report directory (default: MODEL/evaluation).",
+)
+@click.option(
+    "--after-training/--all",
+    default=True,
+    show_default=True,
+    help="Only toss-ups after the model's training window (honest), or all.",
+)
+def evaluate_command(
+    data_dir: Path, model_dir: Path | None, out_dir: Path | None, after_training: bool
+) -> None:
+    """Evaluate a trained bundle on the closed toss-ups of DATA_DIR vs the rubric."""
+    import pandas as pd
+
+    from readiness.bundle import BundleError, load_bundle
+    from readiness.evaluate import evaluate
+    from readiness.features import build_features, labelled_points
+    from readiness.report import write_report
+    from readiness.rubric import band_for
+    from readiness.settings import get_settings
+
+    model_dir = model_dir or get_settings().model_dir
+    try:
+        bundle = load_bundle(model_dir)
+    except BundleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    dataset = _load(data_dir)
+    points = labelled_points(dataset)
+    if after_training:
+        until = pd.Timestamp(bundle.meta["split"]["train_until"])
+        points = points[points["as_of"] > until].reset_index(drop=True)
+    if points["won"].nunique() < 2:
+        raise click.ClickException(
+            f"{len(points)} closed toss-ups to evaluate on, not both won and lost; "
+            "use --all or a directory with newer outcomes"
+        )
+    X = build_features(dataset, points, rubric=bundle.rubric)
+    frame = points[["lead_id", "as_of", "won"]].rename(columns={"as_of": "tossed_up_at"})
+    frame["rubric_total"] = X["rubric_total"].to_numpy(dtype=float)
+    frame["band"] = [band_for(t, bundle.rubric) for t in frame["rubric_total"]]
+    frame["p_model"] = bundle.predict(X)["probability"].to_numpy()
+    frame["p_rubric"] = bundle.rubric_model.predict_proba(X)[:, 1]
+    predictions = {"model": "p_model", "rubric_total": "p_rubric"}
+    truth = _truth(data_dir)
+    if truth is not None:
+        frame = frame.merge(truth, on="lead_id", how="left")
+        predictions["oracle"] = "p_true"
+    evaluation = evaluate(frame, predictions=predictions, primary="model")
+    out_dir = out_dir or model_dir / "evaluation"
+    meta = {
+        "data": str(data_dir),
+        "model": f"{model_dir} ({bundle.served}, trained {bundle.meta['trained_at']})",
+        "toss-ups": f"{len(frame):,} " + ("after training" if after_training else "all"),
+    }
+    paths = write_report(evaluation, out_dir, title="readiness — evaluation", meta=meta)
+    click.echo(evaluation.headline())
+    click.echo(f"report: {paths['html']}")

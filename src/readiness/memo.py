@@ -43,6 +43,7 @@ from readiness.memo_labels import (
     LABEL_WORDS,
     MEETING_WORD,
     SECTION_MAIN,
+    TOPIC_CUES,
     field_for_label,
     is_marker_only,
     marker_spans,
@@ -153,7 +154,7 @@ def _json_value(value: Any) -> Any:
 _BULLETS_ONLY: Final = re.compile(r"[\s・•*●○◦▪]*")
 _FILLERS: Final = re.compile(
     r"現時点|現在|今のところ|まだ|次回|予定|について|に関して|詳細|具体的|特に|状況|確認"
-    r"|です|ます|でした|とのこと|ている|いる|要|[はがのをにでともへやかよね]"
+    r"|です|ます|でした|とのこと|ている|いる|要|の方|[はがのをにでともへやかよね]"
 )
 _NON_WORD: Final = re.compile(r"[\W_]+")
 _CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]")
@@ -252,20 +253,25 @@ def _is_garbage(text: str) -> bool:
 # --- collecting field texts --------------------------------------------------------
 
 
+# A field's text, and the text its status is judged on: None judges the text
+# itself, "" does not count (unless nothing else does).
+_Part = tuple[str, str | None]
+
+
 @dataclass
 class _Collected:
-    parts: dict[str, list[str]] = field(default_factory=dict)
+    parts: dict[str, list[_Part]] = field(default_factory=dict)
     present: set[str] = field(default_factory=set)
     structured: bool = False
     warnings: list[str] = field(default_factory=list)
 
-    def add(self, key: str, text: str) -> None:
-        self.parts.setdefault(key, []).append(text)
+    def add(self, key: str, text: str, judge: str | None = None) -> None:
+        self.parts.setdefault(key, []).append((text, judge))
         self.present.add(key)
 
     def merge(self, other: _Collected) -> None:
-        for key, texts in other.parts.items():
-            self.parts.setdefault(key, []).extend(texts)
+        for key, parts in other.parts.items():
+            self.parts.setdefault(key, []).extend(parts)
         self.present |= other.present
         self.structured |= other.structured
         self.warnings += other.warnings
@@ -303,6 +309,31 @@ def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
     return bool(cue and cue.search(sentence))
 
 
+def _topic(key: str, sentence: str) -> bool:
+    """Whether a sentence names the field as its topic (「背景は…」, 「理想の状態は…」)."""
+    topic = TOPIC_CUES.get(key)
+    return topic is not None and topic.search(sentence) is not None
+
+
+def _split_clauses(
+    sentence: str, hits: list[str], section: str | None
+) -> dict[str, str]:
+    """Each field's clauses of a sentence that carries the cues of several fields.
+
+    A clause without any cue continues the clause before it (「候補日を提示済み、
+    調整中」); a field none of whose clauses carries its cue gets the sentence.
+    """
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c.strip()]
+    owners = [[k for k in hits if _cue_hits(k, c, section)] for c in clauses]
+    mine: dict[str, list[str]] = {k: [] for k in hits}
+    last: list[str] = next((o for o in owners if o), hits)
+    for clause, keys in zip(clauses, owners, strict=True):
+        last = keys or last
+        for key in last:
+            mine[key].append(clause)
+    return {k: "、".join(c) if c else sentence for k, c in mine.items()}
+
+
 def _route(lines: list[str], section: str | None, out: _Collected) -> None:
     """Send unlabelled text to fields by cue words (see the module docstring)."""
     if section is None:  # greetings and titles around a memo say nothing
@@ -316,7 +347,9 @@ def _route(lines: list[str], section: str | None, out: _Collected) -> None:
         if section
         else [k for k in FIELD_KEYS if k != "notes"]
     )
+    routed: dict[str, list[tuple[str, bool]]] = {}  # key: (text, names its topic)
     leftovers: list[str] = []
+    own: list[str] = []  # sentences of the main field's own topic
     for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(block)):
         if not sentence:
             continue
@@ -325,20 +358,30 @@ def _route(lines: list[str], section: str | None, out: _Collected) -> None:
             for key in scope
             if not (key == main and takes_all) and _cue_hits(key, sentence, section)
         ]
+        if takes_all and not any(_topic(k, sentence) for k in scope if k != main):
+            own.append(sentence)
         if not hits:
             leftovers.append(sentence)
         elif len(hits) == 1:
-            out.add(hits[0], sentence)
+            routed.setdefault(hits[0], []).append(
+                (sentence, _topic(hits[0], sentence))
+            )
         else:
             # 「予算は未定ですが、決裁は加藤部長」 holds two facts: give each field
             # the clauses that carry its cue (or the sentence when none alone does).
-            clauses = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c.strip()]
-            for key in hits:
-                own = [c for c in clauses if _cue_hits(key, c, section)]
-                out.add(key, "、".join(own) if own else sentence)
+            for key, text in _split_clauses(sentence, hits, section).items():
+                routed.setdefault(key, []).append((text, _topic(key, text)))
+    for key, texts in routed.items():
+        # A sentence that names the field (「ゴールはこれから確認」) says more about
+        # its status than one that only carries a cue (「業務を効率化したい」).
+        named = any(topic for _, topic in texts)
+        for text, topic in texts:
+            out.add(key, text, None if topic or not named else "")
     target = main or "notes"
     if main and takes_all:
-        out.add(target, block)
+        # The main field's status is judged on its own sentences, not on those
+        # that name another field (「背景は不明」 does not make the problem vague).
+        out.add(target, block, "\n".join(own) or None)
     elif leftovers:
         out.add(target, "\n".join(leftovers))
 
@@ -350,7 +393,7 @@ _FIELD_LINE: Final = re.compile(
 _BRACKET_LINE: Final = re.compile(
     r"\s{0,12}[【\[<《〈]([^】\]>》〉]{1,30})[】\]>》〉]\s*:?\s*(.*)"
 )
-_LEADING_BULLET: Final = re.compile(rf"\s*{_BULLET}\s*")
+_LEADING_BULLET: Final = re.compile(rf"\A\s*{_BULLET}\s*")
 _DECORATED: Final = re.compile(
     r"\s*(?:【[^】]{1,40}】|\[[^\]]{1,40}\]|<[^>]{1,40}>|《[^》]{1,40}》|〈[^〉]{1,40}〉"
     r"|#{1,6}\s*\S.{0,40}|\*\*[^*]{1,40}\*\*|={2,}.{1,40}?={2,}|-{2,}.{1,40}?-{2,})\s*:?\s*"
@@ -399,7 +442,8 @@ def _collect_text(text: str) -> _Collected:
     """Read template-like text line by line into field texts."""
     out = _Collected()
     lines = text.split("\n")
-    entries: list[tuple[str, list[str]]] = []  # field values in reading order
+    # field values in reading order: (key, value lines, status judge)
+    entries: list[tuple[str, list[str], str | None]] = []
     section: str | None = None
     current: list[str] | None = None  # the value lines of the field being read
     block: list[str] = []  # unlabelled text waiting to be routed
@@ -408,7 +452,11 @@ def _collect_text(text: str) -> _Collected:
         if block:
             routed = _Collected()
             _route(block, section, routed)
-            entries.extend((k, list(v)) for k, v in routed.parts.items())
+            entries.extend(
+                (k, [text], judge)
+                for k, parts in routed.parts.items()
+                for text, judge in parts
+            )
             block.clear()
 
     for i, raw in enumerate(lines):
@@ -424,7 +472,7 @@ def _collect_text(text: str) -> _Collected:
             if heading_section is None or not _next_is_field(lines, i, heading_section):
                 flush()
                 current = [value.strip()]
-                entries.append((key, current))
+                entries.append((key, current, None))
                 out.structured = True
                 continue
         is_heading, heading_section = _heading(line)
@@ -444,8 +492,8 @@ def _collect_text(text: str) -> _Collected:
         else:
             block.append(content)
     flush()
-    for key, value_lines in entries:
-        out.add(key, "\n".join(value_lines))
+    for key, value_lines, judge in entries:
+        out.add(key, "\n".join(value_lines), judge)
     return out
 
 
@@ -547,12 +595,25 @@ def _build(
     collected: _Collected, fmt: MemoFormat, ref: date | None, warnings: list[str]
 ) -> Memo:
     fields: dict[str, MemoField] = {}
+    own: dict[str, str] = {}  # the text each status was judged on
     for f in FIELDS:
-        texts = [
-            t for t in (_normalise(p) for p in collected.parts.get(f.key, [])) if t
+        parts = [
+            (t, j)
+            for t, j in (
+                (_normalise(text), judge)
+                for text, judge in collected.parts.get(f.key, [])
+            )
+            if t
         ]
-        statuses = [field_status(f.key, t) for t in texts] or ["empty"]
-        status = max(statuses, key=_STATUS_RANK.__getitem__)
+        texts = [t for t, _ in parts]
+        judged = [t if j is None else _normalise(j) for t, j in parts]
+        judged = [t for t in judged if t] or texts
+        status = max(
+            (field_status(f.key, t) for t in judged),
+            key=_STATUS_RANK.__getitem__,
+            default="empty",
+        )
+        own[f.key] = "\n".join(judged)
         fields[f.key] = MemoField(
             f.key, status, "\n".join(texts), f.key in collected.present
         )
@@ -612,7 +673,15 @@ def _build(
         first_contact=md.past_date(txt("first_contact"), ref),
         employees=mv.employees(size_text),
         annual_revenue_m=mv.revenue_millions(size_text),
-        problem_signals=mv.problem_signals(txt("problem", "cause", "desired_state")),
+        # A vague cause (「人手不足も背景にありそう」) is a guess, not a signal; a
+        # needs paragraph counts for the problem without the sentences of others.
+        problem_signals=mv.problem_signals(
+            "\n".join(
+                own[k]
+                for k in ("problem", "cause", "desired_state")
+                if fields[k].status == "filled"
+            )
+        ),
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "IN_SECTION_CUES",
     "LABEL_WORDS",
     "SECTION_MAIN",
+    "TOPIC_CUES",
     "field_for_label",
     "is_marker_only",
     "marker_spans",
@@ -362,7 +363,7 @@ SECTION_MAIN: Final[dict[str | None, tuple[str | None, bool]]] = {
     "history": ("touch_summary", True),
     "needs": ("problem", True),
     "bant": (None, False),
-    "competition": ("competitors", True),
+    "competition": ("competitors", False),
     "meeting": ("meeting_datetime", False),
     "notes": ("notes", True),
     None: ("notes", True),
@@ -445,10 +446,34 @@ IN_SECTION_CUES: Final[dict[str, re.Pattern[str]]] = {
     "company_size": _cue(r"\d[\d,]{0,12}\s*(?:名|人)|億円|百万円|規模"),
     "first_contact": _cue(r"\d{4}\s*[/年-]\s*\d{1,2}|\d{1,2}\s*[/月]\s*\d{1,2}"),
     "touch_count": _cue(r"\d{1,9}\s*回"),
-    "meeting_datetime": _cue(DATE_CUE.pattern + "|" + "日程|日時|調整|候補日"),
-    "meeting_format": _cue(r"形式|方法|場所"),
-    "expected_content": _cue(r"内容|目的|アジェンダ|希望|議題"),
+    "meeting_datetime": _cue(DATE_CUE.pattern + "|" + "日程|日時|候補日"),
+    "meeting_format": _cue(r"形式|方法|場所|で実施|visit"),
+    "expected_content": _cue(
+        r"内容|目的|アジェンダ|希望|議題|紹介|試算|共有|回答|お願い|期待|フィット"
+    ),
+    "impression": _cue(
+        r"印象|懸念|不安|好感|好評|反応|評価|関心|重視|前向き|乗り気|気に|心配|ネック"
+        r"|経緯"
+    ),
     "attendees": _cue(
         r"\d{1,9}\s*(?:名|人)|部長|課長|社長|担当者|役員|manager|director"
     ),
+}
+
+# Words by which a free-text sentence names its field as the topic (「背景は不明」,
+# 「ゴールはこれから確認」): such a sentence belongs to that field, not to the
+# section's main field, and decides the field's status over sentences that only
+# carry one of its cues.
+TOPIC_CUES: Final[dict[str, re.Pattern[str]]] = {
+    "problem": _cue(r"課題|問題|困りごと|悩み"),
+    "cause": _cue(r"背景|原因|要因"),
+    "desired_state": _cue(
+        r"理想|ゴール|目指す姿|あるべき姿|期待する状態|解決後|導入後"
+    ),
+    "competitors": _cue(r"競合|他社|比較"),
+    "impression": _cue(r"印象|懸念"),
+    "meeting_datetime": _cue(r"日程|日時"),
+    "meeting_format": _cue(r"形式"),
+    "attendees": _cue(r"参加者|同席者|出席者"),
+    "expected_content": _cue(r"内容|目的|アジェンダ"),
 }

@@ -129,6 +129,7 @@ def parse_money(text: str, *, bare_yen: bool = False) -> MoneyRange | None:
 _SECURED_FALSE: Final = re.compile(
     r"予算(?:は)?(?:なし|無し|ない|ありません|がない)|未確保|確保(?:できて|されて|して)?(?:い)?ない"
     r"|確保前|来期(?:に)?予算|予算化(?:予定|前|はこれから|待ち)|これから予算|予算申請(?:前|予定)"
+    r"|予算枠(?:は)?(?:なし|無し|ない)|予算化(?:されて|して)(?:い)?ない|予算申請する"
     r"|no budget|not (?:yet )?secured|unbudgeted|next fiscal",
     re.IGNORECASE,
 )
@@ -168,10 +169,18 @@ _ONLINE: Final = re.compile(
 )
 
 
+# 「オンラインか訪問か調整中」 names both and decides neither.
+_EITHER: Final = re.compile(r"\s*(?:か|or|/|・|もしくは|または|or\b)", re.IGNORECASE)
+
+
 def meeting_format(text: str) -> MeetingFormat | None:
-    """Visit or online, whichever the text names first."""
+    """Visit or online, whichever the text names first; None when it is either."""
     text = clip(text)
     v, o = _VISIT.search(text), _ONLINE.search(text)
+    if v and o:
+        first = v if v.start() <= o.start() else o
+        if _EITHER.match(text, first.end()):
+            return None
     if v and (not o or v.start() <= o.start()):
         return "visit"
     return "online" if o else None
@@ -327,15 +336,29 @@ def _looks_like_name(token: str) -> bool:
     return len(_HIRAGANA.findall(token)) <= 0.4 * len(token)
 
 
+_COMP_SENTENCE: Final = re.compile(r"[。\n]")
+# Sentences about differences, impressions or concerns name no competitor, even
+# when they mention one (「WorkHubと何が違うのか」との質問あり).
+_REMARK: Final = re.compile(
+    r"違い|違う|差分|差異|質問|懸念|印象|不安|気にされ|気にして|評価|好評|関心|重視"
+    r"|反応|前向き|経緯|differen|concern|impression",
+    re.IGNORECASE,
+)
+
+
 def competitors(text: str) -> tuple[tuple[str, ...], bool]:
     """Named competitors, and whether the text confirms there are none.
 
     Short list items are names; in long sentences only Latin-script product names
-    are taken. Parenthesised remarks are dropped.
+    are taken. Parenthesised remarks and sentences about differences or concerns
+    are dropped.
     """
     text = clip(text)
     names: list[str] = []
-    for token in _COMP_SPLIT.split(_COMP_PAREN.sub("", text)):
+    listing = "\n".join(
+        s for s in _COMP_SENTENCE.split(_COMP_PAREN.sub("", text)) if not _REMARK.search(s)
+    )
+    for token in _COMP_SPLIT.split(listing):
         t = _COMP_TAIL.sub("", _COMP_HEAD.sub("", token.strip())).strip(
             " 「」『』\"'*-"
         )
@@ -397,9 +420,44 @@ _URGENCY_PATTERNS: Final[tuple[tuple[re.Pattern[str], Urgency], ...]] = (
 _LEVEL_CHAR: Final[dict[str, Urgency]] = {"高": "high", "中": "mid", "低": "low"}
 
 
+_LEVEL: Final = r"(高め|高い|高|中程度|中くらい|中|低め|低い|低|high|medium|mid|low)"
+# An explicit level (緊急度は中, 優先度High, 高（…）) outranks the words of the
+# reason that follows or precedes it (「今期中に…。緊急度は中」 is mid, not high).
+_URGENCY_EXPLICIT: Final = re.compile(
+    rf"(?:緊急度|優先度|緊急性|優先順位|urgency|priority)\s*(?:は|:|=)?\s*{_LEVEL}"
+    r"(?![a-z])",
+    re.IGNORECASE,
+)
+_URGENCY_LEADING: Final = re.compile(
+    rf"\A\s*{_LEVEL}(?![a-z一-龥ぁ-んァ-ヴ])", re.IGNORECASE
+)
+_LEVEL_WORD: Final[dict[str, Urgency]] = {
+    "高め": "high",
+    "高い": "high",
+    "高": "high",
+    "high": "high",
+    "中程度": "mid",
+    "中くらい": "mid",
+    "中": "mid",
+    "medium": "mid",
+    "mid": "mid",
+    "低め": "low",
+    "低い": "low",
+    "低": "low",
+    "low": "low",
+}
+
+
 def urgency(text: str) -> Urgency | None:
-    """The urgency the need field states; the earliest (then longest) cue wins."""
+    """The urgency the need field states.
+
+    An explicit level wins (緊急度は中, 優先度High, a value starting with 高/中/低);
+    otherwise the earliest (then longest) cue word (至急, 急ぎではない, 様子見 …).
+    """
     text = clip(text)
+    m = _URGENCY_EXPLICIT.search(text) or _URGENCY_LEADING.match(text)
+    if m is not None:
+        return _LEVEL_WORD[m.group(1).lower()]
     best: tuple[int, int, Urgency] | None = None
     for pattern, level in _URGENCY_PATTERNS:
         m = pattern.search(text)

@@ -502,6 +502,7 @@ class RubricResult:
     element_status: Mapping[str, str]
     bant_confirmed: int
     needs_signals: int
+    needs_concrete: bool
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict for the CLI and the API."""
@@ -525,6 +526,7 @@ class RubricResult:
             "element_status": dict(self.element_status),
             "bant_confirmed": self.bant_confirmed,
             "needs_signals": self.needs_signals,
+            "needs_concrete": self.needs_concrete,
         }
 
 
@@ -619,6 +621,7 @@ def score_memo(
         element_status=statuses,
         bant_confirmed=bant,
         needs_signals=signals,
+        needs_concrete=concrete,
     )
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Final
 
 # --- not-known markers --------------------------------------------------------
-# Every vague value (except generic problem text) contains one of these; no
-# filled value ever does. "-", "ー", "−", "－" only ever stand alone.
+# Every vague value contains one of these; no filled value ever does (nor do the
+# generic needs texts of NEEDS_GENERIC). "-", "ー", "−", "－" only ever stand alone.
 NOT_KNOWN: Final[tuple[str, ...]] = (
     "未確認",
     "不明",
@@ -26,6 +26,7 @@ NOT_KNOWN: Final[tuple[str, ...]] = (
     "これから",
     "後日確認",
     "ヒアリング予定",
+    "ありそう",
 )
 NOT_KNOWN_ALONE: Final[tuple[str, ...]] = (
     "-",
@@ -129,6 +130,18 @@ PARA_TOPIC: Final[dict[str, str]] = {
     "meeting_format": "形式は",
     "attendees": "参加者は",
     "expected_content": "内容は",
+}
+
+# Words by which a vague sentence in a paragraph names its field; a sentence
+# without one (「詳細は未確認」) gets the field's topic (「背景の詳細は未確認」).
+PARA_TOPIC_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "problem": ("課題",),
+    "cause": ("背景", "原因"),
+    "desired_state": ("ゴール", "理想", "状態", "たい"),
+    "impression": ("印象", "懸念"),
+    "meeting_format": ("形式", "訪問", "オンライン"),
+    "attendees": ("参加", "同席"),
+    "expected_content": ("内容",),
 }
 
 # --- industries -----------------------------------------------------------------
@@ -462,6 +475,19 @@ DESIRED_VAGUE: Final[tuple[str, ...]] = (
     "よい状態にしたい",
     "ゴールはこれから確認",
     "TBD",
+)
+
+# Level-1 needs texts that carry no "not known" marker: generic, not unknown. The
+# renderer records them as filled and not concrete; every other level-1 needs text
+# names a marker and is vague.
+NEEDS_GENERIC: Final[frozenset[str]] = frozenset(
+    (
+        *(text for texts in PROBLEM_GENERIC.values() for text in texts),
+        *PROBLEM_GENERAL,
+        "効率化",
+        "もっと楽にしたい",
+        "よい状態にしたい",
+    )
 )
 
 # --- BANT -------------------------------------------------------------------------

@@ -110,8 +110,12 @@ _EMPTY_VALUES: Final[dict[str, dict[str, object]]] = {
     "attendees": {"count": None, "titles": []},
     "competitors": {"names": [], "none": False},
     "impression": {"differences_asked": False},
+    "expected_content": {"differences_asked": False},
     "need": {"urgency": None},
     "company_size": {"employees": None, "annual_revenue_m": None},
+    "problem": {"concrete": False},
+    "cause": {"concrete": False},
+    "desired_state": {"concrete": False},
 }
 _FILLED: Final = "filled"
 _VAGUE: Final = "vague"
@@ -148,7 +152,15 @@ class _Dice:
 
 
 class _Field:
-    __slots__ = ("status", "text", "value")
+    """A field as written. `generic` marks a level-1 needs text without a marker.
+
+    Generic needs (「業務を効率化したい」) are laid out like the other level-1 texts
+    (`status` vague) but recorded as filled and not concrete: the text says
+    something, and the rubric judges its lack of concreteness by the problem
+    signals, not by the field status.
+    """
+
+    __slots__ = ("generic", "status", "text", "value")
 
     def __init__(
         self, status: str, text: str, value: dict[str, object] | None = None
@@ -156,6 +168,11 @@ class _Field:
         self.status = status
         self.text = text
         self.value: dict[str, object] = value if value is not None else {}
+        self.generic = False
+
+    def truth(self, free_text: bool) -> FieldTruth:
+        status = _FILLED if self.generic else self.status
+        return FieldTruth(status, self.value, free_text)
 
 
 def _empty(key: str) -> _Field:
@@ -170,6 +187,12 @@ def _vague(key: str, text: str) -> _Field:
 
 def _vague_or_empty(key: str, bank: Sequence[str], d: _Dice) -> _Field:
     return _vague(key, d.pick(bank)) if d.chance(0.6) else _empty(key)
+
+
+def _weak_needs(fld: _Field) -> _Field:
+    """Mark a level-1 needs text that names no "not known" marker as generic."""
+    fld.generic = fld.text in P.NEEDS_GENERIC
+    return fld
 
 
 def render_memo(facts: MemoFacts, rng: np.random.Generator) -> RenderedMemo:
@@ -438,15 +461,17 @@ def _problem(
             text = tmpl.format(**slots)
             if not terse and key == "problem":
                 text += d.pick(tails)
-            out[key] = _Field(_FILLED, text)
+            out[key] = _Field(_FILLED, text, {"concrete": True})
     elif level == 1:
         if d.chance(0.7):
             bank = P.PROBLEM_GENERIC[theme] if d.chance(0.7) else P.PROBLEM_GENERAL
-            out["problem"] = _vague("problem", d.pick(bank))
+            out["problem"] = _weak_needs(_vague("problem", d.pick(bank)))
         else:
             out["problem"] = _vague("problem", d.pick(P.PROBLEM_VAGUE))
-        out["cause"] = _vague_or_empty("cause", P.CAUSE_VAGUE, d)
-        out["desired_state"] = _vague_or_empty("desired_state", P.DESIRED_VAGUE, d)
+        out["cause"] = _weak_needs(_vague_or_empty("cause", P.CAUSE_VAGUE, d))
+        out["desired_state"] = _weak_needs(
+            _vague_or_empty("desired_state", P.DESIRED_VAGUE, d)
+        )
     else:
         for key in ("problem", "cause", "desired_state"):
             out[key] = _empty(key)
@@ -674,14 +699,17 @@ def _meeting(
         extra = d.pick(P.EXPECTED_ITEMS)
         if extra != items[0] and d.u() < f.diligence + 0.2:
             items.append(extra)
-        if f.differences_asked and d.chance(0.6):
+        asked = f.differences_asked and d.chance(0.6)
+        if asked:
             items.append("他社との違いの説明")
         ind = P.INDUSTRY_JA.get(f.industry, "同業")
         text = "、".join(items).format(ind=f"同業（{ind}）", feature=slots["feature"])
         text += d.pick(P.EXPECTED_TAILS)
         if not agreed_here:
             text += f"。{d.pick(P.AGREED)}"
-        out["expected_content"] = _Field(_FILLED, text)
+        out["expected_content"] = _Field(
+            _FILLED, text, {"differences_asked": bool(asked)}
+        )
     elif level >= 1:
         out["meeting_datetime"] = _vague("meeting_datetime", d.pick(P.MEETING_VAGUE))
         out["meeting_format"] = _vague_or_empty("meeting_format", P.FORMAT_VAGUE, d)
@@ -832,6 +860,13 @@ def _sentence(key: str, fld: _Field) -> str:
     if fld.status == _VAGUE and (text in P.NOT_KNOWN_ALONE or len(text) <= 4):
         marker = "未確認" if text in ("-", "ー", "−", "－") else text
         return P.PARA_TOPIC.get(key, "") + marker
+    words = P.PARA_TOPIC_WORDS.get(key)
+    if fld.status == _VAGUE and words and not any(w in text for w in words):
+        # Out of its labelled line, 「詳細は未確認」 no longer says whose details.
+        topic = P.PARA_TOPIC[key]
+        if text.startswith("詳細"):
+            return topic.removesuffix("は") + "の" + text
+        return topic + text
     if key == "desired_state" and fld.status == _FILLED and not text.endswith("たい"):
         return text + "を目指したい"
     return text
@@ -883,7 +918,7 @@ def _layout(f: MemoFacts, d: _Dice, out: dict[str, _Field]) -> RenderedMemo:
     while lines and lines[-1] == "":
         lines.pop()
     text = ("\r\n" if s.crlf else "\n").join(lines) + ("\r\n" if s.crlf else "\n")
-    fields = {k: FieldTruth(out[k].status, out[k].value, k in free) for k in FIELD_KEYS}
+    fields = {k: out[k].truth(k in free) for k in FIELD_KEYS}
     return RenderedMemo(text=text, fields=fields)
 
 

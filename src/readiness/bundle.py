@@ -1,0 +1,204 @@
+"""A self-describing model bundle: what scoring loads, with or without MLflow.
+
+A bundle is a directory with `bundle.json` (schema version, package version, git
+commit, data fingerprint, features, calibration, what is served and why, MLflow
+run id, metrics) and `model.joblib` (the fitted objects). The loader refuses a
+schema it does not know, with a message saying what to do. joblib files are
+pickles: load bundles only from a source you trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from readiness import __version__
+from readiness.contract import Dataset
+from readiness.estimators import RubricModel, WinModel
+from readiness.rubric import Rubric, rubric_from_yaml, rubric_to_yaml
+from readiness.scale import ScoreScale
+from readiness.train import TrainResult
+
+SCHEMA_VERSION: Final = 1
+META_FILE: Final = "bundle.json"
+OBJECT_FILE: Final = "model.joblib"
+MODEL_NAME: Final = "lead-readiness"
+
+
+class BundleError(Exception):
+    """A bundle that cannot be loaded; the message says why and what to do."""
+
+
+@dataclass
+class Bundle:
+    """The served estimator, its score scale, the rubric it was trained with, and meta."""
+
+    meta: dict[str, Any]
+    estimator: WinModel | RubricModel
+    rubric_model: RubricModel
+    scale: ScoreScale
+    rubric: Rubric
+
+    @property
+    def served(self) -> str:
+        return str(self.meta["served"])
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.meta["features"])
+
+    def predict(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Probability, 100-point equivalent and A-D grade per row of features."""
+        p = np.asarray(self.estimator.predict_proba(features))[:, 1]
+        return pd.DataFrame(
+            {
+                "probability": p,
+                "points": self.scale.to_points(p),
+                "grade": self.scale.to_grade(p),
+            },
+            index=features.index,
+        )
+
+
+def dataset_fingerprint(dataset: Dataset) -> str:
+    """SHA-256 over the typed tables' contents: same data, same fingerprint."""
+    digest = hashlib.sha256()
+    for name, frame in dataset.tables().items():
+        digest.update(name.encode())
+        digest.update("\x1f".join(map(str, frame.columns)).encode())
+        hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        digest.update(hashed.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def git_commit(cwd: Path | None = None) -> str | None:
+    """The commit of the working tree, or None outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=cwd or Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def bundle_from_result(
+    result: TrainResult,
+    *,
+    data_fingerprint: str,
+    commit: str | None,
+    run_id: str | None = None,
+) -> Bundle:
+    metrics = result.evaluation.to_dict().get("metrics", {})
+    meta: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "model_name": MODEL_NAME,
+        "package_version": __version__,
+        "git_commit": commit,
+        "data_fingerprint": data_fingerprint,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "served": result.served,
+        "reason": result.reason,
+        "calibration": result.config.calibration
+        if result.served == "model"
+        else "logistic on rubric total",
+        "features": result.feature_names,
+        "split": result.split,
+        "validation": result.validation,
+        "metrics": metrics,
+        "config": result.config.model_dump(),
+        "mlflow_run_id": run_id,
+    }
+    rubric_model = result.baselines["rubric_total"]
+    return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)
+
+
+def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
+    """Write atomically: a half-written bundle never replaces a good one."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.with_name(f".{out_dir.name}.{uuid.uuid4().hex}.tmp")
+    tmp.mkdir()
+    try:
+        meta = dict(bundle.meta, rubric_yaml=rubric_to_yaml(bundle.rubric))
+        text = json.dumps(meta, ensure_ascii=False, indent=2, default=str)
+        (tmp / META_FILE).write_text(text + "\n", encoding="utf-8")
+        joblib.dump(
+            {
+                "estimator": bundle.estimator,
+                "rubric_model": bundle.rubric_model,
+                "scale": bundle.scale,
+            },
+            tmp / OBJECT_FILE,
+            compress=3,
+        )
+        old = out_dir.with_name(f".{out_dir.name}.{uuid.uuid4().hex}.old")
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """The bundle's meta, checked for a schema this version can read."""
+    path = Path(path)
+    meta_path = path / META_FILE
+    if not meta_path.exists():
+        raise BundleError(
+            f"{path} is not a model bundle (no {META_FILE}). Train one with "
+            "`readiness train DATA_DIR`."
+        )
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BundleError(f"{meta_path} is unreadable: {exc}") from exc
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if version != SCHEMA_VERSION:
+        raise BundleError(
+            f"{path} has bundle schema version {version!r}; readiness {__version__} "
+            f"reads version {SCHEMA_VERSION}. Retrain with this version "
+            "(`readiness train DATA_DIR`) or use the readiness version that made it "
+            f"({meta.get('package_version', 'unknown') if isinstance(meta, dict) else 'unknown'})."
+        )
+    return meta
+
+
+def load_bundle(path: Path) -> Bundle:
+    path = Path(path)
+    meta = read_meta(path)
+    try:
+        objects = joblib.load(path / OBJECT_FILE)
+        rubric = rubric_from_yaml(meta["rubric_yaml"], source=f"{path}/{META_FILE}")
+        return Bundle(
+            meta=meta,
+            estimator=objects["estimator"],
+            rubric_model=objects["rubric_model"],
+            scale=objects["scale"],
+            rubric=rubric,
+        )
+    except (OSError, KeyError, EOFError, ValueError, ModuleNotFoundError) as exc:
+        raise BundleError(
+            f"{path}/{OBJECT_FILE} cannot be loaded ({type(exc).__name__}: {exc}); "
+            "retrain with `readiness train DATA_DIR`."
+        ) from exc

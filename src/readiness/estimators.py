@@ -1,0 +1,319 @@
+"""The win-probability model and the baselines it is judged against.
+
+`WinModel` is LightGBM on the point-in-time features plus a character n-gram
+summary of the Japanese memo, calibrated on later, held-out toss-ups with
+`CalibratedClassifierCV(FrozenEstimator(...))`. The baselines — the rubric total
+alone (the "calibrated rubric", also what a cold start serves), the rubric items,
+and a logistic regression on the same features — follow the same contract, so
+everything is trained and reported on the same split.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+TEXT_COLUMN = "memo_text"
+RUBRIC_TOTAL = "rubric_total"
+RUBRIC_ITEMS = (
+    "rubric_basics_points",
+    "rubric_problem_points",
+    "rubric_bant_points",
+    "rubric_competition_points",
+    "rubric_next_action_points",
+)
+
+Calibration = Literal["isotonic", "sigmoid"]
+
+
+class MemoTextEncoder(TransformerMixin, BaseEstimator):
+    """Character 2-3-gram TF-IDF of the memo, reduced to a few dense components.
+
+    Japanese has no spaces, so words are not tokens; `char_wb` n-grams work without
+    a tokenizer (stack notes). A memo too short or a corpus too small to learn from
+    yields zeros rather than an error.
+    """
+
+    def __init__(self, *, n_components: int = 16, max_features: int = 20_000) -> None:
+        self.n_components = n_components
+        self.max_features = max_features
+
+    def fit(self, texts: pd.Series, y: Any = None) -> MemoTextEncoder:
+        docs = pd.Series(texts).fillna("").astype(str)
+        self.vectorizer_: TfidfVectorizer | None = None
+        self.svd_: TruncatedSVD | None = None
+        if self.n_components <= 0 or (docs.str.len() > 0).sum() < 20:
+            return self
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(2, 3),
+            min_df=5,
+            max_features=self.max_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        try:
+            tfidf = self.vectorizer_.fit_transform(docs)
+        except ValueError:  # every n-gram below min_df
+            self.vectorizer_ = None
+            return self
+        k = min(self.n_components, tfidf.shape[1] - 1)
+        if k < 1:
+            self.vectorizer_ = None
+            return self
+        self.svd_ = TruncatedSVD(n_components=k, random_state=0).fit(tfidf)
+        return self
+
+    def transform(self, texts: pd.Series) -> np.ndarray:
+        docs = pd.Series(texts).fillna("").astype(str)
+        out = np.zeros((len(docs), self.n_components), dtype=np.float32)
+        if self.vectorizer_ is not None and self.svd_ is not None:
+            reduced = self.svd_.transform(self.vectorizer_.transform(docs))
+            out[:, : reduced.shape[1]] = reduced
+        return out
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.array([f"memo_text_svd_{i}" for i in range(self.n_components)])
+
+
+def _split_calibration(n: int, fraction: float) -> int:
+    """Rows before this index fit the model; the later rows calibrate it."""
+    cut = int(round(n * (1 - fraction)))
+    return max(1, min(n - 1, cut))
+
+
+class _Matrix:
+    """Turns a feature frame into the model's matrix: text → components, categories fixed."""
+
+    def __init__(self, columns: list[str], categories: dict[str, list[str]]) -> None:
+        self.columns = columns
+        self.categories = categories
+
+    @classmethod
+    def learn(cls, X: pd.DataFrame) -> _Matrix:
+        cats = {
+            c: sorted(map(str, X[c].dropna().unique()))
+            for c in X.columns
+            if c != TEXT_COLUMN
+            and (isinstance(X[c].dtype, pd.CategoricalDtype) or X[c].dtype == object)
+        }
+        cols = [c for c in X.columns if c != TEXT_COLUMN]
+        return cls(cols, cats)
+
+    def frame(self, X: pd.DataFrame) -> pd.DataFrame:
+        missing = [c for c in self.columns if c not in X.columns]
+        if missing:
+            raise ValueError(
+                f"features missing from the input: {missing[:10]}"
+                f"{' …' if len(missing) > 10 else ''}; build them with "
+                "readiness.features.build_features"
+            )
+        out = X[self.columns].copy()
+        for c, cats in self.categories.items():
+            # Unseen categories become missing, which LightGBM treats as such.
+            values = out[c].astype("string").astype(object)
+            out[c] = pd.Categorical(values.where(values.isin(cats)), categories=cats)
+        for c in self.columns:
+            if c not in self.categories:
+                out[c] = pd.to_numeric(out[c], errors="coerce").astype(np.float64)
+        return out
+
+
+class WinModel(ClassifierMixin, BaseEstimator):
+    """LightGBM + memo text components, calibrated on the latest training toss-ups.
+
+    `fit` expects rows in time order: the last `calibration_fraction` of them are
+    held out to calibrate (and to judge the model against the rubric, see
+    `validation_`). Tree depth is bounded so per-feature contributions stay cheap.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_estimators: int = 400,
+        learning_rate: float = 0.03,
+        num_leaves: int = 15,
+        max_depth: int = 6,
+        min_child_samples: int = 50,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.8,
+        reg_lambda: float = 1.0,
+        text_components: int = 16,
+        calibration: Calibration = "sigmoid",
+        calibration_fraction: float = 0.2,
+        n_jobs: int = 1,
+        random_state: int = 0,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_lambda = reg_lambda
+        self.text_components = text_components
+        self.calibration = calibration
+        self.calibration_fraction = calibration_fraction
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def _design(self, X: pd.DataFrame) -> pd.DataFrame:
+        frame = self.matrix_.frame(X)
+        text = X[TEXT_COLUMN] if TEXT_COLUMN in X.columns else pd.Series([""] * len(X))
+        comps = self.text_.transform(text)
+        names = list(self.text_.get_feature_names_out())
+        return pd.concat(
+            [frame.reset_index(drop=True), pd.DataFrame(comps, columns=names)], axis=1
+        )
+
+    def fit(self, X: pd.DataFrame, y: Any) -> WinModel:
+        y = np.asarray(y).astype(int)
+        if len(np.unique(y)) < 2:
+            raise ValueError("training needs both won and lost toss-ups")
+        cut = _split_calibration(len(X), self.calibration_fraction)
+        fit_x, cal_x = X.iloc[:cut], X.iloc[cut:]
+        fit_y, cal_y = y[:cut], y[cut:]
+        self.matrix_ = _Matrix.learn(fit_x)
+        text = fit_x[TEXT_COLUMN] if TEXT_COLUMN in fit_x else pd.Series([""] * cut)
+        self.text_ = MemoTextEncoder(n_components=self.text_components).fit(text)
+        design = self._design(fit_x)
+        self.booster_model_ = lgb.LGBMClassifier(
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            max_depth=self.max_depth,
+            min_child_samples=self.min_child_samples,
+            subsample=self.subsample,
+            subsample_freq=1,
+            colsample_bytree=self.colsample_bytree,
+            reg_lambda=self.reg_lambda,
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            verbose=-1,
+        ).fit(design, fit_y)
+        cal_design = self._design(cal_x)
+        self.raw_validation_ = self.booster_model_.predict_proba(cal_design)[:, 1]
+        self.validation_y_ = cal_y
+        if len(np.unique(cal_y)) < 2:
+            raise ValueError(
+                "the calibration slice (latest training toss-ups) has only one class; "
+                "more outcomes are needed"
+            )
+        self.calibrated_ = CalibratedClassifierCV(
+            FrozenEstimator(self.booster_model_), method=self.calibration
+        ).fit(cal_design, cal_y)
+        self.classes_ = np.array([0, 1])
+        self.feature_names_in_ = np.array(list(X.columns), dtype=object)
+        self.design_columns_ = list(design.columns)
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.calibrated_.predict_proba(self._design(X)))
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Per-feature log-odds contributions of the uncalibrated booster (+ bias)."""
+        raw = self.booster_model_.predict(self._design(X), pred_contrib=True)
+        return pd.DataFrame(
+            np.asarray(raw), columns=[*self.design_columns_, "bias"], index=X.index
+        )
+
+
+class RubricModel(ClassifierMixin, BaseEstimator):
+    """Logistic calibration of rubric points: the incumbent, expressed as a probability.
+
+    With `columns=(rubric_total,)` this is the calibrated rubric a cold start serves;
+    with the item columns it is the best linear use of the rubric's own parts.
+    """
+
+    def __init__(self, *, columns: tuple[str, ...] = (RUBRIC_TOTAL,)) -> None:
+        self.columns = columns
+
+    def fit(self, X: pd.DataFrame, y: Any) -> RubricModel:
+        self.model_ = make_pipeline(
+            SimpleImputer(strategy="constant", fill_value=0.0),
+            StandardScaler(),
+            LogisticRegression(C=1.0, max_iter=1000),
+        ).fit(X[list(self.columns)].astype(float), np.asarray(y).astype(int))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.model_.predict_proba(X[list(self.columns)].astype(float)))
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+class LogisticModel(ClassifierMixin, BaseEstimator):
+    """Logistic regression on the same features (imputed, scaled, one-hot, text)."""
+
+    def __init__(self, *, C: float = 0.3, text_components: int = 16) -> None:
+        self.C = C
+        self.text_components = text_components
+
+    def fit(self, X: pd.DataFrame, y: Any) -> LogisticModel:
+        cats = [
+            c
+            for c in X.columns
+            if c != TEXT_COLUMN
+            and (isinstance(X[c].dtype, pd.CategoricalDtype) or X[c].dtype == object)
+        ]
+        nums = [c for c in X.columns if c not in cats and c != TEXT_COLUMN]
+        parts: list[tuple[str, Any, Any]] = [
+            (
+                "num",
+                make_pipeline(
+                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                    StandardScaler(),
+                ),
+                nums,
+            ),
+            (
+                "cat",
+                OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=20),
+                cats,
+            ),
+        ]
+        if TEXT_COLUMN in X.columns:
+            parts.append(
+                ("text", MemoTextEncoder(n_components=self.text_components), TEXT_COLUMN)
+            )
+        self.model_ = Pipeline(
+            [
+                ("prep", ColumnTransformer(parts)),
+                ("clf", LogisticRegression(C=self.C, max_iter=2000)),
+            ]
+        )
+        self.cat_columns_ = cats
+        self.model_.fit(self._prep(X), np.asarray(y).astype(int))
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def _prep(self, X: pd.DataFrame) -> pd.DataFrame:
+        out = X.copy()
+        for c in self.cat_columns_:
+            out[c] = out[c].astype("string").astype(object).fillna("__missing__")
+        return out
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.model_.predict_proba(self._prep(X)))
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)

@@ -1,0 +1,28 @@
+"""Runtime settings from `READINESS_*` environment variables, in one cached place."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where things live and how much of the machine to use.
+
+    `tracking_uri` empty means: `MLFLOW_TRACKING_URI` if set, else an embedded
+    sqlite store `mlflow.db` in `project_dir`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="READINESS_", extra="ignore")
+
+    project_dir: Path = Path(".")
+    model_dir: Path = Path("models/lead-readiness")
+    tracking_uri: str = ""
+    n_jobs: int = 1
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

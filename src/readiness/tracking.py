@@ -1,0 +1,220 @@
+"""Experiment tracking and the model registry: the only module that imports MLflow.
+
+Default store: an embedded sqlite database in the project directory (no server);
+`MLFLOW_TRACKING_URI` (or `READINESS_TRACKING_URI`) overrides it. Each training
+run logs parameters, the data fingerprint, the git commit, metrics, the report,
+and the model as a pyfunc that restores categorical inputs itself (MLflow's
+LightGBM flavour cannot; stack notes). The model is registered as
+`lead-readiness`; the alias `champion` moves only to a version that beats the
+current champion on the same test data, otherwise the version is `challenger`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from readiness.bundle import MODEL_NAME, Bundle, load_bundle
+from readiness.train import TrainResult
+
+EXPERIMENT: Final = "readiness"
+_PIP: Final = [
+    "lightgbm>=4.5,<4.9",
+    "scikit-learn>=1.8,<1.11",
+    "pandas>=3.0,<3.2",
+    "numpy>=2.2,<2.6",
+    "pyyaml>=6.0,<7",
+    "pydantic>=2.10,<3",
+    "joblib>=1.4,<2",
+]
+
+log = logging.getLogger(__name__)
+
+
+def default_tracking_uri(project_dir: Path) -> str:
+    """Explicit sqlite default: MLflow otherwise falls back to a ./mlruns file store."""
+    env = os.environ.get("READINESS_TRACKING_URI") or os.environ.get(
+        "MLFLOW_TRACKING_URI"
+    )
+    if env:
+        return env
+    return f"sqlite:///{(Path(project_dir) / 'mlflow.db').resolve()}"
+
+
+class ReadinessPyfunc:
+    """pyfunc wrapper: feature frame in, probability / points / grade out.
+
+    Categorical features arrive as strings through the MLflow signature; the
+    bundled estimator maps them back onto its training categories.
+    """
+
+    def load_context(self, context: Any) -> None:
+        self.bundle: Bundle = load_bundle(Path(context.artifacts["bundle"]))
+
+    def predict(
+        self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None
+    ) -> pd.DataFrame:
+        return self.bundle.predict(pd.DataFrame(model_input)).reset_index(drop=True)
+
+
+def _pyfunc_class() -> type:
+    import mlflow.pyfunc
+
+    return type("ReadinessModel", (ReadinessPyfunc, mlflow.pyfunc.PythonModel), {})
+
+
+@dataclass(frozen=True)
+class Registration:
+    run_id: str
+    model_uri: str
+    version: str
+    alias: str
+    reason: str
+    tracking_uri: str
+
+
+def _as_strings(features: pd.DataFrame) -> pd.DataFrame:
+    out = features.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(
+            out[c]
+        ):
+            out[c] = out[c].astype("string").astype(object).where(out[c].notna(), None)
+    return out
+
+
+def _brier(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean((np.asarray(p, dtype=float) - y) ** 2))
+
+
+def log_training(
+    result: TrainResult,
+    bundle_dir: Path,
+    *,
+    test_features: pd.DataFrame,
+    report_dir: Path | None,
+    tracking_uri: str,
+    data_fingerprint: str,
+    commit: str | None,
+    artifact_dir: Path,
+) -> Registration:
+    """Log a training run, register the model and move the aliases."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+    from mlflow.models import infer_signature
+    from mlflow.tracking import MlflowClient
+
+    import readiness
+
+    mlflow.set_tracking_uri(tracking_uri)
+    exp = mlflow.get_experiment_by_name(EXPERIMENT)
+    exp_id = (
+        exp.experiment_id
+        if exp is not None
+        else mlflow.create_experiment(
+            EXPERIMENT, artifact_location=Path(artifact_dir).resolve().as_uri()
+        )
+    )
+    bundle = load_bundle(bundle_dir)
+    metrics = result.evaluation.to_dict().get("metrics", {})
+    example = _as_strings(test_features.head(5))
+    output = bundle.predict(test_features.head(5)).reset_index(drop=True)
+    with mlflow.start_run(experiment_id=exp_id) as run:
+        mlflow.log_params(
+            {
+                **{f"cfg_{k}": v for k, v in result.config.model_dump().items()},
+                "served": result.served,
+                "n_features": len(result.feature_names),
+            }
+        )
+        mlflow.set_tags(
+            {
+                "data_fingerprint": data_fingerprint,
+                "git_commit": commit or "unknown",
+                "served": result.served,
+                "reason": result.reason[:250],
+            }
+        )
+        flat = {
+            f"{name}_{key}": float(value)
+            for name, values in metrics.items()
+            for key, value in values.items()
+            if isinstance(value, int | float) and np.isfinite(value)
+        }
+        mlflow.log_metrics(flat)
+        mlflow.log_metrics(
+            {f"validation_{k}": v for k, v in result.validation.items() if np.isfinite(v)}
+        )
+        if report_dir is not None and Path(report_dir).exists():
+            mlflow.log_artifacts(str(report_dir), artifact_path="report")
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=_pyfunc_class()(),
+            artifacts={"bundle": str(bundle_dir)},
+            signature=infer_signature(example, output),
+            input_example=example,
+            pip_requirements=_PIP,
+            code_paths=[str(Path(readiness.__file__).parent)],
+        )
+        run_id = run.info.run_id
+    version = mlflow.register_model(info.model_uri, MODEL_NAME).version
+    client = MlflowClient(tracking_uri=tracking_uri)
+    alias, reason = _promote(
+        client, str(version), result, test_features, mlflow=mlflow, error=MlflowException
+    )
+    return Registration(
+        run_id=run_id,
+        model_uri=info.model_uri,
+        version=str(version),
+        alias=alias,
+        reason=reason,
+        tracking_uri=tracking_uri,
+    )
+
+
+def _promote(
+    client: Any,
+    version: str,
+    result: TrainResult,
+    test_features: pd.DataFrame,
+    *,
+    mlflow: Any,
+    error: type[Exception],
+) -> tuple[str, str]:
+    y = result.test_frame["won"].to_numpy()
+    new_brier = _brier(y, result.test_frame["p_model"].to_numpy())
+    try:
+        champion = client.get_model_version_by_alias(MODEL_NAME, "champion")
+    except error:
+        champion = None
+    if champion is None:
+        client.set_registered_model_alias(MODEL_NAME, "champion", version)
+        return "champion", "first registered version"
+    try:
+        old = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+        old_p = old.predict(_as_strings(test_features))["probability"].to_numpy()
+        old_brier = _brier(y, old_p)
+    except Exception as exc:  # noqa: BLE001 - any failure means "not comparable"
+        log.warning("champion v%s cannot score this test set: %s", champion.version, exc)
+        client.set_registered_model_alias(MODEL_NAME, "challenger", version)
+        return "challenger", (
+            f"champion v{champion.version} could not be compared on this test data "
+            f"({type(exc).__name__}); kept as champion, new version is challenger"
+        )
+    if new_brier < old_brier:
+        client.set_registered_model_alias(MODEL_NAME, "champion", version)
+        return "champion", (
+            f"beats champion v{champion.version} on the same test data "
+            f"(Brier {new_brier:.4f} < {old_brier:.4f})"
+        )
+    client.set_registered_model_alias(MODEL_NAME, "challenger", version)
+    return "challenger", (
+        f"does not beat champion v{champion.version} on the same test data "
+        f"(Brier {new_brier:.4f} ≥ {old_brier:.4f})"
+    )
