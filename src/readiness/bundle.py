@@ -160,6 +160,20 @@ def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
     return out_dir
 
 
+def update_meta(path: Path, **fields: Any) -> dict[str, Any]:
+    """Add fields (e.g. the MLflow run id) to a saved bundle's meta, atomically."""
+    path = Path(path)
+    meta = read_meta(path)
+    meta.update(fields)
+    tmp = path / f".{META_FILE}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n",
+        encoding="utf-8",
+    )
+    os.replace(tmp, path / META_FILE)
+    return meta
+
+
 def read_meta(path: Path) -> dict[str, Any]:
     """The bundle's meta, checked for a schema this version can read."""
     path = Path(path)

@@ -306,6 +306,7 @@ def train_command(
         dataset_fingerprint,
         git_commit,
         save_bundle,
+        update_meta,
     )
     from readiness.report import write_report
     from readiness.rubric import RubricError, load_rubric
@@ -363,10 +364,12 @@ def train_command(
             commit=commit,
             artifact_dir=settings.project_dir / "mlartifacts",
         )
-        bundle.meta["mlflow_run_id"] = reg.run_id
-        bundle.meta["registered_version"] = reg.version
-        bundle.meta["alias"] = reg.alias
-        save_bundle(bundle, model_dir)
+        update_meta(
+            model_dir,
+            mlflow_run_id=reg.run_id,
+            registered_version=reg.version,
+            alias=reg.alias,
+        )
         click.echo(
             f"MLflow run {reg.run_id}: lead-readiness v{reg.version} is "
             f"{reg.alias} ({reg.reason})"

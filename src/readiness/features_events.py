@@ -312,11 +312,14 @@ def micros(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
 def _page_codes(events: pd.DataFrame, is_web: np.ndarray) -> np.ndarray:
     """Page category per event; a web visit with an unknown page counts as other."""
     other = WEB_PAGE_CATEGORIES.index("other")
-    if "detail" not in events:
-        return np.where(is_web, other, -1)
-    detail = events["detail"].astype("str").str.strip().str.lower()
-    codes = pd.Categorical(detail, categories=WEB_PAGE_CATEGORIES).codes
-    return np.where(is_web, np.where(codes < 0, other, codes), -1)
+    codes = np.full(len(events), -1, dtype=np.int64)
+    codes[is_web] = other
+    if "detail" in events and is_web.any():
+        detail = events["detail"].to_numpy()[is_web]
+        text = pd.Series(detail, dtype="str").str.strip().str.lower()
+        found = pd.Categorical(text, categories=WEB_PAGE_CATEGORIES).codes
+        codes[is_web] = np.where(found < 0, other, found)
+    return codes
 
 
 def _days_since(point_us: np.ndarray, last_us: np.ndarray) -> np.ndarray:

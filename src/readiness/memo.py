@@ -26,16 +26,16 @@ import html
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from readiness import memo_dates as md
 from readiness import memo_values as mv
-from readiness.fields import FIELD_KEYS, FIELDS, FieldStatus, fields_of_section
+from readiness.fields import FIELD_KEYS, FieldStatus, fields_of_section
 from readiness.memo_labels import (
     DATE_CUE,
     FIELD_CUES,
@@ -45,8 +45,10 @@ from readiness.memo_labels import (
     SECTION_MAIN,
     TOPIC_CUES,
     field_for_label,
+    has_marker,
     is_marker_only,
     marker_spans,
+    nfkc,
     norm_key,
     section_for_heading,
 )
@@ -183,13 +185,17 @@ def field_status(key: str, text: str) -> FieldStatus:
     a concrete sentence that happens to contain 検討中 stays filled, and confirmed
     negatives (「競合なし」, 「予算なし（確認済）」) carry no marker and are filled.
     """
-    t = text.strip()[: md.MAX_VALUE_CHARS]
+    return _status(key, text.strip()[: md.MAX_VALUE_CHARS])
+
+
+@lru_cache(maxsize=32_768)  # short values (未確認, 訪問, 3回) recur across memos
+def _status(key: str, t: str) -> FieldStatus:
     if not t or _BULLETS_ONLY.fullmatch(t):
         return "empty"
     if is_marker_only(t):
         return "vague"
     lower = t.lower()
-    if not marker_spans(lower):
+    if not has_marker(lower):
         return "filled"
     unknown, informative = False, 0
     for clause in _CLAUSE.split(lower):
@@ -236,8 +242,9 @@ def _clean(text: str, warnings: list[str]) -> str:
             f"memo has {len(text):,} characters; only the first {MAX_CHARS:,} are read"
         )
         text = text[:MAX_CHARS]
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = nfkc(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text:
         text = _TAGS.sub("", _BR.sub("\n", text))
     if "&" in text:
@@ -310,7 +317,7 @@ def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
 
 
 def _topic(key: str, sentence: str) -> bool:
-    """Whether a sentence names the field as its topic (「背景は…」, 「理想の状態は…」)."""
+    """Whether a sentence names the field as its topic: 「背景は…」, 「理想の状態は…」."""
     topic = TOPIC_CUES.get(key)
     return topic is not None and topic.search(sentence) is not None
 
@@ -363,9 +370,7 @@ def _route(lines: list[str], section: str | None, out: _Collected) -> None:
         if not hits:
             leftovers.append(sentence)
         elif len(hits) == 1:
-            routed.setdefault(hits[0], []).append(
-                (sentence, _topic(hits[0], sentence))
-            )
+            routed.setdefault(hits[0], []).append((sentence, _topic(hits[0], sentence)))
         else:
             # 「予算は未定ですが、決裁は加藤部長」 holds two facts: give each field
             # the clauses that carry its cue (or the sentence when none alone does).
@@ -534,7 +539,7 @@ def _value_text(value: Any, depth: int = 0) -> str:
 
 
 def _clean_value(text: str) -> str:
-    return unicodedata.normalize("NFKC", text[:MAX_CHARS]).replace("\r\n", "\n")
+    return nfkc(text[:MAX_CHARS]).replace("\r\n", "\n")
 
 
 def _collect_mapping(
@@ -579,6 +584,8 @@ _SPACES: Final = re.compile(r"[ \t\u3000]+")
 
 
 def _normalise(text: str) -> str:
+    if not ("\n" in text or "\t" in text or "  " in text or "\u3000" in text):
+        return text.strip()  # the common case, without a regex
     lines = (_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
     return "\n".join(ln for ln in lines if ln)
 
@@ -591,53 +598,101 @@ def _as_date(value: date | None) -> date | None:
     return value if isinstance(value, date) else None
 
 
+_RANKED: Final[tuple[FieldStatus, ...]] = ("empty", "vague", "filled")
+_EMPTY_FIELDS: Final[dict[tuple[str, bool], MemoField]] = {
+    (k, present): MemoField(k, "empty", "", present)
+    for k in FIELD_KEYS
+    for present in (False, True)
+}
+_NO_SIGNALS: Final = mv.ProblemSignals()
+
+
+def _read_field(key: str, parts: list[_Part], present: bool) -> tuple[MemoField, str]:
+    """A field from its collected parts, and the text its status was judged on."""
+    if len(parts) == 1 and parts[0][1] is None:  # one labelled line: most fields
+        t = _normalise(parts[0][0])
+        if not t:
+            return _EMPTY_FIELDS[key, present], ""
+        return MemoField(key, _status(key, t[: md.MAX_VALUE_CHARS]), t, present), t
+    texts: list[str] = []
+    judged: list[str] = []
+    for text, judge in parts:
+        t = _normalise(text)
+        if not t:
+            continue
+        texts.append(t)
+        if judge is None:
+            judged.append(t)
+        elif judge and (j := _normalise(judge)):
+            judged.append(j)
+    if not texts:
+        return _EMPTY_FIELDS[key, present], ""
+    judged = judged or texts
+    rank = 0
+    for t in judged:  # the best status wins
+        rank = max(rank, _STATUS_RANK[field_status(key, t)])
+        if rank == 2:
+            break
+    text = texts[0] if len(texts) == 1 else "\n".join(texts)
+    own = judged[0] if len(judged) == 1 else "\n".join(judged)
+    return MemoField(key, _RANKED[rank], text, present), own
+
+
 def _build(
     collected: _Collected, fmt: MemoFormat, ref: date | None, warnings: list[str]
 ) -> Memo:
     fields: dict[str, MemoField] = {}
-    own: dict[str, str] = {}  # the text each status was judged on
-    for f in FIELDS:
-        parts = [
-            (t, j)
-            for t, j in (
-                (_normalise(text), judge)
-                for text, judge in collected.parts.get(f.key, [])
-            )
-            if t
-        ]
-        texts = [t for t, _ in parts]
-        judged = [t if j is None else _normalise(j) for t, j in parts]
-        judged = [t for t in judged if t] or texts
-        status = max(
-            (field_status(f.key, t) for t in judged),
-            key=_STATUS_RANK.__getitem__,
-            default="empty",
-        )
-        own[f.key] = "\n".join(judged)
-        fields[f.key] = MemoField(
-            f.key, status, "\n".join(texts), f.key in collected.present
-        )
+    live: dict[str, str] = {}  # texts of the fields that are not empty
+    own: dict[str, str] = {}  # the texts their statuses were judged on
+    present, parts = collected.present, collected.parts
+    for key in FIELD_KEYS:
+        if key not in parts:
+            fields[key] = _EMPTY_FIELDS[key, key in present]
+            continue
+        mf, judged = _read_field(key, parts[key], key in present)
+        fields[key] = mf
+        if mf.status != "empty":
+            live[key] = mf.text
+            own[key] = judged
 
     def txt(*keys: str) -> str:
-        return "\n".join(fields[k].text for k in keys if fields[k].status != "empty")
+        return "\n".join(live[k] for k in keys if k in live)
 
-    money = mv.parse_money(txt("budget"), bare_yen=True)
-    hit, clock = md.meeting_datetime(txt("meeting_datetime"), ref)
+    get = live.get
+    budget = get("budget", "")
+    when = get("meeting_datetime", "")
+    money = mv.parse_money(budget, bare_yen=True) if budget else None
+    hit, clock = md.meeting_datetime(when, ref) if when else (None, None)
     if hit is not None and hit.value is None:
         warnings.append(
             "meeting date has no year or is not a valid date"
             + ("; pass reference_date to resolve it" if ref is None else "")
         )
     meeting_day = hit.value if hit else None
-    agreed_words, _ = mv.agreement_cues(
-        txt("meeting_datetime", "meeting_format", "attendees", "expected_content")
+    meeting_text = txt(
+        "meeting_datetime", "meeting_format", "attendees", "expected_content"
     )
-    _, tentative = mv.agreement_cues(txt("meeting_datetime"))
+    agreed_words = mv.agreement_cues(meeting_text)[0] if meeting_text else False
+    tentative = mv.agreement_cues(when)[1] if when else False
     has_date = hit is not None
-    count, titles = mv.attendees(txt("attendees"))
-    names, none = mv.competitors(txt("competitors"))
-    timeline_day, months = md.timeline(txt("timeline"), ref)
-    size_text = txt("company_size") or txt("company")
+    people = get("attendees", "")
+    count, titles = mv.attendees(people) if people else (None, ())
+    rivals = get("competitors", "")
+    names, none = mv.competitors(rivals) if rivals else ((), False)
+    schedule = get("timeline", "")
+    timeline_day, months = md.timeline(schedule, ref) if schedule else (None, None)
+    size_text = get("company_size") or get("company", "")
+    need, authority = get("need", ""), get("authority", "")
+    touches, first = get("touch_count", ""), get("first_contact", "")
+    form = get("meeting_format", "")
+    talk = txt("competitors", "impression", "expected_content", "notes")
+    # A vague cause (「人手不足も背景にありそう」) is a guess, not a signal; a
+    # needs paragraph counts for the problem without the sentences of others.
+    needs = "\n".join(
+        own[k]
+        for k in ("problem", "cause", "desired_state")
+        if k in own and fields[k].status == "filled"
+    )
     return Memo(
         fields=MappingProxyType(fields),
         format=fmt,
@@ -646,13 +701,13 @@ def _build(
         budget_amount_jpy=money.amount if money else None,
         budget_low_jpy=money.low if money else None,
         budget_high_jpy=money.high if money else None,
-        budget_secured=mv.budget_secured(txt("budget")),
+        budget_secured=mv.budget_secured(budget) if budget else None,
         meeting_at=md.combine(meeting_day, clock),
         meeting_date=meeting_day,
         meeting_time=clock if has_date else None,
         meeting_has_date=has_date,
-        meeting_format=mv.meeting_format(txt("meeting_format"))
-        or mv.meeting_format(txt("meeting_datetime")),
+        meeting_format=(mv.meeting_format(form) if form else None)
+        or (mv.meeting_format(when) if when else None),
         meeting_agreed=has_date
         and not tentative
         and fields["meeting_datetime"].status == "filled",
@@ -662,26 +717,16 @@ def _build(
         attendee_titles=titles,
         competitor_names=names,
         no_competitor=none,
-        differences_asked=mv.differences_asked(
-            txt("competitors", "impression", "expected_content", "notes")
-        ),
-        urgency=mv.urgency(txt("need")),
-        decision_maker=mv.decision_maker(txt("authority")),
+        differences_asked=mv.differences_asked(talk) if talk else False,
+        urgency=mv.urgency(need) if need else None,
+        decision_maker=mv.decision_maker(authority) if authority else None,
         timeline_date=timeline_day,
         start_in_months=months,
-        touch_count=mv.touch_count(txt("touch_count")),
-        first_contact=md.past_date(txt("first_contact"), ref),
-        employees=mv.employees(size_text),
-        annual_revenue_m=mv.revenue_millions(size_text),
-        # A vague cause (「人手不足も背景にありそう」) is a guess, not a signal; a
-        # needs paragraph counts for the problem without the sentences of others.
-        problem_signals=mv.problem_signals(
-            "\n".join(
-                own[k]
-                for k in ("problem", "cause", "desired_state")
-                if fields[k].status == "filled"
-            )
-        ),
+        touch_count=mv.touch_count(touches) if touches else None,
+        first_contact=md.past_date(first, ref) if first else None,
+        employees=mv.employees(size_text) if size_text else None,
+        annual_revenue_m=mv.revenue_millions(size_text) if size_text else None,
+        problem_signals=mv.problem_signals(needs) if needs else _NO_SIGNALS,
     )
 
 

@@ -53,9 +53,9 @@ class TrainConfig(BaseModel):
     min_auc_gain: float = 0.0
     n_estimators: int = Field(400, ge=10)
     learning_rate: float = Field(0.03, gt=0, le=1)
-    num_leaves: int = Field(15, ge=2)
-    max_depth: int = Field(6, ge=1, le=15)
-    min_child_samples: int = Field(50, ge=1)
+    num_leaves: int = Field(7, ge=2)
+    max_depth: int = Field(4, ge=1, le=15)
+    min_child_samples: int = Field(100, ge=1)
     text_components: int = Field(16, ge=0, le=128)
     n_jobs: int = Field(1, ge=1)
     seed: int = 0

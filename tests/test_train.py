@@ -1,0 +1,242 @@
+"""Training: the model against its baselines, calibration, cold start, the bundle,
+behaviour, and gated promotion in the MLflow registry."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from readiness.bundle import (
+    BundleError,
+    bundle_from_result,
+    dataset_fingerprint,
+    load_bundle,
+    save_bundle,
+)
+from readiness.cli import main
+from readiness.contract import Dataset, load_dataset
+from readiness.features import build_features, labelled_points
+from readiness.simulate.config import WorldConfig
+from readiness.simulate.store import read_truth, write_world
+from readiness.simulate.world import simulate_world
+from readiness.train import TrainConfig, TrainResult, train
+
+FAST = TrainConfig(n_estimators=120, text_components=4, min_toss_ups=300, min_wins=30)
+
+
+@pytest.fixture(scope="module")
+def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    write_world(simulate_world(WorldConfig(n_leads=3_000, seed=21)), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def dataset(world_dir: Path) -> Dataset:
+    return load_dataset(world_dir)
+
+
+@pytest.fixture(scope="module")
+def result(dataset: Dataset, world_dir: Path) -> TrainResult:
+    truth = read_truth(world_dir, "handoffs")[["lead_id", "p_true"]]
+    return train(dataset, config=FAST, truth=truth)
+
+
+def _brier(y: np.ndarray, p: np.ndarray) -> float:
+    return float(np.mean((p - y) ** 2))
+
+
+def test_model_is_served_and_beats_the_rubric_on_the_latest_toss_ups(
+    result: TrainResult,
+) -> None:
+    assert result.served == "model", result.reason
+    metrics = result.evaluation.metrics
+    assert metrics["model"]["roc_auc"] > metrics["rubric_total"]["roc_auc"]
+    assert set(metrics) >= {"model", "rubric_total", "rubric_items", "logistic", "oracle"}
+
+
+def test_test_set_is_the_latest_toss_ups_and_never_trained_on(
+    result: TrainResult, dataset: Dataset
+) -> None:
+    points = labelled_points(dataset)
+    n_test = result.split["test_toss_ups"]
+    assert n_test == pytest.approx(0.2 * len(points), abs=1)
+    latest = set(points["lead_id"].iloc[-n_test:])
+    assert set(result.test_frame["lead_id"]) == latest
+    assert pd.Timestamp(result.split["test_from"]) >= pd.Timestamp(
+        result.split["train_until"]
+    )
+
+
+def test_calibration_improves_or_keeps_brier(result: TrainResult) -> None:
+    model = result.baselines["lightgbm"]
+    y = result.test_frame["won"].to_numpy()
+    raw = model.booster_model_.predict_proba(model._design(result.test_features))[:, 1]
+    calibrated = model.predict_proba(result.test_features)[:, 1]
+    assert _brier(y, calibrated) <= _brier(y, raw) + 1e-4
+
+
+def test_probabilities_are_never_exactly_zero_or_one(result: TrainResult) -> None:
+    p = result.test_frame["p_model"]
+    assert p.between(0, 1, inclusive="neither").all()
+
+
+def test_cold_start_serves_the_calibrated_rubric_and_says_why(
+    tmp_path: Path,
+) -> None:
+    write_world(simulate_world(WorldConfig(n_leads=400, seed=5)), tmp_path)
+    result = train(load_dataset(tmp_path), config=FAST)
+    assert result.served == "rubric"
+    assert "cold start" in result.reason
+    assert result.evaluation.metrics["model"]["roc_auc"] == pytest.approx(
+        result.evaluation.metrics["rubric_total"]["roc_auc"]
+    )
+
+
+def test_a_model_that_loses_to_the_rubric_on_validation_is_not_served(
+    dataset: Dataset,
+) -> None:
+    hopeless = FAST.model_copy(update={"min_auc_gain": 0.5})
+    result = train(dataset, config=hopeless)
+    assert result.served == "rubric"
+    assert "does not beat the calibrated rubric" in result.reason
+
+
+def test_bundle_round_trip_predicts_the_same(
+    result: TrainResult, dataset: Dataset, tmp_path: Path
+) -> None:
+    bundle = bundle_from_result(
+        result, data_fingerprint=dataset_fingerprint(dataset), commit="abc"
+    )
+    save_bundle(bundle, tmp_path / "b")
+    loaded = load_bundle(tmp_path / "b")
+    before = bundle.predict(result.test_features)
+    after = loaded.predict(result.test_features)
+    pd.testing.assert_frame_equal(before, after)
+    assert loaded.meta["data_fingerprint"] == dataset_fingerprint(dataset)
+    assert loaded.meta["features"] == result.feature_names
+    assert after["grade"].isin(["A", "B", "C", "D"]).all()
+    assert after["points"].between(0, 100).all()
+
+
+def test_bundle_with_an_unknown_schema_version_is_refused(
+    result: TrainResult, tmp_path: Path
+) -> None:
+    bundle = bundle_from_result(result, data_fingerprint="x", commit=None)
+    save_bundle(bundle, tmp_path / "b")
+    meta_path = tmp_path / "b" / "bundle.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["schema_version"] = 99
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(BundleError, match=r"schema version 99.*Retrain"):
+        load_bundle(tmp_path / "b")
+    with pytest.raises(BundleError, match="not a model bundle"):
+        load_bundle(tmp_path)
+
+
+def test_renaming_the_company_changes_nothing(
+    result: TrainResult, dataset: Dataset
+) -> None:
+    points = labelled_points(dataset).tail(200).reset_index(drop=True)
+    renamed_leads = dataset.leads.assign(company_name="株式会社テスト改名")
+    renamed = Dataset(
+        leads=renamed_leads,
+        events=dataset.events,
+        handoffs=dataset.handoffs,
+        outcomes=dataset.outcomes,
+        fs_feedback=dataset.fs_feedback,
+        extra_lead_columns=dataset.extra_lead_columns,
+    )
+    p1 = result.predict_proba(build_features(dataset, points, rubric=result.rubric))
+    p2 = result.predict_proba(build_features(renamed, points, rubric=result.rubric))
+    np.testing.assert_allclose(p1, p2)
+
+
+def _confirm_budget(memo: str) -> str:
+    line = re.compile(r"^(・Budget\(予算\):).*$", re.M)
+    return line.sub(r"\1今期予算として800万円を確保済み（稟議承認済）", memo)
+
+
+def test_confirming_budget_does_not_lower_the_probability(
+    result: TrainResult, dataset: Dataset
+) -> None:
+    points = labelled_points(dataset)
+    vague = points[points["memo"].str.contains(r"・Budget\(予算\):(?:未確認|不明|確認中|-)")]
+    assert len(vague) >= 10
+    before = build_features(dataset, vague, rubric=result.rubric)
+    after_points = vague.assign(memo=vague["memo"].map(_confirm_budget))
+    after = build_features(dataset, after_points, rubric=result.rubric)
+    assert (after["memo_budget_status"] == 2).all()
+    p_before, p_after = result.predict_proba(before), result.predict_proba(after)
+    assert (p_after >= p_before - 0.005).all()
+    assert p_after.mean() > p_before.mean()
+
+
+def test_cli_train_exports_a_bundle_report_and_registers_a_champion(
+    world_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    config = tmp_path / "fast.yaml"
+    config.write_text("n_estimators: 80\ntext_components: 4\n", encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(
+        main, ["train", str(world_dir), "--out", "models/m", "--config", str(config)]
+    )
+    assert first.exit_code == 0, first.output
+    assert "is champion" in first.output
+    assert (tmp_path / "mlflow.db").exists()
+    assert (tmp_path / "models/m/report/report.html").exists()
+    meta = json.loads((tmp_path / "models/m/bundle.json").read_text(encoding="utf-8"))
+    assert meta["alias"] == "champion" and meta["mlflow_run_id"]
+
+    # A worse model (almost no trees) must not take the champion alias.
+    worse = tmp_path / "worse.yaml"
+    worse.write_text(
+        "n_estimators: 10\nlearning_rate: 0.001\ntext_components: 0\n",
+        encoding="utf-8",
+    )
+    second = runner.invoke(
+        main, ["train", str(world_dir), "--out", "models/w", "--config", str(worse)]
+    )
+    assert second.exit_code == 0, second.output
+    assert "is challenger" in second.output
+
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    client = MlflowClient(tracking_uri=uri)
+    champion = client.get_model_version_by_alias("lead-readiness", "champion")
+    assert str(champion.version) == "1"
+    challenger = client.get_model_version_by_alias("lead-readiness", "challenger")
+    assert str(challenger.version) == "2"
+    mlflow.set_tracking_uri(uri)
+    served = mlflow.pyfunc.load_model("models:/lead-readiness@champion")
+    dataset = load_dataset(world_dir)
+    points = labelled_points(dataset).tail(20).reset_index(drop=True)
+    features = build_features(dataset, points)
+    as_text = features.astype(
+        {c: object for c in features.columns if features[c].dtype == "category"}
+    )
+    scored = served.predict(as_text)
+    bundle = load_bundle(tmp_path / "models/m")
+    np.testing.assert_allclose(
+        scored["probability"], bundle.predict(features)["probability"], rtol=1e-6
+    )
+    evaluated = runner.invoke(main, ["evaluate", str(world_dir), "--model", "models/m"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert (tmp_path / "models/m/evaluation/report.html").exists()
+
+
+def test_cli_train_explains_a_broken_data_directory(tmp_path: Path) -> None:
+    (tmp_path / "leads.csv").write_text("lead_id,company_name\nL1,x\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["train", str(tmp_path), "--no-tracking"])
+    assert out.exit_code != 0
+    assert "does not meet the data contract" in out.output
