@@ -2,8 +2,9 @@
 
 Every point is a (lead, moment) pair and only events strictly before the moment
 count. Lead and time are folded into one sortable int64 key (lead code × number of
-distinct instants + rank of the instant), so "events of lead l before t" is one
-`searchsorted` for all points at once, whatever the number of leads or points.
+instants compared + rank of the instant), so "events of lead l before t" is one
+`searchsorted` for all points at once, whatever the number of leads or points:
+no Python loop ever runs over events or points.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ __all__ = ["behaviour_columns", "behaviour_features", "behaviour_info"]
 DAY_US: Final = 86_400 * 1_000_000
 
 # Customer-initiated touches (marketing automation); the IS types are rep-driven.
-CUSTOMER_TYPES: Final = EVENT_TYPES[:7]
-IS_TYPES: Final = EVENT_TYPES[7:]
+IS_TYPES: Final = ("is_call", "is_call_connected", "is_mail", "online_hearing")
+CUSTOMER_TYPES: Final = tuple(t for t in EVENT_TYPES if t not in IS_TYPES)
 
 # The intent index: how strongly a touch signals buying intent (issue 4).
 INTENT_WEIGHTS: Final[dict[str, int]] = {
@@ -340,6 +341,21 @@ def behaviour_features(
     microseconds. Events of other leads, of unknown types or without a timestamp
     are ignored.
     """
+    # Points in key order make every binary search walk memory forwards.
+    order = np.lexsort((point_us, point_leads))
+    out = _behaviour(events, point_leads[order], point_us[order], lead_ids, windows)
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return {c: out[c][back] for c in behaviour_columns(windows)}
+
+
+def _behaviour(
+    events: pd.DataFrame,
+    point_leads: np.ndarray,
+    point_us: np.ndarray,
+    lead_ids: pd.Index,
+    windows: tuple[int, ...],
+) -> dict[str, np.ndarray]:
     lead = lead_ids.get_indexer(pd.Index(events["lead_id"])).astype(np.int64)
     kind = pd.Categorical(events["type"], categories=EVENT_TYPES).codes.astype(np.int64)
     ts = micros(events["timestamp"])
@@ -354,11 +370,12 @@ def behaviour_features(
         else:
             weight[kind == EVENT_TYPES.index(source)] = w
 
-    # Dense ranks of every instant compared: events, window bounds, peak windows.
+    # Ranks of every instant compared (events, window bounds, peak windows): the
+    # first position in the sorted list, so equal instants share a rank.
     offsets = sorted({0, *windows, 7, 14, 2 * INTENT_DAYS, 30})
     bounds = {d: point_us - d * DAY_US for d in offsets}
     peak_lo = ts[weight > 0] - PEAK_DAYS * DAY_US
-    instants = np.unique(np.concatenate([ts, peak_lo, *bounds.values()]))
+    instants = np.sort(np.concatenate([ts, peak_lo, *bounds.values()]))
     span = np.int64(len(instants) + 1)
 
     ev_key = lead * span + np.searchsorted(instants, ts)
@@ -380,7 +397,7 @@ def behaviour_features(
 
     masks = {t: kind == i for i, t in enumerate(EVENT_TYPES)}
     masks |= {f"web_{p}": page == i for i, p in enumerate(WEB_PAGE_CATEGORIES)}
-    masks["activity"] = kind < len(CUSTOMER_TYPES)
+    masks["activity"] = np.isin(kind, [EVENT_TYPES.index(t) for t in CUSTOMER_TYPES])
     masks["is_conversation"] = masks["is_call_connected"] | masks["online_hearing"]
     masks["is_call_attempts"] = masks["is_call"] | masks["is_call_connected"]
 
@@ -404,7 +421,7 @@ def behaviour_features(
         out["is_call_attempts_all"] = count["is_call_attempts"]["all"]
         out["is_call_attempts_30d"] = count["is_call_attempts"][30]
         for rate, (nums, den, at, *_) in _RATES.items():
-            num = sum(count[ch][at] for ch in nums).astype(np.float64)
+            num = np.sum([count[ch][at] for ch in nums], axis=0, dtype=np.float64)
             total = count[den][at]
             out[rate] = np.where(total > 0, num / total, np.nan)
     out |= _intent(channel(weight > 0, weight), q, q_first, point_us, instants)

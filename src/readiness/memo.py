@@ -317,7 +317,7 @@ def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
 
 
 def _topic(key: str, sentence: str) -> bool:
-    """Whether a sentence names the field as its topic: 「背景は…」, 「理想の状態は…」."""
+    """Whether a sentence names its field as its topic (「背景は…」)."""
     topic = TOPIC_CUES.get(key)
     return topic is not None and topic.search(sentence) is not None
 
@@ -405,23 +405,31 @@ _DECORATED: Final = re.compile(
 )
 
 
+_BRACKET_OPEN: Final = frozenset("【[<《〈")
+
+
 def _field_line(line: str, section: str | None) -> tuple[str, str] | None:
     """(field key, value) when the line is a labelled field line."""
-    if line.lstrip().startswith("|"):
+    first = line.lstrip()[:1]
+    if first == "|":
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 2 and (key := field_for_label(cells[0], section)):
             return key, " ".join(c for c in cells[1:] if c)
         return None
-    m = _BRACKET_LINE.match(line)
-    # 【予算】300万円 is a field; 【課題】 alone is a heading.
+    # The patterns are only tried on lines that can match them: most lines are
+    # `・label:value` lines and the rest prose without a colon.
+    if first in _BRACKET_OPEN and (m := _BRACKET_LINE.match(line)):
+        label = m.group(1)
+        # 【予算】300万円 is a field; 【課題】 alone is a heading.
+        if (key := field_for_label(label, section)) and (
+            section_for_heading(label) is None or m.group(2).strip()
+        ):
+            return key, m.group(2)
     if (
-        m
-        and (key := field_for_label(m.group(1), section))
-        and (section_for_heading(m.group(1)) is None or m.group(2).strip())
+        (":" in line or "\t" in line)
+        and (m := _FIELD_LINE.match(line))
+        and (key := field_for_label(m.group(1).strip(" *"), section))
     ):
-        return key, m.group(2)
-    m = _FIELD_LINE.match(line)
-    if m and (key := field_for_label(m.group(1).strip(" *"), section)):
         return key, m.group(2)
     return None
 
@@ -454,35 +462,39 @@ def _collect_text(text: str) -> _Collected:
     block: list[str] = []  # unlabelled text waiting to be routed
 
     def flush() -> None:
-        if block:
-            routed = _Collected()
-            _route(block, section, routed)
-            entries.extend(
-                (k, [text], judge)
-                for k, parts in routed.parts.items()
-                for text, judge in parts
-            )
-            block.clear()
+        routed = _Collected()
+        _route(block, section, routed)
+        entries.extend(
+            (k, [text], judge)
+            for k, parts in routed.parts.items()
+            for text, judge in parts
+        )
+        block.clear()
 
     for i, raw in enumerate(lines):
         line = raw.rstrip()
-        if not line.strip() or _TABLE_RULE.fullmatch(line):
+        if not line or (
+            (line[0].isspace() or line[0] in "-:|") and _TABLE_RULE.fullmatch(line)
+        ):
             if current is not None and any(current):
                 current = None
             continue
         hit = _field_line(line, section)
         if hit is not None:
             key, value = hit
-            heading_section = section_for_heading(line) if not value.strip() else None
+            value = value.strip()
+            heading_section = None if value else section_for_heading(line)
             if heading_section is None or not _next_is_field(lines, i, heading_section):
-                flush()
-                current = [value.strip()]
+                if block:
+                    flush()
+                current = [value]
                 entries.append((key, current, None))
                 out.structured = True
                 continue
         is_heading, heading_section = _heading(line)
         if is_heading:
-            flush()
+            if block:
+                flush()
             current = None
             out.structured = True
             if heading_section is None:
@@ -496,9 +508,16 @@ def _collect_text(text: str) -> _Collected:
             current.append(content)
         else:
             block.append(content)
-    flush()
+    if block:
+        flush()
+    parts, present = out.parts, out.present
     for key, value_lines, judge in entries:
-        out.add(key, "\n".join(value_lines), judge)
+        value = value_lines[0] if len(value_lines) == 1 else "\n".join(value_lines)
+        if key in parts:
+            parts[key].append((value, judge))
+        else:
+            parts[key] = [(value, judge)]
+            present.add(key)
     return out
 
 

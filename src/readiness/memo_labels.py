@@ -24,6 +24,7 @@ __all__ = [
     "SECTION_MAIN",
     "TOPIC_CUES",
     "field_for_label",
+    "first_char_gate",
     "has_marker",
     "is_marker_only",
     "marker_spans",
@@ -61,6 +62,17 @@ def nfkc(text: str) -> str:
     if unicodedata.is_normalized("NFKC", folded):
         return folded
     return unicodedata.normalize("NFKC", folded)
+
+
+def first_char_gate(words: Iterable[str]) -> str:
+    """A lookahead `(?=[…])` of the characters the words start with.
+
+    Put before an alternation of many words, it lets a search skip every position
+    where no word can start with one character test instead of trying each word:
+    the regex module does that by itself only for plain alternations of literals.
+    Words are matched case-sensitively (on lower-cased text).
+    """
+    return "(?=[" + "".join(sorted({re.escape(w[0]) for w in words if w})) + "])"
 
 
 def norm_key(text: str) -> str:

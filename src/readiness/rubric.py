@@ -41,7 +41,7 @@ from readiness.fields import (
     fields_of_element,
 )
 from readiness.memo import Memo, parse_memo
-from readiness.memo_values import problem_signals
+from readiness.memo_values import states_cause, states_desire
 
 __all__ = [
     "BANDS",
@@ -97,6 +97,7 @@ class Criterion:
     ja: str
     en: str
     score: Score
+    field: str | None = None  # a field's status criterion: scored without a call
 
 
 def _status(memo: Memo, key: str, vague: float) -> float:
@@ -112,6 +113,7 @@ def _field_criterion(key: str) -> Criterion:
         f"{f.ja}の記載",
         f"{f.en} stated",
         lambda m, v: _status(m, key, v),
+        field=key,
     )
 
 
@@ -121,13 +123,17 @@ def _not_empty(memo: Memo, key: str, vague: float) -> float:
 
 def _cause(memo: Memo, vague: float) -> float:
     # Depth shown inline (「…のため」 in the problem) counts as a partial cause.
-    inline = problem_signals(memo.text("problem")).causes > 0
-    return max(_status(memo, "cause", vague), vague if inline else 0.0)
+    own = _status(memo, "cause", vague)
+    if own >= vague:
+        return own
+    return vague if states_cause(memo.text("problem")) else own
 
 
 def _desired(memo: Memo, vague: float) -> float:
-    inline = problem_signals(memo.text("problem")).desired > 0
-    return max(_status(memo, "desired_state", vague), vague if inline else 0.0)
+    own = _status(memo, "desired_state", vague)
+    if own >= vague:
+        return own
+    return vague if states_desire(memo.text("problem")) else own
 
 
 def _competitors(memo: Memo, vague: float) -> float:
@@ -537,8 +543,18 @@ def needs_signal_count(memo: Memo) -> int:
     return sum((s.numbers > 0, s.systems > 0, s.scale > 0, cause))
 
 
+_ELEMENT_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    k: tuple(f.key for f in fields_of_element(k)) for k in ELEMENT_KEYS
+}
+_ELEMENT_ORDER: Final[dict[str, int]] = {k: i for i, k in enumerate(ELEMENT_KEYS)}
+_ELEMENT_LABELS: Final[dict[str, tuple[str, str]]] = {
+    k: (element(k).ja, element(k).en) for k in ELEMENT_KEYS
+}
+
+
 def _element_status(memo: Memo, key: str, concrete: bool) -> str:
-    statuses = {memo.status(f.key) for f in fields_of_element(key)}
+    fields = memo.fields
+    statuses = {fields[k].status for k in _ELEMENT_FIELDS[key]}
     status = (
         "filled"
         if statuses == {"filled"}
@@ -551,6 +567,38 @@ def _element_status(memo: Memo, key: str, concrete: bool) -> str:
     if status == "filled" and key == "next_action" and not memo.meeting_agreed:
         return "vague"
     return status
+
+
+# A rubric compiled for scoring: per item its key, labels, rounded weight and
+# criteria as (score function, weight × share, element, field or None).
+_PlanCriterion = tuple[Score, float, str, str | None]
+_PlanItem = tuple[str, str, str, float, tuple[_PlanCriterion, ...]]
+_PLANS: dict[int, tuple[Rubric, tuple[_PlanItem, ...]]] = {}
+_MAX_PLANS: Final = 64
+
+
+def _plan(rubric: Rubric) -> tuple[_PlanItem, ...]:
+    cached = _PLANS.get(id(rubric))
+    if cached is not None and cached[0] is rubric:
+        return cached[1]
+    plan = tuple(
+        (
+            key,
+            *rubric.label(key),
+            round(item.weight, 2),
+            tuple(
+                (c.score, item.weight * share, c.element, c.field)
+                for c, share in (
+                    (CRITERIA[name], share) for name, share in item.criteria.items()
+                )
+            ),
+        )
+        for key, item in rubric.items.items()
+    )
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[id(rubric)] = (rubric, plan)  # holding the rubric keeps its id unique
+    return plan
 
 
 def band_for(total: float, rubric: Rubric) -> BandKey:
@@ -572,19 +620,24 @@ def score_memo(
         memo = parse_memo(memo, reference_date=reference_date)
     vague = rubric.vague_fraction
     items: list[ItemScore] = []
-    shortfall: dict[str, float] = {}
+    shortfall = dict.fromkeys(ELEMENT_KEYS, 0.0)
     raw_total = 0.0
-    for key, item in rubric.items.items():
+    fields = memo.fields
+    for key, ja, en, weight, criteria in _plan(rubric):
         points = 0.0
-        for name, share in item.criteria.items():
-            crit = CRITERIA[name]
-            frac = min(1.0, max(0.0, crit.score(memo, vague)))
-            points += item.weight * share * frac
-            lost = item.weight * share * (1.0 - frac)
-            shortfall[crit.element] = shortfall.get(crit.element, 0.0) + lost
+        for score, part, element_key, field_key in criteria:
+            if field_key is not None:  # the status of a field, as _status scores it
+                status = fields[field_key].status
+                frac = (
+                    1.0 if status == "filled" else vague if status == "vague" else 0.0
+                )
+            else:
+                frac = min(1.0, max(0.0, score(memo, vague)))
+            points += part * frac
+            lost = part * (1.0 - frac)
+            shortfall[element_key] = shortfall.get(element_key, 0.0) + lost
         raw_total += points
-        ja, en = rubric.label(key)
-        items.append(ItemScore(key, ja, en, round(points, 2), round(item.weight, 2)))
+        items.append(ItemScore(key, ja, en, round(points, 2), weight))
     total = round(min(100.0, max(0.0, raw_total)), 1)
 
     signals = needs_signal_count(memo)
@@ -597,14 +650,13 @@ def score_memo(
             MissingElement(
                 k,
                 statuses[k],
-                round(shortfall.get(k, 0.0), 2),
-                element(k).ja,
-                element(k).en,
+                round(shortfall[k], 2),
+                *_ELEMENT_LABELS[k],
             )
             for k in ELEMENT_KEYS
             if statuses[k] != "filled"
         ),
-        key=lambda m: (-m.points, ELEMENT_KEYS.index(m.key)),
+        key=lambda m: (-m.points, _ELEMENT_ORDER[m.key]),
     )
     bant = sum(memo.status(k) == "filled" for k in BANT_KEYS)
     failures = _gate_failures(rubric, total, bant, signals, concrete, memo)
