@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
                         "train_toss_ups": round(r["toss_ups"] * 0.8),
                         "served": r["served"],
                         "val_auc_model": round(r["validation"].get("auc_model", 0), 4),
-                        "val_auc_rubric": round(r["validation"].get("auc_rubric", 0), 4),
+                        "val_auc_rubric": round(
+                            r["validation"].get("auc_rubric", 0), 4
+                        ),
                         "test_auc_model": round(r["metrics"]["model"]["roc_auc"], 4),
                         "test_auc_rubric": round(
                             r["metrics"]["rubric_total"]["roc_auc"], 4

@@ -58,7 +58,13 @@ def test_model_is_served_and_beats_the_rubric_on_the_latest_toss_ups(
     assert result.served == "model", result.reason
     metrics = result.evaluation.metrics
     assert metrics["model"]["roc_auc"] > metrics["rubric_total"]["roc_auc"]
-    assert set(metrics) >= {"model", "rubric_total", "rubric_items", "logistic", "oracle"}
+    assert set(metrics) >= {
+        "model",
+        "rubric_total",
+        "rubric_items",
+        "logistic",
+        "oracle",
+    }
 
 
 def test_test_set_is_the_latest_toss_ups_and_never_trained_on(
@@ -167,7 +173,9 @@ def test_confirming_budget_does_not_lower_the_probability(
     result: TrainResult, dataset: Dataset
 ) -> None:
     points = labelled_points(dataset)
-    vague = points[points["memo"].str.contains(r"・Budget\(予算\):(?:未確認|不明|確認中|-)")]
+    vague = points[
+        points["memo"].str.contains(r"・Budget\(予算\):(?:未確認|不明|確認中|-)")
+    ]
     assert len(vague) >= 10
     before = build_features(dataset, vague, rubric=result.rubric)
     after_points = vague.assign(memo=vague["memo"].map(_confirm_budget))
@@ -236,7 +244,9 @@ def test_cli_train_exports_a_bundle_report_and_registers_a_champion(
 
 
 def test_cli_train_explains_a_broken_data_directory(tmp_path: Path) -> None:
-    (tmp_path / "leads.csv").write_text("lead_id,company_name\nL1,x\n", encoding="utf-8")
+    (tmp_path / "leads.csv").write_text(
+        "lead_id,company_name\nL1,x\n", encoding="utf-8"
+    )
     out = CliRunner().invoke(main, ["train", str(tmp_path), "--no-tracking"])
     assert out.exit_code != 0
     assert "does not meet the data contract" in out.output

@@ -43,7 +43,7 @@ class BundleError(Exception):
 
 @dataclass
 class Bundle:
-    """The served estimator, its score scale, the rubric it was trained with, and meta."""
+    """The served estimator, its score scale, its rubric, and meta."""
 
     meta: dict[str, Any]
     estimator: WinModel | RubricModel
@@ -187,13 +187,15 @@ def read_meta(path: Path) -> dict[str, Any]:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise BundleError(f"{meta_path} is unreadable: {exc}") from exc
-    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):
+        raise BundleError(f"{meta_path} is not a JSON object; retrain the bundle")
+    version = meta.get("schema_version")
     if version != SCHEMA_VERSION:
         raise BundleError(
             f"{path} has bundle schema version {version!r}; readiness {__version__} "
             f"reads version {SCHEMA_VERSION}. Retrain with this version "
             "(`readiness train DATA_DIR`) or use the readiness version that made it "
-            f"({meta.get('package_version', 'unknown') if isinstance(meta, dict) else 'unknown'})."
+            f"({meta.get('package_version', 'unknown')})."
         )
     return meta
 

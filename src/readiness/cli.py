@@ -289,7 +289,9 @@ def _truth(data_dir: Path) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Rubric YAML the memo features and the baseline use.",
 )
-@click.option("--tracking-uri", help="MLflow tracking URI (default: sqlite in project).")
+@click.option(
+    "--tracking-uri", help="MLflow tracking URI (default: sqlite in project)."
+)
 @click.option("--no-tracking", is_flag=True, help="Do not log to MLflow.")
 def train_command(
     data_dir: Path,
@@ -351,8 +353,10 @@ def train_command(
     if not no_tracking:
         from readiness.tracking import default_tracking_uri, log_training
 
-        uri = tracking_uri or settings.tracking_uri or default_tracking_uri(
-            settings.project_dir
+        uri = (
+            tracking_uri
+            or settings.tracking_uri
+            or default_tracking_uri(settings.project_dir)
         )
         reg = log_training(
             result,
@@ -427,7 +431,9 @@ def evaluate_command(
             "use --all or a directory with newer outcomes"
         )
     X = build_features(dataset, points, rubric=bundle.rubric)
-    frame = points[["lead_id", "as_of", "won"]].rename(columns={"as_of": "tossed_up_at"})
+    frame = points[["lead_id", "as_of", "won"]].rename(
+        columns={"as_of": "tossed_up_at"}
+    )
     frame["rubric_total"] = X["rubric_total"].to_numpy(dtype=float)
     frame["band"] = [band_for(t, bundle.rubric) for t in frame["rubric_total"]]
     frame["p_model"] = bundle.predict(X)["probability"].to_numpy()
@@ -442,7 +448,8 @@ def evaluate_command(
     meta = {
         "data": str(data_dir),
         "model": f"{model_dir} ({bundle.served}, trained {bundle.meta['trained_at']})",
-        "toss-ups": f"{len(frame):,} " + ("after training" if after_training else "all"),
+        "toss-ups": f"{len(frame):,} "
+        + ("after training" if after_training else "all"),
     }
     paths = write_report(evaluation, out_dir, title="readiness — evaluation", meta=meta)
     click.echo(evaluation.headline())

@@ -100,12 +100,12 @@ class MemoTextEncoder(TransformerMixin, BaseEstimator):
 
 def _split_calibration(n: int, fraction: float) -> int:
     """Rows before this index fit the model; the later rows calibrate it."""
-    cut = int(round(n * (1 - fraction)))
+    cut = round(n * (1 - fraction))
     return max(1, min(n - 1, cut))
 
 
 class _Matrix:
-    """Turns a feature frame into the model's matrix: text → components, categories fixed."""
+    """Feature frame → model matrix: fixed columns, categories as in training."""
 
     def __init__(self, columns: list[str], categories: dict[str, list[str]]) -> None:
         self.columns = columns
@@ -215,7 +215,8 @@ class WinModel(ClassifierMixin, BaseEstimator):
             verbose=-1,
         ).fit(design, fit_y)
         cal_design = self._design(cal_x)
-        self.raw_validation_ = self.booster_model_.predict_proba(cal_design)[:, 1]
+        raw = np.asarray(self.booster_model_.predict_proba(cal_design))
+        self.raw_validation_ = raw[:, 1]
         self.validation_y_ = cal_y
         if len(np.unique(cal_y)) < 2:
             raise ValueError(
@@ -264,7 +265,9 @@ class RubricModel(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.model_.predict_proba(X[list(self.columns)].astype(float)))
+        return np.asarray(
+            self.model_.predict_proba(X[list(self.columns)].astype(float))
+        )
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
@@ -289,7 +292,9 @@ class LogisticModel(ClassifierMixin, BaseEstimator):
             (
                 "num",
                 make_pipeline(
-                    SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+                    SimpleImputer(
+                        strategy="median", add_indicator=True, keep_empty_features=True
+                    ),
                     StandardScaler(),
                 ),
                 nums,
@@ -302,7 +307,11 @@ class LogisticModel(ClassifierMixin, BaseEstimator):
         ]
         if TEXT_COLUMN in X.columns:
             parts.append(
-                ("text", MemoTextEncoder(n_components=self.text_components), TEXT_COLUMN)
+                (
+                    "text",
+                    MemoTextEncoder(n_components=self.text_components),
+                    TEXT_COLUMN,
+                )
             )
         self.model_ = Pipeline(
             [

@@ -158,6 +158,9 @@ _FILLERS: Final = re.compile(
     r"現時点|現在|今のところ|まだ|次回|予定|について|に関して|詳細|具体的|特に|状況|確認"
     r"|です|ます|でした|とのこと|ている|いる|要|の方|[はがのをにでともへやかよね]"
 )
+# The first characters of a value of bullets only (・) or of a bare "not known"
+# mark (-, ー, ?, N/A, TBD): see _BULLETS_ONLY and memo_labels.is_marker_only.
+_BARE_START: Final = frozenset("・•*●○◦▪-ー−―‐—–~〜?.…_×xX/nNtT")
 _NON_WORD: Final = re.compile(r"[\W_]+")
 _CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]")
 
@@ -190,10 +193,13 @@ def field_status(key: str, text: str) -> FieldStatus:
 
 @lru_cache(maxsize=32_768)  # short values (未確認, 訪問, 3回) recur across memos
 def _status(key: str, t: str) -> FieldStatus:
-    if not t or _BULLETS_ONLY.fullmatch(t):
+    if not t:
         return "empty"
-    if is_marker_only(t):
-        return "vague"
+    if t[0] in _BARE_START:  # only such values can be bullets or dashes alone
+        if _BULLETS_ONLY.fullmatch(t):
+            return "empty"
+        if is_marker_only(t):
+            return "vague"
     lower = t.lower()
     if not has_marker(lower):
         return "filled"

@@ -185,19 +185,20 @@ def find_time(text: str) -> time | None:
     """The first clock time in a text: 14:00, 14時, 午後3時半, 3pm."""
     text = clip(text)
     hits: list[tuple[int, time]] = []
-    for m in _TIME_COLON.finditer(text):
+    # Each pattern is only tried when its mark (:, 時, am/pm) is in the text.
+    for m in _TIME_COLON.finditer(text) if ":" in text else ():
         h, mi = int(m.group(1)), int(m.group(2))
         h = _hour(h, m.group(3))
         if h <= 23 and mi <= 59:
             hits.append((m.start(), time(h, mi)))
             break
-    for m in _TIME_JA.finditer(text):
+    for m in _TIME_JA.finditer(text) if "時" in text else ():
         h = _hour(int(m.group(2)), m.group(1))
         mi = 30 if m.group(4) else int(m.group(3) or 0)
         if h <= 23 and mi <= 59:
             hits.append((m.start(), time(h, mi)))
             break
-    for m in _TIME_EN.finditer(text):
+    for m in _TIME_EN.finditer(text) if "m" in text or "M" in text else ():
         h = _hour(int(m.group(1)), m.group(2))
         if h <= 23:
             hits.append((m.start(), time(h, 0)))

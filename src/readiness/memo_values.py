@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final, Literal
 
 from readiness.memo_dates import clip
@@ -133,19 +132,17 @@ _SECURED_FALSE: Final = re.compile(
     r"|確保前|来期(?:に)?予算|予算化(?:予定|前|はこれから|待ち)|これから予算|予算申請(?:前|予定)"
     r"|予算枠(?:は)?(?:なし|無し|ない)|予算化(?:されて|して)(?:い)?ない|予算申請する"
     r"|no budget|not (?:yet )?secured|unbudgeted|next fiscal",
-    re.IGNORECASE,
 )
 _SECURED_TRUE: Final = re.compile(
     r"確保済|確保して(?:いる|います)|確保されて(?:いる|います)|確保あり|確保できて(?:いる|います)"
     r"|予算(?:は)?(?:あり|有り|有|ある|確保)|予算化済|計上済|承認済|予算取り済|枠あり"
-    r"|\bsecured|approved|allocated|budget (?:is )?(?:set|available)",
-    re.IGNORECASE,
+    r"|secured(?<!\wsecured)|approved|allocated|budget (?:is )?(?:set|available)",
 )
 
 
 def budget_secured(text: str) -> bool | None:
     """Budget secured? 確保済み/予算あり → True; 予算なし/未確保/来期予算化 → False."""
-    text = clip(text)
+    text = clip(text).lower()
     neg = _SECURED_FALSE.search(text)
     pos = _SECURED_TRUE.search(text)
     if neg and pos:
@@ -160,24 +157,26 @@ def budget_secured(text: str) -> bool | None:
 
 # --- meeting format, attendees, agreement -----------------------------------------
 
+# Patterns of plain lower-case words are matched on lower-cased text without
+# IGNORECASE: the regex engine then skips positions where no word starts, which
+# it does not do under IGNORECASE (a `\b` in front would prevent it too, hence
+# the look-behinds after the word).
 _VISIT: Final = re.compile(
-    r"訪問|対面|来社|来訪|御社|貴社にて|現地|onsite|on-site|in person|in-person|visit",
-    re.IGNORECASE,
+    r"訪問|対面|来社|来訪|御社|貴社にて|現地|onsite|on-site|in person|in-person|visit"
 )
 _ONLINE: Final = re.compile(
-    r"オンライン|web会議|ウェブ会議|web商談|zoom|teams|google meet|\bmeet\b|リモート"
-    r"|online|video|ビデオ",
-    re.IGNORECASE,
+    r"オンライン|web会議|ウェブ会議|web商談|zoom|teams|google meet|meet\b(?<!\wmeet)"
+    r"|リモート|online|video|ビデオ"
 )
 
 
 # 「オンラインか訪問か調整中」 names both and decides neither.
-_EITHER: Final = re.compile(r"\s*(?:か|or|/|・|もしくは|または|or\b)", re.IGNORECASE)
+_EITHER: Final = re.compile(r"\s*(?:か|or\b|/|・|もしくは|または)")
 
 
 def meeting_format(text: str) -> MeetingFormat | None:
     """Visit or online, whichever the text names first; None when it is either."""
-    text = clip(text)
+    text = clip(text).lower()
     v, o = _VISIT.search(text), _ONLINE.search(text)
     if v and o:
         first = v if v.start() <= o.start() else o
@@ -247,19 +246,17 @@ def attendees(text: str) -> tuple[int | None, tuple[str, ...]]:
 
 
 _AGREED: Final = re.compile(
-    r"合意|確定|承諾|了承|快諾|決定|確約|同意|約束|confirmed|agreed|accepted|booked|fixed",
-    re.IGNORECASE,
+    r"合意|確定|承諾|了承|快諾|決定|確約|同意|約束|confirmed|agreed|accepted|booked|fixed"
 )
 _TENTATIVE: Final = re.compile(
     r"仮|候補|調整中|打診|未確定|未定|予定調整"
-    r"|tentative|tbd|tbc|to be confirmed|pending",
-    re.IGNORECASE,
+    r"|tentative|tbd|tbc|to be confirmed|pending"
 )
 
 
 def agreement_cues(text: str) -> tuple[bool, bool]:
     """(agreement words present, tentative words present) in the meeting text."""
-    text = clip(text)
+    text = clip(text).lower()
     tentative = _TENTATIVE.search(text)
     agreed = _AGREED.search(text)
     # 未確定 contains 確定: an agreement word inside a tentative one does not count.
@@ -380,14 +377,13 @@ def competitors(text: str) -> tuple[tuple[str, ...], bool]:
 
 _DIFFERENCES: Final = re.compile(
     r"違い|差別化|差異|差分|比較ポイント|比較表|比較資料|優位性|優位点|強み|と比べ|と比較して"
-    r"|何が違|differen|versus|compared (?:to|with)|\bvs\b",
-    re.IGNORECASE,
+    r"|何が違|differen|versus|compared (?:to|with)|vs\b(?<!\wvs)"
 )
 
 
 def differences_asked(text: str) -> bool:
     """Whether the customer asked how we differ from the competitors."""
-    return _DIFFERENCES.search(clip(text)) is not None
+    return _DIFFERENCES.search(clip(text).lower()) is not None
 
 
 # --- BANT values ------------------------------------------------------------------
@@ -666,12 +662,12 @@ _DESIRED: Final = re.compile(
 
 
 def states_cause(text: str) -> bool:
-    """Whether a text says why (「…のため」): `problem_signals(text).causes > 0`."""
+    """Whether a text says why (「…のため」): `problem_signals().causes > 0`."""
     return _CAUSES.search(clip(text).lower()) is not None
 
 
 def states_desire(text: str) -> bool:
-    """Whether a text names a goal (「…したい」): `problem_signals(text).desired > 0`."""
+    """Whether a text names a goal (「…したい」): `problem_signals().desired > 0`."""
     return _DESIRED.search(clip(text).lower()) is not None
 
 
@@ -688,7 +684,6 @@ class ProblemSignals:
     system_names: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=4096)  # the rubric asks again for the same problem text
 def problem_signals(text: str) -> ProblemSignals:
     """Count numbers with units, named systems/processes, causes, scale and goals."""
     text = clip(text)

@@ -742,6 +742,17 @@ def _memo_source(value: Any) -> str | bytes | Mapping[str, Any] | None:
     return value if isinstance(value, str | bytes | Mapping) else None
 
 
+def _days(values: pd.Series) -> list[date | None]:
+    """Each value's calendar day (its wall-clock day when tz-aware); None if unknown."""
+    times = pd.to_datetime(values, errors="coerce")
+    if not pd.api.types.is_datetime64_any_dtype(times):  # e.g. mixed time zones
+        return [None if pd.isna(t) else pd.Timestamp(t).date() for t in times]
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_localize(None)
+    days: list[date | None] = times.to_numpy(dtype="datetime64[D]").tolist()
+    return days  # NaT becomes None
+
+
 def score_frame(
     handoffs: pd.DataFrame,
     *,
@@ -759,27 +770,24 @@ def score_frame(
     """
     rubric = rubric or default_rubric()
     n = len(handoffs)
-    memos = handoffs[memo_column] if memo_column in handoffs else pd.Series([None] * n)
-    times = (
-        pd.to_datetime(handoffs[time_column], errors="coerce")
-        if time_column in handoffs
-        else pd.Series([pd.NaT] * n)
-    )
+    memos = handoffs[memo_column].tolist() if memo_column in handoffs else [None] * n
+    days = _days(handoffs[time_column]) if time_column in handoffs else [None] * n
     rows: list[tuple[Any, ...]] = []
-    for i, (text, when) in enumerate(zip(memos, times, strict=True), start=1):
-        ref = None if pd.isna(when) else when.date()
+    for i, (text, ref) in enumerate(zip(memos, days, strict=True), start=1):
         memo = parse_memo(_memo_source(text), reference_date=ref)
         result = score_memo(memo, rubric=rubric)
+        fields = memo.fields
+        missing = result.missing
         rows.append(
             (
                 result.total,
-                *(item.points for item in result.items),
+                *[item.points for item in result.items],
                 result.band,
                 result.gate_passed,
                 result.bant_confirmed,
-                *(memo.status(k) for k in BANT_KEYS),
-                len(result.missing),
-                ";".join(m.key for m in result.missing),
+                *[fields[k].status for k in BANT_KEYS],
+                len(missing),
+                ";".join([m.key for m in missing]),
                 memo.format,
                 len(memo.warnings),
             )

@@ -58,7 +58,10 @@ class ReadinessPyfunc:
         self.bundle: Bundle = load_bundle(Path(context.artifacts["bundle"]))
 
     def predict(
-        self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None
+        self,
+        context: Any,
+        model_input: pd.DataFrame,
+        params: dict[str, Any] | None = None,
     ) -> pd.DataFrame:
         return self.bundle.predict(pd.DataFrame(model_input)).reset_index(drop=True)
 
@@ -82,9 +85,9 @@ class Registration:
 def _as_strings(features: pd.DataFrame) -> pd.DataFrame:
     out = features.copy()
     for c in out.columns:
-        if isinstance(out[c].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(
-            out[c]
-        ):
+        if isinstance(
+            out[c].dtype, pd.CategoricalDtype
+        ) or pd.api.types.is_string_dtype(out[c]):
             out[c] = out[c].astype("string").astype(object).where(out[c].notna(), None)
     return out
 
@@ -149,7 +152,11 @@ def log_training(
         }
         mlflow.log_metrics(flat)
         mlflow.log_metrics(
-            {f"validation_{k}": v for k, v in result.validation.items() if np.isfinite(v)}
+            {
+                f"validation_{k}": v
+                for k, v in result.validation.items()
+                if np.isfinite(v)
+            }
         )
         if report_dir is not None and Path(report_dir).exists():
             mlflow.log_artifacts(str(report_dir), artifact_path="report")
@@ -166,7 +173,12 @@ def log_training(
     version = mlflow.register_model(info.model_uri, MODEL_NAME).version
     client = MlflowClient(tracking_uri=tracking_uri)
     alias, reason = _promote(
-        client, str(version), result, test_features, mlflow=mlflow, error=MlflowException
+        client,
+        str(version),
+        result,
+        test_features,
+        mlflow=mlflow,
+        error=MlflowException,
     )
     return Registration(
         run_id=run_id,
@@ -200,8 +212,10 @@ def _promote(
         old = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
         old_p = old.predict(_as_strings(test_features))["probability"].to_numpy()
         old_brier = _brier(y, old_p)
-    except Exception as exc:  # noqa: BLE001 - any failure means "not comparable"
-        log.warning("champion v%s cannot score this test set: %s", champion.version, exc)
+    except Exception as exc:  # any failure means "not comparable"
+        log.warning(
+            "champion v%s cannot score this test set: %s", champion.version, exc
+        )
         client.set_registered_model_alias(MODEL_NAME, "challenger", version)
         return "challenger", (
             f"champion v{champion.version} could not be compared on this test data "

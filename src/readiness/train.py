@@ -106,7 +106,7 @@ def _auc(y: np.ndarray, p: np.ndarray) -> float:
 
 def time_split(n: int, test_fraction: float) -> int:
     """Index of the first test row when rows are in time order."""
-    return max(1, min(n - 1, int(round(n * (1 - test_fraction)))))
+    return max(1, min(n - 1, round(n * (1 - test_fraction))))
 
 
 def train(
@@ -176,7 +176,10 @@ def train(
                 random_state=config.seed,
             ).fit(x_train, y_train)
         except ValueError as exc:
-            served, reason = "rubric", f"cold start: {exc}; serving the calibrated rubric"
+            served, reason = (
+                "rubric",
+                f"cold start: {exc}; serving the calibrated rubric",
+            )
         if model is not None:
             # Judge on the validation slice (the latest training toss-ups) with a
             # rubric fitted on the earlier ones: the test set stays untouched.
