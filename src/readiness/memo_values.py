@@ -223,19 +223,30 @@ def _people(text: str) -> list[str]:
     return items
 
 
+# No title is longer than this: a title at the end of a word lies in its tail.
+_TITLE_TAIL: Final = 12
+
+
+def _is_title(item: str) -> bool:
+    return _TITLE_END.search(item[-_TITLE_TAIL:]) is not None
+
+
+def _titles_of(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for t in items if len(t) <= 20 and _is_title(t)))
+
+
 def _titles(text: str) -> tuple[str, ...]:
-    found = [t for t in _people(text) if len(t) <= 20 and _TITLE_END.search(t)]
-    return tuple(dict.fromkeys(found))
+    return _titles_of(_people(text))
 
 
 def attendees(text: str) -> tuple[int | None, tuple[str, ...]]:
     """Attendee count and titles: 3名（部長、課長、担当者）, 部長・課長の2名."""
     text = clip(text)
-    titles = _titles(text)
+    items = _people(text)
+    titles = _titles_of(items)
     counts = list(_COUNT.finditer(text))
     if not counts:
         # A short list of people counts its items: 「園長、主任保育士」 is two.
-        items = _people(text)
         if items and all(len(i) <= 20 for i in items):
             return len(items), titles
         return (len(titles) or None), titles
@@ -491,7 +502,7 @@ def _dm_candidate(raw: str, *, last: bool) -> str | None:
     if not parts:
         return None
     cand = parts[-1] if last else parts[0]
-    if _TITLE_END.search(cand) and not marker_spans(cand.lower()):
+    if _is_title(cand) and not marker_spans(cand.lower()):
         return cand
     return None
 

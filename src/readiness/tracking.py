@@ -82,6 +82,20 @@ class Registration:
     tracking_uri: str
 
 
+class _DropKnownNoise(logging.Filter):
+    """MLflow warns about pickling any Python model object; ours is our own code."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "CloudPickle" not in record.getMessage()
+
+
+def _quiet_mlflow() -> None:
+    logging.getLogger("mlflow").setLevel(logging.WARNING)
+    pyfunc_log = logging.getLogger("mlflow.pyfunc")
+    if not any(isinstance(f, _DropKnownNoise) for f in pyfunc_log.filters):
+        pyfunc_log.addFilter(_DropKnownNoise())
+
+
 def _as_strings(features: pd.DataFrame) -> pd.DataFrame:
     out = features.copy()
     for c in out.columns:
@@ -108,12 +122,15 @@ def log_training(
     artifact_dir: Path,
 ) -> Registration:
     """Log a training run, register the model and move the aliases."""
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
     from mlflow.exceptions import MlflowException
     from mlflow.models import infer_signature
     from mlflow.tracking import MlflowClient
 
     import readiness
+
+    _quiet_mlflow()
 
     mlflow.set_tracking_uri(tracking_uri)
     exp = mlflow.get_experiment_by_name(EXPERIMENT)
