@@ -412,8 +412,8 @@ def evaluate_command(
     from readiness.evaluate import evaluate
     from readiness.features import build_features, labelled_points
     from readiness.report import write_report
-    from readiness.rubric import band_for
     from readiness.settings import get_settings
+    from readiness.train import prediction_frame
 
     model_dir = model_dir or get_settings().model_dir
     try:
@@ -431,14 +431,13 @@ def evaluate_command(
             "use --all or a directory with newer outcomes"
         )
     X = build_features(dataset, points, rubric=bundle.rubric)
-    frame = points[["lead_id", "as_of", "won"]].rename(
-        columns={"as_of": "tossed_up_at"}
+    frame = prediction_frame(
+        points,
+        X,
+        rubric=bundle.rubric,
+        predictors={"model": bundle.estimator, "rubric_total": bundle.rubric_model},
     )
-    frame["rubric_total"] = X["rubric_total"].to_numpy(dtype=float)
-    frame["band"] = [band_for(t, bundle.rubric) for t in frame["rubric_total"]]
-    frame["p_model"] = bundle.predict(X)["probability"].to_numpy()
-    frame["p_rubric"] = bundle.rubric_model.predict_proba(X)[:, 1]
-    predictions = {"model": "p_model", "rubric_total": "p_rubric"}
+    predictions = {"model": "p_model", "rubric_total": "p_rubric_total"}
     truth = _truth(data_dir)
     if truth is not None:
         frame = frame.merge(truth, on="lead_id", how="left")

@@ -257,6 +257,10 @@ _TL_WORDS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
 )
 
 
+_TL_ANY_WORD: Final = re.compile("|".join(p.pattern for p, _ in _TL_WORDS))
+_DIGIT: Final = re.compile(r"\d")
+
+
 def _months_between(ref: date, day: date) -> float:
     return round(max((day - ref).days, 0) / 30.44, 1)
 
@@ -270,49 +274,58 @@ def timeline(text: str, ref: date | None) -> tuple[date | None, float | None]:
     """
     text, ref = clip(text), _plausible(ref)
     hits: list[tuple[float | None, date | None]] = []
-    dated: list[date | None] = [
-        _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
-        for m in _TL_FULL.finditer(text)
-    ]
-    dated += [
-        _safe_date(int(m.group(1)), 10 if m.group(2) and "下" in m.group(2) else 4, 1)
-        for m in _TL_FISCAL.finditer(text)
-    ]
-    dated += [
-        _safe_date(int(m.group(1)), _SEASON_MONTH[m.group(2)], 1)
-        for m in _TL_SEASON.finditer(text)
-    ]
-    dated += [
-        _safe_date(int(m.group(2)), _MONTHS_EN.index(m.group(1).lower()) + 1, 1)
-        for m in _TL_EN_MONTH.finditer(text)
-    ]
-    for d in dated:
-        if d:
-            hits.append((_months_between(ref, d) if ref else None, d))
-    if ref:
-        for m in _TL_NEXT_YEAR_MONTH.finditer(text):
-            d = _safe_date(ref.year + 1, int(m.group(2)), 1)
+    digits = _DIGIT.search(text) is not None  # without any, only words can match
+    if digits:
+        dated: list[date | None] = [
+            _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+            for m in _TL_FULL.finditer(text)
+        ]
+        dated += [
+            _safe_date(
+                int(m.group(1)), 10 if m.group(2) and "下" in m.group(2) else 4, 1
+            )
+            for m in _TL_FISCAL.finditer(text)
+        ]
+        dated += [
+            _safe_date(int(m.group(1)), _SEASON_MONTH[m.group(2)], 1)
+            for m in _TL_SEASON.finditer(text)
+        ]
+        dated += [
+            _safe_date(int(m.group(2)), _MONTHS_EN.index(m.group(1).lower()) + 1, 1)
+            for m in _TL_EN_MONTH.finditer(text)
+        ]
+        for d in dated:
             if d:
-                hits.append((_months_between(ref, d), d))
-        if not hits:
-            for m in _TL_MONTH.finditer(text):
-                mo = int(m.group(1))
-                if 1 <= mo <= 12:
-                    y = ref.year if mo >= ref.month else ref.year + 1
-                    d = date(y, mo, 1)
+                hits.append((_months_between(ref, d) if ref else None, d))
+    if ref:
+        if digits:
+            for m in _TL_NEXT_YEAR_MONTH.finditer(text):
+                d = _safe_date(ref.year + 1, int(m.group(2)), 1)
+                if d:
                     hits.append((_months_between(ref, d), d))
-        for pattern, kind in _TL_WORDS:
-            if pattern.search(text):
-                d = _word_date(kind, ref)
-                hits.append((_months_between(ref, d), d))
-    for m in _TL_MONTHS.finditer(text):
-        if m.group(1) or m.group(2):
-            months = float(m.group(1) or m.group(2))
-        elif m.group(3):
-            months = 12.0 * int(m.group(3))
-        else:
-            months = 6.0
-        hits.append((months, None))
+            if not hits:
+                for m in _TL_MONTH.finditer(text):
+                    mo = int(m.group(1))
+                    if 1 <= mo <= 12:
+                        y = ref.year if mo >= ref.month else ref.year + 1
+                        d = date(y, mo, 1)
+                        hits.append((_months_between(ref, d), d))
+        if _TL_ANY_WORD.search(text):
+            for pattern, kind in _TL_WORDS:
+                if pattern.search(text):
+                    d = _word_date(kind, ref)
+                    hits.append((_months_between(ref, d), d))
+    if digits:
+        for m in _TL_MONTHS.finditer(text):
+            if m.group(1) or m.group(2):
+                months = float(m.group(1) or m.group(2))
+            elif m.group(3):
+                months = 12.0 * int(m.group(3))
+            else:
+                months = 6.0
+            hits.append((months, None))
+    elif "半年" in text:
+        hits.append((6.0, None))
     if not hits:
         return None, None
     known = [(m, d) for m, d in hits if m is not None]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from readiness.memo_dates import clip
-from readiness.memo_labels import first_char_gate, marker_spans
+from readiness.memo_labels import first_char_gate, has_marker
 
 __all__ = [
     "MoneyRange",
@@ -218,7 +218,7 @@ def _people(text: str) -> list[str]:
     for token in _SPLIT_PEOPLE.split(text):
         t = _PEOPLE_NOISE.sub("", token).rstrip(_PARTICLES_END).strip()
         t = _TOPIC_PREFIX.sub("", t).strip() if len(t) > 4 else t
-        if _WORD_CHAR.search(t) and not marker_spans(t.lower()):
+        if _WORD_CHAR.search(t) and not has_marker(t.lower()):
             items.append(t)
     return items
 
@@ -374,7 +374,7 @@ def competitors(text: str) -> tuple[tuple[str, ...], bool]:
         t = _COMP_TAIL.sub("", _COMP_HEAD.sub("", token.strip())).strip(
             " 「」『』\"'*-"
         )
-        if not t or t.lower() in _COMP_STOP or "なし" in t or marker_spans(t.lower()):
+        if not t or t.lower() in _COMP_STOP or "なし" in t or has_marker(t.lower()):
             continue
         if len(t) <= 25:
             if _looks_like_name(t):
@@ -502,7 +502,7 @@ def _dm_candidate(raw: str, *, last: bool) -> str | None:
     if not parts:
         return None
     cand = parts[-1] if last else parts[0]
-    if _is_title(cand) and not marker_spans(cand.lower()):
+    if _is_title(cand) and not has_marker(cand.lower()):
         return cand
     return None
 

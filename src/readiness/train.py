@@ -63,6 +63,47 @@ class TrainConfig(BaseModel):
         default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
     )
 
+    def win_model(self) -> WinModel:
+        """An unfitted WinModel with this config's parameters."""
+        return WinModel(
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            max_depth=self.max_depth,
+            min_child_samples=self.min_child_samples,
+            text_components=self.text_components,
+            calibration=self.calibration,
+            calibration_fraction=self.calibration_fraction,
+            n_jobs=self.n_jobs,
+            random_state=self.seed,
+        )
+
+
+def prediction_frame(
+    points: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    rubric: Rubric,
+    predictors: dict[str, Any],
+) -> pd.DataFrame:
+    """One row per toss-up: id, time, outcome, rubric total and band, p_<name> each.
+
+    The frame `readiness.evaluate.evaluate` reads; training and `readiness
+    evaluate` build it the same way.
+    """
+    frame = pd.DataFrame(
+        {
+            "lead_id": points["lead_id"].to_numpy(),
+            "tossed_up_at": points["as_of"].to_numpy(),
+            "won": points["won"].to_numpy().astype(int),
+            "rubric_total": features[RUBRIC_TOTAL].to_numpy(dtype=np.float64),
+        }
+    )
+    frame["band"] = [band_for(t, rubric) for t in frame["rubric_total"]]
+    for name, predictor in predictors.items():
+        frame[f"p_{name}"] = np.asarray(predictor.predict_proba(features))[:, 1]
+    return frame
+
 
 def load_train_config(path: Path | None = None) -> TrainConfig:
     """Defaults, or a YAML file of overrides (unknown keys are errors)."""
@@ -163,18 +204,7 @@ def train(
     else:
         say(f"fitting LightGBM on {cut:,} toss-ups")
         try:
-            model = WinModel(
-                n_estimators=config.n_estimators,
-                learning_rate=config.learning_rate,
-                num_leaves=config.num_leaves,
-                max_depth=config.max_depth,
-                min_child_samples=config.min_child_samples,
-                text_components=config.text_components,
-                calibration=config.calibration,
-                calibration_fraction=config.calibration_fraction,
-                n_jobs=config.n_jobs,
-                random_state=config.seed,
-            ).fit(x_train, y_train)
+            model = config.win_model().fit(x_train, y_train)
         except ValueError as exc:
             served, reason = (
                 "rubric",
@@ -208,26 +238,18 @@ def train(
         p_train, x_train[RUBRIC_TOTAL].to_numpy(dtype=float)
     )
 
-    test = points.iloc[cut:][["lead_id", "as_of"]].rename(
-        columns={"as_of": "tossed_up_at"}
-    )
-    test = test.reset_index(drop=True)
-    test["won"] = y_test
-    test["rubric_total"] = x_test[RUBRIC_TOTAL].to_numpy(dtype=float)
-    test["band"] = [band_for(t, rubric) for t in test["rubric_total"]]
-    test["p_model"] = np.asarray(estimator.predict_proba(x_test))[:, 1]
-    test["p_rubric"] = rubric_model.predict_proba(x_test)[:, 1]
-    test["p_rubric_items"] = items_model.predict_proba(x_test)[:, 1]
-    test["p_logistic"] = logistic.predict_proba(x_test)[:, 1]
-    predictions = {
-        "model": "p_model",
-        "rubric_total": "p_rubric",
-        "rubric_items": "p_rubric_items",
-        "logistic": "p_logistic",
+    predictors: dict[str, Any] = {
+        "model": estimator,
+        "rubric_total": rubric_model,
+        "rubric_items": items_model,
+        "logistic": logistic,
     }
     if model is not None and served == "rubric":
-        test["p_lightgbm"] = model.predict_proba(x_test)[:, 1]
-        predictions["lightgbm_not_served"] = "p_lightgbm"
+        predictors["lightgbm_not_served"] = model
+    test = prediction_frame(
+        points.iloc[cut:], x_test, rubric=rubric, predictors=predictors
+    )
+    predictions = {name: f"p_{name}" for name in predictors}
     if truth is not None:
         test = test.merge(truth[["lead_id", "p_true"]], on="lead_id", how="left")
         predictions["oracle"] = "p_true"
