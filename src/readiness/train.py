@@ -48,8 +48,8 @@ class TrainConfig(BaseModel):
     calibration: Literal["isotonic", "sigmoid"] = "sigmoid"
     # Cold start: below these, or when the model does not beat the calibrated
     # rubric on the validation slice, the calibrated rubric is served.
-    min_toss_ups: int = Field(500, ge=20)
-    min_wins: int = Field(50, ge=5)
+    min_toss_ups: int = Field(1000, ge=20)
+    min_wins: int = Field(150, ge=5)
     min_auc_gain: float = 0.0
     n_estimators: int = Field(400, ge=10)
     learning_rate: float = Field(0.03, gt=0, le=1)
