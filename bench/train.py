@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     from readiness.simulate.world import simulate_world
     from readiness.train import TrainConfig, train
 
-    # About 0.52 closed toss-ups per simulated lead.
-    leads = int(args.toss_ups / 0.52)
+    # About 0.42 closed toss-ups per simulated lead (measured at 192k leads).
+    leads = int(args.toss_ups / 0.42)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "world"
         write_world(simulate_world(WorldConfig(n_leads=leads, seed=args.seed)), out)

@@ -192,7 +192,9 @@ def test_cli_train_exports_a_bundle_report_and_registers_a_champion(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     config = tmp_path / "fast.yaml"
-    config.write_text("n_estimators: 80\ntext_components: 4\n", encoding="utf-8")
+    config.write_text(
+        "n_estimators: 80\ntext_components: 4\nmin_toss_ups: 300\n", encoding="utf-8"
+    )
     runner = CliRunner()
     first = runner.invoke(
         main, ["train", str(world_dir), "--out", "models/m", "--config", str(config)]
