@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from readiness.fields import FIELD_KEYS, FIELD_STATUSES, FIELDS, SECTIONS
 from readiness.memo import MAX_CHARS, Memo, parse_memo
 from readiness.memo_dates import find_date, meeting_datetime, past_date, timeline
+from readiness.memo_labels import first_char_gate
+from readiness.memo_labels import nfkc as fast_nfkc
 from readiness.memo_values import (
     attendees,
     budget_secured,
@@ -345,6 +347,12 @@ def test_confirmed_information_is_filled_even_when_it_says_none(
         ("authority", "担当者レベル。決裁者は不明"),
         ("meeting_format", "オンラインか訪問か調整中"),
         ("cause", "背景には色々ありそう"),
+        ("meeting_datetime", "先方の返信待ち（日程未定）"),
+        ("need", "ニーズはありそう（緊急度未確認）"),
+        ("competitors", "他社資料も取り寄せている模様（社名不明）"),
+        ("contact_info", "代表番号のみ（直通不明）"),
+        ("contact", "情報システム部の方（氏名・役職不明）"),
+        ("authority", "担当者レベルでは不明"),
     ],
 )
 def test_a_value_that_is_mainly_unknown_is_vague(key: str, value: str) -> None:
@@ -394,6 +402,93 @@ def test_greetings_around_a_memo_are_not_notes() -> None:
     )
     assert memo.status("notes") == "empty"
     assert memo.budget_amount_jpy == 3_000_000
+
+
+def test_a_greeting_line_above_the_first_heading_is_not_a_note() -> None:
+    memo = parse_memo(
+        "トスアップ1件、よろしくお願いします。\n\n【特記事項・注意点】\n・"
+    )
+    assert memo.status("notes") == "empty"
+
+
+@pytest.mark.parametrize(
+    ("heading", "section_field"),
+    [
+        ("【これまでの接点】", "touch_count"),
+        ("【ニーズ・課題】", "problem"),
+        ("【BANT確認状況】", "budget"),
+        ("【アポ内容】", "meeting_datetime"),
+    ],
+)
+def test_the_simulators_short_headings_open_their_section(
+    heading: str, section_field: str
+) -> None:
+    label = {
+        "touch_count": "回数",
+        "problem": "課題",
+        "budget": "予算",
+        "meeting_datetime": "日時",
+    }[section_field]
+    memo = parse_memo(f"{heading}\n・{label}：3")
+    assert memo.status(section_field) == "filled"
+    assert not memo.warnings
+
+
+@pytest.mark.parametrize(
+    ("heading", "label", "key"),
+    [
+        ("【接点履歴】", "接点数", "touch_count"),
+        ("【課題・ニーズ】", "導入後のイメージ", "desired_state"),
+        ("【BANT情報】", "ニーズ・緊急度", "need"),
+        ("【商談設定内容】", "訪問/オンライン", "meeting_format"),
+        ("【商談設定内容】", "商談の目的", "expected_content"),
+        ("【顧客基本情報】", "肩書", "contact"),
+    ],
+)
+def test_the_simulators_short_labels_name_their_field(
+    heading: str, label: str, key: str
+) -> None:
+    memo = parse_memo(f"{heading}\n・{label}：値あり")
+    assert memo.status(key) == "filled"
+    assert [k for k, f in memo.fields.items() if f.status != "empty"] == [key]
+
+
+def test_a_needs_paragraph_judges_each_field_by_the_sentences_that_name_it() -> None:
+    memo = parse_memo(
+        "【課題・ニーズ】\n手作業が多く、業務を効率化したい。人手不足も背景にありそう。"
+        "ゴールはこれから確認。"
+    )
+    # a generic problem is filled; the vague cause and goal do not make it vague
+    assert memo.status("problem") == "filled"
+    assert memo.status("cause") == "vague"
+    assert memo.status("desired_state") == "vague"
+    # a guessed cause is no concreteness signal
+    assert memo.problem_signals.causes == 0
+
+
+def test_a_competition_paragraph_names_competitors_and_keeps_concerns_apart() -> None:
+    memo = parse_memo(
+        "【競合・検討状況】\nWorkHub、ベータワークスと比較中。導入事例に関心が高い。"
+        "アクセス権限とログ管理を気にされている。"
+        "「WorkHubと何が違うのか（セキュリティ対策）」との質問あり。"
+    )
+    assert memo.competitor_names == ("WorkHub", "ベータワークス")
+    assert memo.status("impression") == "filled"
+    assert "気にされている" in memo.text("impression")
+    assert memo.differences_asked
+
+
+def test_a_meeting_paragraph_reads_date_time_format_and_a_continued_clause() -> None:
+    memo = parse_memo(
+        "【商談設定内容】\n2025-09-29 16:00-17:00、Visitで実施。先方参加者は2名。",
+        reference_date=date(2025, 9, 1),
+    )
+    assert memo.meeting_at == datetime(2025, 9, 29, 16, 0)
+    assert memo.meeting_format == "visit"
+    assert memo.attendee_count == 2
+    vague = parse_memo("【商談設定内容】\n候補日を提示済み、調整中。形式は未定。")
+    assert vague.status("meeting_datetime") == "vague"
+    assert vague.text("meeting_datetime") == "候補日を提示済み、調整中"
 
 
 # --- value extractors ------------------------------------------------------------
@@ -456,6 +551,9 @@ def test_a_plain_number_counts_as_yen_only_when_asked_and_large() -> None:
         ("予算はあるが未確保", False),
         ("予算未定", None),
         ("300万円", None),
+        ("予算枠なし（確認済）", False),
+        ("今期の予算枠なし（確認済）。来期に500万円で予算申請する方針", False),
+        ("現時点で予算化されていないことを確認", False),
     ],
 )
 def test_budget_secured_reads_confirmed_and_negated_budgets(
@@ -539,6 +637,10 @@ def test_timeline_gives_the_start_and_months_from_the_toss_up(
         ("Zoom", "online"),
         ("Web会議", "online"),
         ("未定", None),
+        ("Visitで実施", "visit"),
+        ("Google Meet", "online"),
+        ("オンラインか訪問か調整中", None),
+        ("訪問/オンライン未定", None),
     ],
 )
 def test_meeting_format_is_visit_or_online(text: str, expected: str | None) -> None:
@@ -584,6 +686,14 @@ def test_attendees_give_a_count_and_titles(
         ("なし", (), True),
         ("他社1社（社名未確認）", (), False),
         ("未確認", (), False),
+        ("なし（当社のみで比較）", (), True),
+        ("WorkHubと比較中\n情報セキュリティ部門の審査が懸念", ("WorkHub",), False),
+        ("競合なし\n他社より高いという印象あり、費用対効果の説明が必要", (), True),
+        (
+            "Aクラウドと比較中。「Aクラウドと何が違うのか」との質問あり",
+            ("Aクラウド",),
+            False,
+        ),
     ],
 )
 def test_competitors_are_named_or_confirmed_absent(
@@ -621,6 +731,15 @@ def test_differences_asked_needs_a_question_about_differences(
         ("急ぎではない", "low"),
         ("urgent", "high"),
         ("未確認", None),
+        ("緊急度低。現行運用でも回っており、急ぎではない", "low"),
+        ("今期中に着手したいが、他の社内プロジェクトと並行のため。緊急度は中", "mid"),
+        ("優先度High：監査までに対応必須のため", "high"),
+        ("優先度Medium：中期経営計画の重点テーマの一つ", "mid"),
+        ("緊急度はLow", "low"),
+        ("他部署の導入状況を見ながら進める方針。緊急度は低", "low"),
+        ("中（今期中に着手したい）", "mid"),
+        ("中期経営計画の重点テーマ", None),
+        ("ニーズはありそう（緊急度未確認）", None),
     ],
 )
 def test_urgency_reads_high_mid_and_low(text: str, level: str | None) -> None:
@@ -669,6 +788,42 @@ def test_a_concrete_problem_has_numbers_systems_causes_and_scale() -> None:
         0,
         0,
     )
+
+
+def test_product_names_count_only_as_whole_words_whatever_their_case() -> None:
+    assert problem_signals("Accessの台帳").system_names == ("access",)
+    assert problem_signals("accessibleな画面").systems == 0
+    assert problem_signals("EXCELとKintone").system_names == ("excel", "kintone")
+
+
+# Characters the fast paths treat specially: full-width and compatibility forms,
+# half-width katakana with sound marks, combining marks, markers and separators.
+WIDTHS = st.text(
+    alphabet=st.sampled_from(
+        list("（）：／　１２３ＡＢａｂ㈱①Ⅲ㌔ｶﾞﾊﾟｶ\u3099\u0301e予算未確認・:-? TBDtbd")
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WIDTHS | st.text(max_size=40))
+def test_the_fast_nfkc_equals_unicode_nfkc(text: str) -> None:
+    assert fast_nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=8),
+    st.text(max_size=60),
+)
+def test_a_first_character_gate_never_changes_what_an_alternation_finds(
+    words: list[str], text: str
+) -> None:
+    plain = "|".join(map(re.escape, words))
+    gated = re.compile(first_char_gate(words) + f"(?:{plain})")
+    haystack = text + "".join(words)
+    assert gated.findall(haystack) == re.compile(plain).findall(haystack)
 
 
 def test_to_dict_is_json_safe() -> None:

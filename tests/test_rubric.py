@@ -766,3 +766,45 @@ def test_datetimes_and_dates_are_both_fine_as_the_toss_up_time() -> None:
         }
     )
     assert score_frame(frame).loc[0, "next_action_points"] > 0
+
+
+def test_toss_up_times_with_a_time_zone_resolve_on_their_own_calendar_day() -> None:
+    memo = "・商談日時：明日 15:00（合意済み）"  # 明日: the day after the toss-up
+    aware = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2"],
+            "tossed_up_at": pd.to_datetime(
+                ["2026-10-20 23:30+09:00", "2026-10-21 00:30+09:00"]
+            ),
+            "memo": [memo, memo],
+        }
+    )
+    naive = aware.assign(tossed_up_at=pd.to_datetime(["2026-10-20", "2026-10-21"]))
+    pd.testing.assert_frame_equal(score_frame(aware), score_frame(naive))
+
+
+def test_needs_are_concrete_exactly_when_the_gate_does_not_fail_on_them() -> None:
+    generic = score_memo(
+        template(
+            CONCRETE
+            | {"problem": "業務を効率化したい", "cause": "", "desired_state": ""}
+        )
+    )
+    concrete = score_memo(template(CONCRETE), reference_date=REF)
+    assert concrete.needs_concrete and not generic.needs_concrete
+    for result in (generic, concrete):
+        fails = {g.key for g in result.gate_failures}
+        assert ("needs" not in fails) == result.needs_concrete
+        assert result.to_dict()["needs_concrete"] == result.needs_concrete
+
+
+def test_two_rubrics_score_the_same_memo_each_by_its_own_weights() -> None:
+    heavy_bant = rubric_from_yaml(
+        "items:\n"
+        "  bant: {weight: 70, criteria: {budget: 1}}\n"
+        "  basics: {weight: 30, criteria: {company: 1}}\n"
+    )
+    memo = parse_memo(template({"company": "株式会社A", "budget": "300万円"}))
+    assert score_memo(memo, rubric=heavy_bant).total == 100
+    assert score_memo(memo).total < 20
+    assert score_memo(memo, rubric=heavy_bant).total == 100

@@ -11,10 +11,12 @@ Reading rules (documented in docs/rubric.md):
 - A heading (【…】, ■…, […], <…>, ## …, or a bare section name) opens a section.
 - Free text without a label is split into sentences; a sentence goes to every
   field of its section whose cue words it contains, and the section's main field
-  (problem, competitors, notes, …) gets the whole block (needs, competition,
-  notes, basics, history) or the sentences no other field took (meeting). Text
-  outside any section, and memos without any structure, are routed the same way
-  over all fields with stricter cues, the rest going to notes.
+  (problem, notes, …) gets the whole block (needs, notes, basics, history) or the
+  sentences no other field took (competition, meeting). A sentence that names a
+  field as its topic (「背景は不明」) decides that field's status and does not
+  count for the main field's. Text outside any section, and memos without any
+  structure, are routed the same way over all fields with stricter cues, the
+  rest going to notes.
 - A value is *empty* when blank, *vague* when it is mainly a "not known" marker
   (未確認, 不明, 調整中, TBD, −, …), and *filled* otherwise: 「競合なし」 and
   「予算なし（確認済）」 are confirmed facts, so they are filled.
@@ -412,6 +414,9 @@ _DECORATED: Final = re.compile(
 
 
 _BRACKET_OPEN: Final = frozenset("【[<《〈")
+# A line starting with none of these (nor whitespace) is no table row and no
+# 【label】 line: only the `label: value` form can apply.
+_NOT_PLAIN: Final = frozenset("|【[<《〈")
 
 
 def _field_line(line: str, section: str | None) -> tuple[str, str] | None:
@@ -477,15 +482,26 @@ def _collect_text(text: str) -> _Collected:
         )
         block.clear()
 
+    label_line = _FIELD_LINE.match
     for i, raw in enumerate(lines):
         line = raw.rstrip()
-        if not line or (
-            (line[0].isspace() or line[0] in "-:|") and _TABLE_RULE.fullmatch(line)
+        first = line[:1]
+        if not first or (
+            (first.isspace() or first in "-:|") and _TABLE_RULE.fullmatch(line)
         ):
             if current is not None and any(current):
                 current = None
             continue
-        hit = _field_line(line, section)
+        if not (first.isspace() or first in _NOT_PLAIN):
+            # The common `・label: value` line, without _field_line's other forms
+            # (tables and 【label】 lines start otherwise).
+            hit = None
+            if ":" in line or "\t" in line:
+                m = label_line(line)
+                if m and (key := field_for_label(m.group(1).strip(" *"), section)):
+                    hit = key, m.group(2)
+        else:
+            hit = _field_line(line, section)
         if hit is not None:
             key, value = hit
             value = value.strip()
@@ -519,6 +535,9 @@ def _collect_text(text: str) -> _Collected:
     parts, present = out.parts, out.present
     for key, value_lines, judge in entries:
         value = value_lines[0] if len(value_lines) == 1 else "\n".join(value_lines)
+        if not value:  # a label without a value: present, and empty
+            present.add(key)
+            continue
         if key in parts:
             parts[key].append((value, judge))
         else:
@@ -634,11 +653,6 @@ _NO_SIGNALS: Final = mv.ProblemSignals()
 
 def _read_field(key: str, parts: list[_Part], present: bool) -> tuple[MemoField, str]:
     """A field from its collected parts, and the text its status was judged on."""
-    if len(parts) == 1 and parts[0][1] is None:  # one labelled line: most fields
-        t = _normalise(parts[0][0])
-        if not t:
-            return _EMPTY_FIELDS[key, present], ""
-        return MemoField(key, _status(key, t[: md.MAX_VALUE_CHARS]), t, present), t
     texts: list[str] = []
     judged: list[str] = []
     for text, judge in parts:
@@ -671,11 +685,25 @@ def _build(
     own: dict[str, str] = {}  # the texts their statuses were judged on
     present, parts = collected.present, collected.parts
     for key in FIELD_KEYS:
-        if key not in parts:
+        got = parts.get(key)
+        if got is None:
             fields[key] = _EMPTY_FIELDS[key, key in present]
             continue
-        mf, judged = _read_field(key, parts[key], key in present)
-        fields[key] = mf
+        if len(got) == 1 and got[0][1] is None:  # one labelled line: most fields
+            t = got[0][0]
+            if "\n" in t or "\t" in t or "  " in t or "\u3000" in t:
+                t = _normalise(t)
+            else:
+                t = t.strip()
+            fields[key] = mf = (
+                MemoField(key, _status(key, t[: md.MAX_VALUE_CHARS]), t, True)
+                if t
+                else _EMPTY_FIELDS[key, True]
+            )
+            judged = t
+        else:
+            mf, judged = _read_field(key, got, key in present)
+            fields[key] = mf
         if mf.status != "empty":
             live[key] = mf.text
             own[key] = judged

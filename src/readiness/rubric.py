@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -547,9 +547,17 @@ _ELEMENT_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     k: tuple(f.key for f in fields_of_element(k)) for k in ELEMENT_KEYS
 }
 _ELEMENT_ORDER: Final[dict[str, int]] = {k: i for i, k in enumerate(ELEMENT_KEYS)}
+# Every element a criterion can belong to (history and notes are no ELEMENTS).
+_SHORTFALL_KEYS: Final[tuple[str, ...]] = tuple(
+    dict.fromkeys((*ELEMENT_KEYS, *(c.element for c in CRITERIA.values())))
+)
 _ELEMENT_LABELS: Final[dict[str, tuple[str, str]]] = {
     k: (element(k).ja, element(k).en) for k in ELEMENT_KEYS
 }
+
+
+_item_score: Final = lru_cache(maxsize=4096)(ItemScore)
+_missing_element: Final = lru_cache(maxsize=4096)(MissingElement)
 
 
 def _element_status(memo: Memo, key: str, concrete: bool) -> str:
@@ -619,42 +627,37 @@ def score_memo(
     if not isinstance(memo, Memo):
         memo = parse_memo(memo, reference_date=reference_date)
     vague = rubric.vague_fraction
-    items: list[ItemScore] = []
-    shortfall = dict.fromkeys(ELEMENT_KEYS, 0.0)
-    raw_total = 0.0
     fields = memo.fields
+    worth = {"filled": 1.0, "vague": vague, "empty": 0.0}  # what a field status earns
+    items: list[ItemScore] = []
+    shortfall = dict.fromkeys(_SHORTFALL_KEYS, 0.0)
+    raw_total = 0.0
     for key, ja, en, weight, criteria in _plan(rubric):
         points = 0.0
         for score, part, element_key, field_key in criteria:
-            if field_key is not None:  # the status of a field, as _status scores it
-                status = fields[field_key].status
-                frac = (
-                    1.0 if status == "filled" else vague if status == "vague" else 0.0
-                )
+            if field_key is not None:  # a field's status, as _status scores it
+                frac = worth[fields[field_key].status]
             else:
-                frac = min(1.0, max(0.0, score(memo, vague)))
+                frac = score(memo, vague)
+                if not 0.0 <= frac <= 1.0:  # clamp, as min(1, max(0, frac)) does
+                    frac = 1.0 if frac > 1.0 else 0.0
             points += part * frac
-            lost = part * (1.0 - frac)
-            shortfall[element_key] = shortfall.get(element_key, 0.0) + lost
+            shortfall[element_key] += part * (1.0 - frac)
         raw_total += points
-        items.append(ItemScore(key, ja, en, round(points, 2), weight))
+        items.append(_item_score(key, ja, en, round(points, 2), weight))
     total = round(min(100.0, max(0.0, raw_total)), 1)
 
     signals = needs_signal_count(memo)
     concrete = (
-        memo.status("problem") == "filled" and signals >= rubric.gate.min_needs_signals
+        fields["problem"].status == "filled"
+        and signals >= rubric.gate.min_needs_signals
     )
     statuses = {k: _element_status(memo, k, concrete) for k in ELEMENT_KEYS}
     missing = sorted(
         (
-            MissingElement(
-                k,
-                statuses[k],
-                round(shortfall[k], 2),
-                *_ELEMENT_LABELS[k],
-            )
-            for k in ELEMENT_KEYS
-            if statuses[k] != "filled"
+            _missing_element(k, status, round(shortfall[k], 2), *_ELEMENT_LABELS[k])
+            for k, status in statuses.items()
+            if status != "filled"
         ),
         key=lambda m: (-m.points, _ELEMENT_ORDER[m.key]),
     )
@@ -681,29 +684,47 @@ def _gate_failures(
     rubric: Rubric, total: float, bant: int, signals: int, concrete: bool, memo: Memo
 ) -> tuple[GateFailure, ...]:
     gate = rubric.gate
+    return _failures(
+        (bant, gate.min_bant_confirmed) if bant < gate.min_bant_confirmed else None,
+        (signals, gate.min_needs_signals)
+        if gate.require_concrete_needs and not concrete
+        else None,
+        gate.require_meeting_agreed and not memo.meeting_agreed,
+        (total, gate.min_score) if total < gate.min_score else None,
+    )
+
+
+# The few distinct failures (and item scores, missing elements) recur in every
+# backlog: they are built once, not once per memo (they are immutable).
+@lru_cache(maxsize=4096)
+def _failures(
+    bant: tuple[int, int] | None,
+    needs: tuple[int, int] | None,
+    meeting: bool,
+    score: tuple[float, float] | None,
+) -> tuple[GateFailure, ...]:
     out: list[GateFailure] = []
-    if bant < gate.min_bant_confirmed:
+    if bant is not None:
+        got, need = bant
         out.append(
             GateFailure(
                 "bant",
-                f"BANT情報の確認が4項目中{bant}項目（{gate.min_bant_confirmed}項目以上が必要）",
-                f"only {bant} of 4 BANT elements confirmed "
-                f"(at least {gate.min_bant_confirmed} needed)",
+                f"BANT情報の確認が4項目中{got}項目（{need}項目以上が必要）",
+                f"only {got} of 4 BANT elements confirmed (at least {need} needed)",
             )
         )
-    if gate.require_concrete_needs and not concrete:
+    if needs is not None:
+        got, need = needs
         out.append(
             GateFailure(
                 "needs",
                 "課題・ニーズが具体的に把握できていない"
-                f"（数値・システム名・規模・原因のうち{signals}種類、"
-                f"{gate.min_needs_signals}種類以上が必要）",
+                f"（数値・システム名・規模・原因のうち{got}種類、{need}種類以上が必要）",
                 "problem and needs are not concrete "
-                f"({signals} of numbers / named systems / scale / cause, "
-                f"{gate.min_needs_signals} needed)",
+                f"({got} of numbers / named systems / scale / cause, {need} needed)",
             )
         )
-    if gate.require_meeting_agreed and not memo.meeting_agreed:
+    if meeting:
         out.append(
             GateFailure(
                 "meeting",
@@ -711,12 +732,13 @@ def _gate_failures(
                 "no meeting date agreed with the customer",
             )
         )
-    if total < gate.min_score:
+    if score is not None:
+        total, minimum = score
         out.append(
             GateFailure(
                 "score",
-                f"スコアが{total:g}点（{gate.min_score:g}点以上が必要）",
-                f"score {total:g} is below {gate.min_score:g}",
+                f"スコアが{total:g}点（{minimum:g}点以上が必要）",
+                f"score {total:g} is below {minimum:g}",
             )
         )
     return tuple(out)
