@@ -130,15 +130,21 @@ class _Matrix:
                 f"{' …' if len(missing) > 10 else ''}; build them with "
                 "readiness.features.build_features"
             )
-        out = X[self.columns].copy()
+        numeric = [c for c in self.columns if c not in self.categories]
+        parts = X[numeric]
+        if not all(pd.api.types.is_numeric_dtype(t) for t in parts.dtypes):
+            parts = parts.apply(pd.to_numeric, errors="coerce")
+        # One block conversion: per-column work dominated single-lead latency.
+        out = pd.DataFrame(
+            parts.to_numpy(dtype=np.float64, na_value=np.nan),
+            columns=numeric,
+            index=X.index,
+        )
         for c, cats in self.categories.items():
             # Unseen categories become missing, which LightGBM treats as such.
-            values = out[c].astype("string").astype(object)
+            values = X[c].astype("string").astype(object)
             out[c] = pd.Categorical(values.where(values.isin(cats)), categories=cats)
-        for c in self.columns:
-            if c not in self.categories:
-                out[c] = pd.to_numeric(out[c], errors="coerce").astype(np.float64)
-        return out
+        return out[self.columns]
 
 
 class WinModel(ClassifierMixin, BaseEstimator):

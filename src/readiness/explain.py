@@ -1,0 +1,342 @@
+"""Why a toss-up scores as it does, and what IS should collect next.
+
+Two explanations, both in business terms. *Factors*: the model's per-feature
+log-odds contributions (TreeSHAP of the uncalibrated booster), named with
+`feature_info` and with the memo's text components folded into one "memo wording"
+factor; a rubric-served bundle explains by its rubric items instead. *Missing
+elements*: each information element the memo leaves vague or empty, with the win
+probability the model gives the same toss-up had IS collected it (a counterfactual
+feature row). Pure functions; `readiness.scoring` calls them once per batch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from readiness.estimators import RUBRIC_TOTAL, RubricModel, WinModel
+from readiness.features import feature_info
+from readiness.fields import BANT_KEYS, ELEMENT_KEYS, element, fields_of_element
+from readiness.memo import Memo
+from readiness.rubric import CRITERIA, Rubric, RubricResult
+
+__all__ = [
+    "WORDING",
+    "Factor",
+    "MemoRead",
+    "MissingElement",
+    "counterfactual_rows",
+    "model_factors",
+    "rank_missing",
+    "read_memo",
+    "rubric_factors",
+]
+
+WORDING: Final = "memo_text"  # every memo_text_svd_* component, as one factor
+_SVD_PREFIX: Final = "memo_text_svd_"
+_WORDING_LABELS: Final = ("メモの書きぶり（文面の特徴）", "memo wording")
+_FILLED: Final = 2.0  # the features' status code of a filled field / element
+_ELEMENT_ORDER: Final = {k: i for i, k in enumerate(ELEMENT_KEYS)}
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A reason for the score: a feature (or group) and its log-odds contribution."""
+
+    name: str
+    group: str
+    label_ja: str
+    label_en: str
+    value: float | str | None
+    contribution: float  # log-odds
+
+
+@dataclass(frozen=True)
+class MissingElement:
+    """An element the memo leaves vague or empty, and what collecting it is worth.
+
+    `gain` is the model's counterfactual change in win probability; it can be zero
+    or negative when the model learned that the element does not move outcomes on
+    this data (it is then listed last, still with its question and rubric points).
+    """
+
+    element: str
+    label_ja: str
+    label_en: str
+    status: str  # "vague" | "empty"
+    gain: float
+    probability_if_collected: float
+    rubric_points: float
+    question_ja: str
+    question_en: str
+
+
+@dataclass(frozen=True)
+class MemoRead:
+    """One memo as the rubric read it, plus what collecting each element adds per item.
+
+    `shortfall[element][item]` is the rubric points the element's criteria miss in
+    that item; their sum is the rubric's `MissingElement.points`.
+    """
+
+    result: RubricResult
+    meeting_agreed: bool
+    shortfall: Mapping[str, Mapping[str, float]]
+
+
+def read_memo(memo: Memo, result: RubricResult, rubric: Rubric) -> MemoRead:
+    """Per element and item, the points its criteria fall short of (as the rubric)."""
+    vague = rubric.vague_fraction
+    worth = {"filled": 1.0, "vague": vague, "empty": 0.0}
+    shortfall: dict[str, dict[str, float]] = {k: {} for k in ELEMENT_KEYS}
+    for key, item in rubric.items.items():
+        for name, share in item.criteria.items():
+            criterion = CRITERIA[name]
+            if criterion.element not in shortfall:
+                continue  # history / notes: no element to collect
+            if criterion.field is not None:
+                frac = worth[memo.status(criterion.field)]
+            else:
+                frac = min(1.0, max(0.0, criterion.score(memo, vague)))
+            lost = item.weight * share * (1.0 - frac)
+            if lost > 0:
+                per_item = shortfall[criterion.element]
+                per_item[key] = per_item.get(key, 0.0) + lost
+    return MemoRead(result, memo.meeting_agreed, shortfall)
+
+
+# --- factors -------------------------------------------------------------------------
+
+
+def _group_of(column: str) -> str:
+    return WORDING if column.startswith(_SVD_PREFIX) else column
+
+
+def _labels(name: str, extra_names: Mapping[str, str]) -> tuple[str, str, str]:
+    if name == WORDING:
+        return "memo", *_WORDING_LABELS
+    try:
+        info = feature_info(name, extra_names=extra_names)
+    except KeyError:  # a column this version cannot name: show it as it is
+        return "other", name, name
+    return info.group, info.label_ja, info.label_en
+
+
+def _value(features: pd.DataFrame, row: int, name: str) -> float | str | None:
+    if name == WORDING or name not in features.columns:
+        return None
+    value = features[name].iloc[row]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.floating | float | int | np.integer):
+        out = float(value)
+        return None if math.isnan(out) else out
+    return None if pd.isna(value) else str(value)
+
+
+def _top(contrib: np.ndarray, top_k: int) -> tuple[list[int], list[int]]:
+    """Indices of the top_k largest positive and the top_k most negative values."""
+    order = np.argsort(-contrib, kind="stable")
+    positive = [int(j) for j in order[:top_k] if contrib[j] > 0]
+    negative = [int(j) for j in order[::-1][:top_k] if contrib[j] < 0]
+    return positive, negative
+
+
+def model_factors(
+    model: WinModel,
+    features: pd.DataFrame,
+    *,
+    top_k: int,
+    extra_names: Mapping[str, str] | None = None,
+) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
+    """Top positive and negative factors per row, from the booster's contributions."""
+    if not len(features):
+        return []
+    raw = model.contributions(features).drop(columns="bias")
+    groups = [_group_of(c) for c in raw.columns]
+    names = list(dict.fromkeys(groups))
+    index = {n: i for i, n in enumerate(names)}
+    fold = np.zeros((len(groups), len(names)))
+    fold[np.arange(len(groups)), [index[g] for g in groups]] = 1.0
+    grouped = raw.to_numpy(dtype=np.float64) @ fold
+    labels = {n: _labels(n, extra_names or {}) for n in names}
+    out = []
+    for row in range(len(features)):
+        positive, negative = _top(grouped[row], top_k)
+
+        def make(j: int, row: int = row) -> Factor:
+            name = names[j]
+            value = _value(features, row, name)
+            return Factor(name, *labels[name], value, float(grouped[row, j]))
+
+        out.append((tuple(make(j) for j in positive), tuple(make(j) for j in negative)))
+    return out
+
+
+def rubric_factors(
+    model: RubricModel, reads: Sequence[MemoRead], *, top_k: int
+) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
+    """Rubric items as factors: each item's points against its share of the average.
+
+    The calibrated rubric is logistic in the total, so its log-odds split exactly
+    over the items: slope × (item points − item max × average total / 100).
+    """
+    slope, mean_total = _rubric_slope(model)
+    out = []
+    for read in reads:
+        items = read.result.items
+        contrib = np.array(
+            [slope * (i.points - i.max * mean_total / 100.0) for i in items]
+        )
+        positive, negative = _top(contrib, top_k)
+
+        def make(j: int, items: tuple = items, contrib: np.ndarray = contrib) -> Factor:
+            i = items[j]
+            return Factor(
+                f"rubric_{i.key}",
+                "rubric",
+                f"{i.label_ja}（{i.max:g}点満点）",
+                f"{i.label_en} (of {i.max:g} points)",
+                float(i.points),
+                float(contrib[j]),
+            )
+
+        out.append((tuple(make(j) for j in positive), tuple(make(j) for j in negative)))
+    return out
+
+
+def _rubric_slope(model: RubricModel) -> tuple[float, float]:
+    """Log-odds per rubric point and the training mean of the total."""
+    if tuple(model.columns) != (RUBRIC_TOTAL,):
+        return 0.0, 0.0
+    scaler = model.model_.named_steps["standardscaler"]
+    logistic = model.model_.named_steps["logisticregression"]
+    slope = float(logistic.coef_[0][0]) / float(scaler.scale_[0])
+    return slope, float(scaler.mean_[0])
+
+
+# --- missing elements ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """One counterfactual row: which scored row, which element, at what rubric cost."""
+
+    row: int
+    element: str
+    status: str
+    rubric_points: float
+
+
+def counterfactual_rows(
+    features: pd.DataFrame,
+    reads: Sequence[MemoRead],
+    rows: Sequence[int],
+    *,
+    rubric: Rubric,
+    item_names: Mapping[str, str],
+) -> tuple[pd.DataFrame, list[Counterfactual]]:
+    """Feature rows as if IS had collected each missing element of each given row.
+
+    The element's memo field statuses and its element status become filled, the
+    rubric points it costs are added to its items (and the total, the confirmed
+    BANT count and the gate follow); extracted values (amounts, dates) stay as they
+    were, i.e. unknown: collecting tells FS the answer, not which answer it is.
+    """
+    plan: list[Counterfactual] = []
+    for row in rows:
+        for m in reads[row].result.missing:
+            plan.append(Counterfactual(row, m.key, m.status, float(m.points)))
+    cf = features.iloc[[c.row for c in plan]].reset_index(drop=True)
+    if not plan:
+        return cf, plan
+    gate = rubric.gate
+    columns = {c: cf[c].to_numpy(dtype=np.float32, copy=True) for c in _touched(cf)}
+    for i, c in enumerate(plan):
+        read = reads[c.row]
+        result = read.result
+        for f in fields_of_element(c.element):
+            _put(columns, f"memo_{f.key}_status", i, _FILLED)
+        _put(columns, f"element_{c.element}_status", i, _FILLED)
+        added = read.shortfall.get(c.element, {})
+        for item, lost in added.items():
+            score = next(s for s in result.items if s.key == item)
+            new = min(score.max, round(score.points + lost, 2))
+            _put(columns, f"rubric_{item_names[item]}_points", i, new)
+        total = round(min(100.0, result.total + sum(added.values())), 1)
+        _put(columns, RUBRIC_TOTAL, i, total)
+        bant = result.bant_confirmed + int(
+            c.element in BANT_KEYS and result.element_status[c.element] != "filled"
+        )
+        _put(columns, "rubric_bant_confirmed", i, bant)
+        concrete = result.needs_concrete or c.element == "problem"
+        if c.element == "problem":
+            signals = max(result.needs_signals, gate.min_needs_signals)
+            _put(columns, "rubric_needs_signals", i, signals)
+        agreed = read.meeting_agreed or c.element == "next_action"
+        passed = (
+            bant >= gate.min_bant_confirmed
+            and (concrete or not gate.require_concrete_needs)
+            and (agreed or not gate.require_meeting_agreed)
+            and total >= gate.min_score
+        )
+        _put(columns, "rubric_gate_passed", i, float(passed))
+    for name, values in columns.items():
+        cf[name] = values
+    return cf, plan
+
+
+def _touched(frame: pd.DataFrame) -> list[str]:
+    return [
+        c
+        for c in frame.columns
+        if (c.startswith(("memo_", "element_")) and c.endswith("_status"))
+        or c.startswith("rubric_")
+    ]
+
+
+def _put(columns: dict[str, np.ndarray], name: str, row: int, value: float) -> None:
+    if name in columns:  # a bundle trained without the column simply ignores it
+        columns[name][row] = value
+
+
+def rank_missing(
+    plan: Sequence[Counterfactual],
+    p_now: np.ndarray,
+    p_if: np.ndarray,
+    n_rows: int,
+) -> list[tuple[MissingElement, ...]]:
+    """Missing elements per scored row, the largest model gain first.
+
+    Ties (and non-positive gains) fall back to rubric points, then template order.
+    """
+    per_row: list[list[MissingElement]] = [[] for _ in range(n_rows)]
+    for c, p in zip(plan, p_if, strict=True):
+        e = element(c.element)
+        per_row[c.row].append(
+            MissingElement(
+                element=c.element,
+                label_ja=e.ja,
+                label_en=e.en,
+                status=c.status,
+                gain=float(p - p_now[c.row]),
+                probability_if_collected=float(p),
+                rubric_points=c.rubric_points,
+                question_ja=e.question_ja,
+                question_en=e.question_en,
+            )
+        )
+    return [
+        tuple(
+            sorted(
+                found,
+                key=lambda m: (-m.gain, -m.rubric_points, _ELEMENT_ORDER[m.element]),
+            )
+        )
+        for found in per_row
+    ]

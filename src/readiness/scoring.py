@@ -1,0 +1,420 @@
+"""One scoring function for the API, the CLI and batch scoring.
+
+`score_points` turns points (a lead at a moment, with its memo) into `LeadScore`s:
+the served bundle's win probability, its 100-point equivalent and grade, the
+rubric's view of the memo, and — where asked — why (factors) and what IS should
+collect next (missing elements ranked by the model's counterfactual gain).
+`lead_dataset` types one lead given as plain mappings (an API request) through the
+data contract, so a single lead is scored exactly like a row of a batch. Pure: no
+I/O; the bundle is loaded by the caller.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from readiness.bundle import Bundle
+from readiness.contract import TABLES, Dataset, RawTables, validate_and_coerce
+from readiness.datastore import TIMEZONE, ExtraKind
+from readiness.estimators import RubricModel, WinModel
+from readiness.explain import (
+    Factor,
+    MemoRead,
+    MissingElement,
+    counterfactual_rows,
+    model_factors,
+    rank_missing,
+    read_memo,
+    rubric_factors,
+)
+from readiness.features import _item_names, build_features, extra_feature_names
+from readiness.memo import parse_memo
+from readiness.rubric import Rubric, score_memo
+
+__all__ = [
+    "Factor",
+    "LeadScore",
+    "MissingElement",
+    "ScoringInputError",
+    "lead_dataset",
+    "score_points",
+]
+
+_EPOCH: Final = date(1970, 1, 1)
+_LEAD_COLUMNS: Final = TABLES["leads"].column_names
+_EVENT_COLUMNS: Final = tuple(c for c in TABLES["events"].column_names)
+_RUBRIC_SERVED: Final = (
+    "served by the calibrated rubric: factors are the rubric items (points against "
+    "their maximum, relative to an average hand-off), not model contributions"
+)
+
+
+class ScoringInputError(ValueError):
+    """Input that cannot be scored; `.problems` lists each one with its fix."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = "\n".join(f"- {p}" for p in self.problems)
+        super().__init__(
+            f"cannot score this input ({len(self.problems)} {noun}):\n{lines}"
+        )
+
+
+@dataclass(frozen=True)
+class LeadScore:
+    """Everything scoring says about one point (a lead at a moment)."""
+
+    lead_id: str
+    as_of: datetime
+    probability: float
+    points: float
+    grade: str
+    rubric_total: float
+    rubric_band: str
+    rubric_band_ja: str
+    rubric_band_en: str
+    gate_passed: bool
+    gate_failures: tuple[tuple[str, str], ...]  # (ja, en) per failed condition
+    rubric_items: tuple[
+        tuple[str, str, str, float, float], ...
+    ]  # key, ja, en, pts, max
+    positive: tuple[Factor, ...]
+    negative: tuple[Factor, ...]
+    missing: tuple[MissingElement, ...]
+    served: str
+    model_version: str | None
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ISO time, lists, dicts with named fields."""
+        return {
+            "lead_id": self.lead_id,
+            "as_of": self.as_of.isoformat(),
+            "probability": self.probability,
+            "points": self.points,
+            "grade": self.grade,
+            "rubric_total": self.rubric_total,
+            "rubric_band": self.rubric_band,
+            "rubric_band_ja": self.rubric_band_ja,
+            "rubric_band_en": self.rubric_band_en,
+            "gate_passed": self.gate_passed,
+            "gate_failures": [{"ja": ja, "en": en} for ja, en in self.gate_failures],
+            "rubric_items": [
+                {"key": k, "label_ja": ja, "label_en": en, "points": p, "max": mx}
+                for k, ja, en, p, mx in self.rubric_items
+            ],
+            "positive": [vars(f) for f in self.positive],
+            "negative": [vars(f) for f in self.negative],
+            "missing": [vars(m) for m in self.missing],
+            "served": self.served,
+            "model_version": self.model_version,
+            "warnings": list(self.warnings),
+        }
+
+
+# --- scoring -------------------------------------------------------------------------
+
+
+def score_points(
+    dataset: Dataset,
+    points: pd.DataFrame,
+    *,
+    bundle: Bundle,
+    explain: bool | Sequence[bool] = True,
+    top_k: int = 3,
+) -> list[LeadScore]:
+    """Score each point: one `LeadScore` per row of `points`, in the same order.
+
+    `points` has `lead_id` and `as_of`, optionally `memo`, `is_rep` and `fs_rep` (as
+    `readiness.features.build_features`). `explain` (one flag, or one per row) asks
+    for factors and missing elements; both cost more than the probability, so
+    nightly scoring of a backlog can explain only the rows someone will read. Every
+    row's counterfactuals and the rows themselves go through one `bundle.predict`.
+    """
+    points = _checked_points(points)
+    n = len(points)
+    flags = _explain_flags(explain, n)
+    if top_k < 0:
+        raise ScoringInputError([f"top_k: {top_k} is negative; give 0 or more"])
+    rubric = bundle.rubric
+    features = build_features(dataset, points, rubric=rubric)
+    features = features.reset_index(drop=True)
+    as_of = _naive_as_of(points["as_of"])
+    memos = points["memo"].tolist() if "memo" in points else [None] * n
+    reads, memo_warnings = _read_memos(memos, as_of, rubric)
+
+    explained = [int(i) for i in np.flatnonzero(flags)]
+    cf, plan = counterfactual_rows(
+        features, reads, explained, rubric=rubric, item_names=_item_names(rubric)
+    )
+    stacked = pd.concat([features, cf], ignore_index=True) if len(cf) else features
+    predicted = bundle.predict(stacked)
+    p_all = predicted["probability"].to_numpy(dtype=np.float64)
+    p_now, p_if = p_all[:n], p_all[n:]
+    missing = rank_missing(plan, p_now, p_if, n)
+
+    factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
+    warnings: list[str] = []
+    estimator = bundle.estimator
+    if explained and isinstance(estimator, WinModel):
+        rows = features.iloc[explained]
+        found = model_factors(
+            estimator, rows, top_k=top_k, extra_names=extra_feature_names(dataset)
+        )
+        factors = dict(zip(explained, found, strict=True))
+    elif explained and isinstance(estimator, RubricModel):
+        found = rubric_factors(estimator, [reads[i] for i in explained], top_k=top_k)
+        factors = dict(zip(explained, found, strict=True))
+        warnings.append(_RUBRIC_SERVED)
+
+    known = set(dataset.leads["lead_id"].astype("str"))
+    lead_ids = points["lead_id"].astype("str").tolist()
+    version = bundle.meta.get("registered_version")
+    out = []
+    for i in range(n):
+        result = reads[i].result
+        positive, negative = factors.get(i, ((), ()))
+        notes = [*warnings, *memo_warnings[i]]
+        if lead_ids[i] not in known:
+            notes.insert(0, f"lead {lead_ids[i]} is not in the data: no lead features")
+        out.append(
+            LeadScore(
+                lead_id=lead_ids[i],
+                as_of=as_of[i].to_pydatetime(),
+                probability=float(p_now[i]),
+                points=float(predicted["points"].iloc[i]),
+                grade=str(predicted["grade"].iloc[i]),
+                rubric_total=float(result.total),
+                rubric_band=result.band,
+                rubric_band_ja=result.band_ja,
+                rubric_band_en=result.band_en,
+                gate_passed=result.gate_passed,
+                gate_failures=tuple((g.ja, g.en) for g in result.gate_failures),
+                rubric_items=tuple(
+                    (s.key, s.label_ja, s.label_en, float(s.points), float(s.max))
+                    for s in result.items
+                ),
+                positive=positive,
+                negative=negative,
+                missing=missing[i],
+                served=bundle.served,
+                model_version=None if version is None else str(version),
+                warnings=tuple(notes),
+            )
+        )
+    return out
+
+
+def _checked_points(points: pd.DataFrame) -> pd.DataFrame:
+    problems = [
+        f"points.{c}: missing column; every point needs a {c}"
+        for c in ("lead_id", "as_of")
+        if c not in points
+    ]
+    if not problems:
+        bad = points["lead_id"].isna().to_numpy()
+        problems += [f"points[{i}].lead_id: missing; give the lead's id" for i in
+                     np.flatnonzero(bad)[:10]]  # fmt: skip
+        as_of = pd.to_datetime(points["as_of"], errors="coerce", format="mixed")
+        bad = as_of.isna().to_numpy()
+        problems += [
+            f"points[{i}].as_of: {points['as_of'].iloc[i]!r} is not a timestamp; "
+            "write e.g. 2026-11-03T10:00:00"
+            for i in np.flatnonzero(bad)[:10]
+        ]
+    if problems:
+        raise ScoringInputError(problems)
+    out = points.reset_index(drop=True).copy()
+    out["as_of"] = _naive_as_of(out["as_of"])
+    return out
+
+
+def _naive_as_of(values: pd.Series) -> pd.Series:
+    """Naive Asia/Tokyo times, as the contract stores them."""
+    as_of = pd.to_datetime(values, format="mixed")
+    if isinstance(as_of.dtype, pd.DatetimeTZDtype):
+        as_of = as_of.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    return as_of.reset_index(drop=True)
+
+
+def _explain_flags(explain: bool | Sequence[bool], n: int) -> np.ndarray:
+    if isinstance(explain, bool | np.bool_):
+        return np.full(n, bool(explain))
+    flags = np.asarray(list(explain), dtype=bool)
+    if len(flags) != n:
+        raise ScoringInputError(
+            [f"explain: {len(flags)} flags for {n} points; give one per point"]
+        )
+    return flags
+
+
+def _read_memos(
+    memos: Sequence[object], as_of: pd.Series, rubric: Rubric
+) -> tuple[list[MemoRead], list[tuple[str, ...]]]:
+    """The rubric's reading of each memo as of its day, each distinct one once.
+
+    Read exactly as `build_features` reads it (non-text or blank is no memo), so
+    the rubric shown matches the rubric features the model saw.
+    """
+    days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    cache: dict[tuple[str, int], tuple[MemoRead, tuple[str, ...]]] = {}
+    reads, warnings = [], []
+    for raw, day in zip(memos, days, strict=True):
+        text = raw if isinstance(raw, str) and raw.strip() else ""
+        key = (text, day if text else 0)
+        if key not in cache:
+            memo = parse_memo(text or None, reference_date=_EPOCH + timedelta(day))
+            result = score_memo(memo, rubric=rubric)
+            notes = tuple(f"memo: {w}" for w in memo.warnings)
+            if not text:
+                notes = ("no hand-off memo: every information element is missing",)
+            cache[key] = (read_memo(memo, result, rubric), notes)
+        reads.append(cache[key][0])
+        warnings.append(cache[key][1])
+    return reads, warnings
+
+
+# --- one lead from plain mappings ----------------------------------------------
+
+
+def lead_dataset(
+    lead: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    *,
+    lead_id: str = "lead",
+    as_of: datetime | None = None,
+    extra_lead_columns: Mapping[str, ExtraKind] | None = None,
+) -> Dataset:
+    """One lead and its events (e.g. an API request) as a typed, validated Dataset.
+
+    `lead` holds leads-table columns (optional ones may be left out; a `lead_id`
+    in it wins over the keyword); `created_at` defaults to the earliest event, or
+    `as_of`. Values are read like a CSV export (`"1,200"`, `2026/11/03 10:00`,
+    `はい`). Every problem — a wrong type, an unknown category or key, a NaN, an
+    unparsable timestamp, a missing required attribute — is raised at once as
+    ScoringInputError, each with its field path (`lead.employees`,
+    `events[2].timestamp`) and how to fix it.
+    """
+    extras = dict(extra_lead_columns or {})
+    if not isinstance(lead, Mapping):
+        raise ScoringInputError(["lead: not an object of lead attributes"])
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Sequence):
+        raise ScoringInputError(["events: not a list of events"])
+    problems: dict[str, str] = {}  # field path → problem (one per field)
+    lead_row = _raw_row("lead", lead, (*_LEAD_COLUMNS, *extras), problems)
+    the_id = lead_row.get("lead_id") or str(lead_id)
+    lead_row["lead_id"] = the_id
+    event_rows = []
+    for i, event in enumerate(events):
+        if not isinstance(event, Mapping):
+            problems[f"events[{i}]"] = "not an object with timestamp, type and detail"
+            continue
+        row = _raw_row(f"events[{i}]", event, _EVENT_COLUMNS, problems)
+        if row.get("lead_id") not in (None, the_id):
+            problems[f"events[{i}].lead_id"] = (
+                f"{row['lead_id']!r} is not this lead ({the_id!r}); leave it out"
+            )
+        row["lead_id"] = the_id
+        event_rows.append(row)
+    if not lead_row.get("created_at") and "lead.created_at" not in problems:
+        lead_row["created_at"] = _default_created(event_rows, as_of)
+        if lead_row["created_at"] is None:
+            problems["lead.created_at"] = (
+                "missing; give when the lead came in (there are no events and no "
+                "as_of to default to)"
+            )
+    frames = {
+        "leads": pd.DataFrame([lead_row], dtype=object),
+        "events": pd.DataFrame(event_rows, columns=list(_EVENT_COLUMNS), dtype=object),
+    }
+    raw = RawTables.from_frames(frames, extra_lead_columns=extras)
+    report, dataset = validate_and_coerce(raw)
+    for p in report.errors:
+        hint = f"; {p.hint}" if p.hint else ""
+        for path in _paths(p.table, p.column, p.rows):
+            # a field already reported (e.g. a NaN, now missing) is reported once
+            problems.setdefault(path, f"{p.message}{hint}")
+    if problems:
+        raise ScoringInputError([f"{path}: {why}" for path, why in problems.items()])
+    return dataset
+
+
+def _raw_row(
+    where: str,
+    values: Mapping[str, Any],
+    allowed: Sequence[str],
+    problems: dict[str, str],
+) -> dict[str, str | None]:
+    """A mapping's values as CSV-like text; wrong kinds of value become problems."""
+    row: dict[str, str | None] = {}
+    for key, value in values.items():
+        name = str(key)
+        if name not in allowed:
+            guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            problems[f"{where}.{name}"] = (
+                f"not a known field; {hint}use one of {', '.join(allowed)}"
+            )
+            continue
+        text, problem = _as_text(value)
+        if problem:
+            problems[f"{where}.{name}"] = problem
+        row[name] = text
+    return row
+
+
+def _as_text(value: Any) -> tuple[str | None, str | None]:
+    """(text, None) for a usable scalar, (None, why) otherwise."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool | np.bool_):
+        return ("true" if value else "false"), None
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return None, "NaN is not a value; leave the field out or send null"
+        if math.isinf(value):
+            return None, "infinity is not a value; send a finite number"
+        return repr(float(value)), None
+    if isinstance(value, int | np.integer):
+        return str(int(value)), None
+    if isinstance(value, datetime | date):
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
+        return stamp.isoformat(), None
+    if isinstance(value, str):
+        return value, None
+    kind = type(value).__name__
+    return None, f"a {kind} is not a single value; send text, a number or a time"
+
+
+def _default_created(
+    events: Sequence[Mapping[str, str | None]], as_of: datetime | None
+) -> str | None:
+    times = pd.to_datetime(
+        pd.Series([e.get("timestamp") for e in events], dtype=object),
+        errors="coerce",
+        format="mixed",
+    ).dropna()
+    if len(times):
+        first = pd.Timestamp(times.min())
+        return first.isoformat() if first.tzinfo is None else _as_text(first)[0]
+    return None if as_of is None else _as_text(as_of)[0]
+
+
+def _paths(table: str | None, column: str | None, rows: tuple[int, ...]) -> list[str]:
+    suffix = f".{column}" if column else ""
+    if table == "leads":
+        return [f"lead{suffix}"]
+    if table == "events" and rows:
+        return [f"events[{r - 1}]{suffix}" for r in rows]
+    return [f"{table or 'input'}{suffix}"]

@@ -1,0 +1,162 @@
+"""Explanations: factors in business terms, missing elements ranked by model gain."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from readiness.bundle import Bundle, bundle_from_result
+from readiness.contract import Dataset, load_dataset
+from readiness.estimators import WinModel
+from readiness.features import build_features, toss_up_points
+from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
+from readiness.rubric import score_memo
+from readiness.scoring import LeadScore, score_points
+from readiness.simulate.config import WorldConfig
+from readiness.simulate.store import write_world
+from readiness.simulate.world import simulate_world
+from readiness.train import TrainConfig, train
+
+FAST = TrainConfig(n_estimators=80, text_components=4, min_toss_ups=300)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    out = tmp_path_factory.mktemp("world")
+    write_world(simulate_world(WorldConfig(n_leads=3_000, seed=6)), out)
+    return load_dataset(out)
+
+
+@pytest.fixture(scope="module")
+def bundle(dataset: Dataset) -> Bundle:
+    result = train(dataset, config=FAST)
+    assert result.served == "model", result.reason
+    return bundle_from_result(result, data_fingerprint="test", commit=None)
+
+
+@pytest.fixture(scope="module")
+def points(dataset: Dataset) -> pd.DataFrame:
+    return toss_up_points(dataset).tail(60).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def scores(dataset: Dataset, bundle: Bundle, points: pd.DataFrame) -> list[LeadScore]:
+    return score_points(dataset, points, bundle=bundle)
+
+
+def test_missing_elements_are_exactly_the_rubrics_vague_or_empty_ones_by_gain(
+    points: pd.DataFrame, bundle: Bundle, scores: list[LeadScore]
+) -> None:
+    for (_, point), score in zip(points.iterrows(), scores, strict=True):
+        result = score_memo(
+            point["memo"], rubric=bundle.rubric, reference_date=point["as_of"].date()
+        )
+        expected = {m.key: (m.status, m.points) for m in result.missing}
+        got = {m.element: (m.status, m.rubric_points) for m in score.missing}
+        assert got == expected
+        assert set(got) <= set(ELEMENT_KEYS)
+        gains = [m.gain for m in score.missing]
+        assert gains == sorted(gains, reverse=True)
+        for m in score.missing:
+            assert m.probability_if_collected == pytest.approx(
+                score.probability + m.gain
+            )
+            assert m.question_ja.endswith("？") or m.question_ja.endswith("。")
+
+
+def _collected(
+    row: pd.DataFrame, key: str, points: float, bundle: Bundle
+) -> pd.DataFrame:
+    """The row with element `key` collected, built independently of explain.py."""
+    out = row.copy()
+    for f in fields_of_element(key):
+        out[f"memo_{f.key}_status"] = np.float32(2)
+    was = out[f"element_{key}_status"].iloc[0]
+    out[f"element_{key}_status"] = np.float32(2)
+    item = "bant" if key in BANT_KEYS else key  # the default rubric's items
+    out[f"rubric_{item}_points"] += points
+    out["rubric_total"] = min(100.0, out["rubric_total"].iloc[0] + points)
+    if key in BANT_KEYS and was != 2:
+        out["rubric_bant_confirmed"] += 1
+    gate = bundle.rubric.gate
+    bant_ok = out["rubric_bant_confirmed"].iloc[0] >= gate.min_bant_confirmed
+    needs_ok = out["element_problem_status"].iloc[0] == 2
+    meeting_ok = key == "next_action" or out["memo_meeting_agreed"].iloc[0] == 1
+    total_ok = out["rubric_total"].iloc[0] >= gate.min_score
+    out["rubric_gate_passed"] = float(bant_ok and needs_ok and meeting_ok and total_ok)
+    if key == "problem":
+        out["rubric_needs_signals"] = max(
+            out["rubric_needs_signals"].iloc[0], gate.min_needs_signals
+        )
+    return out
+
+
+def test_collecting_the_top_element_raises_p_by_about_the_reported_gain(
+    dataset: Dataset, bundle: Bundle, points: pd.DataFrame, scores: list[LeadScore]
+) -> None:
+    features = build_features(dataset, points, rubric=bundle.rubric)
+    checked = 0
+    for i, score in enumerate(scores):
+        if not score.missing:
+            continue
+        top = score.missing[0]
+        row = _collected(features.iloc[[i]], top.element, top.rubric_points, bundle)
+        p = float(bundle.predict(row)["probability"].iloc[0])
+        assert p - score.probability == pytest.approx(top.gain, abs=0.01)
+        checked += 1
+    assert checked >= 20
+
+
+def test_factors_have_business_labels_and_never_raw_component_names(
+    scores: list[LeadScore],
+) -> None:
+    factors = [f for s in scores for f in (*s.positive, *s.negative)]
+    assert factors
+    for f in factors:
+        assert not f.name.startswith("memo_text_svd_")
+        assert f.label_ja and f.label_en and "_" not in f.label_en
+        assert f.group and f.group != "other"
+    for s in scores:
+        assert len(s.positive) <= 3 and len(s.negative) <= 3
+        assert all(f.contribution > 0 for f in s.positive)
+        assert all(f.contribution < 0 for f in s.negative)
+        assert [f.contribution for f in s.positive] == sorted(
+            (f.contribution for f in s.positive), reverse=True
+        )
+
+
+def test_all_factors_and_the_bias_add_up_to_the_models_log_odds(
+    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+) -> None:
+    """Grouping loses nothing: the memo's text components fold into one factor."""
+    row = points.head(3)
+    scores = score_points(dataset, row, bundle=bundle, top_k=10_000)
+    assert isinstance(bundle.estimator, WinModel)
+    raw = bundle.estimator.contributions(
+        build_features(dataset, row, rubric=bundle.rubric)
+    )
+    for s, (_, r) in zip(scores, raw.iterrows(), strict=True):
+        total = sum(f.contribution for f in (*s.positive, *s.negative))
+        assert total + r["bias"] == pytest.approx(r.sum(), abs=1e-6)
+        names = [f.name for f in (*s.positive, *s.negative)]
+        wording = r[[c for c in r.index if c.startswith("memo_text_svd_")]].sum()
+        if "memo_text" in names:
+            f = next(f for f in (*s.positive, *s.negative) if f.name == "memo_text")
+            assert f.contribution == pytest.approx(wording)
+            assert f.label_en == "memo wording"
+
+
+def test_a_pricing_feature_reads_as_the_business_says_it(
+    scores: list[LeadScore],
+) -> None:
+    from readiness.features import feature_info
+
+    info = feature_info("web_pricing_7d")
+    assert "料金" in info.label_ja and "pricing" in info.label_en
+    factor_labels = {
+        f.name: f.label_en for s in scores for f in (*s.positive, *s.negative)
+    }
+    for name, label in factor_labels.items():
+        if name != "memo_text":
+            assert label == feature_info(name).label_en
