@@ -5,11 +5,14 @@ BIN    := $(VENV)/bin
 SEED   ?= 7
 LEADS  ?= 20000
 WORLD  ?= data/world
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest bench readme clean help
+.PHONY: run serve test lint typecheck pytest bench readme clean help
 
 help:
-	@echo "make run    - install, simulate a world into $(WORLD) (if none), train, evaluate, register"
+	@echo "make run    - install, simulate a world into $(WORLD) (if none), train, evaluate, register, serve"
+	@echo "make serve  - serve the trained model (API on http://$(HOST):$(PORT))"
 	@echo "make test   - install, lint (ruff), type-check (mypy) and run every test"
 	@echo "make bench  - run the benchmarks in bench/ (slow)"
 
@@ -27,6 +30,11 @@ run: $(VENV)/.installed
 	@if [ -f $(WORLD)/world.json ]; then echo "using the world in $(WORLD) (delete it to simulate anew)"; \
 	else $(BIN)/readiness simulate --leads $(LEADS) --seed $(SEED) --out $(WORLD); fi
 	$(BIN)/readiness train $(WORLD)
+	@$(MAKE) --no-print-directory serve
+
+serve: $(VENV)/.installed
+	@echo "serving the model on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs; Ctrl-C to stop)"
+	$(BIN)/python -m uvicorn api.app:create_app --factory --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src api tests bench docs

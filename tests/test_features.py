@@ -468,3 +468,30 @@ def test_a_quick_lightgbm_fit_on_a_small_world_beats_chance_clearly() -> None:
     ).fit(x.iloc[:cut], y[:cut])
     auc = roc_auc_score(y[cut:], model.predict_proba(x.iloc[cut:])[:, 1])
     assert auc > 0.6
+
+
+def test_a_blank_rep_name_is_treated_as_no_rep() -> None:
+    points = pd.DataFrame(
+        {
+            "lead_id": ["A"],
+            "as_of": [pd.Timestamp("2026-03-01 10:00")],
+            "is_rep": [" "],
+            "fs_rep": [""],
+        }
+    )
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["A"],
+            "company_name": ["株式会社テスト"],
+            "industry": ["manufacturing"],
+            "region": ["関東"],
+            "lead_source": ["inquiry"],
+            "created_at": [pd.Timestamp("2026-02-01 09:00")],
+        }
+    )
+    from readiness.contract import RawTables, coerce
+
+    dataset = coerce(RawTables.from_frames({"leads": leads}))
+    features = build_features(dataset, points)
+    assert features["is_rep"].isna().all()
+    assert features["fs_rep"].isna().all()

@@ -252,6 +252,8 @@ def _rep(points: pd.DataFrame, col: str) -> pd.Series:
     if col not in points:
         return pd.Series(pd.Categorical([None] * len(points), categories=[]))
     values = points[col].reset_index(drop=True)
+    # A blank rep name is no rep: an empty category would be an error in pandas 4.
+    values = values.where(values.astype("string").str.strip().fillna("") != "")
     return _category(values, np.arange(len(points)), _observed(values))
 
 

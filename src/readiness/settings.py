@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     model_dir: Path = Path("models/lead-readiness")
     tracking_uri: str = ""
     n_jobs: int = 1
+    # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;
+    # `api_key` empty means /v1 routes are open (admin routes never are).
+    model_uri: str = ""
+    api_key: str = ""
+    max_request_bytes: int = 1_000_000
 
 
 @lru_cache(maxsize=1)

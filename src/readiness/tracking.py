@@ -20,7 +20,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from readiness.bundle import MODEL_NAME, Bundle, load_bundle
+from readiness.bundle import MODEL_NAME, Bundle, BundleError, load_bundle
 from readiness.train import TrainResult
 
 EXPERIMENT: Final = "readiness"
@@ -249,3 +249,27 @@ def _promote(
         f"does not beat champion v{champion.version} on the same test data "
         f"(Brier {new_brier:.4f} ≥ {old_brier:.4f})"
     )
+
+
+def load_bundle_from_registry(model_uri: str, *, tracking_uri: str | None) -> Bundle:
+    """The bundle inside a registered pyfunc, e.g. `models:/lead-readiness@champion`.
+
+    Raises BundleError with what to do when the URI, store or model is unusable.
+    """
+    import mlflow.pyfunc
+
+    _quiet_mlflow()
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+    try:
+        model = mlflow.pyfunc.load_model(model_uri)
+        bundle = model.unwrap_python_model().bundle
+    except Exception as exc:  # MLflow raises many kinds; all mean "not loadable"
+        raise BundleError(
+            f"cannot load {model_uri} from the MLflow registry "
+            f"({type(exc).__name__}: {exc}). Train and register one with "
+            "`readiness train DATA_DIR`."
+        ) from exc
+    if not isinstance(bundle, Bundle):
+        raise BundleError(f"{model_uri} does not wrap a readiness bundle")
+    return bundle

@@ -1,0 +1,145 @@
+"""Request models → `readiness.scoring` inputs, and its answers back.
+
+The only logic here is shaping: the contract checks and the scoring itself are
+`lead_dataset` and `score_points`, the same functions the CLI and batch use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from api.errors import validation_items
+from api.schemas import TOKYO, ScoreIn
+from readiness.bundle import Bundle
+from readiness.contract import Dataset
+from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_points
+
+_PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
+
+
+def now_tokyo() -> datetime:
+    return datetime.now(TOKYO).replace(tzinfo=None).replace(microsecond=0)
+
+
+def problem_items(
+    exc: ScoringInputError, *, prefix: tuple[str | int, ...] = ("body",)
+) -> list[dict[str, Any]]:
+    """The library's problems (`lead.employees: why; fix`) as error items."""
+    items = []
+    for problem in exc.problems:
+        match = _PATH.match(problem)
+        path, msg = (match.group(1), match.group(2)) if match else ("", problem)
+        loc: list[str | int] = list(prefix)
+        for part in filter(None, re.split(r"[.\[\]]", path)):
+            loc.append(int(part) if part.isdigit() else part)
+        items.append(
+            {
+                "loc": loc,
+                "msg_en": msg,
+                "msg_ja": f"この値では採点できません（{'.'.join(map(str, loc[1:]))}）: "
+                f"{msg}",
+                "type": "scoring_input",
+            }
+        )
+    return items
+
+
+def _memo_text(memo: str | dict[str, Any] | None) -> str | None:
+    # The parser reads a JSON object given as text, so an object memo is sent on as
+    # its JSON: one reading path for text and objects.
+    if isinstance(memo, dict):
+        return json.dumps(memo, ensure_ascii=False)
+    return memo
+
+
+def _dataset(item: ScoreIn, *, lead_id: str | None, as_of: datetime) -> Dataset:
+    lead = item.lead.model_dump(exclude_none=True)
+    if lead_id is not None:
+        lead["lead_id"] = lead_id
+    events = [e.model_dump(exclude_none=True) for e in item.events]
+    return lead_dataset(lead, events, as_of=as_of)
+
+
+def _rep(name: str | None) -> str | None:
+    # A blank rep is an unknown rep (features treat blank as missing, and a blank
+    # category makes pandas warn).
+    return name.strip() or None if name is not None else None
+
+
+def _point(item: ScoreIn, lead_id: str, as_of: datetime) -> dict[str, Any]:
+    return {
+        "lead_id": lead_id,
+        "as_of": as_of,
+        "memo": _memo_text(item.memo),
+        "is_rep": _rep(item.is_rep),
+        "fs_rep": _rep(item.fs_rep),
+    }
+
+
+def score_one(item: ScoreIn, *, bundle: Bundle) -> dict[str, Any]:
+    """Score one lead; raises ScoringInputError for input the contract refuses."""
+    as_of = item.as_of or now_tokyo()
+    dataset = _dataset(item, lead_id=None, as_of=as_of)
+    lead_id = str(dataset.leads["lead_id"].iloc[0])
+    points = pd.DataFrame([_point(item, lead_id, as_of)])
+    (score,) = score_points(dataset, points, bundle=bundle, explain=item.explain)
+    return score.to_dict()
+
+
+def _merge(datasets: list[Dataset]) -> Dataset:
+    first = datasets[0]
+    return dataclasses.replace(
+        first,
+        leads=pd.concat([d.leads for d in datasets], ignore_index=True),
+        events=pd.concat([d.events for d in datasets], ignore_index=True),
+    )
+
+
+def score_batch(items: list[ScoreIn | dict[str, Any]], *, bundle: Bundle) -> dict:
+    """Score every lead that validates in one `score_points` call; report the rest.
+
+    Each lead gets an internal id while scored together, so two leads with the
+    same (or no) id never mix their events; its own id is put back after.
+    """
+    results: list[dict[str, Any]] = [{"index": i} for i in range(len(items))]
+    datasets, points, flags, owners, own_ids = [], [], [], [], []
+    now = now_tokyo()
+    for i, raw in enumerate(items):
+        try:
+            item = raw if isinstance(raw, ScoreIn) else ScoreIn.model_validate(raw)
+        except ValidationError as exc:
+            results[i]["errors"] = validation_items(
+                exc.errors(), prefix=("body", "leads", i)
+            )
+            continue
+        own_id = item.lead.lead_id
+        results[i]["lead_id"] = own_id
+        as_of = item.as_of or now
+        internal = f"batch-{i}"
+        try:
+            datasets.append(_dataset(item, lead_id=internal, as_of=as_of))
+        except ScoringInputError as exc:
+            results[i]["errors"] = problem_items(exc, prefix=("body", "leads", i))
+            continue
+        points.append(_point(item, internal, as_of))
+        flags.append(item.explain)
+        owners.append(i)
+        own_ids.append(own_id or "lead")
+    if datasets:
+        scores: list[LeadScore] = score_points(
+            _merge(datasets), pd.DataFrame(points), bundle=bundle, explain=flags
+        )
+        for i, own_id, score in zip(owners, own_ids, scores, strict=True):
+            results[i]["score"] = dataclasses.replace(score, lead_id=own_id).to_dict()
+    return {
+        "scored": len(owners),
+        "failed": len(items) - len(owners),
+        "results": results,
+    }
