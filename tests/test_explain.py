@@ -6,33 +6,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.bundle import Bundle, bundle_from_result
-from readiness.contract import Dataset, load_dataset
+from readiness.bundle import Bundle
+from readiness.contract import Dataset
 from readiness.estimators import WinModel
 from readiness.features import build_features, toss_up_points
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
 from readiness.rubric import score_memo
 from readiness.scoring import LeadScore, score_points
-from readiness.simulate.config import WorldConfig
-from readiness.simulate.store import write_world
-from readiness.simulate.world import simulate_world
-from readiness.train import TrainConfig, train
-
-FAST = TrainConfig(n_estimators=80, text_components=4, min_toss_ups=300)
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    out = tmp_path_factory.mktemp("world")
-    write_world(simulate_world(WorldConfig(n_leads=3_000, seed=6)), out)
-    return load_dataset(out)
+def dataset(scoring_dataset: Dataset) -> Dataset:
+    return scoring_dataset
 
 
 @pytest.fixture(scope="module")
-def bundle(dataset: Dataset) -> Bundle:
-    result = train(dataset, config=FAST)
-    assert result.served == "model", result.reason
-    return bundle_from_result(result, data_fingerprint="test", commit=None)
+def bundle(scoring_bundle: Bundle) -> Bundle:
+    return scoring_bundle
 
 
 @pytest.fixture(scope="module")

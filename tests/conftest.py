@@ -1,0 +1,28 @@
+"""Shared fixtures: one small simulated world and one quickly trained bundle."""
+
+from __future__ import annotations
+
+import pytest
+
+from readiness.bundle import Bundle, bundle_from_result
+from readiness.contract import Dataset, load_dataset
+from readiness.simulate.config import WorldConfig
+from readiness.simulate.store import write_world
+from readiness.simulate.world import simulate_world
+from readiness.train import TrainConfig, train
+
+FAST = TrainConfig(n_estimators=80, text_components=4, min_toss_ups=300)
+
+
+@pytest.fixture(scope="session")
+def scoring_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    out = tmp_path_factory.mktemp("scoring_world")
+    write_world(simulate_world(WorldConfig(n_leads=3_000, seed=5)), out)
+    return load_dataset(out)
+
+
+@pytest.fixture(scope="session")
+def scoring_bundle(scoring_dataset: Dataset) -> Bundle:
+    result = train(scoring_dataset, config=FAST)
+    assert result.served == "model", result.reason
+    return bundle_from_result(result, data_fingerprint="test", commit=None)
