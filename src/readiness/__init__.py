@@ -26,6 +26,12 @@ _EXPORTS = {
     "score_frame": "readiness.rubric",
     "WorldConfig": "readiness.simulate.config",
     "simulate_world": "readiness.simulate.world",
+    "build_features": "readiness.features",
+    "TrainConfig": "readiness.train",
+    "train": "readiness.train",
+    "load_bundle": "readiness.bundle",
+    "lead_dataset": "readiness.scoring",
+    "score_points": "readiness.scoring",
 }
 
 __all__ = [
@@ -34,19 +40,26 @@ __all__ = [
     "Memo",
     "Rubric",
     "RubricError",
+    "TrainConfig",
     "WorldConfig",
     "__version__",
+    "build_features",
+    "lead_dataset",
+    "load_bundle",
     "load_dataset",
     "load_rubric",
     "parse_memo",
     "score_frame",
     "score_memo",
+    "score_points",
     "simulate_world",
+    "train",
     "validate",
     "write_tables",
 ]
 
 if TYPE_CHECKING:
+    from readiness.bundle import load_bundle
     from readiness.contract import (
         ContractError,
         Dataset,
@@ -54,6 +67,7 @@ if TYPE_CHECKING:
         validate,
         write_tables,
     )
+    from readiness.features import build_features
     from readiness.memo import Memo, parse_memo
     from readiness.rubric import (
         Rubric,
@@ -62,8 +76,10 @@ if TYPE_CHECKING:
         score_frame,
         score_memo,
     )
+    from readiness.scoring import lead_dataset, score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
+    from readiness.train import TrainConfig, train
 
 
 def __getattr__(name: str) -> Any:
