@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from readiness.bundle import Bundle, bundle_from_result
 from readiness.contract import Dataset, load_dataset
@@ -10,6 +13,11 @@ from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import write_world
 from readiness.simulate.world import simulate_world
 from readiness.train import TrainConfig, train
+
+# CI explores a fixed set of examples (reproducible); local runs explore anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 FAST = TrainConfig(n_estimators=80, text_components=4, min_toss_ups=300)
 
