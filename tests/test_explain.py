@@ -16,31 +16,25 @@ from readiness.scoring import LeadScore, score_points
 
 
 @pytest.fixture(scope="module")
-def dataset(scoring_dataset: Dataset) -> Dataset:
-    return scoring_dataset
+def points(scoring_dataset: Dataset) -> pd.DataFrame:
+    return toss_up_points(scoring_dataset).tail(60).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
-def bundle(scoring_bundle: Bundle) -> Bundle:
-    return scoring_bundle
-
-
-@pytest.fixture(scope="module")
-def points(dataset: Dataset) -> pd.DataFrame:
-    return toss_up_points(dataset).tail(60).reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def scores(dataset: Dataset, bundle: Bundle, points: pd.DataFrame) -> list[LeadScore]:
-    return score_points(dataset, points, bundle=bundle)
+def scores(
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
+) -> list[LeadScore]:
+    return score_points(scoring_dataset, points, bundle=scoring_bundle)
 
 
 def test_missing_elements_are_exactly_the_rubrics_vague_or_empty_ones_by_gain(
-    points: pd.DataFrame, bundle: Bundle, scores: list[LeadScore]
+    points: pd.DataFrame, scoring_bundle: Bundle, scores: list[LeadScore]
 ) -> None:
     for (_, point), score in zip(points.iterrows(), scores, strict=True):
         result = score_memo(
-            point["memo"], rubric=bundle.rubric, reference_date=point["as_of"].date()
+            point["memo"],
+            rubric=scoring_bundle.rubric,
+            reference_date=point["as_of"].date(),
         )
         expected = {m.key: (m.status, m.points) for m in result.missing}
         got = {m.element: (m.status, m.rubric_points) for m in score.missing}
@@ -56,7 +50,7 @@ def test_missing_elements_are_exactly_the_rubrics_vague_or_empty_ones_by_gain(
 
 
 def _collected(
-    row: pd.DataFrame, key: str, points: float, bundle: Bundle
+    row: pd.DataFrame, key: str, points: float, scoring_bundle: Bundle
 ) -> pd.DataFrame:
     """The row with element `key` collected, built independently of explain.py."""
     out = row.copy()
@@ -69,7 +63,7 @@ def _collected(
     out["rubric_total"] = min(100.0, out["rubric_total"].iloc[0] + points)
     if key in BANT_KEYS and was != 2:
         out["rubric_bant_confirmed"] += 1
-    gate = bundle.rubric.gate
+    gate = scoring_bundle.rubric.gate
     bant_ok = out["rubric_bant_confirmed"].iloc[0] >= gate.min_bant_confirmed
     needs_ok = out["element_problem_status"].iloc[0] == 2
     meeting_ok = key == "next_action" or out["memo_meeting_agreed"].iloc[0] == 1
@@ -83,16 +77,21 @@ def _collected(
 
 
 def test_collecting_the_top_element_raises_p_by_about_the_reported_gain(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame, scores: list[LeadScore]
+    scoring_dataset: Dataset,
+    scoring_bundle: Bundle,
+    points: pd.DataFrame,
+    scores: list[LeadScore],
 ) -> None:
-    features = build_features(dataset, points, rubric=bundle.rubric)
+    features = build_features(scoring_dataset, points, rubric=scoring_bundle.rubric)
     checked = 0
     for i, score in enumerate(scores):
         if not score.missing:
             continue
         top = score.missing[0]
-        row = _collected(features.iloc[[i]], top.element, top.rubric_points, bundle)
-        p = float(bundle.predict(row)["probability"].iloc[0])
+        row = _collected(
+            features.iloc[[i]], top.element, top.rubric_points, scoring_bundle
+        )
+        p = float(scoring_bundle.predict(row)["probability"].iloc[0])
         assert p - score.probability == pytest.approx(top.gain, abs=0.01)
         checked += 1
     assert checked >= 20
@@ -117,14 +116,14 @@ def test_factors_have_business_labels_and_never_raw_component_names(
 
 
 def test_all_factors_and_the_bias_add_up_to_the_models_log_odds(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     """Grouping loses nothing: the memo's text components fold into one factor."""
     row = points.head(3)
-    scores = score_points(dataset, row, bundle=bundle, top_k=10_000)
-    assert isinstance(bundle.estimator, WinModel)
-    raw = bundle.estimator.contributions(
-        build_features(dataset, row, rubric=bundle.rubric)
+    scores = score_points(scoring_dataset, row, bundle=scoring_bundle, top_k=10_000)
+    assert isinstance(scoring_bundle.estimator, WinModel)
+    raw = scoring_bundle.estimator.contributions(
+        build_features(scoring_dataset, row, rubric=scoring_bundle.rubric)
     )
     for s, (_, r) in zip(scores, raw.iterrows(), strict=True):
         total = sum(f.contribution for f in (*s.positive, *s.negative))

@@ -27,8 +27,10 @@ from readiness.simulate.memo_phrases import (
     PROBLEM_GENERAL,
     PROBLEM_GENERIC,
     PROBLEM_VAGUE,
+    THEMES,
 )
 from readiness.simulate.memo_text import MemoFacts, RenderedMemo, render_memo
+from readiness.simulate.names import INDUSTRIES
 
 # The domain.md template, verbatim.
 TEMPLATE = """【顧客基本情報】
@@ -61,26 +63,6 @@ TEMPLATE = """【顧客基本情報】
 ・""".splitlines()
 
 _LABEL_TO_KEY = {f.ja: f.key for f in FIELDS}
-_THEMES = (
-    "manual_work",
-    "data_silo",
-    "lead_followup",
-    "cost_reduction",
-    "compliance",
-    "remote_work",
-    "reporting",
-    "hiring",
-)
-_INDUSTRIES = (
-    "manufacturing",
-    "it_services",
-    "retail",
-    "finance",
-    "healthcare",
-    "logistics",
-    "construction",
-    "professional_services",
-)
 _KINDS = (
     "form_submission",
     "document_download",
@@ -129,7 +111,7 @@ def _facts(
         lead_id=f"L{int(rng.integers(10**6))}",
         tossed_up_at=toss,
         company_name=str(rng.choice(["株式会社山田製作所", "青葉物流株式会社"])),
-        industry=str(rng.choice(_INDUSTRIES)),
+        industry=str(rng.choice(INDUSTRIES)),
         employees=employees,
         annual_revenue_m=round(
             employees * float(np.exp(rng.normal(np.log(25), 0.5))), 1
@@ -145,7 +127,7 @@ def _facts(
             dict.fromkeys(rng.choice(_KINDS, size=int(rng.integers(1, 4))))
         ),
         levels=levels,
-        problem_theme=str(rng.choice(_THEMES)),
+        problem_theme=str(rng.choice(THEMES)),
         budget_secured=secured,
         budget_amount_man=int(rng.integers(5, 3000)) * 10
         if rng.random() < 0.8

@@ -18,25 +18,21 @@ from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_
 
 
 @pytest.fixture(scope="module")
-def dataset(scoring_dataset: Dataset) -> Dataset:
-    return scoring_dataset
+def points(scoring_dataset: Dataset) -> pd.DataFrame:
+    return toss_up_points(scoring_dataset).tail(40).reset_index(drop=True)
 
 
-@pytest.fixture(scope="module")
-def bundle(scoring_bundle: Bundle) -> Bundle:
-    return scoring_bundle
-
-
-@pytest.fixture(scope="module")
-def points(dataset: Dataset) -> pd.DataFrame:
-    return toss_up_points(dataset).tail(40).reset_index(drop=True)
-
-
-def _one_lead(dataset: Dataset, lead_id: str) -> tuple[dict[str, Any], list[dict]]:
-    lead = dataset.leads[dataset.leads["lead_id"] == lead_id].iloc[0].to_dict()
+def _one_lead(
+    scoring_dataset: Dataset, lead_id: str
+) -> tuple[dict[str, Any], list[dict]]:
+    lead = (
+        scoring_dataset.leads[scoring_dataset.leads["lead_id"] == lead_id]
+        .iloc[0]
+        .to_dict()
+    )
     lead = {k: (None if pd.isna(v) else v) for k, v in lead.items()}
     lead["created_at"] = lead["created_at"].isoformat()
-    events = dataset.events[dataset.events["lead_id"] == lead_id]
+    events = scoring_dataset.events[scoring_dataset.events["lead_id"] == lead_id]
     rows = [
         {"timestamp": t.isoformat(), "type": kind, "detail": detail}
         for t, kind, detail in zip(
@@ -47,14 +43,14 @@ def _one_lead(dataset: Dataset, lead_id: str) -> tuple[dict[str, Any], list[dict
 
 
 def test_one_lead_given_as_dicts_scores_like_the_same_row_of_a_batch(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     row = points.iloc[[0]].reset_index(drop=True)
-    lead, events = _one_lead(dataset, row["lead_id"].iloc[0])
+    lead, events = _one_lead(scoring_dataset, row["lead_id"].iloc[0])
     single = lead_dataset({**lead, "lead_id": None}, events, lead_id="web-1")
     one_point = row.assign(lead_id="web-1")
-    [alone] = score_points(single, one_point, bundle=bundle)
-    [in_batch] = score_points(dataset, row, bundle=bundle)
+    [alone] = score_points(single, one_point, bundle=scoring_bundle)
+    [in_batch] = score_points(scoring_dataset, row, bundle=scoring_bundle)
     assert alone.lead_id == "web-1"
     assert alone.probability == pytest.approx(in_batch.probability, abs=1e-9)
     assert alone.rubric_total == in_batch.rubric_total
@@ -62,63 +58,68 @@ def test_one_lead_given_as_dicts_scores_like_the_same_row_of_a_batch(
 
 
 def test_every_point_gets_one_score_in_the_same_order(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     shuffled = points.sample(frac=1.0, random_state=1)
-    scores = score_points(dataset, shuffled, bundle=bundle)
+    scores = score_points(scoring_dataset, shuffled, bundle=scoring_bundle)
     assert [s.lead_id for s in scores] == shuffled["lead_id"].tolist()
     assert all(isinstance(s, LeadScore) and 0 < s.probability < 1 for s in scores)
     assert all(s.grade in ("A", "B", "C", "D") for s in scores)
-    features = build_features(dataset, shuffled, rubric=bundle.rubric)
-    expected = bundle.predict(features)["probability"].to_numpy()
+    features = build_features(scoring_dataset, shuffled, rubric=scoring_bundle.rubric)
+    expected = scoring_bundle.predict(features)["probability"].to_numpy()
     np.testing.assert_allclose([s.probability for s in scores], expected)
 
 
 def test_rows_and_all_their_counterfactuals_go_through_a_single_predict_call(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     calls: list[int] = []
-    original = bundle.predict
+    original = scoring_bundle.predict
 
     def counting(features: pd.DataFrame) -> pd.DataFrame:
         calls.append(len(features))
         return original(features)
 
-    spy = replace(bundle)
+    spy = replace(scoring_bundle)
     object.__setattr__(spy, "predict", counting)
-    scores = score_points(dataset, points, bundle=spy)
+    scores = score_points(scoring_dataset, points, bundle=spy)
     n_missing = sum(len(s.missing) for s in scores)
     assert n_missing > len(points)
     assert calls == [len(points) + n_missing]
 
 
 def test_explain_false_skips_contributions_and_counterfactuals(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame, monkeypatch: Any
+    scoring_dataset: Dataset,
+    scoring_bundle: Bundle,
+    points: pd.DataFrame,
+    monkeypatch: Any,
 ) -> None:
-    estimator = bundle.estimator
+    estimator = scoring_bundle.estimator
 
     def fail(_x: pd.DataFrame) -> pd.DataFrame:
         raise AssertionError("contributions computed for an unexplained row")
 
     monkeypatch.setattr(estimator, "contributions", fail)
-    scores = score_points(dataset, points, bundle=bundle, explain=False)
+    scores = score_points(scoring_dataset, points, bundle=scoring_bundle, explain=False)
     assert all(not s.positive and not s.negative and not s.missing for s in scores)
     assert all(s.rubric_items for s in scores)  # the rubric view is always there
     monkeypatch.undo()
     flags = [i % 2 == 0 for i in range(len(points))]
-    mixed = score_points(dataset, points, bundle=bundle, explain=flags)
+    mixed = score_points(scoring_dataset, points, bundle=scoring_bundle, explain=flags)
     assert all(
         bool(s.positive or s.negative) == f for s, f in zip(mixed, flags, strict=True)
     )
 
 
 def test_a_rubric_served_bundle_scores_and_explains_with_rubric_items(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     rubric_bundle = replace(
-        bundle, estimator=bundle.rubric_model, meta={**bundle.meta, "served": "rubric"}
+        scoring_bundle,
+        estimator=scoring_bundle.rubric_model,
+        meta={**scoring_bundle.meta, "served": "rubric"},
     )
-    scores = score_points(dataset, points, bundle=rubric_bundle)
+    scores = score_points(scoring_dataset, points, bundle=rubric_bundle)
     s = next(s for s in scores if len(s.missing) >= 2)
     assert s.served == "rubric"
     assert any("rubric" in w for w in s.warnings)
@@ -187,33 +188,35 @@ def test_created_at_defaults_to_the_earliest_event() -> None:
 
 
 def test_points_without_a_usable_as_of_raise_scoring_input_error(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     bad = points.head(2).assign(as_of=["2026-01-01", "not a date"])
     with pytest.raises(ScoringInputError, match=r"points\[1\]\.as_of"):
-        score_points(dataset, bad, bundle=bundle)
+        score_points(scoring_dataset, bad, bundle=scoring_bundle)
 
 
 def test_an_event_after_as_of_changes_nothing(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     row = points.iloc[[1]].reset_index(drop=True)
-    lead, events = _one_lead(dataset, row["lead_id"].iloc[0])
+    lead, events = _one_lead(scoring_dataset, row["lead_id"].iloc[0])
     later = row["as_of"].iloc[0] + pd.Timedelta(minutes=1)
     extra = [
         {"timestamp": later.isoformat(), "type": kind, "detail": "pricing"}
         for kind in ("web_visit", "form_submission", "is_call_connected")
     ]
-    [before] = score_points(lead_dataset(lead, events), row, bundle=bundle)
-    [after] = score_points(lead_dataset(lead, events + extra), row, bundle=bundle)
+    [before] = score_points(lead_dataset(lead, events), row, bundle=scoring_bundle)
+    [after] = score_points(
+        lead_dataset(lead, events + extra), row, bundle=scoring_bundle
+    )
     assert after.probability == before.probability
     assert after.positive == before.positive and after.missing == before.missing
 
 
 def test_a_score_serialises_to_json(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
-    [score] = score_points(dataset, points.head(1), bundle=bundle)
+    [score] = score_points(scoring_dataset, points.head(1), bundle=scoring_bundle)
     data = json.loads(json.dumps(score.to_dict(), allow_nan=False, ensure_ascii=False))
     assert data["lead_id"] == score.lead_id
     assert all(set(g) == {"ja", "en"} for g in data["gate_failures"])
@@ -221,21 +224,21 @@ def test_a_score_serialises_to_json(
 
 
 def test_a_lead_not_in_the_data_is_scored_with_a_warning(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     stranger = points.head(1).assign(lead_id="nobody")
-    [score] = score_points(dataset, stranger, bundle=bundle)
+    [score] = score_points(scoring_dataset, stranger, bundle=scoring_bundle)
     assert 0 < score.probability < 1
     assert "not in the data" in score.warnings[0]
 
 
 def test_tz_aware_as_of_is_read_as_tokyo_time(
-    dataset: Dataset, bundle: Bundle, points: pd.DataFrame
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
     row = points.head(1)
     aware = row.assign(
         as_of=row["as_of"].dt.tz_localize("Asia/Tokyo").dt.tz_convert("UTC")
     )
-    [a] = score_points(dataset, aware, bundle=bundle, explain=False)
-    [b] = score_points(dataset, row, bundle=bundle, explain=False)
+    [a] = score_points(scoring_dataset, aware, bundle=scoring_bundle, explain=False)
+    [b] = score_points(scoring_dataset, row, bundle=scoring_bundle, explain=False)
     assert a.as_of == b.as_of and a.probability == b.probability

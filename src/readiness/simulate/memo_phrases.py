@@ -918,3 +918,6 @@ NOTES_LONG_AGO: Final[str] = (
 NOTES_QUICK: Final[str] = "初回接点から{d}日でのトスアップ。スピード感を重視"
 NOTES_MANY: Final[str] = "接点回数が多く、関係性は良好"
 NOTES_FEW: Final[str] = "接点はまだ{n}回のみ。関係構築は途上"
+
+# The problem themes a memo can be about: the keys of the phrase banks, in order.
+THEMES: Final[tuple[str, ...]] = tuple(PROBLEM)

@@ -20,22 +20,13 @@ from readiness.fields import BANT_KEYS, ELEMENT_KEYS
 from readiness.simulate import names
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.events import EventGrid, build_events
+from readiness.simulate.memo_phrases import THEMES
 from readiness.simulate.memo_text import MemoFacts, render_memo
 
 _DAY_NS = 86_400 * 10**9
 _ELEM_INDEX = {k: i for i, k in enumerate(ELEMENT_KEYS)}
 _HABITS = ("early", "gate", "late")
 _HABIT_SHARE = (0.3, 0.45, 0.25)
-_THEMES = (
-    "manual_work",
-    "data_silo",
-    "lead_followup",
-    "cost_reduction",
-    "compliance",
-    "remote_work",
-    "reporting",
-    "hiring",
-)
 _CONCERNS = ("price", "implementation_effort", "support", "features", "security")
 _DM_TITLES = ("情報システム部長", "取締役", "代表取締役", "経営企画部長", "管理本部長")
 _APPROVALS = (
@@ -413,7 +404,7 @@ def _simulate_chunk(
 
     # --- memos ----------------------------------------------------------------
     tossed_idx = np.flatnonzero(tossed)
-    theme = rng.integers(0, len(_THEMES), size=n)
+    theme = rng.integers(0, len(THEMES), size=n)
     concern = rng.integers(0, len(_CONCERNS), size=n)
     diff_asked = competitor & (rng.random(n) < 0.5)
     n_comp = rng.integers(1, 4, size=n)
@@ -443,7 +434,7 @@ def _simulate_chunk(
                 src[i], int(credit_prev[i, tday[i]]), bool(hearings[i, : tday[i]].any())
             ),
             levels={e: int(lvl_t[j, i]) for e, j in _ELEM_INDEX.items()},
-            problem_theme=_THEMES[theme[i]],
+            problem_theme=THEMES[theme[i]],
             budget_secured=bool(budget_exists[i]),
             budget_amount_man=int(budget_man[i]) if budget_exists[i] else None,
             decision_maker_title=title[i]
