@@ -73,19 +73,20 @@ def test_every_point_gets_one_score_in_the_same_order(
 def test_rows_and_all_their_counterfactuals_go_through_a_single_predict_call(
     scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
-    calls: list[int] = []
-    original = scoring_bundle.predict
+    calls: list[tuple[int, int]] = []
+    original = scoring_bundle.score
 
-    def counting(features: pd.DataFrame) -> pd.DataFrame:
-        calls.append(len(features))
-        return original(features)
+    def counting(features: pd.DataFrame, *, contributions_for: Any = ()) -> Any:
+        calls.append((len(features), len(contributions_for)))
+        return original(features, contributions_for=contributions_for)
 
     spy = replace(scoring_bundle)
-    object.__setattr__(spy, "predict", counting)
+    object.__setattr__(spy, "score", counting)
     scores = score_points(scoring_dataset, points, bundle=spy)
     n_missing = sum(len(s.missing) for s in scores)
     assert n_missing > len(points)
-    assert calls == [len(points) + n_missing]
+    # one call: every row and counterfactual, contributions for the rows only
+    assert calls == [(len(points) + n_missing, len(points))]
 
 
 def test_explain_false_skips_contributions_and_counterfactuals(
@@ -96,10 +97,10 @@ def test_explain_false_skips_contributions_and_counterfactuals(
 ) -> None:
     estimator = scoring_bundle.estimator
 
-    def fail(_x: pd.DataFrame) -> pd.DataFrame:
+    def fail(_x: Any) -> pd.DataFrame:
         raise AssertionError("contributions computed for an unexplained row")
 
-    monkeypatch.setattr(estimator, "contributions", fail)
+    monkeypatch.setattr(estimator, "contributions_design", fail)
     scores = score_points(scoring_dataset, points, bundle=scoring_bundle, explain=False)
     assert all(not s.positive and not s.negative and not s.missing for s in scores)
     assert all(s.rubric_items for s in scores)  # the rubric view is always there

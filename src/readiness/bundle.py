@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,8 +62,28 @@ class Bundle:
 
     def predict(self, features: pd.DataFrame) -> pd.DataFrame:
         """Probability, 100-point equivalent and A-D grade per row of features."""
-        p = np.asarray(self.estimator.predict_proba(features))[:, 1]
-        return pd.DataFrame(
+        return self.score(features).predictions
+
+    def score(
+        self, features: pd.DataFrame, *, contributions_for: Sequence[int] = ()
+    ) -> Scored:
+        """`predict`, plus the model's contributions for the rows asked (by position).
+
+        The model matrix is built once for both, which is most of a single lead's
+        cost. Only a LightGBM-served bundle has contributions; otherwise they are
+        None.
+        """
+        estimator = self.estimator
+        contributions = None
+        if isinstance(estimator, WinModel):
+            design = estimator.design_matrix(features)
+            p = estimator.predict_design(design)
+            if len(contributions_for):
+                rows = np.asarray(contributions_for, dtype=np.int64)
+                contributions = estimator.contributions_design(design[rows])
+        else:
+            p = np.asarray(estimator.predict_proba(features))[:, 1]
+        predictions = pd.DataFrame(
             {
                 "probability": p,
                 "points": self.scale.to_points(p),
@@ -70,6 +91,15 @@ class Bundle:
             },
             index=features.index,
         )
+        return Scored(predictions, contributions)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """`Bundle.score`'s answer: predictions per row, contributions where asked."""
+
+    predictions: pd.DataFrame
+    contributions: pd.DataFrame | None
 
 
 def dataset_fingerprint(dataset: Dataset) -> str:

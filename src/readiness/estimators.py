@@ -123,13 +123,7 @@ class _Matrix:
         return cls(cols, cats)
 
     def frame(self, X: pd.DataFrame) -> pd.DataFrame:
-        missing = [c for c in self.columns if c not in X.columns]
-        if missing:
-            raise ValueError(
-                f"features missing from the input: {missing[:10]}"
-                f"{' …' if len(missing) > 10 else ''}; build them with "
-                "readiness.features.build_features"
-            )
+        self._check(X)
         numeric = [c for c in self.columns if c not in self.categories]
         parts = X[numeric]
         if not all(pd.api.types.is_numeric_dtype(t) for t in parts.dtypes):
@@ -145,6 +139,46 @@ class _Matrix:
             values = X[c].astype("string").astype(object)
             out[c] = pd.Categorical(values.where(values.isin(cats)), categories=cats)
         return out[self.columns]
+
+    def array(self, X: pd.DataFrame) -> np.ndarray:
+        """`frame` as float64, categories as their codes (missing or unseen → NaN)."""
+        self._check(X)
+        out = np.empty((len(X), len(self.columns)), dtype=np.float64)
+        numeric = [i for i, c in enumerate(self.columns) if c not in self.categories]
+        parts = X[[self.columns[i] for i in numeric]]
+        if not all(pd.api.types.is_numeric_dtype(t) for t in parts.dtypes):
+            parts = parts.apply(pd.to_numeric, errors="coerce")
+        out[:, numeric] = parts.to_numpy(dtype=np.float64, na_value=np.nan)
+        for i, c in enumerate(self.columns):
+            if c in self.categories:
+                out[:, i] = self._codes(c, X[c])
+        return out
+
+    def _codes(self, column: str, values: pd.Series) -> np.ndarray:
+        """Training codes of a column's values as float (missing or unseen → NaN)."""
+        table = {v: i for i, v in enumerate(self.categories[column])}
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Map the (few) categories, then index by code: no per-row strings.
+            lookup = np.array(
+                [table.get(str(v), -1) for v in values.cat.categories] + [-1],
+                dtype=np.int64,
+            )
+            codes = lookup[values.cat.codes.to_numpy()]  # code -1 → the last, -1
+        else:
+            codes = np.array(
+                [-1 if pd.isna(v) else table.get(str(v), -1) for v in values],
+                dtype=np.int64,
+            )
+        return np.where(codes >= 0, codes, np.nan)
+
+    def _check(self, X: pd.DataFrame) -> None:
+        missing = [c for c in self.columns if c not in X.columns]
+        if missing:
+            raise ValueError(
+                f"features missing from the input: {missing[:10]}"
+                f"{' …' if len(missing) > 10 else ''}; build them with "
+                "readiness.features.build_features"
+            )
 
 
 class WinModel(ClassifierMixin, BaseEstimator):
@@ -188,12 +222,50 @@ class WinModel(ClassifierMixin, BaseEstimator):
 
     def _design(self, X: pd.DataFrame) -> pd.DataFrame:
         frame = self.matrix_.frame(X)
-        text = X[TEXT_COLUMN] if TEXT_COLUMN in X.columns else pd.Series([""] * len(X))
-        comps = self.text_.transform(text)
+        comps = self._text(X)
         names = list(self.text_.get_feature_names_out())
         return pd.concat(
             [frame.reset_index(drop=True), pd.DataFrame(comps, columns=names)], axis=1
         )
+
+    def _text(self, X: pd.DataFrame) -> np.ndarray:
+        """Text components per row; each distinct memo is encoded once."""
+        if TEXT_COLUMN not in X.columns:
+            return self.text_.transform(pd.Series([""] * len(X)))
+        texts = X[TEXT_COLUMN].fillna("").astype(str).to_numpy(dtype=object)
+        unique, inverse = np.unique(texts, return_inverse=True)
+        if len(unique) == len(texts):
+            return self.text_.transform(pd.Series(texts))
+        return self.text_.transform(pd.Series(unique))[inverse.reshape(-1)]
+
+    def design_matrix(self, X: pd.DataFrame) -> np.ndarray:
+        """The booster's input as one float64 array (the fast path for scoring).
+
+        Categories become their training codes (missing or unseen → NaN), exactly
+        as LightGBM encodes a pandas frame, so predictions equal the frame path's;
+        `predict_design` and `contributions_design` take it.
+        """
+        return np.hstack([self.matrix_.array(X), self._text(X).astype(np.float64)])
+
+    def predict_design(self, design: np.ndarray) -> np.ndarray:
+        """Calibrated win probability per row of `design_matrix`."""
+        calibrated = []
+        for fitted in self.calibrated_.calibrated_classifiers_:
+            # What the calibrator was fitted on, as sklearn chooses it: the decision
+            # function (LightGBM's raw log-odds) when there is one, else probability.
+            raw_score = hasattr(fitted.estimator, "decision_function")
+            response = self.booster_model_.booster_.predict(
+                design, raw_score=raw_score, num_threads=self.n_jobs
+            )
+            calibrated.append(fitted.calibrators[0].predict(np.asarray(response)))
+        return np.asarray(np.mean(calibrated, axis=0))
+
+    def contributions_design(self, design: np.ndarray) -> pd.DataFrame:
+        """Per-feature log-odds contributions of `design_matrix` rows (+ bias)."""
+        raw = self.booster_model_.booster_.predict(
+            design, pred_contrib=True, num_threads=self.n_jobs
+        )
+        return pd.DataFrame(np.asarray(raw), columns=[*self.design_columns_, "bias"])
 
     def fit(self, X: pd.DataFrame, y: Any) -> WinModel:
         y = np.asarray(y).astype(int)
@@ -238,17 +310,17 @@ class WinModel(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.calibrated_.predict_proba(self._design(X)))
+        p = self.predict_design(self.design_matrix(X))
+        return np.column_stack([1.0 - p, p])
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per-feature log-odds contributions of the uncalibrated booster (+ bias)."""
-        raw = self.booster_model_.predict(self._design(X), pred_contrib=True)
-        return pd.DataFrame(
-            np.asarray(raw), columns=[*self.design_columns_, "bias"], index=X.index
-        )
+        out = self.contributions_design(self.design_matrix(X))
+        out.index = X.index
+        return out
 
 
 class RubricModel(ClassifierMixin, BaseEstimator):

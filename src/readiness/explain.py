@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from readiness.estimators import RUBRIC_TOTAL, RubricModel, WinModel
+from readiness.estimators import RUBRIC_TOTAL, RubricModel
 from readiness.features import feature_info
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, element, fields_of_element
 from readiness.memo import Memo
@@ -148,16 +148,19 @@ def _top(contrib: np.ndarray, top_k: int) -> tuple[list[int], list[int]]:
 
 
 def model_factors(
-    model: WinModel,
+    contributions: pd.DataFrame,
     features: pd.DataFrame,
     *,
     top_k: int,
     extra_names: Mapping[str, str] | None = None,
 ) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
-    """Top positive and negative factors per row, from the booster's contributions."""
+    """Top positive and negative factors per row, from the booster's contributions.
+
+    `contributions` is `WinModel.contributions` of `features` (row for row).
+    """
     if not len(features):
         return []
-    raw = model.contributions(features).drop(columns="bias")
+    raw = contributions.drop(columns="bias")
     groups = [_group_of(c) for c in raw.columns]
     names = list(dict.fromkeys(groups))
     index = {n: i for i, n in enumerate(names)}

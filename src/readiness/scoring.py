@@ -138,7 +138,7 @@ def score_points(
     `readiness.features.build_features`). `explain` (one flag, or one per row) asks
     for factors and missing elements; both cost more than the probability, so
     nightly scoring of a backlog can explain only the rows someone will read. Every
-    row's counterfactuals and the rows themselves go through one `bundle.predict`.
+    row's counterfactuals and the rows themselves go through one `bundle.score`.
     """
     points = _checked_points(points)
     n = len(points)
@@ -157,20 +157,24 @@ def score_points(
         features, reads, explained, rubric=rubric, item_names=_item_names(rubric)
     )
     stacked = pd.concat([features, cf], ignore_index=True) if len(cf) else features
-    predicted = bundle.predict(stacked)
+    estimator = bundle.estimator
+    contribute = explained if isinstance(estimator, WinModel) else []
+    scored = bundle.score(stacked, contributions_for=contribute)
+    predicted = scored.predictions
     p_all = predicted["probability"].to_numpy(dtype=np.float64)
     p_now, p_if = p_all[:n], p_all[n:]
     missing = rank_missing(plan, p_now, p_if, n)
 
     factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
     warnings: list[str] = []
-    estimator = bundle.estimator
-    if explained and isinstance(estimator, WinModel):
-        rows = features.iloc[explained]
+    if contribute and scored.contributions is not None:
         found = model_factors(
-            estimator, rows, top_k=top_k, extra_names=extra_feature_names(dataset)
+            scored.contributions,
+            features.iloc[contribute],
+            top_k=top_k,
+            extra_names=extra_feature_names(dataset),
         )
-        factors = dict(zip(explained, found, strict=True))
+        factors = dict(zip(contribute, found, strict=True))
     elif explained and isinstance(estimator, RubricModel):
         found = rubric_factors(estimator, [reads[i] for i in explained], top_k=top_k)
         factors = dict(zip(explained, found, strict=True))
@@ -333,8 +337,8 @@ def lead_dataset(
                 "as_of to default to)"
             )
     frames = {
-        "leads": pd.DataFrame([lead_row], dtype=object),
-        "events": pd.DataFrame(event_rows, columns=list(_EVENT_COLUMNS), dtype=object),
+        "leads": _frame([lead_row], list(lead_row)),
+        "events": _frame(event_rows, list(_EVENT_COLUMNS)),
     }
     raw = RawTables.from_frames(frames, extra_lead_columns=extras)
     report, dataset = validate_and_coerce(raw)
@@ -348,14 +352,22 @@ def lead_dataset(
     return dataset
 
 
+Cell = str | float | pd.Timestamp | None
+
+
 def _raw_row(
     where: str,
     values: Mapping[str, Any],
     allowed: Sequence[str],
     problems: dict[str, str],
-) -> dict[str, str | None]:
-    """A mapping's values as CSV-like text; wrong kinds of value become problems."""
-    row: dict[str, str | None] = {}
+) -> dict[str, Cell]:
+    """A mapping's values as cells; wrong kinds of value become problems.
+
+    Text stays text (read like a CSV export), while numbers and times stay typed:
+    the contract's parsers take typed columns as they are, which is most of a
+    single lead's typing cost. Ids are always text.
+    """
+    row: dict[str, Cell] = {}
     for key, value in values.items():
         name = str(key)
         if name not in allowed:
@@ -365,15 +377,15 @@ def _raw_row(
                 f"not a known field; {hint}use one of {', '.join(allowed)}"
             )
             continue
-        text, problem = _as_text(value)
+        cell, problem = _as_cell(value)
         if problem:
             problems[f"{where}.{name}"] = problem
-        row[name] = text
+        row[name] = _text(cell) if name == "lead_id" else cell
     return row
 
 
-def _as_text(value: Any) -> tuple[str | None, str | None]:
-    """(text, None) for a usable scalar, (None, why) otherwise."""
+def _as_cell(value: Any) -> tuple[Cell, str | None]:
+    """(cell, None) for a usable scalar, (None, why) otherwise."""
     if value is None:
         return None, None
     if isinstance(value, bool | np.bool_):
@@ -383,32 +395,66 @@ def _as_text(value: Any) -> tuple[str | None, str | None]:
             return None, "NaN is not a value; leave the field out or send null"
         if math.isinf(value):
             return None, "infinity is not a value; send a finite number"
-        return repr(float(value)), None
+        return float(value), None
     if isinstance(value, int | np.integer):
-        return str(int(value)), None
+        return float(value), None
     if isinstance(value, datetime | date):
         stamp = pd.Timestamp(value)
         if stamp.tzinfo is not None:
             stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
-        return stamp.isoformat(), None
+        return stamp, None
     if isinstance(value, str):
         return value, None
     kind = type(value).__name__
     return None, f"a {kind} is not a single value; send text, a number or a time"
 
 
+def _text(cell: Cell) -> str | None:
+    """A cell as the text a CSV export would hold."""
+    if cell is None or isinstance(cell, str):
+        return cell
+    if isinstance(cell, pd.Timestamp):
+        return cell.isoformat()
+    return str(int(cell)) if cell.is_integer() else repr(cell)
+
+
+def _frame(rows: Sequence[Mapping[str, Cell]], columns: list[str]) -> pd.DataFrame:
+    """Rows of cells as a frame: a column of only numbers (or only times) is typed,
+    any other column is text, as it would be read from a file."""
+    data: dict[str, pd.Series] = {}
+    for name in columns:
+        cells = [row.get(name) for row in rows]
+        given = [c for c in cells if c is not None]
+        if given and all(isinstance(c, pd.Timestamp) for c in given):
+            stamps = [pd.NaT if c is None else c for c in cells]
+            data[name] = pd.Series(stamps, dtype="datetime64[us]")
+        elif given and all(isinstance(c, float) for c in given):
+            data[name] = pd.Series(cells, dtype="float64")
+        else:
+            data[name] = pd.Series([_text(c) for c in cells], dtype=object)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
 def _default_created(
-    events: Sequence[Mapping[str, str | None]], as_of: datetime | None
-) -> str | None:
-    times = pd.to_datetime(
-        pd.Series([e.get("timestamp") for e in events], dtype=object),
-        errors="coerce",
-        format="mixed",
-    ).dropna()
-    if len(times):
-        first = pd.Timestamp(times.min())
-        return first.isoformat() if first.tzinfo is None else _as_text(first)[0]
-    return None if as_of is None else _as_text(as_of)[0]
+    events: Sequence[Mapping[str, Cell]], as_of: datetime | None
+) -> pd.Timestamp | None:
+    """The earliest event time (naive Asia/Tokyo), else `as_of`, else None."""
+    times = []
+    for event in events:
+        cell = event.get("timestamp")
+        if isinstance(cell, str):
+            try:
+                cell = pd.Timestamp(cell)
+            except ValueError:
+                continue  # reported by the contract's own check of the column
+            if cell.tzinfo is not None:
+                cell = cell.tz_convert(TIMEZONE).tz_localize(None)
+        if isinstance(cell, pd.Timestamp) and not pd.isna(cell):
+            times.append(cell)
+    if times:
+        return min(times)
+    stamp = None if as_of is None else _as_cell(as_of)[0]
+    return stamp if isinstance(stamp, pd.Timestamp) else None
 
 
 def _paths(table: str | None, column: str | None, rows: tuple[int, ...]) -> list[str]:
