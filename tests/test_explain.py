@@ -9,6 +9,7 @@ import pytest
 from readiness.bundle import Bundle
 from readiness.contract import Dataset
 from readiness.estimators import WinModel
+from readiness.explain import Counterfactual, element_effects, rank_missing
 from readiness.features import build_features, toss_up_points
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
 from readiness.rubric import score_memo
@@ -92,9 +93,65 @@ def test_collecting_the_top_element_raises_p_by_about_the_reported_gain(
             features.iloc[[i]], top.element, top.rubric_points, scoring_bundle
         )
         p = float(scoring_bundle.predict(row)["probability"].iloc[0])
-        assert p - score.probability == pytest.approx(top.gain, abs=0.01)
+        # the lead's own change, blended with the element's average as documented
+        effects = scoring_bundle.meta["element_effects"]
+        average = effects["elements"][top.element][top.status]["log_odds"]
+        w = effects["own_weight"]
+        shift = w * (_logit(p) - _logit(score.probability)) + (1 - w) * average
+        expected = 1 / (1 + np.exp(-(_logit(score.probability) + shift)))
+        assert score.probability + top.gain == pytest.approx(expected, abs=0.005)
         checked += 1
     assert checked >= 20
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def _plan(*pairs: tuple[str, str]) -> list[Counterfactual]:
+    return [Counterfactual(0, key, status, 5.0) for key, status in pairs]
+
+
+def test_a_leads_own_noisy_gain_is_shrunk_towards_the_elements_average() -> None:
+    plan = _plan(("basics", "vague"), ("next_action", "empty"))
+    p_now = np.array([0.2])
+    p_if = np.array([0.26, 0.21])  # this lead's own: basics looks best
+    effects = {
+        "basics": {"vague": {"log_odds": 0.01, "n": 500.0}},
+        "next_action": {"empty": {"log_odds": 0.5, "n": 500.0}},
+    }
+    (own,) = rank_missing(plan, p_now, p_if, 1)
+    assert [m.element for m in own] == ["basics", "next_action"]
+    assert own[0].gain == pytest.approx(0.06)
+    (blended,) = rank_missing(plan, p_now, p_if, 1, effects=effects, own_weight=0.25)
+    assert [m.element for m in blended] == ["next_action", "basics"]
+    for m in blended:
+        assert m.probability_if_collected == pytest.approx(0.2 + m.gain)
+    # too few training counterfactuals: the lead's own change is kept
+    thin = {"next_action": {"empty": {"log_odds": 0.5, "n": 3.0}}}
+    (kept,) = rank_missing(plan, p_now, p_if, 1, effects=thin, own_weight=0.25)
+    assert kept[1].gain == pytest.approx(0.01)
+
+
+def test_element_effects_average_the_log_odds_change_per_element_and_status() -> None:
+    plan = _plan(("budget", "empty"), ("budget", "empty"), ("budget", "vague"))
+    p_now = np.array([0.5])
+    p_if = 1 / (1 + np.exp(-np.array([0.2, 0.4, 0.1])))
+    got = element_effects(plan, p_now, p_if)
+    assert got["budget"]["empty"] == pytest.approx({"log_odds": 0.3, "n": 2.0})
+    assert got["budget"]["vague"] == pytest.approx({"log_odds": 0.1, "n": 1.0})
+
+
+def test_a_trained_bundle_carries_the_average_effect_of_each_element(
+    scoring_bundle: Bundle,
+) -> None:
+    effects = scoring_bundle.meta["element_effects"]
+    assert effects["own_weight"] == 0.25
+    assert effects["toss_ups"] > 50
+    assert set(effects["elements"]) <= set(ELEMENT_KEYS)
+    assert len(effects["elements"]) >= 6
+    for by_status in effects["elements"].values():
+        assert set(by_status) <= {"vague", "empty"}
 
 
 def test_factors_have_business_labels_and_never_raw_component_names(

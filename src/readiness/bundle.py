@@ -155,6 +155,7 @@ def bundle_from_result(
         "metrics": metrics,
         "config": result.config.model_dump(),
         "mlflow_run_id": run_id,
+        "element_effects": result.extra.get("element_effects"),
     }
     rubric_model = result.baselines["rubric_total"]
     return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Final
 
 import numpy as np
@@ -22,8 +23,8 @@ import pandas as pd
 from readiness.estimators import RUBRIC_TOTAL, RubricModel
 from readiness.features import feature_info
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, element, fields_of_element
-from readiness.memo import Memo
-from readiness.rubric import CRITERIA, Rubric, RubricResult
+from readiness.memo import Memo, parse_memo
+from readiness.rubric import CRITERIA, Rubric, RubricResult, score_memo
 
 __all__ = [
     "WORDING",
@@ -31,9 +32,11 @@ __all__ = [
     "MemoRead",
     "MissingElement",
     "counterfactual_rows",
+    "element_effects",
     "model_factors",
     "rank_missing",
     "read_memo",
+    "read_memos",
     "rubric_factors",
 ]
 
@@ -42,6 +45,7 @@ _SVD_PREFIX: Final = "memo_text_svd_"
 _WORDING_LABELS: Final = ("メモの書きぶり（文面の特徴）", "memo wording")
 _FILLED: Final = 2.0  # the features' status code of a filled field / element
 _ELEMENT_ORDER: Final = {k: i for i, k in enumerate(ELEMENT_KEYS)}
+_EPOCH: Final = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,11 @@ class Factor:
 class MissingElement:
     """An element the memo leaves vague or empty, and what collecting it is worth.
 
-    `gain` is the model's counterfactual change in win probability; it can be zero
-    or negative when the model learned that the element does not move outcomes on
-    this data (it is then listed last, still with its question and rubric points).
+    `gain` is the model's counterfactual change in win probability — this lead's
+    own change blended with the element's average effect (see `rank_missing`); it
+    can be zero or negative when the model learned that the element does not move
+    outcomes on this data (it is then listed last, still with its question and
+    rubric points).
     """
 
     element: str
@@ -108,6 +114,33 @@ def read_memo(memo: Memo, result: RubricResult, rubric: Rubric) -> MemoRead:
                 per_item = shortfall[criterion.element]
                 per_item[key] = per_item.get(key, 0.0) + lost
     return MemoRead(result, memo.meeting_agreed, shortfall)
+
+
+def read_memos(
+    memos: Sequence[object], as_of: pd.Series, rubric: Rubric
+) -> tuple[list[MemoRead], list[tuple[str, ...]]]:
+    """The rubric's reading of each memo as of its day, each distinct one once,
+    and the notes on each (parser warnings, or that there is no memo).
+
+    Read exactly as `build_features` reads it (non-text or blank is no memo), so
+    the rubric shown matches the rubric features the model saw.
+    """
+    days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    cache: dict[tuple[str, int], tuple[MemoRead, tuple[str, ...]]] = {}
+    reads, warnings = [], []
+    for raw, day in zip(memos, days, strict=True):
+        text = raw if isinstance(raw, str) and raw.strip() else ""
+        key = (text, day if text else 0)
+        if key not in cache:
+            memo = parse_memo(text or None, reference_date=_EPOCH + timedelta(day))
+            result = score_memo(memo, rubric=rubric)
+            notes = tuple(f"memo: {w}" for w in memo.warnings)
+            if not text:
+                notes = ("no hand-off memo: every information element is missing",)
+            cache[key] = (read_memo(memo, result, rubric), notes)
+        reads.append(cache[key][0])
+        warnings.append(cache[key][1])
+    return reads, warnings
 
 
 # --- factors -------------------------------------------------------------------------
@@ -308,26 +341,70 @@ def _put(columns: dict[str, np.ndarray], name: str, row: int, value: float) -> N
         columns[name][row] = value
 
 
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def element_effects(
+    plan: Sequence[Counterfactual], p_now: np.ndarray, p_if: np.ndarray
+) -> dict[str, dict[str, dict[str, float]]]:
+    """The model's average effect of collecting each element, per status.
+
+    `{element: {status: {"log_odds": mean change, "n": counterfactuals}}}` over the
+    given rows (training stores it from its calibration slice): what collecting an
+    element typically does, which `rank_missing` blends with each lead's own.
+    """
+    shifts: dict[tuple[str, str], list[float]] = {}
+    own = _logit(p_if) - _logit(p_now[[c.row for c in plan]]) if plan else []
+    for c, d in zip(plan, own, strict=True):
+        shifts.setdefault((c.element, c.status), []).append(float(d))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for (key, status), values in sorted(shifts.items()):
+        out.setdefault(key, {})[status] = {
+            "log_odds": float(np.mean(values)),
+            "n": float(len(values)),
+        }
+    return out
+
+
 def rank_missing(
     plan: Sequence[Counterfactual],
     p_now: np.ndarray,
     p_if: np.ndarray,
     n_rows: int,
+    *,
+    effects: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
+    own_weight: float = 1.0,
+    min_count: int = 20,
 ) -> list[tuple[MissingElement, ...]]:
-    """Missing elements per scored row, the largest model gain first.
+    """Missing elements per scored row, the largest gain first.
 
-    Ties (and non-positive gains) fall back to rubric points, then template order.
+    A single lead's counterfactual is noisy: flipping one status moves a few tree
+    leaves, and the trees learned the elements' small effects unevenly. With
+    `effects` (the model's average effect per element and status, see
+    `element_effects`), each lead's log-odds change is shrunk towards the average,
+    `own_weight × own + (1 − own_weight) × average`, and applied to the lead's own
+    probability; an element/status with fewer than `min_count` training
+    counterfactuals keeps the lead's own change. Ties (and non-positive gains)
+    fall back to rubric points, then template order.
     """
     per_row: list[list[MissingElement]] = [[] for _ in range(n_rows)]
     for c, p in zip(plan, p_if, strict=True):
         e = element(c.element)
+        base = float(p_now[c.row])
+        average = (effects or {}).get(c.element, {}).get(c.status)
+        if average is not None and average["n"] >= min_count and own_weight < 1:
+            own = float(_logit(p) - _logit(base))
+            shift = own_weight * own + (1 - own_weight) * average["log_odds"]
+            p = float(1 / (1 + np.exp(-(_logit(base) + shift))))
         per_row[c.row].append(
             MissingElement(
                 element=c.element,
                 label_ja=e.ja,
                 label_en=e.en,
                 status=c.status,
-                gain=float(p - p_now[c.row]),
+                gain=float(p - base),
                 probability_if_collected=float(p),
                 rubric_points=c.rubric_points,
                 question_ja=e.question_ja,

@@ -15,7 +15,7 @@ import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Final
 
 import numpy as np
@@ -27,17 +27,14 @@ from readiness.datastore import TIMEZONE, ExtraKind
 from readiness.estimators import RubricModel, WinModel
 from readiness.explain import (
     Factor,
-    MemoRead,
     MissingElement,
     counterfactual_rows,
     model_factors,
     rank_missing,
-    read_memo,
+    read_memos,
     rubric_factors,
 )
 from readiness.features import _item_names, build_features, extra_feature_names
-from readiness.memo import parse_memo
-from readiness.rubric import Rubric, score_memo
 
 __all__ = [
     "Factor",
@@ -48,7 +45,6 @@ __all__ = [
     "score_points",
 ]
 
-_EPOCH: Final = date(1970, 1, 1)
 _LEAD_COLUMNS: Final = TABLES["leads"].column_names
 _EVENT_COLUMNS: Final = tuple(c for c in TABLES["events"].column_names)
 _RUBRIC_SERVED: Final = (
@@ -150,7 +146,7 @@ def score_points(
     features = features.reset_index(drop=True)
     as_of = _naive_as_of(points["as_of"])
     memos = points["memo"].tolist() if "memo" in points else [None] * n
-    reads, memo_warnings = _read_memos(memos, as_of, rubric)
+    reads, memo_warnings = read_memos(memos, as_of, rubric)
 
     explained = [int(i) for i in np.flatnonzero(flags)]
     cf, plan = counterfactual_rows(
@@ -163,7 +159,15 @@ def score_points(
     predicted = scored.predictions
     p_all = predicted["probability"].to_numpy(dtype=np.float64)
     p_now, p_if = p_all[:n], p_all[n:]
-    missing = rank_missing(plan, p_now, p_if, n)
+    effects = bundle.meta.get("element_effects") or {}
+    missing = rank_missing(
+        plan,
+        p_now,
+        p_if,
+        n,
+        effects=effects.get("elements"),
+        own_weight=float(effects.get("own_weight", 1.0)),
+    )
 
     factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
     warnings: list[str] = []
@@ -259,32 +263,6 @@ def _explain_flags(explain: bool | Sequence[bool], n: int) -> np.ndarray:
             [f"explain: {len(flags)} flags for {n} points; give one per point"]
         )
     return flags
-
-
-def _read_memos(
-    memos: Sequence[object], as_of: pd.Series, rubric: Rubric
-) -> tuple[list[MemoRead], list[tuple[str, ...]]]:
-    """The rubric's reading of each memo as of its day, each distinct one once.
-
-    Read exactly as `build_features` reads it (non-text or blank is no memo), so
-    the rubric shown matches the rubric features the model saw.
-    """
-    days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
-    cache: dict[tuple[str, int], tuple[MemoRead, tuple[str, ...]]] = {}
-    reads, warnings = [], []
-    for raw, day in zip(memos, days, strict=True):
-        text = raw if isinstance(raw, str) and raw.strip() else ""
-        key = (text, day if text else 0)
-        if key not in cache:
-            memo = parse_memo(text or None, reference_date=_EPOCH + timedelta(day))
-            result = score_memo(memo, rubric=rubric)
-            notes = tuple(f"memo: {w}" for w in memo.warnings)
-            if not text:
-                notes = ("no hand-off memo: every information element is missing",)
-            cache[key] = (read_memo(memo, result, rubric), notes)
-        reads.append(cache[key][0])
-        warnings.append(cache[key][1])
-    return reads, warnings
 
 
 # --- one lead from plain mappings ----------------------------------------------

@@ -27,7 +27,8 @@ from readiness.estimators import (
     WinModel,
 )
 from readiness.evaluate import Evaluation, evaluate
-from readiness.features import build_features, labelled_points
+from readiness.explain import counterfactual_rows, element_effects, read_memos
+from readiness.features import _item_names, build_features, labelled_points
 from readiness.rubric import Rubric, band_for, default_rubric
 from readiness.scale import ScoreScale
 
@@ -59,6 +60,10 @@ class TrainConfig(BaseModel):
     text_components: int = Field(16, ge=0, le=128)
     n_jobs: int = Field(1, ge=1)
     seed: int = 0
+    # Missing-element gains: weight of a lead's own counterfactual against the
+    # model's average effect of the element (from the calibration slice).
+    explain_own_weight: float = Field(0.25, ge=0, le=1)
+    explain_max_rows: int = Field(5_000, ge=0)
     grade_cutoffs: dict[str, float] = Field(
         default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
     )
@@ -233,6 +238,12 @@ def train(
     estimator: WinModel | RubricModel = (
         model if served == "model" and model is not None else rubric_model
     )
+    extra: dict[str, Any] = {}
+    if isinstance(estimator, WinModel):
+        say("estimating the average effect of each hand-off element")
+        extra["element_effects"] = _element_effects(
+            estimator, points.iloc[:cut], x_train, rubric=rubric, config=config
+        )
     p_train = np.asarray(estimator.predict_proba(x_train))[:, 1]
     scale = ScoreScale(grade_cutoffs=config.grade_cutoffs).fit(
         p_train, x_train[RUBRIC_TOTAL].to_numpy(dtype=float)
@@ -282,4 +293,40 @@ def train(
         validation=validation,
         config=config,
         rubric=rubric,
+        extra=extra,
     )
+
+
+def _element_effects(
+    model: WinModel,
+    points: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    rubric: Rubric,
+    config: TrainConfig,
+) -> dict[str, Any]:
+    """The model's average effect of collecting each element, per status.
+
+    Measured on the calibration slice (the latest training toss-ups, which the
+    trees did not see), at most `explain_max_rows` of them; scoring blends it with
+    each lead's own counterfactual (`readiness.explain.rank_missing`).
+    """
+    rows = min(len(model.validation_y_), config.explain_max_rows)
+    if rows == 0:
+        return {"own_weight": 1.0, "elements": {}, "toss_ups": 0}
+    pts = points.iloc[-rows:].reset_index(drop=True)
+    feats = features.iloc[-rows:].reset_index(drop=True)
+    memos = pts["memo"].tolist() if "memo" in pts else [None] * rows
+    as_of = pd.Series(pd.to_datetime(pts["as_of"]))
+    reads, _ = read_memos(memos, as_of, rubric)
+    cf, plan = counterfactual_rows(
+        feats, reads, range(rows), rubric=rubric, item_names=_item_names(rubric)
+    )
+    if not plan:
+        return {"own_weight": 1.0, "elements": {}, "toss_ups": rows}
+    p = model.predict_design(model.design_matrix(pd.concat([feats, cf])))
+    return {
+        "own_weight": config.explain_own_weight,
+        "elements": element_effects(plan, p[:rows], p[rows:]),
+        "toss_ups": rows,
+    }
