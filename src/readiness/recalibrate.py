@@ -42,9 +42,9 @@ from readiness.rubric import (
 )
 
 __all__ = [
+    "Recalibration",
     "RecalibrationConfig",
     "RecalibrationError",
-    "Recalibration",
     "criterion_fractions",
     "fit_nonneg_logistic",
     "fit_weights",
@@ -105,9 +105,9 @@ def criterion_fractions(
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Per hand-off, each item's fraction s_i and each criterion's fraction.
 
-    Returns (items, criteria, gate_passed): `items` has one column per rubric item (points /
-    weight under `rubric`, in [0, 1]); `criteria` one column `item:criterion` per
-    criterion. Memos are read as the scorer reads them (dates against the
+    Returns (items, criteria, gate_passed): `items` has one column per rubric
+    item (points / weight under `rubric`, in [0, 1]); `criteria` one column
+    `item:criterion` per criterion. Memos are read as the scorer reads them (dates against the
     toss-up day), so Σ weight · s_i is exactly the total the scorer gives.
     """
     n = len(handoffs)
@@ -325,7 +325,7 @@ class Recalibration:
                 "items": list(self.items),
                 "labels": {k: list(v) for k, v in self.labels.items()},
                 "old_weights": dict(self.old_weights),
-                "weights": {k: int(v) for k, v in self.weights.items()},
+                "weights": dict(self.weights),
                 "weights_continuous": dict(self.weights_continuous),
                 "weight_ci": {k: list(v) for k, v in self.weight_ci.items()},
                 "weights_gate_passed": dict(self.weights_gate_passed),
