@@ -107,7 +107,8 @@ def criterion_fractions(
 
     Returns (items, criteria, gate_passed): `items` has one column per rubric
     item (points / weight under `rubric`, in [0, 1]); `criteria` one column
-    `item:criterion` per criterion. Memos are read as the scorer reads them (dates against the
+    `item:criterion` per criterion. Memos are read as the scorer reads them
+    (dates against the
     toss-up day), so Σ weight · s_i is exactly the total the scorer gives.
     """
     n = len(handoffs)
@@ -450,7 +451,7 @@ def recalibrate(
     config = config or RecalibrationConfig()
     closed = _closed_toss_ups(dataset)
     n = len(closed)
-    n_test = int(round(n * config.test_fraction))
+    n_test = round(n * config.test_fraction)
     n_train = n - n_test
     y_all = closed["won"].astype(bool).to_numpy(dtype=float)
     wins_train = int(y_all[:n_train].sum())

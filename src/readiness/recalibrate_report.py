@@ -93,7 +93,7 @@ def _draw_bands(ax: Any, r: Recalibration) -> None:
     new = [row["win_rate"] for row in h["bands_new"]]
     ax.bar(x - 0.2, np.nan_to_num(old), 0.4, label="current", color="#bbbbbb")
     ax.bar(x + 0.2, np.nan_to_num(new), 0.4, label="new", color="#1f77b4")
-    ax.set_xticks(x, [BANDS[b][1] for b in BANDS])  # type: ignore[index]
+    ax.set_xticks(x, [BANDS[b][1] for b in BANDS])
     ax.set_ylabel("win rate (held-out)")
     ax.legend(fontsize=8)
 
@@ -311,8 +311,8 @@ def _bands_table(r: Recalibration) -> str:
     headers = ["band", "current n", "current win rate", "new n", "new win rate"]
     if h["has_model"]:
         headers += ["model p (current bands)", "model p (new bands)"]
-    matrix = [
-        [f"{BANDS[a][0]} / {BANDS[a][1]}", *(f"{v:,}" for v in row.values())]  # type: ignore[index]
+    matrix: list[list[object]] = [
+        [f"{BANDS[a][0]} / {BANDS[a][1]}", *(f"{v:,}" for v in row.values())]
         for a, row in h["band_changes"].items()
     ]
     cut_rows: list[list[object]] = [
@@ -368,8 +368,8 @@ def render_recalibration_html(
         ["toss-ups fit / 学習件数", f"{r.n_train:,}"],
         ["toss-ups held out / 検証件数", f"{r.n_test:,}"],
         ["bootstrap resamples", str(r.n_bootstrap)],
-        *([k, v] for k, v in meta.items()),
     ]
+    facts += [[k, v] for k, v in meta.items()]
     method = (
         "<p>Form: total = Σ weight × item fraction (points / maximum under the "
         "current criteria). Weights: logistic regression of <code>won</code> on the "

@@ -37,7 +37,7 @@ from readiness.explain import (
 )
 from readiness.features import _item_names, build_features, extra_feature_names
 from readiness.memo import parse_memo
-from readiness.rubric import Rubric, score_memo
+from readiness.rubric import Rubric, RubricResult, score_memo
 
 __all__ = [
     "Factor",
@@ -131,6 +131,7 @@ def score_points(
     bundle: Bundle,
     explain: bool | Sequence[bool] = True,
     top_k: int = 3,
+    display_rubric: Rubric | None = None,
 ) -> list[LeadScore]:
     """Score each point: one `LeadScore` per row of `points`, in the same order.
 
@@ -139,6 +140,8 @@ def score_points(
     for factors and missing elements; both cost more than the probability, so
     nightly scoring of a backlog can explain only the rows someone will read. Every
     row's counterfactuals and the rows themselves go through one `bundle.predict`.
+    `display_rubric` (an adopted rubric) replaces the bundle's only in the rubric
+    breakdown shown (total, band, gate, items); features keep the training rubric.
     """
     points = _checked_points(points)
     n = len(points)
@@ -179,9 +182,10 @@ def score_points(
     known = set(dataset.leads["lead_id"].astype("str"))
     lead_ids = points["lead_id"].astype("str").tolist()
     version = bundle.meta.get("registered_version")
+    shown = _display_results(memos, as_of, display_rubric)
     out = []
     for i in range(n):
-        result = reads[i].result
+        result = reads[i].result if shown is None else shown[i]
         positive, negative = factors.get(i, ((), ()))
         notes = [*warnings, *memo_warnings[i]]
         if lead_ids[i] not in known:
@@ -211,6 +215,22 @@ def score_points(
                 warnings=tuple(notes),
             )
         )
+    return out
+
+
+def _display_results(
+    memos: Sequence[object], as_of: pd.Series, rubric: Rubric | None
+) -> list[RubricResult] | None:
+    """The adopted rubric's reading of each memo (None: show the bundle's), read
+    as `_read_memos` reads it."""
+    if rubric is None:
+        return None
+    days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    out = []
+    for raw, day in zip(memos, days, strict=True):
+        text = raw if isinstance(raw, str) and raw.strip() else None
+        memo = parse_memo(text, reference_date=_EPOCH + timedelta(day))
+        out.append(score_memo(memo, rubric=rubric))
     return out
 
 
