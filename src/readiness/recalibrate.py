@@ -108,8 +108,8 @@ def criterion_fractions(
     Returns (items, criteria, gate_passed): `items` has one column per rubric
     item (points / weight under `rubric`, in [0, 1]); `criteria` one column
     `item:criterion` per criterion. Memos are read as the scorer reads them
-    (dates against the
-    toss-up day), so Σ weight · s_i is exactly the total the scorer gives.
+    (dates against the toss-up day), so Σ weight · s_i is exactly the total the
+    scorer gives.
     """
     n = len(handoffs)
     memos = handoffs["memo"].tolist() if "memo" in handoffs else [None] * n
