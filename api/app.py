@@ -107,7 +107,7 @@ def score(body: ScoreIn, model: Model) -> ScoreOut:
     """Win probability of one hand-off, why, and what to collect before the toss-up."""
     started = time.perf_counter()
     try:
-        result = score_one(body, bundle=model.bundle)
+        result = score_one(body, bundle=model.bundle, display_rubric=model.rubric)
     except ScoringInputError as exc:
         log.info(
             "score lead=%s: 422 (%d problems)", body.lead.lead_id, len(exc.problems)
@@ -125,7 +125,7 @@ def score(body: ScoreIn, model: Model) -> ScoreOut:
 def score_many(body: BatchIn, model: Model) -> BatchOut:
     """Score up to 1,000 leads; a lead that fails validation gets its own errors."""
     started = time.perf_counter()
-    result = score_batch(body.leads, bundle=model.bundle)
+    result = score_batch(body.leads, bundle=model.bundle, display_rubric=model.rubric)
     log.info(
         "batch of %d: %d scored, %d failed, %.1f ms",
         len(body.leads),

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from readiness.bundle import Bundle, BundleError, load_bundle
+from readiness.rubric import Rubric
+from readiness.rubric_store import active_rubric
 from readiness.settings import Settings
 
 log = logging.getLogger("api")
@@ -27,6 +29,8 @@ class Loaded:
     bundle: Bundle
     source: str
     loaded_at: str
+    # The adopted rubric (`readiness rubric adopt`), shown instead of the bundle's.
+    rubric: Rubric | None = None
 
     def describe(self) -> dict[str, Any]:
         meta = self.bundle.meta
@@ -71,7 +75,8 @@ def _load(settings: Settings) -> Loaded:
         bundle = load_bundle(settings.model_dir)
         source = str(settings.model_dir)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return Loaded(bundle=bundle, source=source, loaded_at=now)
+    rubric = active_rubric(settings.rubric_dir)
+    return Loaded(bundle=bundle, source=source, loaded_at=now, rubric=rubric)
 
 
 class ModelHolder:

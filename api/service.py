@@ -19,6 +19,7 @@ from api.errors import validation_items
 from api.schemas import TOKYO, ScoreIn
 from readiness.bundle import Bundle
 from readiness.contract import Dataset
+from readiness.rubric import Rubric
 from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_points
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
@@ -83,13 +84,21 @@ def _point(item: ScoreIn, lead_id: str, as_of: datetime) -> dict[str, Any]:
     }
 
 
-def score_one(item: ScoreIn, *, bundle: Bundle) -> dict[str, Any]:
+def score_one(
+    item: ScoreIn, *, bundle: Bundle, display_rubric: Rubric | None = None
+) -> dict[str, Any]:
     """Score one lead; raises ScoringInputError for input the contract refuses."""
     as_of = item.as_of or now_tokyo()
     dataset = _dataset(item, lead_id=None, as_of=as_of)
     lead_id = str(dataset.leads["lead_id"].iloc[0])
     points = pd.DataFrame([_point(item, lead_id, as_of)])
-    (score,) = score_points(dataset, points, bundle=bundle, explain=item.explain)
+    (score,) = score_points(
+        dataset,
+        points,
+        bundle=bundle,
+        explain=item.explain,
+        display_rubric=display_rubric,
+    )
     return score.to_dict()
 
 
@@ -102,7 +111,12 @@ def _merge(datasets: list[Dataset]) -> Dataset:
     )
 
 
-def score_batch(items: list[ScoreIn | dict[str, Any]], *, bundle: Bundle) -> dict:
+def score_batch(
+    items: list[ScoreIn | dict[str, Any]],
+    *,
+    bundle: Bundle,
+    display_rubric: Rubric | None = None,
+) -> dict:
     """Score every lead that validates in one `score_points` call; report the rest.
 
     Each lead gets an internal id while scored together, so two leads with the
@@ -134,7 +148,11 @@ def score_batch(items: list[ScoreIn | dict[str, Any]], *, bundle: Bundle) -> dic
         own_ids.append(own_id or "lead")
     if datasets:
         scores: list[LeadScore] = score_points(
-            _merge(datasets), pd.DataFrame(points), bundle=bundle, explain=flags
+            _merge(datasets),
+            pd.DataFrame(points),
+            bundle=bundle,
+            explain=flags,
+            display_rubric=display_rubric,
         )
         for i, own_id, score in zip(owners, own_ids, scores, strict=True):
             results[i]["score"] = dataclasses.replace(score, lead_id=own_id).to_dict()

@@ -182,6 +182,11 @@ def rubric_score(
         raise click.UsageError("--out goes with --handoffs")
     try:
         rubric = load_rubric(rubric_path)
+        if rubric_path is None:  # the adopted rubric, when ops adopted one
+            from readiness.rubric_store import active_rubric
+            from readiness.settings import get_settings
+
+            rubric = active_rubric(get_settings().rubric_dir) or rubric
     except RubricError as exc:
         raise click.ClickException(str(exc)) from exc
     if data_dir is not None:
@@ -198,6 +203,7 @@ def rubric_score(
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     click.echo(render_result(result))
+    click.echo(f"(rubric: {rubric.name})", err=True)
     for warning in memo.warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -453,3 +459,213 @@ def evaluate_command(
     paths = write_report(evaluation, out_dir, title="readiness — evaluation", meta=meta)
     click.echo(evaluation.headline())
     click.echo(f"report: {paths['html']}")
+
+
+# --- rubric recalibration and the adopted rubric ------------------------------------
+
+
+@rubric_group.command("adopt")
+@click.argument("rubric_file", type=click.Path(dir_okay=False, path_type=Path))
+def rubric_adopt(rubric_file: Path) -> None:
+    """Make RUBRIC_FILE the active rubric (the previous one is kept for `revert`).
+
+    The API shows it after `POST /admin/reload` (or a restart); the model's
+    features keep the rubric it was trained with.
+    """
+    from readiness.rubric import RubricError
+    from readiness.rubric_store import ACTIVE, adopt_rubric
+    from readiness.settings import get_settings
+
+    store = get_settings().rubric_dir
+    try:
+        rubric, kept = adopt_rubric(rubric_file, store)
+    except RubricError as exc:
+        raise click.ClickException(f"{exc}\nnothing was changed") from exc
+    weights = "/".join(f"{i.weight:g}" for i in rubric.items.values())
+    click.echo(
+        f"adopted rubric {rubric.name!r} ({weights}, bands "
+        f"{rubric.bands.high:g}/{rubric.bands.standard:g}) as {store / ACTIVE}"
+        + (f"; previous version kept as {kept}" if kept else "")
+    )
+
+
+@rubric_group.command("revert")
+def rubric_revert() -> None:
+    """Put the previously active rubric back (or the default if there was none)."""
+    from readiness.rubric import RubricError
+    from readiness.rubric_store import revert_rubric
+    from readiness.settings import get_settings
+
+    try:
+        rubric = revert_rubric(get_settings().rubric_dir)
+    except RubricError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        "no rubric adopted any more: the bundle's (default) rubric applies"
+        if rubric is None
+        else f"reverted to rubric {rubric.name!r}"
+    )
+
+
+@rubric_group.command("history")
+def rubric_history_command() -> None:
+    """List the active rubric and the versions `revert` can go back to."""
+    from readiness.rubric import RubricError, load_rubric
+    from readiness.rubric_store import ACTIVE, rubric_history
+    from readiness.settings import get_settings
+
+    store = get_settings().rubric_dir
+    for path in [*rubric_history(store), store / ACTIVE]:
+        if not path.exists():
+            continue
+        try:
+            r = load_rubric(path)
+            what = f"{r.name} " + "/".join(f"{i.weight:g}" for i in r.items.values())
+        except RubricError:
+            what = "(unreadable)"
+        mark = "* active" if path.name == ACTIVE else "  kept  "
+        click.echo(f"{mark} {path}  {what}")
+    if not (store / ACTIVE).exists():
+        click.echo(f"no rubric adopted in {store}: the default applies")
+
+
+@main.command("recalibrate")
+@click.argument(
+    "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for report.html, report.json, the PNGs and rubric.yaml.",
+)
+@click.option(
+    "--rubric",
+    "rubric_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rubric to start from (default: the adopted one, else the articles').",
+)
+@click.option(
+    "--bands",
+    type=click.Choice(["share", "win_rate"]),
+    default="share",
+    show_default=True,
+    help="Cut-offs written to rubric.yaml: keep today's band shares, or reach "
+    "target win rates.",
+)
+@click.option(
+    "--target-win-rate",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Win rate at the high cut-off (default: the current rubric's at 80).",
+)
+@click.option(
+    "--target-standard-win-rate",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    help="Win rate at the standard cut-off (default: the current rubric's at 60).",
+)
+@click.option("--bootstrap", type=click.IntRange(min=0), default=200, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--bundle",
+    "bundle_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Model bundle: show how its probability maps to each band.",
+)
+@click.option("--no-tracking", is_flag=True, help="Do not log to MLflow.")
+def recalibrate_command(
+    data_dir: Path,
+    out_dir: Path,
+    rubric_path: Path | None,
+    bands: str,
+    target_win_rate: float | None,
+    target_standard_win_rate: float | None,
+    bootstrap: int,
+    seed: int,
+    bundle_dir: Path | None,
+    no_tracking: bool,
+) -> None:
+    """Recommend rubric weights and bands from DATA_DIR's outcomes, with a report."""
+    from readiness.bundle import dataset_fingerprint
+    from readiness.recalibrate import (
+        RecalibrationConfig,
+        RecalibrationError,
+        recalibrate,
+    )
+    from readiness.recalibrate_report import write_recalibration
+    from readiness.rubric import RubricError, load_rubric
+    from readiness.rubric_store import active_rubric
+    from readiness.settings import get_settings
+
+    settings = get_settings()
+    try:
+        rubric = (
+            load_rubric(rubric_path)
+            if rubric_path
+            else active_rubric(settings.rubric_dir) or load_rubric(None)
+        )
+    except RubricError as exc:
+        raise click.ClickException(str(exc)) from exc
+    dataset = _load(data_dir)
+    probability = None
+    if bundle_dir is not None:
+        probability = _bundle_probability(dataset, bundle_dir)
+    config = RecalibrationConfig(
+        n_bootstrap=bootstrap,
+        seed=seed,
+        target_high=target_win_rate,
+        target_standard=target_standard_win_rate,
+        bands=bands,  # type: ignore[arg-type]
+    )
+    click.echo(f"recalibrating {rubric.name!r} on {data_dir} ...", err=True)
+    try:
+        result = recalibrate(
+            dataset, rubric=rubric, config=config, model_probability=probability
+        )
+    except RecalibrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    fingerprint = dataset_fingerprint(dataset)
+    meta = {
+        "data": str(data_dir),
+        "data fingerprint": fingerprint,
+        "rubric": rubric.name,
+    }
+    paths = write_recalibration(
+        result, rubric, out_dir, source=str(data_dir), meta=meta
+    )
+    run = ""
+    if not no_tracking:
+        from readiness.tracking import default_tracking_uri, log_recalibration
+
+        run_id = log_recalibration(
+            result.to_dict(),
+            out_dir,
+            tracking_uri=settings.tracking_uri
+            or default_tracking_uri(settings.project_dir),
+            artifact_dir=settings.project_dir / "mlartifacts",
+            data_fingerprint=fingerprint,
+        )
+        run = f"; MLflow run {run_id}"
+    h = result.heldout
+    weights = "/".join(str(result.weights[k]) for k in result.items)
+    click.echo(
+        f"recommended {weights}, bands {result.bands[0]:g}/{result.bands[1]:g}; "
+        f"held-out AUC {h['auc_old']:.3f} → {h['auc_new']:.3f} "
+        f"({h['n']:,} toss-ups); report {paths['html']}, rubric {paths['rubric']}"
+        f"{run}\nadopt with: readiness rubric adopt {paths['rubric']}"
+    )
+
+
+def _bundle_probability(dataset: Any, bundle_dir: Path) -> Any:
+    """lead_id → the bundle's win probability at each toss-up."""
+    from readiness.bundle import BundleError, load_bundle
+    from readiness.features import build_features, toss_up_points
+
+    try:
+        bundle = load_bundle(bundle_dir)
+    except BundleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    points = toss_up_points(dataset)
+    features = build_features(dataset, points, rubric=bundle.rubric)
+    predicted = bundle.predict(features)
+    return predicted["probability"].set_axis(points["lead_id"].to_numpy())

@@ -11,6 +11,7 @@ I/O; the bundle is loaded by the caller.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,7 @@ from readiness.explain import (
     rubric_factors,
 )
 from readiness.features import _item_names, build_features, extra_feature_names
+from readiness.rubric import Rubric, RubricResult
 
 __all__ = [
     "Factor",
@@ -127,6 +129,7 @@ def score_points(
     bundle: Bundle,
     explain: bool | Sequence[bool] = True,
     top_k: int = 3,
+    display_rubric: Rubric | None = None,
 ) -> list[LeadScore]:
     """Score each point: one `LeadScore` per row of `points`, in the same order.
 
@@ -135,6 +138,8 @@ def score_points(
     for factors and missing elements; both cost more than the probability, so
     nightly scoring of a backlog can explain only the rows someone will read. Every
     row's counterfactuals and the rows themselves go through one `bundle.score`.
+    `display_rubric` (an adopted rubric) replaces the bundle's only in the rubric
+    breakdown shown (total, band, gate, items); features keep the training rubric.
     """
     points = _checked_points(points)
     n = len(points)
@@ -187,9 +192,11 @@ def score_points(
     known = set(dataset.leads["lead_id"].astype("str"))
     lead_ids = points["lead_id"].astype("str").tolist()
     version = bundle.meta.get("registered_version")
+    shown = _display_results(memos, as_of, display_rubric)
     out = []
     for i in range(n):
-        result = reads[i].result
+        result = reads[i].result if shown is None else shown[i]
+        lacking = missing[i] if shown is None else _worth(missing[i], shown[i])
         positive, negative = factors.get(i, ((), ()))
         notes = [*warnings, *memo_warnings[i]]
         if lead_ids[i] not in known:
@@ -213,13 +220,33 @@ def score_points(
                 ),
                 positive=positive,
                 negative=negative,
-                missing=missing[i],
+                missing=lacking,
                 served=bundle.served,
                 model_version=None if version is None else str(version),
                 warnings=tuple(notes),
             )
         )
     return out
+
+
+def _display_results(
+    memos: Sequence[object], as_of: pd.Series, rubric: Rubric | None
+) -> list[RubricResult] | None:
+    """The adopted rubric's reading of each memo (None: show the bundle's)."""
+    if rubric is None:
+        return None
+    return [read.result for read in read_memos(memos, as_of, rubric)[0]]
+
+
+def _worth(
+    missing: tuple[MissingElement, ...], shown: RubricResult
+) -> tuple[MissingElement, ...]:
+    """Missing elements with the rubric points the shown rubric gives them."""
+    points = {m.key: float(m.points) for m in shown.missing}
+    return tuple(
+        dataclasses.replace(m, rubric_points=points.get(m.element, m.rubric_points))
+        for m in missing
+    )
 
 
 def _checked_points(points: pd.DataFrame) -> pd.DataFrame:

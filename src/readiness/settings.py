@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     project_dir: Path = Path(".")
     model_dir: Path = Path("models/lead-readiness")
+    # The adopted rubric (`readiness rubric adopt`): `active.yaml` and `history/`
+    # here; without an active file the bundle's training rubric is shown.
+    rubric_dir: Path = Path("models/rubric")
     tracking_uri: str = ""
     n_jobs: int = 1
     # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;

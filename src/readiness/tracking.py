@@ -273,3 +273,54 @@ def load_bundle_from_registry(model_uri: str, *, tracking_uri: str | None) -> Bu
     if not isinstance(bundle, Bundle):
         raise BundleError(f"{model_uri} does not wrap a readiness bundle")
     return bundle
+
+
+def log_recalibration(
+    summary: dict[str, Any],
+    out_dir: Path,
+    *,
+    tracking_uri: str,
+    artifact_dir: Path,
+    data_fingerprint: str,
+) -> str:
+    """Log a rubric recalibration (weights, cut-offs, held-out AUCs, the report
+    and the recommended rubric.yaml) as a run of the `rubric-recalibration`
+    experiment; returns the run id."""
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    import mlflow
+
+    _quiet_mlflow()
+    mlflow.set_tracking_uri(tracking_uri)
+    name = "rubric-recalibration"
+    exp = mlflow.get_experiment_by_name(name)
+    exp_id = (
+        exp.experiment_id
+        if exp is not None
+        else mlflow.create_experiment(
+            name, artifact_location=Path(artifact_dir).resolve().as_uri()
+        )
+    )
+    heldout = summary.get("heldout", {})
+    metrics = {
+        **{f"weight_{k}": float(v) for k, v in summary["weights"].items()},
+        "band_high": float(summary["bands"]["high"]),
+        "band_standard": float(summary["bands"]["standard"]),
+        **{
+            k: float(heldout[k])
+            for k in ("auc_old", "auc_new", "auc_diff", "changed")
+            if heldout.get(k) is not None
+        },
+    }
+    with mlflow.start_run(experiment_id=exp_id) as run:
+        mlflow.log_params(
+            {
+                "n_train": summary["n_train"],
+                "n_test": summary["n_test"],
+                "n_bootstrap": summary["n_bootstrap"],
+                "bands": summary["cutoffs"]["chosen"],
+            }
+        )
+        mlflow.set_tags({"data_fingerprint": data_fingerprint})
+        mlflow.log_metrics(metrics)
+        mlflow.log_artifacts(str(out_dir), artifact_path="recalibration")
+        return str(run.info.run_id)

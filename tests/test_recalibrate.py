@@ -1,0 +1,159 @@
+"""Rubric recalibration: weights' form, direction on a known world, adopt/revert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from readiness.cli import main
+from readiness.contract import Dataset, validate_and_coerce
+from readiness.datastore import RawTables
+from readiness.recalibrate import (
+    RecalibrationConfig,
+    criterion_fractions,
+    fit_weights,
+    recalibrate,
+    recalibrated_rubric,
+)
+from readiness.rubric import default_rubric, load_rubric, score_frame
+from readiness.rubric_store import active_rubric, adopt_rubric, revert_rubric
+from readiness.simulate.config import WorldConfig
+from readiness.simulate.world import simulate_world
+
+QUICK = RecalibrationConfig(n_bootstrap=20, seed=1)
+
+
+def _dataset(cfg: WorldConfig) -> Dataset:
+    report, dataset = validate_and_coerce(
+        RawTables.from_frames(simulate_world(cfg).tables)
+    )
+    assert report.ok
+    return dataset
+
+
+def test_weights_are_whole_non_negative_and_sum_to_100(
+    scoring_dataset: Dataset,
+) -> None:
+    result = recalibrate(scoring_dataset, config=QUICK)
+    weights = np.array(list(result.weights.values()))
+    assert weights.sum() == 100
+    assert (weights >= 0).all()
+    assert all(isinstance(w, int) for w in result.weights.values())
+    lo, hi = result.weight_ci["bant"]
+    assert lo <= hi
+    assert result.bands[0] > result.bands[1]
+
+
+def test_weights_from_a_known_linear_truth_are_recovered() -> None:
+    rng = np.random.default_rng(0)
+    s = rng.random((20_000, 3))
+    p = 1 / (1 + np.exp(-(-2 + s @ np.array([0.5, 1.5, 0.0]))))
+    whole, cont = fit_weights(s, p)  # soft labels: the exact truth
+    assert list(whole) == [25, 75, 0]
+    assert np.allclose(cont, [25, 75, 0], atol=0.5)
+
+
+def test_a_heavier_bant_effect_yields_a_heavier_bant_weight() -> None:
+    base = WorldConfig(n_leads=5_000, seed=21)
+    info = {
+        **base.info_weights,
+        "budget": 0.6,
+        "authority": 0.6,
+        "need": 0.4,
+        "timeline": 0.4,
+    }
+    heavy = base.with_(budget_effect=1.2, authority_effect=1.0, info_weights=info)
+    light = base.with_(
+        budget_effect=0.0,
+        authority_effect=0.0,
+        info_weights={
+            **base.info_weights,
+            "budget": 0.0,
+            "authority": 0.0,
+            "need": 0.0,
+            "timeline": 0.0,
+        },
+    )
+    w_heavy = recalibrate(_dataset(heavy), config=QUICK).weights_continuous["bant"]
+    w_light = recalibrate(_dataset(light), config=QUICK).weights_continuous["bant"]
+    assert w_heavy > w_light + 10
+
+
+def test_new_totals_equal_what_the_scorer_gives(scoring_dataset: Dataset) -> None:
+    handoffs = scoring_dataset.handoffs.head(300)
+    s, _, _ = criterion_fractions(handoffs, default_rubric())
+    new = recalibrated_rubric(
+        default_rubric(),
+        {"basics": 5, "problem": 20, "bant": 40, "competition": 10, "next_action": 25},
+        (75, 55),
+    )
+    ours = s.to_numpy() @ np.array([5, 20, 40, 10, 25])
+    theirs = score_frame(handoffs, rubric=new)["total"].to_numpy()
+    assert np.allclose(ours, theirs, atol=0.11)
+
+
+def test_adopted_yaml_round_trips_changes_scores_and_reverts(
+    scoring_dataset: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "recal"
+    monkeypatch.setenv("READINESS_RUBRIC_DIR", str(tmp_path / "store"))
+    from readiness.settings import get_settings
+
+    get_settings.cache_clear()
+    world = tmp_path / "world"
+    from readiness.datastore import write_frames
+
+    write_frames(
+        {
+            "leads": scoring_dataset.leads,
+            "handoffs": scoring_dataset.handoffs,
+            "outcomes": scoring_dataset.outcomes,
+        },
+        world,
+    )
+    run = CliRunner().invoke(
+        main,
+        [
+            "recalibrate",
+            str(world),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "10",
+            "--no-tracking",
+        ],
+    )
+    assert run.exit_code == 0, run.output
+    assert (out / "report.html").read_text("utf-8").count("data:image/png") == 4
+    recommended = load_rubric(out / "rubric.yaml")  # what the scorer loads
+    assert recommended.bands.high != 80 or any(
+        recommended.items[k].weight != default_rubric().items[k].weight
+        for k in recommended.items
+    )
+    store = tmp_path / "store"
+    adopt = CliRunner().invoke(main, ["rubric", "adopt", str(out / "rubric.yaml")])
+    assert adopt.exit_code == 0, adopt.output
+    assert active_rubric(store) == recommended
+    before = score_frame(scoring_dataset.handoffs.head(200))["total"]
+    after = score_frame(scoring_dataset.handoffs.head(200), rubric=active_rubric(store))
+    assert (before != after["total"]).any()
+    # a second adoption keeps the first to revert to
+    _, kept = adopt_rubric(out / "rubric.yaml", store)
+    assert kept is not None and kept.exists()
+    assert revert_rubric(store) == recommended
+    assert revert_rubric(store) is None
+    assert active_rubric(store) is None
+    get_settings.cache_clear()
+
+
+def test_adopt_refuses_a_broken_rubric_and_changes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("items:\n  bant:\n    weight: 130\n    criteria: {budget: 1}\n")
+    from readiness.rubric import RubricError
+
+    with pytest.raises(RubricError, match="weight"):
+        adopt_rubric(bad, tmp_path / "store")
+    assert active_rubric(tmp_path / "store") is None
