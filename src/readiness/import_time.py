@@ -25,26 +25,30 @@ import pandas as pd
 
 from readiness.datastore import DATETIME_DTYPE
 
-MONTHS: Final[dict[str, int]] = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january", "1月"),
-            ("feb", "february", "2月"),
-            ("mar", "march", "3月"),
-            ("apr", "april", "4月"),
-            ("may", "5月"),
-            ("jun", "june", "6月"),
-            ("jul", "july", "7月"),
-            ("aug", "august", "8月"),
-            ("sep", "sept", "september", "9月"),
-            ("oct", "october", "10月"),
-            ("nov", "november", "11月"),
-            ("dec", "december", "12月"),
-        ]
-    )
-    for name in names
-} | {str(i): i for i in range(1, 13)} | {f"{i:02d}": i for i in range(1, 10)}
+MONTHS: Final[dict[str, int]] = (
+    {
+        name: i + 1
+        for i, names in enumerate(
+            [
+                ("jan", "january", "1月"),
+                ("feb", "february", "2月"),
+                ("mar", "march", "3月"),
+                ("apr", "april", "4月"),
+                ("may", "5月"),
+                ("jun", "june", "6月"),
+                ("jul", "july", "7月"),
+                ("aug", "august", "8月"),
+                ("sep", "sept", "september", "9月"),
+                ("oct", "october", "10月"),
+                ("nov", "november", "11月"),
+                ("dec", "december", "12月"),
+            ]
+        )
+        for name in names
+    }
+    | {str(i): i for i in range(1, 13)}
+    | {f"{i:02d}": i for i in range(1, 10)}
+)
 WEEKDAYS: Final[dict[str, int]] = {
     name: i
     for i, names in enumerate(
@@ -124,7 +128,7 @@ def row_order_times(
         # Week 0 is the first week in which the month's first weekday falls inside
         # the month (a month starting on Thursday whose first row is a Monday
         # starts on the 5th, not on the 1st).
-        weekday_of_1st = first.dt.weekday.to_numpy()
+        weekday_of_1st = first.dt.day_of_week.to_numpy()
         week += (w[starts] < weekday_of_1st[starts])[group - 1]
         monday = first_np - weekday_of_1st
         day = monday + (7 * week + w).astype("timedelta64[D]")

@@ -112,7 +112,7 @@ class FieldSpec(BaseModel):
             if odd or any(isinstance(k, bool) for k in data["values"]):
                 raise ValueError(
                     "value map keys must be text: YAML reads yes/no/on/off/true "
-                    "unquoted as booleans; quote them, e.g. values: {\"yes\": true}"
+                    'unquoted as booleans; quote them, e.g. values: {"yes": true}'
                 )
             data = {**data, "values": {str(k): v for k, v in data["values"].items()}}
         if isinstance(data, dict) and "missing" in data:
@@ -266,7 +266,7 @@ def load_mapping(path: Path) -> ImportMapping:
         raise MappingError(problems, where=where) from exc
 
 
-# --- reading the export ----------------------------------------------------------------
+# --- reading the export ------------------------------------------------------------
 
 
 def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
@@ -281,8 +281,8 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise ExportError(f"{path} is not a valid gzip file: {exc}") from exc
-    encodings = [mapping.source.encoding] if mapping.source.encoding else []
-    for encoding in encodings or ["utf-8-sig", "cp932"]:
+    encodings: list[str] = [mapping.source.encoding] if mapping.source.encoding else []
+    for encoding in encodings or ["utf-8", "cp932"]:
         try:
             text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
             break
@@ -559,10 +559,9 @@ def import_export(
     report, dataset = validate_and_coerce(raw)
     if not report.ok:
         legend = [
-            f"        {where} ← "
-            + (f"export column {s.column!r}" if s.column else f"constant {s.constant!r}")
+            f"        {where} ← " + _source_text(s)
             for where, s in mapping.field_specs().items()
-        ]  # fmt: skip
+        ]
         raise MappingError(
             [
                 "the mapped tables do not meet the data contract (rows are export "
@@ -589,6 +588,12 @@ def import_export(
         leak_dropped=[c for c in mapping.leak_columns if c in export.columns],
         time_note=time_note,
     )
+
+
+def _source_text(spec: FieldSpec) -> str:
+    if spec.column is not None:
+        return f"export column {spec.column!r}"
+    return f"constant {spec.constant!r}"
 
 
 def _table_files(out_dir: Path) -> list[Path]:
@@ -650,4 +655,3 @@ def _config(dataset: Dataset) -> DatasetConfig:
 def record_lines(export: pd.DataFrame) -> np.ndarray | None:
     """CSV line of each export row when cells span lines (else None: line = row+1)."""
     return csv_record_lines(export)
-
