@@ -669,3 +669,69 @@ def _bundle_probability(dataset: Any, bundle_dir: Path) -> Any:
     features = build_features(dataset, points, rubric=bundle.rubric)
     predicted = bundle.predict(features)
     return predicted["probability"].set_axis(points["lead_id"].to_numpy())
+
+
+@main.command("import")
+@click.argument(
+    "export_path", metavar="EXPORT.csv", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Mapping YAML: export columns → contract (see examples/bank-marketing/).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data directory to write the contract tables into.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv"]),
+    default="parquet",
+    show_default=True,
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Replace tables already in OUT (else refused)."
+)
+def import_command(
+    export_path: Path, mapping_path: Path, out_dir: Path, fmt: str, overwrite: bool
+) -> None:
+    """Turn a CRM/MA export (CSV, .csv.gz) into a data directory of the contract."""
+    import hashlib
+
+    from readiness.importer import (
+        ExportError,
+        MappingError,
+        import_export,
+        load_mapping,
+        read_export,
+        record_lines,
+        write_import,
+    )
+
+    try:
+        mapping = load_mapping(mapping_path)
+        export = read_export(export_path, mapping=mapping)
+        result = import_export(export, mapping, lines=record_lines(export))
+        source = {
+            "export": str(export_path),
+            "export_sha256": hashlib.sha256(export_path.read_bytes()).hexdigest(),
+            "mapping": str(mapping_path),
+        }
+        write_import(result, out_dir, source=source, fmt=fmt, overwrite=overwrite)  # type: ignore[arg-type]
+    except (MappingError, ExportError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for problem in result.report.warnings:
+        click.echo(problem.format(), err=True)
+    if result.leak_dropped:
+        click.echo(f"not imported (leak): {', '.join(result.leak_dropped)}", err=True)
+    if result.not_imported:
+        click.echo(f"not mapped: {', '.join(result.not_imported)}", err=True)
+    click.echo(f"time: {result.time_note}", err=True)
+    click.echo(f"{result.summary()} → {out_dir}")

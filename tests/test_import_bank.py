@@ -1,0 +1,96 @@
+"""The real UCI bank-marketing export, imported by its mapping and trained as usual.
+
+41,188 telemarketing calls (May 2008 – Nov 2010) in time order; the latest 20 %
+(May 2009 on) are the test set, where the subscription rate has jumped from ~6 %
+to ~31 %. The figures this test measured are in examples/bank-marketing/README.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from readiness.importer import import_export, load_mapping, read_export
+from readiness.train import TrainConfig, train
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"
+MAPPING = ROOT / "examples" / "bank-marketing" / "mapping.yaml"
+
+
+def _plain_logistic_auc(dataset, cut: int) -> float:  # type: ignore[no-untyped-def]
+    """One-hot categoricals + scaled numerics of the same columns, same split."""
+    order = dataset.handoffs.sort_values(["tossed_up_at", "lead_id"], kind="stable")[
+        "lead_id"
+    ]
+    kinds = dataset.extra_lead_columns
+    numeric = [c for c, k in kinds.items() if k == "numeric"]
+    category = [c for c, k in kinds.items() if k == "category"]
+    X = dataset.leads.set_index("lead_id").loc[order, [*numeric, *category]]
+    X = X.astype({c: object for c in category})
+    y = dataset.outcomes.set_index("lead_id").loc[order, "won"].to_numpy(dtype=int)
+    prep = ColumnTransformer(
+        [
+            (
+                "num",
+                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+                numeric,
+            ),
+            ("cat", OneHotEncoder(handle_unknown="ignore"), category),
+        ]
+    )
+    model = make_pipeline(prep, LogisticRegression(max_iter=2000))
+    model.fit(X.iloc[:cut], y[:cut])
+    return float(roc_auc_score(y[cut:], model.predict_proba(X.iloc[cut:])[:, 1]))
+
+
+@pytest.mark.slow
+def test_bank_marketing_imports_and_trains_through_the_normal_pipeline() -> None:
+    mapping = load_mapping(MAPPING)
+    export = read_export(EXPORT, mapping=mapping)
+    assert len(export) == 41_188
+    result = import_export(export, mapping)
+    dataset = result.dataset
+    assert result.leak_dropped == ["duration"] and result.not_imported == []
+    assert "duration" not in dataset.leads.columns
+    assert dataset.handoffs["tossed_up_at"].is_monotonic_increasing
+    assert dataset.handoffs["tossed_up_at"].min() >= pd.Timestamp("2008-05-01")
+    assert dataset.handoffs["tossed_up_at"].max() < pd.Timestamp("2010-12-01")
+    assert int(dataset.outcomes["won"].sum()) == 4_640
+
+    trained = train(dataset, config=TrainConfig(n_estimators=150, text_components=0))
+    assert trained.served == "model", trained.reason
+    assert {f"x_{c}" for c in dataset.extra_lead_columns} <= set(trained.feature_names)
+    test = trained.test_frame
+    assert test["tossed_up_at"].min() > pd.Timestamp(trained.split["train_until"])
+    auc = {
+        name: float(roc_auc_score(test["won"], test[f"p_{name}"]))
+        for name in ("model", "rubric_total", "logistic")
+    }
+    auc["plain_logistic"] = _plain_logistic_auc(
+        dataset, trained.split["train_toss_ups"]
+    )
+    print(f"bank-marketing time-ordered test ROC-AUC: {auc}")
+
+    # No memo, no events: the rubric is flat and ranks nothing.
+    assert auc["rubric_total"] == pytest.approx(0.5)
+    # The published time-ordered level without `duration` is ≈ 0.65.
+    assert auc["model"] > 0.65
+    # The pipeline's own logistic baseline sees the declared extras like the plain
+    # one does (a check that they reach the features with the right kinds).
+    assert auc["logistic"] == pytest.approx(auc["plain_logistic"], abs=0.02)
+    # Measured, not hoped: under the 2009–2010 drift the trees cannot extrapolate the
+    # economic indicators beyond their training range and the plain logistic
+    # regression ranks better (0.75 vs 0.68). Assert the gap stays what we document,
+    # so a change that closes (or widens) it is noticed and the README updated.
+    assert 0.02 < auc["plain_logistic"] - auc["model"] < 0.12
+    assert np.isfinite(list(auc.values())).all()
