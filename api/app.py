@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import errors
+from api import errors, web
 from api.model import TRAIN_HINT_EN, TRAIN_HINT_JA, Loaded, ModelHolder
 from api.schemas import (
     BatchIn,
@@ -143,9 +143,12 @@ def model_info(model: Model) -> ModelOut:
 
 
 @admin.post("/reload", response_model=ReloadOut, responses={503: {"model": ReloadOut}})
-def reload(holder: Holder) -> JSONResponse:
-    """Reload the model without a restart; on failure the old model keeps serving."""
+def reload(holder: Holder, request: Request) -> JSONResponse:
+    """Reload the model without a restart; on failure the old model keeps serving.
+
+    The page's lead data (READINESS_DATA_DIR) is read again on next use."""
     ok, error = holder.load()
+    request.app.state.data.forget()
     current = holder.current
     described = None if current is None else ModelOut(**current.describe())
     if ok:
@@ -230,4 +233,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AccessLog)
     for router in (ops, v1, admin):
         app.include_router(router)
+    web.install(app, settings)
     return app

@@ -44,6 +44,7 @@ __all__ = [
     "MissingElement",
     "ScoringInputError",
     "lead_dataset",
+    "lead_request",
     "score_points",
 ]
 
@@ -469,3 +470,67 @@ def _paths(table: str | None, column: str | None, rows: tuple[int, ...]) -> list
     if table == "events" and rows:
         return [f"events[{r - 1}]{suffix}" for r in rows]
     return [f"{table or 'input'}{suffix}"]
+
+
+# --- one lead of a dataset, as a request -------------------------------------------
+
+
+def lead_request(
+    dataset: Dataset, lead_id: str, *, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """A lead of `dataset` as a plain, JSON-ready scoring request.
+
+    `{"lead", "events", "memo", "as_of", "is_rep", "fs_rep"}` — the body of `POST
+    /v1/score` — so a lead picked from loaded data is scored exactly like one sent
+    by a CRM. A handed-off lead is taken at its toss-up with its memo; an open
+    lead as of `as_of` (default: just after its latest event) with no memo.
+    Events are those strictly before `as_of`. KeyError for an unknown lead.
+    """
+    leads = dataset.leads[dataset.leads["lead_id"].astype("str") == str(lead_id)]
+    if leads.empty:
+        raise KeyError(f"lead {lead_id!r} is not in the data")
+    lead = leads.iloc[0]
+    handoffs = dataset.handoffs[dataset.handoffs["lead_id"].astype("str") == lead_id]
+    events = dataset.events[dataset.events["lead_id"].astype("str") == str(lead_id)]
+    memo = is_rep = fs_rep = None
+    if as_of is None and len(handoffs):
+        handoff = handoffs.iloc[0]
+        moment = pd.Timestamp(handoff["tossed_up_at"])
+        memo = _plain(handoff.get("memo"))
+        is_rep, fs_rep = _plain(handoff.get("is_rep")), _plain(handoff.get("fs_rep"))
+    elif as_of is None:
+        latest = events["timestamp"].max() if len(events) else lead["created_at"]
+        moment = pd.Timestamp(latest) + pd.Timedelta(seconds=1)
+    else:
+        moment = pd.Timestamp(as_of)
+    before = events[events["timestamp"] < moment].sort_values("timestamp")
+    return {
+        "lead": {
+            k: _plain(v)
+            for k, v in lead.items()
+            if k in _LEAD_COLUMNS and _plain(v) is not None
+        },
+        "events": [
+            {k: _plain(v) for k, v in e.items() if k != "lead_id"}
+            for e in before.to_dict("records")
+        ],
+        "memo": memo,
+        "as_of": moment.isoformat(),
+        "is_rep": is_rep,
+        "fs_rep": fs_rep,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a JSON value: numpy scalars unwrapped, NA and blanks → None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return pd.Timestamp(value).isoformat()
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value

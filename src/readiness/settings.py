@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # The adopted rubric (`readiness rubric adopt`): `active.yaml` and `history/`
     # here; without an active file the bundle's training rubric is shown.
     rubric_dir: Path = Path("models/rubric")
+    # The data the web page picks leads from (`GET /v1/leads`); optional.
+    data_dir: Path = Path("data/world")
     tracking_uri: str = ""
     n_jobs: int = 1
     # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;
