@@ -93,48 +93,30 @@ def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """A toss-up as our request body and as MLflow's dataframe_split feature row."""
     from readiness.contract import load_dataset
     from readiness.features import build_features
+    from readiness.scoring import lead_request
     from readiness.tracking import _as_strings
 
     ds = load_dataset(data)
-    handoff = ds.handoffs.iloc[len(ds.handoffs) // 2]
-    lead = ds.leads[ds.leads["lead_id"] == handoff["lead_id"]].iloc[0]
-    as_of = pd.Timestamp(handoff["tossed_up_at"])
-    events = ds.events[
-        (ds.events["lead_id"] == lead["lead_id"]) & (ds.events["timestamp"] <= as_of)
-    ]
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, np.generic):
-            value = value.item()
-        if value is None or value is pd.NA:
-            return None
-        if isinstance(value, float) and math.isnan(value):
-            return None
-        if isinstance(value, pd.Timestamp):
-            return value.isoformat()
-        return value
-
-    lead_in = {k: plain(v) for k, v in lead.items() if plain(v) not in (None, "")}
-    body = {
-        "lead": lead_in,
-        "events": [
-            {k: plain(v) for k, v in e.items() if k != "lead_id" and plain(v) != ""}
-            for e in events.to_dict("records")
-        ],
-        "memo": handoff["memo"],
-        "as_of": as_of.isoformat(),
-        "is_rep": handoff["is_rep"],
-        "fs_rep": handoff["fs_rep"] or None,
-        "explain": True,
-    }
+    lead_id = str(ds.handoffs["lead_id"].iloc[len(ds.handoffs) // 2])
+    body = {**lead_request(ds, lead_id), "explain": True}
     points = pd.DataFrame(
-        [{"lead_id": lead["lead_id"], "as_of": as_of, "memo": handoff["memo"],
-          "is_rep": handoff["is_rep"], "fs_rep": handoff["fs_rep"]}]
+        [{"lead_id": lead_id, "as_of": pd.Timestamp(body["as_of"]),
+          "memo": body["memo"], "is_rep": body["is_rep"], "fs_rep": body["fs_rep"]}]
     )  # fmt: skip
     row = _as_strings(build_features(ds, points))
-    records = [[plain(v) for v in row.iloc[0].tolist()]]
+    records = [[_plain(v) for v in row.iloc[0].tolist()]]
     split = {"dataframe_split": {"columns": list(row.columns), "data": records}}
     return body, split
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def measure(
