@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+BANT = ("budget", "authority", "need", "timeline")
+
 
 def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
@@ -91,8 +93,9 @@ def _recommender_days(
 
 
 def _gate_days(daily: pd.DataFrame) -> pd.Series:
-    bant = sum(daily[f"level_{b}"] == 2 for b in ("budget", "authority", "need", "timeline"))
-    ok = (bant >= 3) & (daily["level_problem"] == 2) & (daily["level_next_action"] == 2)
+    bant = sum(daily[f"level_{b}"] == 2 for b in BANT)
+    ok = (bant >= 3) & (daily["level_problem"] == 2)
+    ok &= daily["level_next_action"] == 2
     return daily.loc[ok].groupby("lead_id")["day"].min().astype("float64")
 
 
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     true_peak = truth["intent_peak_day"].round().clip(lower=1)
     p_true_peak, _ = primary(true_peak.clip(upper=life))
     p_true_peak_3, _ = primary((true_peak + 3).clip(upper=life))
-    p_seen_peak, fired_seen = primary((seen_peak - 3).clip(lower=1))
+    p_seen_peak, _ = primary((seen_peak - 3).clip(lower=1))
     p_gate, fired_gate = primary(gate_days)
     p_hist, p_orc = float(hist_p.mean()), float(oracle_p.mean())
     uplift = p_orc - p_hist

@@ -45,14 +45,18 @@ from readiness.scoring import LeadScore, ScoringInputError, score_points
 
 __all__ = [
     "ACTIONS",
+    "ScoringInputError",
     "TimingAdvice",
     "TimingError",
     "TimingModel",
+    "advice_frame",
+    "export_end",
     "grid_points",
     "load_timing",
     "open_lead_points",
     "recommend",
     "save_timing",
+    "timing_columns",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -134,7 +138,8 @@ def grid_points(
             dataset.handoffs.set_index("lead_id")["tossed_up_at"]
         )
         stop = toss.where(toss.notna() & (toss < end), end)
-    n_steps = ((stop - leads["created_at"]) / (step_days * _DAY)).to_numpy()
+    seconds = (stop - leads["created_at"]).dt.total_seconds().to_numpy()
+    n_steps = seconds / (step_days * 86_400)
     n_steps = np.floor(np.nan_to_num(n_steps, nan=0.0)).astype(np.int64).clip(0)
     rows = np.repeat(np.arange(len(leads)), n_steps)
     k = np.arange(len(rows)) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps) + 1
@@ -332,7 +337,7 @@ class TimingModel:
                 "gain": gain,
                 "phase": phase,
                 "talked": talked,
-            "heard": heard,
+                "heard": heard,
                 "action": [_CODE[int(c)] for c in code],
             },
             index=features.index,
@@ -437,7 +442,9 @@ class TimingAdvice:
         }
 
 
-def open_lead_points(dataset: Dataset, *, as_of: datetime | None = None) -> pd.DataFrame:
+def open_lead_points(
+    dataset: Dataset, *, as_of: datetime | None = None
+) -> pd.DataFrame:
     """One point per lead not tossed up by `as_of` (default: the export moment)."""
     moment = pd.Timestamp(as_of) if as_of is not None else export_end(dataset)
     leads = dataset.leads[dataset.leads["created_at"] < moment]
@@ -595,7 +602,10 @@ def _reasons(
         )
     else:
         out.append(
-            ("購買意欲は今がピーク（直近の行動が最多）", "buying intent is at its peak now")
+            (
+                "購買意欲は今がピーク（直近の行動が最多）",
+                "buying intent is at its peak now",
+            )
         )
     pricing, trend_pricing = float(f["web_pricing_7d"]), float(f["trend_web_pricing"])
     if pricing > 0 or trend_pricing != 0:
@@ -619,7 +629,8 @@ def _reasons(
     if trend is not None:
         out.append(
             (
-                f"受注確率{_pct(score.probability)}、1週間あたり{100 * trend:+.1f}ポイント",
+                f"受注確率{_pct(score.probability)}、"
+                f"1週間あたり{100 * trend:+.1f}ポイント",
                 f"win probability {_pct(score.probability)}, "
                 f"{100 * trend:+.1f} points per week",
             )
@@ -677,6 +688,3 @@ def advice_frame(advice: Sequence[TimingAdvice]) -> pd.DataFrame:
             "reasons_en": [" / ".join(r[1] for r in a.reasons) for a in advice],
         }
     )
-
-
-__all__ += ["advice_frame", "export_end", "timing_columns", "ScoringInputError"]
