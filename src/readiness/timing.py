@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,12 +85,23 @@ class TimingError(Exception):
     """A timing model that cannot be fitted or loaded; the message says what to do."""
 
 
+# How recently IS called says more about the rep's own toss-up routine (a call
+# to agree the meeting just before handing off) than about the customer: left
+# out, so the value of waiting is learned from the customer's behaviour and from
+# how much IS has heard so far (cumulative counts), not from the rep's calendar.
+_IS_RECENCY: Final = re.compile(
+    r"^days_since_(is_|online_hearing)|^(is_call|is_call_connected|is_mail"
+    r"|online_hearing|is_call_attempts)_(7|14)d$"
+)
+
+
 def timing_columns(features: pd.DataFrame) -> list[str]:
     """The columns a timing decision may use: nothing from a memo or the reps."""
     return [
         c
         for c in features.columns
         if c not in _NOT_FEATURES
+        and not _IS_RECENCY.match(c)
         and _group(c) in _GROUPS
         and features[c].dtype != "str"
     ]
@@ -139,8 +151,8 @@ def grid_points(
         )
         stop = toss.where(toss.notna() & (toss < end), end)
     seconds = (stop - leads["created_at"]).dt.total_seconds().to_numpy()
-    n_steps = seconds / (step_days * 86_400)
-    n_steps = np.floor(np.nan_to_num(n_steps, nan=0.0)).astype(np.int64).clip(0)
+    ratio = np.nan_to_num(seconds / (step_days * 86_400), nan=0.0)
+    n_steps = np.floor(ratio).astype(np.int64).clip(0)
     rows = np.repeat(np.arange(len(leads)), n_steps)
     k = np.arange(len(rows)) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps) + 1
     day = k * step_days
@@ -195,6 +207,7 @@ class TimingModel:
         risk_quantile: float = 0.1,
         talk_quantile: float = 0.5,
         margin: float = 0.0,
+        rebound: float = 0.02,
         max_grid_points: int = 400_000,
         n_jobs: int = 1,
         random_state: int = 0,
@@ -209,6 +222,7 @@ class TimingModel:
         self.risk_quantile = risk_quantile
         self.talk_quantile = talk_quantile
         self.margin = margin
+        self.rebound = rebound
         self.max_grid_points = max_grid_points
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -327,10 +341,10 @@ class TimingModel:
         phase = _phase(X)
         ready = heard & (p >= self.floor_)
         rising = (gain > self.margin) & (phase != 2)
-        falling = heard & (gain < -self.margin) & (phase == 2)
-        code = np.where(
-            falling & (p >= self.risk_floor_), 2, np.where(ready & ~rising, 1, 0)
-        )
+        # Past the peak: hand off now unless waiting is expected to win back more
+        # than `rebound` (a second wave of interest).
+        risk = heard & (phase == 2) & (gain <= self.rebound) & (p >= self.risk_floor_)
+        code = np.where(risk, 2, np.where(ready & ~rising, 1, 0))
         return pd.DataFrame(
             {
                 "p_now": p,
@@ -358,6 +372,7 @@ class TimingModel:
             "min_conversations": self.min_conversations_,
             "p_toss_median": round(self.p_toss_median_, 4),
             "margin": self.margin,
+            "rebound": self.rebound,
             "phase_share_at_toss_up": self.phase_share_,
             "features": list(self.features_),
         }
@@ -509,6 +524,8 @@ def recommend(
         action = str(row["action"])
         has_memo = _has_memo(points, i)
         nxt = _next_element(s, has_memo)
+        if _collect_first(action, row, nxt, has_memo):
+            action = KEEP_NURTURING
         notes = list(s.warnings)
         when = tossed.get(s.lead_id)
         if when is not None and pd.notna(when) and when <= base["as_of"][i]:
@@ -564,6 +581,25 @@ def _next_element(score: LeadScore, has_memo: bool) -> MissingElement | None:
         key=lambda m: (-round(m.gain, 3), m.element not in BANT_KEYS, -m.rubric_points),
     )
     return ranked[0]
+
+
+def _collect_first(
+    action: str, row: pd.Series, nxt: MissingElement | None, has_memo: bool
+) -> bool:
+    """Before the peak, an element worth more than waiting costs is collected first.
+
+    Compares the served model's counterfactual gain of collecting the element with
+    the expected change of waiting (`gain`, negative when waiting costs). Only with
+    a memo draft: without one every element is missing and nothing can be weighed.
+    """
+    return (
+        action == TOSS_UP_NOW
+        and has_memo
+        and nxt is not None
+        and nxt.element in (*BANT_KEYS, "problem")
+        and int(row["phase"]) != 2
+        and nxt.gain > max(0.0, -float(row["gain"]))
+    )
 
 
 def _pct(p: float) -> str:
