@@ -14,6 +14,10 @@ compared on the same leads:
 - recommender: `TimingModel.decide` (what `recommend` serves), every `--step` days;
 - oracle: the best day in hindsight.
 
+Variants (not served), to test two obvious combinations: the recommender holding
+"toss up now" until the day's memo draft passes the gate, and the gate rule with
+the recommender's at-risk alarm.
+
 Feasibility (not policies: they use the future): tossing up on the true intent
 peak day, 3 days after it, and 3 days before the highest observed 7-day intent
 index of the whole life (hindsight on what the data shows).
@@ -61,7 +65,7 @@ def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
 
 def _recommender_days(
     dataset: Any, model: Any, step: int, chunk: int
-) -> tuple[pd.Series, pd.Series]:
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
     """First day each lead's recommender says toss up now / at risk (absent: never).
 
     Also the day of each lead's highest observed 7-day intent index over its whole
@@ -73,6 +77,7 @@ def _recommender_days(
     ids = dataset.leads["lead_id"].astype(str).to_numpy()
     first: dict[str, int] = {}
     peak: dict[str, int] = {}
+    fired: list[pd.DataFrame] = []
     n_points = 0
     for lo in range(0, len(ids), chunk):
         grid = grid_points(
@@ -81,22 +86,45 @@ def _recommender_days(
         n_points += len(grid)
         features = build_features(dataset, grid[["lead_id", "as_of"]])
         decided = model.decide(features)
-        fire = grid.loc[decided["action"].to_numpy() != KEEP_NURTURING]
+        action = decided["action"].to_numpy()
+        fire = grid.loc[action != KEEP_NURTURING]
         first.update(fire.groupby("lead_id")["day"].min().to_dict())
+        fired.append(
+            fire[["lead_id", "day"]].assign(action=action[action != KEEP_NURTURING])
+        )
         seen = grid.assign(intent=features["intent_7d"].to_numpy())
         seen = seen[seen["intent"] > 0]
         top = seen.loc[seen.groupby("lead_id")["intent"].idxmax()]
         peak.update(dict(zip(top["lead_id"], top["day"], strict=True)))
         _say(f"replay: {min(lo + chunk, len(ids)):,}/{len(ids):,} leads")
     _say(f"replay: {n_points:,} lead-days decided")
-    return pd.Series(first, dtype="float64"), pd.Series(peak, dtype="float64")
+    return (
+        pd.Series(first, dtype="float64"),
+        pd.Series(peak, dtype="float64"),
+        pd.concat(fired, ignore_index=True),
+    )
+
+
+def _gate_ok(daily: pd.DataFrame) -> pd.Series:
+    """Whether the memo IS would write that day passes the gate (element levels)."""
+    bant = sum(daily[f"level_{b}"] == 2 for b in BANT)
+    ok = (bant >= 3) & (daily["level_problem"] == 2)
+    return ok & (daily["level_next_action"] == 2)
 
 
 def _gate_days(daily: pd.DataFrame) -> pd.Series:
-    bant = sum(daily[f"level_{b}"] == 2 for b in BANT)
-    ok = (bant >= 3) & (daily["level_problem"] == 2)
-    ok &= daily["level_next_action"] == 2
+    ok = _gate_ok(daily)
     return daily.loc[ok].groupby("lead_id")["day"].min().astype("float64")
+
+
+def _with_draft_days(daily: pd.DataFrame, fired: pd.DataFrame) -> pd.Series:
+    """A variant (not served): toss up now only once the day's memo draft passes the
+    gate; at risk hands off regardless."""
+    ok = daily.set_index(["lead_id", "day"]).pipe(_gate_ok)
+    key = pd.MultiIndex.from_arrays([fired["lead_id"], fired["day"]])
+    passes = ok.reindex(key).fillna(False).to_numpy(dtype=bool)
+    keep = fired[(fired["action"].to_numpy() == "at_risk") | passes]
+    return keep.groupby("lead_id")["day"].min().astype("float64")
 
 
 def _p_at(daily: pd.DataFrame, days: pd.Series) -> pd.Series:
@@ -128,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"evaluation world: seed {args.seed + 1}")
         world, ds = _world(args.leads, args.seed + 1, tmp / "eval", levels=True)
         t_replay = time.perf_counter()
-        rec_days, seen_peak = _recommender_days(ds, model, args.step, args.chunk)
+        rec_days, seen_peak, fired = _recommender_days(ds, model, args.step, args.chunk)
         replay_s = time.perf_counter() - t_replay
 
     truth = world.truth["leads"].set_index("lead_id")
@@ -152,6 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     p_true_peak_3, _ = primary((true_peak + 3).clip(upper=life))
     p_seen_peak, _ = primary((seen_peak - 3).clip(lower=1))
     p_gate, fired_gate = primary(gate_days)
+    draft_days = _with_draft_days(daily, fired)
+    p_draft, fired_draft = primary(draft_days)
+    # the gate rule with the recommender's alarm: hand off at the gate, or earlier
+    # when the recommender says the lead is at risk
+    risk = fired[fired["action"] == "at_risk"].groupby("lead_id")["day"].min()
+    both = pd.concat([gate_days, risk.astype("float64")], axis=1).min(axis=1)
+    p_alarm, _ = primary(both)
     p_hist, p_orc = float(hist_p.mean()), float(oracle_p.mean())
     uplift = p_orc - p_hist
 
@@ -169,13 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     lag_gate = (gate_days.reindex(tossed) - truth.loc[tossed, "best_day"]).dropna()
     lag_hist = truth.loc[tossed, "toss_day"] - truth.loc[tossed, "best_day"]
 
-    for name, p, fired in (
+    for name, p, n_fired in (
         ("historical", p_hist, len(tossed)),
         ("gate rule", p_gate, fired_gate),
         ("recommender", p_rec, fired_rec),
         ("oracle", p_orc, len(tossed)),
     ):
-        _say(f"tossed-up leads  {name:<12} mean true p {p:.4f}  fired {fired:,}")
+        _say(f"tossed-up leads  {name:<12} mean true p {p:.4f}  fired {n_fired:,}")
     _say(
         f"all leads  expected wins: historical {wins_hist:.0f} ({len(tossed):,} "
         f"hand-offs), gate {wins_gate:.0f} ({fired_all_gate:,}), recommender "
@@ -193,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         "p_oracle": round(p_orc, 4),
         "capture_recommender": capture(p_rec),
         "capture_gate": capture(p_gate),
+        "capture_recommender_with_draft": capture(p_draft),
+        "capture_gate_with_at_risk_alarm": capture(p_alarm),
+        "handoffs_gate_with_at_risk_alarm": len(both),
+        "handoffs_recommender_with_draft": len(draft_days),
+        "fired_on_tossed_recommender_with_draft": fired_draft,
         "capture_true_intent_peak": capture(p_true_peak),
         "capture_true_intent_peak_plus_3d": capture(p_true_peak_3),
         "capture_hindsight_observed_intent_peak": capture(p_seen_peak),

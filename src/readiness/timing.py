@@ -524,6 +524,9 @@ def recommend(
         action = str(row["action"])
         has_memo = _has_memo(points, i)
         nxt = _next_element(s, has_memo)
+        # Holding every toss-up until the draft passes the gate was measured and
+        # lost (bench/timing.py, capture_recommender_with_draft): only an element
+        # worth more than waiting costs holds it.
         if _collect_first(action, row, nxt, has_memo):
             action = KEEP_NURTURING
         notes = list(s.warnings)
@@ -683,6 +686,14 @@ def _reasons(
         ja = "・".join(m.label_ja for m in unconfirmed)
         en = " and ".join(m.label_en for m in unconfirmed)
         out.append((f"{ja}が未確認", f"{en} unconfirmed"))
+    if action == KEEP_NURTURING and has_memo and not score.gate_passed:
+        fails = score.gate_failures
+        out.append(
+            (
+                "トスアップ基準を未達：" + "、".join(ja for ja, _ in fails),
+                "the toss-up gate is not met: " + "; ".join(en for _, en in fails),
+            )
+        )
     if action == KEEP_NURTURING and nxt is not None:
         out.append(
             (
@@ -702,7 +713,6 @@ def _reasons(
                 "handing off",
             )
         )
-    del has_memo
     return tuple(out)
 
 
