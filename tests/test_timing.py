@@ -329,3 +329,20 @@ def test_timing_route_without_a_timing_model_is_503(
     item = response.json()["detail"][0]
     assert "readiness timing" in item["msg_ja"]
     assert item["type"] == "no_timing_model"
+
+
+def test_daily_levels_draw_nothing_so_the_world_stays_the_same() -> None:
+    from readiness.simulate.config import WorldConfig
+    from readiness.simulate.world import simulate_world
+
+    config = WorldConfig(n_leads=300, seed=3)
+    plain = simulate_world(config)
+    levels = simulate_world(config, daily_levels=True)
+    for name, table in plain.tables.items():
+        pd.testing.assert_frame_equal(table, levels.tables[name])
+    daily = levels.truth["daily"]
+    pd.testing.assert_frame_equal(
+        plain.truth["daily"], daily[plain.truth["daily"].columns]
+    )
+    assert {"known_budget", "level_budget", "level_next_action"} <= set(daily)
+    assert daily["level_budget"].isin([0, 1, 2]).all()
