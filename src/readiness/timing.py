@@ -14,11 +14,14 @@ before any memo exists (behaviour, IS activity, lead attributes):
   regressed on the state now over every lead's history (day by day up to its
   toss-up or the export) — the learned value of waiting.
 
-The decision: hand off when waiting is not expected to pay (at risk when intent
-has peaked and the chance is falling), keep nurturing while it is rising or while
-the chance is below what historical toss-ups usually had. `recommend` adds the
-served bundle's view of the memo draft: the current win probability, its trend
-(the same memo scored on earlier days), and the element to collect next.
+The decision (`decide`): nothing before IS has heard the customer about as much
+as before a typical toss-up; at risk once intent is past its peak and waiting is
+not expected to win it back; toss up now when the chance looks like a typical
+toss-up's and waiting is not expected to raise it; else keep nurturing.
+`recommend` adds the served bundle's view of the memo draft: the current win
+probability, its trend (the same memo scored on earlier days), the element to
+collect next — and holds a toss-up while collecting an element is worth more
+than waiting costs. bench/timing.py measures it against the world's truth.
 """
 
 from __future__ import annotations
@@ -42,11 +45,10 @@ from readiness.contract import Dataset
 from readiness.explain import MissingElement
 from readiness.features import build_features, feature_info, labelled_points
 from readiness.fields import BANT_KEYS
-from readiness.scoring import LeadScore, ScoringInputError, score_points
+from readiness.scoring import LeadScore, score_points
 
 __all__ = [
     "ACTIONS",
-    "ScoringInputError",
     "TimingAdvice",
     "TimingError",
     "TimingModel",
@@ -523,7 +525,7 @@ def recommend(
         row = decided.iloc[i]
         action = str(row["action"])
         has_memo = _has_memo(points, i)
-        nxt = _next_element(s, has_memo)
+        nxt = _next_element(s)
         # Holding every toss-up until the draft passes the gate was measured and
         # lost (bench/timing.py, capture_recommender_with_draft): only an element
         # worth more than waiting costs holds it.
@@ -575,7 +577,7 @@ def _has_memo(points: pd.DataFrame, i: int) -> bool:
     return isinstance(memo, str) and bool(memo.strip())
 
 
-def _next_element(score: LeadScore, has_memo: bool) -> MissingElement | None:
+def _next_element(score: LeadScore) -> MissingElement | None:
     """The element worth most to collect: the model's gain, BANT first on ties."""
     if not score.missing:
         return None
@@ -655,6 +657,17 @@ def _reasons(
                 f"pricing page visits: {pricing:.0f} in the last 7 days "
                 f"({before:.0f} the 7 days before)",
             )
+        )
+    talks = float(f["is_call_connected_all"]) + float(f["online_hearing_all"])
+    if talks < timing.min_conversations_:
+        out.insert(
+            0,
+            (
+                f"ISとの会話はまだ{talks:.0f}回（過去のトスアップは多くが"
+                f"{timing.min_conversations_:.0f}回以上の会話の後）",
+                f"IS has talked with the customer {talks:.0f} times; most past "
+                f"toss-ups came after {timing.min_conversations_:.0f} or more",
+            ),
         )
     change = float(row["gain"])
     out.append(
