@@ -30,6 +30,8 @@ from api.schemas import (
     ReloadOut,
     ScoreIn,
     ScoreOut,
+    TimingIn,
+    TimingOut,
 )
 from api.security import (
     SizeLimitMiddleware,
@@ -37,10 +39,17 @@ from api.security import (
     require_admin_key,
     require_key,
 )
-from api.service import problem_items, score_batch, score_one
+from api.service import (
+    load_timing_cached,
+    problem_items,
+    score_batch,
+    score_one,
+    timing_one,
+)
 from readiness import __version__
 from readiness.scoring import ScoringInputError
 from readiness.settings import Settings, get_settings
+from readiness.timing import TimingError, TimingModel
 
 log = logging.getLogger("api")
 
@@ -134,6 +143,46 @@ def score_many(body: BatchIn, model: Model) -> BatchOut:
         (time.perf_counter() - started) * 1000,
     )
     return BatchOut.model_validate(result)
+
+
+def current_timing(request: Request) -> TimingModel:
+    """The timing model saved next to the bundle (503 with how to make one)."""
+    settings: Settings = request.app.state.settings
+    try:
+        return load_timing_cached(settings.model_dir)
+    except (TimingError, OSError, ValueError) as exc:
+        raise HTTPException(
+            status_code=503,
+            detail=error_detail(
+                f"no timing model is loaded ({exc}).",
+                "タイミングモデルが読み込まれていません。`readiness timing DATA_DIR` "
+                f"で過去データから学習してください（{settings.model_dir}）。",
+                "no_timing_model",
+            ),
+        ) from None
+
+
+Timing = Annotated[TimingModel, Depends(current_timing)]
+
+
+@v1.post("/timing", tags=["timing"])
+def timing(body: TimingIn, model: Model, timing: Timing) -> TimingOut:
+    """Toss up now, keep nurturing (and what to collect next) or at risk, and why."""
+    started = time.perf_counter()
+    try:
+        result = timing_one(body, bundle=model.bundle, timing=timing)
+    except ScoringInputError as exc:
+        log.info(
+            "timing lead=%s: 422 (%d problems)", body.lead.lead_id, len(exc.problems)
+        )
+        raise HTTPException(status_code=422, detail=problem_items(exc)) from None
+    log.info(
+        "timing lead=%s: %s, %.1f ms",
+        body.lead.lead_id,
+        result["action"],
+        (time.perf_counter() - started) * 1000,
+    )
+    return TimingOut.model_validate(result)
 
 
 @v1.get("/model", tags=["model"])

@@ -368,3 +368,63 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str
     model: ModelOut | None = None
+
+
+# --- timing ------------------------------------------------------------------------
+
+
+class TimingIn(BaseModel):
+    """One lead not yet tossed up: attributes, touches, and IS's memo draft so far."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{k: v for k, v in EXAMPLE_SCORE_IN.items() if k != "explain"}]
+        },
+    )
+
+    lead: LeadIn
+    events: list[EventIn] = Field(default_factory=list, max_length=MAX_EVENTS)
+    memo: Memo = Field(
+        None,
+        description="IS's memo draft so far (template text, free text or a JSON "
+        "object). Absent means nothing written yet.",
+    )
+    as_of: Timestamp | None = Field(
+        None, description="The moment to advise for; default: now (Asia/Tokyo)."
+    )
+    is_rep: Short | None = Field(None, description="Inside-sales rep.")
+    fs_rep: Short | None = Field(None, description="Field-sales rep.")
+
+
+class Reason(BaseModel):
+    ja: str
+    en: str
+
+
+class TimingOut(BaseModel):
+    """Toss up now, keep nurturing (and what to collect next) or at risk, and why."""
+
+    lead_id: str
+    as_of: str
+    action: Literal["toss_up_now", "keep_nurturing", "at_risk"]
+    action_ja: str
+    action_en: str
+    probability: float = Field(description="Win probability of a toss-up now.")
+    probability_7d_ago: float | None = Field(
+        None, description="The same memo scored as of 7 days earlier."
+    )
+    probability_14d_ago: float | None = None
+    trend_per_week: float | None = Field(
+        None, description="Change of the probability per week (recent 1-2 weeks)."
+    )
+    expected_change: float = Field(
+        description="Expected change of the behaviour-based win chance if IS waits "
+        "lookahead_days (learned from past leads)."
+    )
+    lookahead_days: int
+    next_element: MissingElement | None = Field(
+        None, description="When nurturing: the element to collect next."
+    )
+    reasons: list[Reason]
+    warnings: list[str]

@@ -10,17 +10,19 @@ import dataclasses
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
 from api.errors import validation_items
-from api.schemas import TOKYO, ScoreIn
+from api.schemas import TOKYO, ScoreIn, TimingIn
 from readiness.bundle import Bundle
 from readiness.contract import Dataset
 from readiness.rubric import Rubric
 from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_points
+from readiness.timing import TIMING_FILE, TimingModel, load_timing, recommend
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
 
@@ -161,3 +163,33 @@ def score_batch(
         "failed": len(items) - len(owners),
         "results": results,
     }
+
+
+# --- timing ------------------------------------------------------------------------
+
+_TIMING_CACHE: dict[str, tuple[float, Any]] = {}
+
+
+def load_timing_cached(model_dir: Path) -> TimingModel:
+    """The timing model next to the bundle, reloaded when its file changes."""
+    path = model_dir / TIMING_FILE
+    stamp = path.stat().st_mtime if path.is_file() else -1.0
+    key = str(path.resolve())
+    cached = _TIMING_CACHE.get(key)
+    if cached is not None and cached[0] == stamp:
+        model: TimingModel = cached[1]
+        return model
+    model = load_timing(model_dir)
+    _TIMING_CACHE[key] = (stamp, model)
+    return model
+
+
+def timing_one(item: TimingIn, *, bundle: Bundle, timing: TimingModel) -> dict:
+    """Advise on one lead; raises ScoringInputError for input the contract refuses."""
+    as_of = item.as_of or now_tokyo()
+    as_score = ScoreIn.model_validate(item.model_dump())
+    dataset = _dataset(as_score, lead_id=None, as_of=as_of)
+    lead_id = str(dataset.leads["lead_id"].iloc[0])
+    points = pd.DataFrame([_point(as_score, lead_id, as_of)])
+    (advice,) = recommend(dataset, points, bundle=bundle, timing=timing)
+    return advice.to_dict()

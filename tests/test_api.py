@@ -46,7 +46,13 @@ def build_bundle(root: Path) -> Path:
     bundle = bundle_from_result(
         result, data_fingerprint=dataset_fingerprint(dataset), commit=None
     )
-    return save_bundle(bundle, bundle_dir)
+    saved = save_bundle(bundle, bundle_dir)
+    # the timing model lives next to the bundle (POST /v1/timing)
+    from readiness.timing import TimingModel, save_timing
+
+    timing = TimingModel(n_estimators=40, max_grid_points=60_000).fit(dataset)
+    save_timing(timing, bundle_dir)
+    return saved
 
 
 @pytest.fixture(scope="module")

@@ -735,3 +735,113 @@ def import_command(
         click.echo(f"not mapped: {', '.join(result.not_imported)}", err=True)
     click.echo(f"time: {result.time_note}", err=True)
     click.echo(f"{result.summary()} → {out_dir}")
+
+
+# --- timing -------------------------------------------------------------------------
+
+
+@main.command("timing")
+@click.argument("data_dir", metavar="DATA_DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model bundle directory (default: READINESS_MODEL_DIR); the timing model "
+    "is kept there as timing.joblib.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
+    default=None,
+    help="The moment to advise for, Asia/Tokyo (default: the latest in the data).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the advice table here (.csv or .parquet).",
+)
+@click.option(
+    "--refit",
+    is_flag=True,
+    help="Learn the timing model from DATA_DIR's history even if one is saved.",
+)
+def timing_command(
+    data_dir: Path,
+    model_dir: Path | None,
+    as_of: Any,
+    out: Path | None,
+    refit: bool,
+) -> None:
+    """Toss up now, keep nurturing or at risk: advice for each open lead of DATA_DIR."""
+    from readiness.bundle import BundleError, load_bundle
+    from readiness.datastore import atomic_write_bytes, csv_bytes, parquet_bytes
+    from readiness.settings import get_settings
+    from readiness.timing import (
+        TimingError,
+        TimingModel,
+        advice_frame,
+        load_timing,
+        open_lead_points,
+        recommend,
+        save_timing,
+    )
+
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        raise click.BadParameter(
+            f"{out.name}: give a .csv or .parquet file", param_hint="--out"
+        )
+    model_dir = model_dir or get_settings().model_dir
+    try:
+        bundle = load_bundle(model_dir)
+    except BundleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    dataset = _load(data_dir)
+    timing: Any = None
+    try:
+        timing = None if refit else load_timing(model_dir)
+    except TimingError as exc:
+        click.echo(f"{exc}; learning it from {data_dir} now", err=True)
+    try:
+        if timing is None:
+            timing = TimingModel(n_jobs=get_settings().n_jobs).fit(
+                dataset, progress=lambda m: click.echo(m, err=True)
+            )
+            saved = save_timing(timing, model_dir)
+            click.echo(f"timing model saved: {saved}", err=True)
+    except TimingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    points = open_lead_points(dataset, as_of=as_of)
+    if not len(points):
+        raise click.ClickException(
+            f"no open lead in {data_dir} at {as_of or 'the export moment'}: every "
+            "lead created by then was already tossed up"
+        )
+    with click.progressbar(length=len(points), label="advising", file=None) as bar:
+        advice = []
+        for lo in range(0, len(points), 2_000):
+            chunk = points.iloc[lo : lo + 2_000].reset_index(drop=True)
+            advice += recommend(dataset, chunk, bundle=bundle, timing=timing)
+            bar.update(len(chunk))
+    frame = advice_frame(advice)
+    if out is not None:
+        data = (
+            parquet_bytes(frame, path=out, table="timing")
+            if out.suffix.lower() == ".parquet"
+            else csv_bytes(frame, path=out, table="timing", encoding="utf-8")
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(out, data)
+    counts = frame["action"].value_counts()
+    click.echo(
+        f"{len(frame):,} open leads as of {frame['as_of'].iloc[0]}: "
+        + ", ".join(f"{k} {int(counts.get(k, 0)):,}" for k in ACTIONS_ORDER)
+        + (f"; wrote {out}" if out is not None else "")
+    )
+    top = frame[frame["action"] != "keep_nurturing"].nlargest(5, "probability")
+    for row in top.itertuples():
+        click.echo(f"  {row.lead_id}  {row.action_ja}  p={row.probability:.2f}")
+
+
+ACTIONS_ORDER = ("toss_up_now", "at_risk", "keep_nurturing")

@@ -109,15 +109,24 @@ def _first_true(cond: np.ndarray) -> np.ndarray:
 
 
 def simulate_world(
-    config: WorldConfig, *, progress: Callable[[int], object] | None = None
+    config: WorldConfig,
+    *,
+    progress: Callable[[int], object] | None = None,
+    daily_levels: bool = False,
 ) -> World:
-    """Simulate a whole world; `progress` is called with leads done per chunk."""
+    """Simulate a whole world; `progress` is called with leads done per chunk.
+
+    `daily_levels` adds to `truth_daily` what IS knows (`known_<element>`) and
+    would write (`level_<element>`, 0 missing / 1 vague / 2 concrete) on each day,
+    for replays of timing policies. It draws no random numbers: the tables and the
+    rest of the truth are the same with or without it.
+    """
     reps = _make_reps(config)
     parts: list[dict[str, pd.DataFrame]] = []
     for chunk, offset in enumerate(range(0, config.n_leads, config.chunk_size)):
         n = min(config.chunk_size, config.n_leads - offset)
         rng = np.random.default_rng(np.random.SeedSequence([config.seed, chunk + 1]))
-        parts.append(_simulate_chunk(config, reps, rng, offset, n))
+        parts.append(_simulate_chunk(config, reps, rng, offset, n, daily_levels))
         if progress is not None:
             progress(n)
     keys = parts[0].keys()
@@ -132,7 +141,12 @@ def simulate_world(
 
 
 def _simulate_chunk(
-    cfg: WorldConfig, reps: _Reps, rng: np.random.Generator, offset: int, n: int
+    cfg: WorldConfig,
+    reps: _Reps,
+    rng: np.random.Generator,
+    offset: int,
+    n: int,
+    daily_levels: bool = False,
 ) -> dict[str, pd.DataFrame]:
     days = cfg.life_days
     d = np.arange(days)[None, :]
@@ -557,6 +571,10 @@ def _simulate_chunk(
             "intent": intent[di, dd],
         }
     )
+    if daily_levels:
+        for e, j in _ELEM_INDEX.items():
+            truth_daily[f"known_{e}"] = known[j, di, dd]
+            truth_daily[f"level_{e}"] = memo_lvl[j, di, dd]
     fr: list[tuple[Any, ...]] = (
         list(zip(*field_rows, strict=True)) if field_rows else [()] * 5
     )

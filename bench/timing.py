@@ -1,0 +1,267 @@
+"""Benchmark: the timing recommender replayed day by day against the world's truth.
+
+A training world (seed S) gives the history the recommender learns from (its
+tables only). A second world of the same config (seed S + 1) is replayed: every
+`--step` days of each lead's life the recommender sees the events before that
+moment and decides; its first "toss up now" or "at risk" is its toss-up day. The
+world knows the true win probability of a toss-up on every day, so policies are
+compared on the same leads:
+
+- historical: the reps' own toss-up day;
+- gate rule: the first day the memo IS would write passes the toss-up gate
+  (>= 3 BANT elements and the problem concrete, a dated meeting agreed), checked
+  every day;
+- recommender: `TimingModel.decide` (what `recommend` serves), every `--step` days;
+- oracle: the best day in hindsight.
+
+Variants (not served), to test two obvious combinations: the recommender holding
+"toss up now" until the day's memo draft passes the gate, and the gate rule with
+the recommender's at-risk alarm.
+
+Feasibility (not policies: they use the future): tossing up on the true intent
+peak day, 3 days after it, and 3 days before the highest observed 7-day intent
+index of the whole life (hindsight on what the data shows).
+
+Primary view: the leads reps historically tossed up. A policy that never fires on
+a lead leaves it to the rep (historical day), so abstaining is neutral, not
+rewarded. capture = (policy - historical) / (oracle - historical) of the mean
+true p. All-leads view: a policy that never fires hands nothing off; expected wins
+and hand-offs per policy.
+
+    python bench/timing.py --leads 20000 --seed 2027 [--step 3]
+Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+BANT = ("budget", "authority", "need", "timeline")
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
+    from readiness.contract import load_dataset
+    from readiness.simulate.config import WorldConfig
+    from readiness.simulate.store import write_world
+    from readiness.simulate.world import simulate_world
+
+    world = simulate_world(WorldConfig(n_leads=leads, seed=seed), daily_levels=levels)
+    write_world(world, out)
+    return world, load_dataset(out)
+
+
+def _recommender_days(
+    dataset: Any, model: Any, step: int, chunk: int
+) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """First day each lead's recommender says toss up now / at risk (absent: never).
+
+    Also the day of each lead's highest observed 7-day intent index over its whole
+    life (hindsight), for the feasibility check.
+    """
+    from readiness.features import build_features
+    from readiness.timing import KEEP_NURTURING, grid_points
+
+    ids = dataset.leads["lead_id"].astype(str).to_numpy()
+    first: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    fired: list[pd.DataFrame] = []
+    n_points = 0
+    for lo in range(0, len(ids), chunk):
+        grid = grid_points(
+            dataset, step_days=step, lead_ids=ids[lo : lo + chunk], until_toss_up=False
+        )
+        n_points += len(grid)
+        features = build_features(dataset, grid[["lead_id", "as_of"]])
+        decided = model.decide(features)
+        action = decided["action"].to_numpy()
+        fire = grid.loc[action != KEEP_NURTURING]
+        first.update(fire.groupby("lead_id")["day"].min().to_dict())
+        fired.append(
+            fire[["lead_id", "day"]].assign(action=action[action != KEEP_NURTURING])
+        )
+        seen = grid.assign(intent=features["intent_7d"].to_numpy())
+        seen = seen[seen["intent"] > 0]
+        top = seen.loc[seen.groupby("lead_id")["intent"].idxmax()]
+        peak.update(dict(zip(top["lead_id"], top["day"], strict=True)))
+        _say(f"replay: {min(lo + chunk, len(ids)):,}/{len(ids):,} leads")
+    _say(f"replay: {n_points:,} lead-days decided")
+    return (
+        pd.Series(first, dtype="float64"),
+        pd.Series(peak, dtype="float64"),
+        pd.concat(fired, ignore_index=True),
+    )
+
+
+def _gate_ok(daily: pd.DataFrame) -> pd.Series:
+    """Whether the memo IS would write that day passes the gate (element levels)."""
+    bant = sum(daily[f"level_{b}"] == 2 for b in BANT)
+    ok = (bant >= 3) & (daily["level_problem"] == 2)
+    return ok & (daily["level_next_action"] == 2)
+
+
+def _gate_days(daily: pd.DataFrame) -> pd.Series:
+    ok = _gate_ok(daily)
+    return daily.loc[ok].groupby("lead_id")["day"].min().astype("float64")
+
+
+def _with_draft_days(daily: pd.DataFrame, fired: pd.DataFrame) -> pd.Series:
+    """A variant (not served): toss up now only once the day's memo draft passes the
+    gate; at risk hands off regardless."""
+    ok = daily.set_index(["lead_id", "day"]).pipe(_gate_ok)
+    key = pd.MultiIndex.from_arrays([fired["lead_id"], fired["day"]])
+    passes = ok.reindex(key).fillna(False).to_numpy(dtype=bool)
+    keep = fired[(fired["action"].to_numpy() == "at_risk") | passes]
+    return keep.groupby("lead_id")["day"].min().astype("float64")
+
+
+def _p_at(daily: pd.DataFrame, days: pd.Series) -> pd.Series:
+    """True p of each lead on its chosen day (index lead_id)."""
+    key = pd.MultiIndex.from_arrays([days.index, days.to_numpy().astype(np.int64)])
+    p = daily.set_index(["lead_id", "day"])["p_win"]
+    return pd.Series(p.reindex(key).to_numpy(), index=days.index)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--step", type=int, default=3, help="days between decisions")
+    parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
+    args = parser.parse_args(argv)
+
+    from readiness.timing import TimingModel
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        _say(f"training world: {args.leads:,} leads, seed {args.seed}")
+        _, train_ds = _world(args.leads, args.seed, tmp / "train", levels=False)
+        t_fit = time.perf_counter()
+        model = TimingModel(step_days=args.step).fit(train_ds, progress=_say)
+        fit_s = time.perf_counter() - t_fit
+        _say(f"fitted in {fit_s:.0f} s: {json.dumps(model.describe()['floor'])} floor")
+        _say(f"evaluation world: seed {args.seed + 1}")
+        world, ds = _world(args.leads, args.seed + 1, tmp / "eval", levels=True)
+        t_replay = time.perf_counter()
+        rec_days, seen_peak, fired = _recommender_days(ds, model, args.step, args.chunk)
+        replay_s = time.perf_counter() - t_replay
+
+    truth = world.truth["leads"].set_index("lead_id")
+    daily = world.truth["daily"]
+    gate_days = _gate_days(daily)
+    tossed = truth.index[truth["tossed_up"].to_numpy()]
+    hist_p = world.truth["handoffs"].set_index("lead_id")["p_true"].reindex(tossed)
+    oracle_p = truth.loc[tossed, "p_best"]
+
+    def primary(days: pd.Series) -> tuple[float, int]:
+        chosen = days.reindex(tossed).dropna()
+        p = hist_p.copy()
+        p.loc[chosen.index] = _p_at(daily, chosen).to_numpy()
+        return float(p.mean()), len(chosen)
+
+    p_rec, fired_rec = primary(rec_days)
+    # Feasibility: how sharp the optimum is, and how well behaviour shows it.
+    life = truth["life_days"] - 1
+    true_peak = truth["intent_peak_day"].round().clip(lower=1)
+    p_true_peak, _ = primary(true_peak.clip(upper=life))
+    p_true_peak_3, _ = primary((true_peak + 3).clip(upper=life))
+    p_seen_peak, _ = primary((seen_peak - 3).clip(lower=1))
+    p_gate, fired_gate = primary(gate_days)
+    draft_days = _with_draft_days(daily, fired)
+    p_draft, fired_draft = primary(draft_days)
+    # the gate rule with the recommender's alarm: hand off at the gate, or earlier
+    # when the recommender says the lead is at risk
+    risk = fired[fired["action"] == "at_risk"].groupby("lead_id")["day"].min()
+    both = pd.concat([gate_days, risk.astype("float64")], axis=1).min(axis=1)
+    p_alarm, _ = primary(both)
+    p_hist, p_orc = float(hist_p.mean()), float(oracle_p.mean())
+    uplift = p_orc - p_hist
+
+    def capture(p: float) -> float:
+        return round((p - p_hist) / uplift, 4) if uplift > 0 else float("nan")
+
+    # all leads: never firing hands nothing off
+    n = len(truth)
+    wins_rec = float(_p_at(daily, rec_days).sum())
+    wins_gate = float(_p_at(daily, gate_days).sum())
+    wins_hist = float(hist_p.sum())
+    wins_orc = float(truth["p_best"].sum())
+    fired_all_rec, fired_all_gate = len(rec_days), len(gate_days)
+    lag_rec = (rec_days.reindex(tossed) - truth.loc[tossed, "best_day"]).dropna()
+    lag_gate = (gate_days.reindex(tossed) - truth.loc[tossed, "best_day"]).dropna()
+    lag_hist = truth.loc[tossed, "toss_day"] - truth.loc[tossed, "best_day"]
+
+    for name, p, n_fired in (
+        ("historical", p_hist, len(tossed)),
+        ("gate rule", p_gate, fired_gate),
+        ("recommender", p_rec, fired_rec),
+        ("oracle", p_orc, len(tossed)),
+    ):
+        _say(f"tossed-up leads  {name:<12} mean true p {p:.4f}  fired {n_fired:,}")
+    _say(
+        f"all leads  expected wins: historical {wins_hist:.0f} ({len(tossed):,} "
+        f"hand-offs), gate {wins_gate:.0f} ({fired_all_gate:,}), recommender "
+        f"{wins_rec:.0f} ({fired_all_rec:,}), oracle {wins_orc:.0f} ({n:,})"
+    )
+    result: dict[str, Any] = {
+        "leads": args.leads,
+        "seed": args.seed,
+        "eval_seed": args.seed + 1,
+        "step_days": args.step,
+        "tossed_up_leads": len(tossed),
+        "p_historical": round(p_hist, 4),
+        "p_gate": round(p_gate, 4),
+        "p_recommender": round(p_rec, 4),
+        "p_oracle": round(p_orc, 4),
+        "capture_recommender": capture(p_rec),
+        "capture_gate": capture(p_gate),
+        "capture_recommender_with_draft": capture(p_draft),
+        "capture_gate_with_at_risk_alarm": capture(p_alarm),
+        "handoffs_gate_with_at_risk_alarm": len(both),
+        "handoffs_recommender_with_draft": len(draft_days),
+        "fired_on_tossed_recommender_with_draft": fired_draft,
+        "capture_true_intent_peak": capture(p_true_peak),
+        "capture_true_intent_peak_plus_3d": capture(p_true_peak_3),
+        "capture_hindsight_observed_intent_peak": capture(p_seen_peak),
+        "handoffs_historical": len(tossed),
+        "handoffs_recommender": fired_all_rec,
+        "handoffs_gate": fired_all_gate,
+        "fired_on_tossed_recommender": fired_rec,
+        "fired_on_tossed_gate": fired_gate,
+        "median_days_from_best_historical": float(lag_hist.median()),
+        "median_days_from_best_recommender": float(lag_rec.median()),
+        "median_days_from_best_gate": float(lag_gate.median()),
+        "all_leads_expected_wins_historical": round(wins_hist, 1),
+        "all_leads_expected_wins_recommender": round(wins_rec, 1),
+        "all_leads_expected_wins_gate": round(wins_gate, 1),
+        "all_leads_expected_wins_oracle": round(wins_orc, 1),
+        "all_leads_win_rate_historical": round(wins_hist / max(len(tossed), 1), 4),
+        "all_leads_win_rate_recommender": round(wins_rec / max(fired_all_rec, 1), 4),
+        "all_leads_win_rate_gate": round(wins_gate / max(fired_all_gate, 1), 4),
+        "seconds_fit": round(fit_s, 1),
+        "seconds_replay": round(replay_s, 1),
+        "seconds_total": round(time.perf_counter() - t0, 1),
+    }
+    result["targets_met"] = {
+        "capture_ge_0.60": result["capture_recommender"] >= 0.60,
+        "better_than_gate": result["capture_recommender"] > result["capture_gate"],
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
