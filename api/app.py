@@ -112,11 +112,14 @@ def readyz(model: Model) -> Ready:
 
 
 @v1.post("/score", tags=["score"])
-def score(body: ScoreIn, model: Model) -> ScoreOut:
-    """Win probability of one hand-off, why, and what to collect before the toss-up."""
+def score(body: ScoreIn, model: Model, request: Request) -> ScoreOut:
+    """Win probability of one hand-off, why, and what to collect before the toss-up
+    (with `timing: true`, also when to toss up)."""
     started = time.perf_counter()
     try:
         result = score_one(body, bundle=model.bundle, display_rubric=model.rubric)
+        if body.timing:
+            _add_timing(result, body, model, request.app.state.settings)
     except ScoringInputError as exc:
         log.info(
             "score lead=%s: 422 (%d problems)", body.lead.lead_id, len(exc.problems)
@@ -128,6 +131,22 @@ def score(body: ScoreIn, model: Model) -> ScoreOut:
         (time.perf_counter() - started) * 1000,
     )
     return ScoreOut.model_validate(result)
+
+
+def _add_timing(
+    result: dict[str, Any], body: ScoreIn, model: Loaded, settings: Settings
+) -> None:
+    """The timing advice of a scored lead, or a warning saying why there is none."""
+    try:
+        timing_model = load_timing_cached(settings.model_dir)
+    except TimingError as exc:
+        result["warnings"].append(
+            f"no timing advice: {exc}; `readiness train` (or `readiness timing "
+            "DATA_DIR`) saves the timing model next to the bundle"
+        )
+        return
+    item = TimingIn.model_validate(body.model_dump(exclude={"explain", "timing"}))
+    result["timing"] = timing_one(item, bundle=model.bundle, timing=timing_model)
 
 
 @v1.post("/score/batch", tags=["score"])

@@ -228,6 +228,12 @@ class ScoreIn(BaseModel):
     explain: bool = Field(
         True, description="Return factors and missing elements (slower)."
     )
+    timing: bool = Field(
+        False,
+        description="Also advise when to toss up (for a lead not yet handed off), "
+        "as POST /v1/timing does; needs the timing model saved by `readiness train`. "
+        "Ignored in /v1/score/batch.",
+    )
 
 
 class BatchIn(BaseModel):
@@ -327,6 +333,9 @@ class ScoreOut(BaseModel):
     served: str
     model_version: str | None = None
     warnings: list[str]
+    timing: TimingOut | None = Field(
+        None, description="When to toss up, if asked with `timing: true`."
+    )
 
 
 class BatchItemOut(BaseModel):

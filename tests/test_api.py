@@ -14,6 +14,7 @@ import pytest
 from api.app import create_app
 from api.schemas import EXAMPLE_SCORE_IN
 from readiness.settings import Settings
+from readiness.timing import TIMING_FILE
 
 with warnings.catch_warnings():  # starlette prefers the httpx2 package; httpx works
     warnings.simplefilter("ignore")
@@ -358,3 +359,24 @@ def test_logs_carry_lead_ids_and_timings_but_no_memo_or_contact_data(
     assert "L-2026-00412" in text and " ms" in text
     for secret in (MEMO_MARKER, "tanaka@yamada-ss.co.jp", "03-1234-5678", "田中"):
         assert secret not in text
+
+
+def test_score_with_timing_true_also_advises_when_to_toss_up(
+    client: TestClient, tmp_path: Path, bundle_dir: Path
+) -> None:
+    body = {**EXAMPLE_SCORE_IN, "timing": True}
+    response = client.post("/v1/score", json=body, headers={"X-API-Key": KEY})
+    assert response.status_code == 200, response.text
+    timing = response.json()["timing"]
+    assert timing["action"] in ("toss_up_now", "keep_nurturing", "at_risk")
+    assert timing["reasons"] and timing["probability"] > 0
+    plain = client.post("/v1/score", json=EXAMPLE_SCORE_IN, headers={"X-API-Key": KEY})
+    assert plain.json()["timing"] is None
+    # without a timing model the score still comes, with a warning saying why
+    shutil.copytree(bundle_dir, tmp_path / "bundle")
+    (tmp_path / "bundle" / TIMING_FILE).unlink()
+    with TestClient(create_app(Settings(model_dir=tmp_path / "bundle"))) as bare:
+        response = bare.post("/v1/score", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["timing"] is None
+    assert any("no timing advice" in w for w in response.json()["warnings"])

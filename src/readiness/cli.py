@@ -356,6 +356,7 @@ def train_command(
     )
     click.echo(result.evaluation.headline())
     click.echo(f"served: {result.served} ({result.reason})")
+    _fit_timing(dataset, model_dir, n_jobs=settings.n_jobs)
     if not no_tracking:
         from readiness.tracking import default_tracking_uri, log_training
 
@@ -386,6 +387,24 @@ def train_command(
         )
         click.echo(f"browse: mlflow ui --backend-store-uri {uri}")
     click.echo(f"bundle: {model_dir}   report: {paths['html']}")
+
+
+def _fit_timing(dataset: Any, model_dir: Path, *, n_jobs: int) -> None:
+    """Learn the timing model beside a freshly saved bundle (it replaced the old)."""
+    from readiness.timing import TimingError, TimingModel, save_timing
+
+    try:
+        timing = TimingModel(n_jobs=n_jobs).fit(
+            dataset, progress=lambda msg: click.echo(f"… {msg}", err=True)
+        )
+    except TimingError as exc:
+        click.echo(
+            f"no timing model ({exc}); POST /v1/timing answers 503 until "
+            "`readiness timing DATA_DIR` can learn one",
+            err=True,
+        )
+        return
+    click.echo(f"timing model: {save_timing(timing, model_dir)}")
 
 
 @main.command("evaluate")
