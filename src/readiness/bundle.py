@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from readiness import __version__
+from readiness.batch_drift import feature_reference
 from readiness.contract import Dataset
 from readiness.estimators import RubricModel, WinModel
 from readiness.rubric import Rubric, rubric_from_yaml, rubric_to_yaml
@@ -125,6 +126,9 @@ def bundle_from_result(
         "metrics": metrics,
         "config": result.config.model_dump(),
         "mlflow_run_id": run_id,
+        # what batch scoring's drift check compares a backlog with (optional key:
+        # bundles without it load and score, only without the drift check)
+        "reference": feature_reference(result.test_features),
     }
     rubric_model = result.baselines["rubric_total"]
     return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)
