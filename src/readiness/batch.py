@@ -32,7 +32,7 @@ import json
 import math
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -40,58 +40,43 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from readiness.batch_drift import (
-    PSI_NOTICE,
-    PSI_WARN,
-    add_counts,
-    population_stability,
-    reference_counts,
+from readiness.batch_backlog import (
+    REJECT_COLUMNS,
+    Backlog,
+    BatchError,
+    ChunkPlan,
+    backlog_points,
+    chunk_frames,
+    clean_ids,
+    latest_timestamp,
+    plan_chunks,
+    read_backlog,
+    reject_row,
+    validate_chunk,
 )
+from readiness.batch_drift import add_counts, reference_counts
+from readiness.batch_summary import now_tokyo, summarise, summary_text
 from readiness.bundle import Bundle
-from readiness.contract import (
-    PROBLEM_KINDS,
-    TABLES,
-    Dataset,
-    _assemble,
-    _check_keys,
-    _check_rules,
-    _Findings,
-    _problem,
-    _type_table,
-)
-from readiness.datastore import (
-    TIMEZONE,
-    DataFileError,
-    RawTables,
-    atomic_write_bytes,
-    csv_bytes,
-    parquet_bytes,
-    read_dataset_config,
-    read_table_file,
-)
-from readiness.features import build_features, feature_info
+from readiness.datastore import atomic_write_bytes, csv_bytes, parquet_bytes
+from readiness.features import build_features
 from readiness.scoring import LeadScore, score_points
 
 __all__ = [
     "BatchError",
     "BatchOptions",
     "BatchResult",
+    "now_tokyo",
     "parse_explain",
     "run_batch",
+    "summarise",
+    "summary_text",
     "validate_chunk",
 ]
 
-_TABLES: Final = ("leads", "events", "handoffs", "outcomes")
 _MANIFEST: Final = "manifest.json"
 _FORMAT: Final = 1  # manifest layout version
-REJECT_COLUMNS: Final = ("table", "row", "lead_id", "column", "reason")
-
-
-class BatchError(Exception):
-    """A batch run that cannot start or go on; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -128,401 +113,7 @@ def parse_explain(text: str) -> str:
     )
 
 
-# --- reading the backlog ---------------------------------------------------------
-
-
-@dataclass
-class _Backlog:
-    leads: pd.DataFrame
-    lead_key: pd.Series  # cleaned id per lead row ("\x00row<i>" when empty)
-    uniques: pd.Index  # lead keys in first-occurrence order
-    events: pa.Table | None
-    handoffs: pd.DataFrame | None
-    outcomes: pd.DataFrame | None
-    drafts: pd.DataFrame | None
-    extras: dict[str, Any]
-    fingerprint: str
-    files: list[str] = field(default_factory=list)
-
-
-def _table_path(data_dir: Path, name: str) -> Path | None:
-    found = [p for p in (data_dir / f"{name}.parquet", data_dir / f"{name}.csv") if
-             p.is_file()]  # fmt: skip
-    if len(found) > 1:
-        raise BatchError(
-            f"{data_dir}: both {name}.parquet and {name}.csv exist; delete the one "
-            "that is out of date"
-        )
-    return found[0] if found else None
-
-
-def _read_frame(path: Path, encoding: str | None) -> pd.DataFrame:
-    try:
-        return read_table_file(path, encoding=encoding)[0]
-    except DataFileError as exc:
-        raise BatchError(f"{exc.path}: {exc.message}. {exc.hint}") from exc
-
-
-def _read_events(path: Path, encoding: str | None) -> pa.Table:
-    if path.suffix == ".parquet":
-        try:
-            return pq.read_table(path)
-        except (pa.ArrowException, OSError) as exc:
-            raise BatchError(
-                f"{path}: cannot read Parquet: {exc}; re-export the table"
-            ) from exc
-    frame = _read_frame(path, encoding)
-    return pa.Table.from_pandas(frame.astype(object), preserve_index=False)
-
-
-def _clean_ids(values: pd.Series) -> pd.Series:
-    ids = values.astype("string").str.strip()
-    return ids.where(ids != "")
-
-
-def _fingerprint(paths: Sequence[Path]) -> str:
-    """Size and modification time of each input file: cheap, and changes with it."""
-    digest = hashlib.sha256()
-    for p in paths:
-        st = p.stat()
-        digest.update(f"{p.name}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode())
-    return digest.hexdigest()[:16]
-
-
-def _read_backlog(data_dir: Path, drafts_path: Path | None) -> _Backlog:
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise BatchError(f"{data_dir} is not a directory holding leads.csv/.parquet")
-    try:
-        config = read_dataset_config(data_dir)
-    except DataFileError as exc:
-        raise BatchError(f"{exc.path}: {exc.message}. {exc.hint}") from exc
-    paths = {n: _table_path(data_dir, n) for n in _TABLES}
-    if paths["leads"] is None:
-        raise BatchError(f"{data_dir}: no leads.csv or leads.parquet; add the table")
-    enc = config.encoding
-    leads = _read_frame(paths["leads"], enc)
-    if "lead_id" not in leads:
-        raise BatchError(f"{paths['leads']}: required column lead_id is missing")
-    ids = _clean_ids(leads["lead_id"])
-    key = ids.fillna(pd.Series([f"\x00row{i}" for i in range(len(ids))]))
-    uniques = pd.Index(pd.unique(key.astype("str")), dtype="str")
-    drafts = None
-    if drafts_path is not None:
-        drafts = _read_frame(Path(drafts_path), enc)
-        missing = {"lead_id", "memo"} - set(drafts.columns)
-        if missing:
-            raise BatchError(
-                f"{drafts_path}: needs columns lead_id and memo (missing "
-                f"{', '.join(sorted(missing))})"
-            )
-    used = [p for p in paths.values() if p is not None]
-    for extra in (data_dir / "dataset.yaml", drafts_path):
-        if extra is not None and Path(extra).is_file():
-            used.append(Path(extra))
-    return _Backlog(
-        leads=leads,
-        lead_key=key.astype("str"),
-        uniques=uniques,
-        events=None if paths["events"] is None else _read_events(paths["events"], enc),
-        handoffs=None
-        if paths["handoffs"] is None
-        else _read_frame(paths["handoffs"], enc),
-        outcomes=None
-        if paths["outcomes"] is None
-        else _read_frame(paths["outcomes"], enc),
-        drafts=drafts,
-        extras=dict(config.extra_lead_columns),
-        fingerprint=_fingerprint(used),
-        files=[str(p) for p in used],
-    )
-
-
-def _latest(backlog: _Backlog) -> datetime:
-    """The latest timestamp anywhere in the data: the export moment."""
-    from readiness.datastore import parse_datetimes
-
-    stamps: list[pd.Timestamp] = []
-    for frame, col in (
-        (backlog.leads, "created_at"),
-        (backlog.handoffs, "tossed_up_at"),
-    ):
-        if frame is not None and col in frame:
-            parsed = parse_datetimes(frame[col])
-            if parsed.notna().any():
-                stamps.append(pd.Timestamp(parsed.max()))
-    ev = backlog.events
-    if ev is not None and "timestamp" in ev.column_names and ev.num_rows:
-        col = ev["timestamp"]
-        if pa.types.is_timestamp(col.type):
-            top = pc.max(col).as_py()
-            if top is not None:
-                stamp = pd.Timestamp(top)
-                if stamp.tzinfo is not None:
-                    stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
-                stamps.append(stamp)
-        else:
-            parsed = parse_datetimes(pd.Series(col.to_pandas()))
-            if parsed.notna().any():
-                stamps.append(pd.Timestamp(parsed.max()))
-    if not stamps:
-        raise BatchError(
-            "no usable timestamp in the data to score open leads at; pass --as-of"
-        )
-    return (max(stamps) + pd.Timedelta(seconds=1)).to_pydatetime()
-
-
-# --- chunk plan ------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    n_chunks: int
-    lead_rows: list[np.ndarray]  # lead row numbers per chunk
-    event_order: np.ndarray | None
-    event_bounds: np.ndarray | None  # chunk c's events: order[bounds[c]:bounds[c+1]]
-    orphan_events: np.ndarray  # event row numbers whose lead is not in leads
-    chunk_of: dict[str, np.ndarray]  # handoffs/outcomes/drafts row → chunk (-1 orphan)
-
-
-def _plan(backlog: _Backlog, chunk_size: int) -> _Plan:
-    codes = backlog.uniques.get_indexer(pd.Index(backlog.lead_key))
-    lead_chunk = codes // chunk_size
-    n_chunks = max(1, math.ceil(len(backlog.uniques) / chunk_size))
-    order = np.argsort(lead_chunk, kind="stable")
-    bounds = np.searchsorted(lead_chunk[order], np.arange(n_chunks + 1))
-    lead_rows = [order[bounds[c] : bounds[c + 1]] for c in range(n_chunks)]
-    uniq = pa.array(backlog.uniques.to_numpy(dtype=object), type=pa.string())
-    ev_order = ev_bounds = None
-    orphans = np.zeros(0, dtype=np.int64)
-    if backlog.events is not None and "lead_id" in backlog.events.column_names:
-        ids = pc.utf8_trim_whitespace(pc.cast(backlog.events["lead_id"], pa.string()))
-        pos = pc.index_in(ids, value_set=uniq)
-        chunk = pc.fill_null(pc.divide(pos, pa.scalar(chunk_size, pa.int32())), -1)
-        chunk_np = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.int64)
-        ev_order = np.argsort(chunk_np, kind="stable")
-        ev_bounds = np.searchsorted(chunk_np[ev_order], np.arange(-1, n_chunks + 1))
-        orphans = np.sort(ev_order[: ev_bounds[1]])
-        ev_bounds = ev_bounds[1:]
-    chunk_of: dict[str, np.ndarray] = {}
-    for name, frame in (
-        ("handoffs", backlog.handoffs),
-        ("outcomes", backlog.outcomes),
-        ("drafts", backlog.drafts),
-    ):
-        if frame is None:
-            continue
-        if "lead_id" not in frame:
-            raise BatchError(f"{name}: required column lead_id is missing")
-        ids = _clean_ids(frame["lead_id"]).fillna("\x00none").astype("str")
-        pos = backlog.uniques.get_indexer(pd.Index(ids))
-        chunk_of[name] = np.where(pos >= 0, pos // chunk_size, -1)
-    return _Plan(n_chunks, lead_rows, ev_order, ev_bounds, orphans, chunk_of)
-
-
-def _chunk_frames(
-    backlog: _Backlog, plan: _Plan, c: int, only: set[str] | None = None
-) -> dict[str, pd.DataFrame]:
-    """The raw rows of chunk `c` (optionally only some lead keys), row numbers kept."""
-    frames: dict[str, pd.DataFrame] = {}
-    rows = plan.lead_rows[c]
-    if only is not None:
-        keys = backlog.lead_key.to_numpy(dtype=object)[rows]
-        rows = rows[np.isin(keys, list(only))]
-    frames["leads"] = backlog.leads.iloc[np.sort(rows)]
-    if backlog.events is not None and plan.event_order is not None:
-        assert plan.event_bounds is not None
-        ev_rows = np.sort(
-            plan.event_order[plan.event_bounds[c] : plan.event_bounds[c + 1]]
-        )
-        events = backlog.events.take(pa.array(ev_rows)).to_pandas()
-        events.index = ev_rows
-        if only is not None:
-            keep = _clean_ids(events["lead_id"]).isin(list(only)).to_numpy()
-            events = events[keep]
-        frames["events"] = events
-    for name in ("handoffs", "outcomes", "drafts"):
-        frame = getattr(backlog, name)
-        if frame is None:
-            continue
-        picked = frame[plan.chunk_of[name] == c]
-        if only is not None:
-            picked = picked[_clean_ids(picked["lead_id"]).isin(list(only)).to_numpy()]
-        frames[name] = picked
-    return frames
-
-
-# --- validating a chunk ----------------------------------------------------------
-
-
-class _Recorder(_Findings):
-    """The contract's checks, keeping every flagged row (the report keeps ten)."""
-
-    def __init__(self) -> None:
-        super().__init__({})
-        self.flagged: list[tuple[str, str, str | None, np.ndarray, str]] = []
-        self.fatal: list[str] = []
-
-    def add(
-        self,
-        kind: str,
-        at: tuple[str | None, str | None],
-        mask: Any = None,
-        sample: pd.Series | None = None,
-        **fields: Any,
-    ) -> None:
-        super().add(kind, at, mask, sample, **fields)
-        if PROBLEM_KINDS[kind].severity != "error":
-            return
-        problem = _problem(kind, at, **fields)
-        hint = f"; fix: {problem.hint}" if problem.hint else ""
-        if mask is None:
-            self.fatal.append(f"{problem.where}: {problem.message}{hint}")
-            return
-        flags = np.asarray(mask, dtype=bool)
-        if flags.any() and at[0] is not None:
-            self.flagged.append((kind, at[0], at[1], flags, problem.message + hint))
-
-
-def validate_chunk(
-    frames: Mapping[str, pd.DataFrame], extras: Mapping[str, Any]
-) -> tuple[Dataset, pd.DataFrame]:
-    """Typed Dataset of the good leads, and one reject row per bad row with its reason.
-
-    A lead is rejected (with all its rows) when its lead row, any of its events or
-    its hand-off or outcome breaks the contract; `row` is the 1-based row number in
-    the table file. Problems that concern the whole table (a missing column) raise
-    BatchError: no row of the backlog could be scored.
-    """
-    numbered = {n: f for n, f in frames.items() if n in _TABLES}
-    raw = RawTables.from_frames(
-        {n: f.reset_index(drop=True) for n, f in numbered.items()},
-        extra_lead_columns=dict(extras),
-    )
-    found = _Recorder()
-    ext = {k: v for k, v in raw.config.extra_lead_columns.items()}
-    typed = {n: _type_table(raw, spec, ext, found) for n, spec in TABLES.items()}
-    _check_keys(typed, raw, found)
-    _check_rules(typed, found)
-    fatal = [f for f in found.fatal if "fs_feedback" not in f]
-    if fatal:
-        raise BatchError("the backlog cannot be scored:\n" + "\n".join(fatal))
-    dataset = _assemble(typed, ext)
-    rejects: list[dict[str, Any]] = []
-    bad_keys: dict[str, str] = {}
-    bad_lead_rows: dict[int, str] = {}
-    for _kind, table, column, flags, message in found.flagged:
-        if table not in numbered:
-            continue
-        ids = typed[table].frame["lead_id"]
-        file_rows = numbered[table].index.to_numpy()
-        for i in np.flatnonzero(flags):
-            lead = ids.iloc[i]
-            where = f"{table}.{column}" if column else table
-            value = (
-                numbered[table][column].iloc[i] if column in numbered[table] else None
-            )
-            shown = "" if value is None or value is pd.NA else f" ({str(value)[:60]!r})"
-            reason = f"{where}: {message}{shown}"
-            if table == "leads":
-                bad_lead_rows.setdefault(int(i), reason)
-            if isinstance(lead, str):
-                bad_keys.setdefault(lead, reason)
-            if table != "leads":
-                rejects.append(_reject(table, int(file_rows[i]), lead, column, reason))
-    lead_ids = typed["leads"].frame["lead_id"]
-    lead_rows = numbered["leads"].index.to_numpy()
-    for i in range(len(lead_ids)):
-        lead = lead_ids.iloc[i]
-        reason = bad_lead_rows.get(i) or (
-            bad_keys.get(lead) if isinstance(lead, str) else None
-        )
-        if reason is not None:
-            if i not in bad_lead_rows:
-                reason = f"{reason} (a row of this lead in another table)"
-            rejects.append(_reject("leads", int(lead_rows[i]), lead, None, reason))
-    if bad_keys:
-        dataset = _without(dataset, set(bad_keys))
-    frame = pd.DataFrame(rejects, columns=list(REJECT_COLUMNS))
-    return dataset, frame
-
-
-def _reject(
-    table: str, row: int, lead: Any, column: str | None, reason: str
-) -> dict[str, Any]:
-    return {
-        "table": table,
-        "row": row + 1,
-        "lead_id": lead if isinstance(lead, str) else None,
-        "column": column,
-        "reason": reason,
-    }
-
-
-def _without(dataset: Dataset, bad: set[str]) -> Dataset:
-    frames = {
-        name: frame[~frame["lead_id"].isin(bad)].reset_index(drop=True)
-        for name, frame in dataset.tables().items()
-    }
-    return Dataset(**frames, extra_lead_columns=dataset.extra_lead_columns)
-
-
 # --- scoring a chunk -------------------------------------------------------------
-
-
-def _points(
-    dataset: Dataset,
-    drafts: pd.DataFrame | None,
-    as_of: datetime,
-    include_closed: bool,
-) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Points to score (with status), rejects for leads created after as_of, closed."""
-    leads = dataset.leads
-    h = dataset.handoffs.set_index("lead_id")
-    h = h[h["tossed_up_at"] <= pd.Timestamp(as_of)]
-    closed_ids = set(dataset.outcomes["lead_id"]) & set(h.index)
-    ids = leads["lead_id"]
-    handed = ids.isin(h.index).to_numpy()
-    closed = ids.isin(closed_ids).to_numpy()
-    late = (~handed & (leads["created_at"] > pd.Timestamp(as_of))).to_numpy()
-    rejects = pd.DataFrame(
-        [
-            _reject(
-                "leads",
-                -1,
-                lead,
-                "created_at",
-                f"leads.created_at: the lead was created after as_of ({as_of:%F %T}); "
-                "score it at a later --as-of",
-            )
-            for lead in ids[late]
-        ],
-        columns=list(REJECT_COLUMNS),
-    )
-    keep = ~late & (~closed | include_closed)
-    memo = pd.Series([None] * len(ids), dtype=object)
-    if drafts is not None and len(drafts):
-        by_id = drafts.assign(lead_id=_clean_ids(drafts["lead_id"])).drop_duplicates(
-            "lead_id", keep="last"
-        )
-        memo = ids.map(by_id.set_index("lead_id")["memo"]).astype(object)
-    hand = h.reindex(ids)
-    points = pd.DataFrame(
-        {
-            "lead_id": ids.to_numpy(),
-            "as_of": np.where(
-                handed, hand["tossed_up_at"].to_numpy(), np.datetime64(as_of, "us")
-            ).astype("datetime64[us]"),
-            "memo": np.where(handed, hand["memo"].to_numpy(dtype=object), memo),
-            "is_rep": np.where(handed, hand["is_rep"].to_numpy(dtype=object), None),
-            "fs_rep": np.where(handed, hand["fs_rep"].to_numpy(dtype=object), None),
-            "status": np.where(
-                closed, "closed", np.where(handed, "handed_off", "open")
-            ),
-        }
-    )
-    n_closed = int((closed & ~late & ~include_closed).sum())
-    return points[keep].reset_index(drop=True), rejects, n_closed
 
 
 def _factors(score: LeadScore, lang: str) -> str:
@@ -581,12 +172,12 @@ def _score_chunk(
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, list[int]]]:
     """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
     dataset, rejects = validate_chunk(frames, extras)
-    points, late, n_closed = _points(
+    points, late, n_closed = backlog_points(
         dataset, frames.get("drafts"), as_of, options.include_closed
     )
     if len(late):
         rows = frames["leads"]
-        key = _clean_ids(rows["lead_id"])
+        key = clean_ids(rows["lead_id"])
         late["row"] = [int(rows.index[key == lid][0]) + 1 for lid in late["lead_id"]]
         rejects = pd.concat([rejects, late], ignore_index=True)
     explain = options.explain == "all"
@@ -713,10 +304,10 @@ def run_batch(
     explain = parse_explain(options.explain)
     options = BatchOptions(**{**asdict(options), "explain": explain})
     out.parent.mkdir(parents=True, exist_ok=True)
-    backlog = _read_backlog(Path(data_dir), drafts)
-    as_of = options.as_of or _latest(backlog)
+    backlog = read_backlog(Path(data_dir), drafts)
+    as_of = options.as_of or latest_timestamp(backlog)
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
-    plan = _plan(backlog, options.chunk_size)
+    plan = plan_chunks(backlog, options.chunk_size)
     n_leads = len(backlog.leads)
     drift_step = max(1, math.ceil(n_leads / max(1, options.drift_sample)))
     work = out.with_name(f".{out.name}.parts")
@@ -747,7 +338,7 @@ def run_batch(
                 if progress:
                     progress(c + 1, plan.n_chunks)
                 continue
-        frames = _chunk_frames(backlog, plan, c)
+        frames = chunk_frames(backlog, plan, c)
         scored, rejects, rows_in, closed, counts = _score_chunk(
             frames,
             bundle=bundle,
@@ -792,9 +383,9 @@ def run_batch(
         ignore_index=True,
     )
     entries = [manifest["parts"][str(c)] for c in range(plan.n_chunks)]
-    counts: dict[str, list[int]] = {}
+    drift_counts: dict[str, list[int]] = {}
     for e in entries:
-        counts = add_counts(counts, e["drift_counts"])
+        drift_counts = add_counts(drift_counts, e["drift_counts"])
     summary = summarise(
         ranked,
         rows_in=n_leads,
@@ -802,7 +393,7 @@ def run_batch(
         rows_closed=sum(e["closed"] for e in entries),
         other_rejects=len(orphan_rejects),
         fs_capacity=fs_capacity,
-        drift_counts=counts,
+        drift_counts=drift_counts,
         reference=bundle.meta.get("reference"),
         as_of=as_of,
         model=_bundle_key(bundle),
@@ -822,7 +413,7 @@ def _lead_rejects(rejects: pd.DataFrame) -> int:
     return int((rejects["table"] == "leads").sum()) if len(rejects) else 0
 
 
-def _orphans(backlog: _Backlog, plan: _Plan) -> pd.DataFrame:
+def _orphans(backlog: Backlog, plan: ChunkPlan) -> pd.DataFrame:
     """Rows of other tables whose lead is not in leads: rejected, not lost."""
     rows: list[dict[str, Any]] = []
     reason = (
@@ -832,7 +423,7 @@ def _orphans(backlog: _Backlog, plan: _Plan) -> pd.DataFrame:
         ids = backlog.events["lead_id"].take(pa.array(plan.orphan_events)).to_pylist()
         for r, lead in zip(plan.orphan_events.tolist(), ids, strict=True):
             rows.append(
-                _reject("events", r, lead, "lead_id", reason.format(t="events"))
+                reject_row("events", r, lead, "lead_id", reason.format(t="events"))
             )
     for name in ("handoffs", "outcomes", "drafts"):
         frame = getattr(backlog, name)
@@ -841,7 +432,7 @@ def _orphans(backlog: _Backlog, plan: _Plan) -> pd.DataFrame:
         for r in np.flatnonzero(plan.chunk_of[name] < 0).tolist():
             lead = frame["lead_id"].iloc[r]
             rows.append(
-                _reject(name, r, None if pd.isna(lead) else str(lead), "lead_id",
+                reject_row(name, r, None if pd.isna(lead) else str(lead), "lead_id",
                         reason.format(t=name))
             )  # fmt: skip
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS))
@@ -850,8 +441,8 @@ def _orphans(backlog: _Backlog, plan: _Plan) -> pd.DataFrame:
 def _explain_top(
     ranked: pd.DataFrame,
     n: int,
-    backlog: _Backlog,
-    plan: _Plan,
+    backlog: Backlog,
+    plan: ChunkPlan,
     bundle: Bundle,
     options: BatchOptions,
     as_of: datetime,
@@ -871,9 +462,9 @@ def _explain_top(
         codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
         pieces = []
         for c in sorted(set((codes // options.chunk_size).tolist())):
-            frames = _chunk_frames(backlog, plan, c, only=wanted)
+            frames = chunk_frames(backlog, plan, c, only=wanted)
             dataset, _ = validate_chunk(frames, backlog.extras)
-            points, _, _ = _points(dataset, frames.get("drafts"), as_of, True)
+            points, _, _ = backlog_points(dataset, frames.get("drafts"), as_of, True)
             points = points[points["lead_id"].isin(wanted)].reset_index(drop=True)
             scores = score_points(
                 dataset,
@@ -905,152 +496,3 @@ def _explain_top(
                 "explained"):  # fmt: skip
         out.loc[idx, col] = by_id.loc[ids, col].to_numpy()
     return out
-
-
-# --- summary ---------------------------------------------------------------------
-
-
-def summarise(
-    ranked: pd.DataFrame,
-    *,
-    rows_in: int,
-    rows_rejected: int,
-    rows_closed: int,
-    other_rejects: int,
-    fs_capacity: int | None,
-    drift_counts: Mapping[str, list[int]],
-    reference: Mapping[str, Any] | None,
-    as_of: datetime,
-    model: Mapping[str, Any],
-    options: BatchOptions,
-) -> dict[str, Any]:
-    """Counts, expected wins, the FS capacity cut line and drift, JSON-safe."""
-    scored = len(ranked)
-    balanced = rows_in == scored + rows_rejected + rows_closed
-    p = ranked["probability"]
-    by_status = {
-        s: {"leads": int((ranked["status"] == s).sum()),
-            "expected_wins": round(float(p[ranked["status"] == s].sum()), 2)}
-        for s in ("open", "handed_off", "closed")
-        if (ranked["status"] == s).any()
-    }  # fmt: skip
-    summary: dict[str, Any] = {
-        "as_of": as_of.isoformat(),
-        "model": dict(model),
-        "rows_in": rows_in,
-        "rows_scored": scored,
-        "rows_rejected": rows_rejected,
-        "rows_closed_skipped": rows_closed,
-        "other_rows_rejected": other_rejects,
-        "rows_balance": balanced,
-        "expected_wins": round(float(p.sum()), 2),
-        "by_status": by_status,
-        "by_grade": {
-            str(k): int(v)
-            for k, v in ranked["grade"].value_counts().sort_index().items()
-        },
-        "by_band": {
-            str(k): int(v)
-            for k, v in ranked["rubric_band"].value_counts().sort_index().items()
-        },
-        "options": {k: str(v) for k, v in asdict(options).items()},
-    }
-    if not balanced:
-        raise BatchError(
-            f"rows do not add up: {rows_in} in, {scored} scored + {rows_rejected} "
-            f"rejected + {rows_closed} closed; this is a bug"
-        )
-    if fs_capacity is not None:
-        open_rows = ranked[ranked["status"] == "open"].head(fs_capacity)
-        summary["fs_capacity"] = {
-            "capacity": fs_capacity,
-            "leads": len(open_rows),
-            "expected_wins": round(float(open_rows["probability"].sum()), 2),
-            "cut_probability": (
-                round(float(open_rows["probability"].iloc[-1]), 4)
-                if len(open_rows)
-                else None
-            ),
-            "lead_ids": open_rows["lead_id"].tolist(),
-        }
-    if reference:
-        drift = population_stability(drift_counts, reference)
-        summary["drift"] = {
-            "reference_rows": reference.get("n"),
-            "notice_at": PSI_NOTICE,
-            "warn_at": PSI_WARN,
-            "features": [{**d.to_dict(), "group": _group(d.feature)} for d in drift],
-        }
-    else:
-        summary["drift"] = None
-    return summary
-
-
-def _group(name: str) -> str:
-    try:
-        return feature_info(name).group
-    except KeyError:
-        return "other"
-
-
-def summary_text(summary: Mapping[str, Any]) -> str:
-    """The summary for a terminal, in Japanese and English."""
-    lines = [
-        f"基準時点 as of {summary['as_of']}",
-        f"件数 rows: {summary['rows_in']:,} in = {summary['rows_scored']:,} scored "
-        f"+ {summary['rows_rejected']:,} rejected + {summary['rows_closed_skipped']:,} "
-        f"closed (skipped) — {'OK' if summary['rows_balance'] else 'MISMATCH'}",
-        f"期待受注数 expected wins: {summary['expected_wins']:,.1f}",
-    ]
-    if summary["other_rows_rejected"]:
-        lines.append(
-            f"他テーブルの不整合行 other rows rejected (lead not in leads): "
-            f"{summary['other_rows_rejected']:,}"
-        )
-    for s, v in summary["by_status"].items():
-        lines.append(
-            f"  {s}: {v['leads']:,} leads, expected wins {v['expected_wins']:,.1f}"
-        )
-    lines.append(
-        "グレード grade: "
-        + ", ".join(f"{k} {v:,}" for k, v in summary["by_grade"].items())
-    )
-    lines.append(
-        "帯 rubric band: "
-        + ", ".join(f"{k} {v:,}" for k, v in summary["by_band"].items())
-    )
-    cap = summary.get("fs_capacity")
-    if cap:
-        lines.append(
-            f"FS枠 FS capacity {cap['capacity']:,}: hand off the top "
-            f"{cap['leads']:,} open "
-            f"leads first (cut at p = {cap['cut_probability']}); expected wins "
-            f"{cap['expected_wins']:,.1f}"
-        )
-    drift = summary.get("drift")
-    if drift is None:
-        lines.append(
-            "ドリフト drift: the model bundle carries no training reference; retrain "
-            "with this version to enable the check"
-        )
-    else:
-        flagged = [f for f in drift["features"] if f["level"] != "ok"]
-        lines.append(
-            f"ドリフト drift (PSI vs {drift['reference_rows']:,} training toss-ups): "
-            f"{sum(f['level'] == 'warning' for f in flagged)} warnings (≥ "
-            f"{drift['warn_at']}), {sum(f['level'] == 'notice' for f in flagged)} "
-            f"notices (≥ {drift['notice_at']})"
-        )
-        for f in flagged[:10]:
-            note = (
-                " (expected for leads not yet handed off: no memo or rep)"
-                if f["group"] in ("memo", "rubric", "reps")
-                else ""
-            )
-            lines.append(f"  {f['level']}: {f['feature']} PSI {f['psi']:.3f}{note}")
-    return "\n".join(lines)
-
-
-def now_tokyo() -> datetime:
-    """The current moment, naive Asia/Tokyo (the contract's time)."""
-    return pd.Timestamp.now(tz=TIMEZONE).tz_localize(None).floor("s").to_pydatetime()
