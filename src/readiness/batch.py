@@ -88,7 +88,7 @@ class BatchOptions:
     explain: str = "top:500"  # "none" | "all" | "top:N"
     include_closed: bool = False
     top_k: int = 3
-    drift_sample: int = 50_000  # points whose features are counted for drift
+    drift_sample: int = 10_000  # points whose features are counted for drift
 
 
 @dataclass
