@@ -22,7 +22,8 @@ from readiness.bundle import Bundle, save_bundle
 from readiness.cli import main
 from readiness.contract import Dataset, write_tables
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
 
 
 @pytest.fixture(scope="module")
@@ -350,3 +351,43 @@ def test_an_unusable_output_name_or_table_says_what_to_do(
     write_tables({"leads": leads}, tmp_path / "noregion")
     with pytest.raises(BatchError, match="region"):
         _run(tmp_path / "noregion", tmp_path / "s.parquet", scoring_bundle)
+
+
+def test_resuming_a_run_made_at_now_keeps_its_moment(
+    backlog_dir: Path, scoring_bundle: Bundle, tmp_path: Path
+) -> None:
+    def crash(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    out = tmp_path / "scores.parquet"
+    first = pd.Timestamp("2026-07-01 06:00").to_pydatetime()
+    with pytest.raises(KeyboardInterrupt):
+        _run(backlog_dir, out, scoring_bundle, progress=crash, as_of_is_now=True,
+             options={"as_of": first})  # fmt: skip
+    later = pd.Timestamp("2026-07-01 06:05").to_pydatetime()
+    again = _run(backlog_dir, out, scoring_bundle, resume=True, as_of_is_now=True,
+                 options={"as_of": later})  # fmt: skip
+    assert again.reused_chunks == 1
+    assert again.summary["as_of"] == first.isoformat()
+
+
+def test_memo_drafts_are_read_for_leads_not_yet_handed_off(
+    backlog_dir: Path, scoring_bundle: Bundle, tmp_path: Path
+) -> None:
+    plain = _run(backlog_dir, tmp_path / "a.parquet", scoring_bundle,
+                 options={"explain": "none"})  # fmt: skip
+    scores = pd.read_parquet(plain.out)
+    lead = scores.loc[scores["status"] == "open", "lead_id"].iloc[0]
+    memo = (ROOT / "tests" / "golden" / "01_complete_template.txt").read_text("utf-8")
+    pd.DataFrame({"lead_id": [lead], "memo": [memo]}).to_csv(
+        tmp_path / "drafts.csv", index=False
+    )
+    drafts = tmp_path / "drafts.csv"
+    drafted = _run(backlog_dir, tmp_path / "b.parquet", scoring_bundle,
+                   options={"explain": "none"}, drafts=drafts)  # fmt: skip
+    after = pd.read_parquet(drafted.out).set_index("lead_id")
+    before = scores.set_index("lead_id")
+    assert before.loc[lead, "rubric_total"] == 0
+    assert after.loc[lead, "rubric_total"] >= 80
+    others = before.index.drop(lead)
+    assert (after.loc[others, "probability"] == before.loc[others, "probability"]).all()

@@ -262,6 +262,14 @@ def _load_manifest(work: Path, key: Mapping[str, Any]) -> dict[str, Any] | None:
     return dict(manifest)
 
 
+def _resumed_as_of(work: Path) -> datetime | None:
+    try:
+        manifest = json.loads((work / _MANIFEST).read_text(encoding="utf-8"))
+        return datetime.fromisoformat(manifest["key"]["options"]["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix.lower() == ".csv":
         data = csv_bytes(frame, path=path, table=path.stem, encoding="utf-8")
@@ -287,13 +295,15 @@ def run_batch(
     resume: bool = False,
     drafts: Path | None = None,
     fs_capacity: int | None = None,
+    as_of_is_now: bool = False,
     progress: Callable[[int, int], object] | None = None,
 ) -> BatchResult:
     """Score every lead of `data_dir` into `out` (.parquet or .csv); see the module.
 
     `progress(done, total)` is called after each chunk (a progress bar, or a test
     that interrupts the run). Rejects go to `<out>.rejects.csv`, the summary to
-    `<out>.summary.json`.
+    `<out>.summary.json`. `as_of_is_now` says `options.as_of` was "now": a resumed
+    run then keeps the moment of the run it resumes instead of refusing.
     """
     options = options or BatchOptions()
     out = Path(out)
@@ -305,12 +315,14 @@ def run_batch(
     options = BatchOptions(**{**asdict(options), "explain": explain})
     out.parent.mkdir(parents=True, exist_ok=True)
     backlog = read_backlog(Path(data_dir), drafts)
+    work = out.with_name(f".{out.name}.parts")
     as_of = options.as_of or latest_timestamp(backlog)
+    if as_of_is_now and resume:
+        as_of = _resumed_as_of(work) or as_of
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
     plan = plan_chunks(backlog, options.chunk_size)
     n_leads = len(backlog.leads)
     drift_step = max(1, math.ceil(n_leads / max(1, options.drift_sample)))
-    work = out.with_name(f".{out.name}.parts")
     key = {
         "format": _FORMAT,
         "inputs": backlog.fingerprint,

@@ -86,7 +86,7 @@ def _number_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 def _category_counts(col: pd.Series, cats: list[str]) -> np.ndarray:
     text = col.astype("string")
-    codes = pd.Index(cats[:-2], dtype="str").get_indexer(text)
+    codes = pd.Index(cats[:-2], dtype="str").get_indexer(pd.Index(text))
     codes = np.where(codes < 0, len(cats) - 2, codes)
     codes[text.isna().to_numpy()] = len(cats) - 1
     return np.bincount(codes.astype(np.int64), minlength=len(cats)).astype(np.int64)

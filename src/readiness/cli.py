@@ -597,6 +597,7 @@ def score_batch_command(
             resume=resume,
             drafts=drafts,
             fs_capacity=fs_capacity,
+            as_of_is_now=(as_of or "").strip().lower() == "now",
             progress=progress,
         )
     except BatchError as exc:
