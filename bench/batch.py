@@ -106,9 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--chunk-size", type=int, default=50_000)
     parser.add_argument("--work", type=Path, default=None, help="default: a temp dir")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the base world, model and tiled backlog already in --work",
+    )
     args = parser.parse_args(argv)
 
-    from readiness.bundle import bundle_from_result, save_bundle
+    from readiness.bundle import bundle_from_result, load_bundle, save_bundle
     from readiness.contract import load_dataset
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
@@ -168,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             "target_ratio": 3,
             "target_peak_rss_gb": 6,
             "within_target": bool(ratio <= 3 and peak_gb <= 6),
-            "n_estimators": result.config.n_estimators,
+            "n_estimators": load_bundle(bundle_dir).meta["config"]["n_estimators"],
         }
     print(json.dumps(result_line))
     return 0

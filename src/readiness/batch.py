@@ -384,6 +384,7 @@ def run_batch(
 
     scored = pd.concat([parts[c][0] for c in range(plan.n_chunks)], ignore_index=True)
     ranked = _rank(scored)
+    del scored
     if explain.startswith("top:"):
         ranked = _explain_top(
             ranked, int(explain[4:]), backlog, plan, bundle, options, as_of, work,
@@ -394,6 +395,7 @@ def run_batch(
         [orphan_rejects, *(parts[c][1] for c in range(plan.n_chunks))],
         ignore_index=True,
     )
+    parts.clear()
     entries = [manifest["parts"][str(c)] for c in range(plan.n_chunks)]
     drift_counts: dict[str, list[int]] = {}
     for e in entries:

@@ -87,16 +87,35 @@ def _read_frame(path: Path, encoding: str | None) -> pd.DataFrame:
         raise BatchError(f"{exc.path}: {exc.message}. {exc.hint}") from exc
 
 
+# Few distinct values in many rows: held dictionary-encoded (tens of millions of
+# events), decoded per chunk.
+_DICTIONARY_COLUMNS: Final = ("type", "detail")
+
+
 def _read_events(path: Path, encoding: str | None) -> pa.Table:
     if path.suffix == ".parquet":
         try:
-            return pq.read_table(path)
+            names = pq.read_schema(path).names
+            wanted = [c for c in _DICTIONARY_COLUMNS if c in names]
+            return pq.read_table(path, read_dictionary=wanted)
         except (pa.ArrowException, OSError) as exc:
             raise BatchError(
                 f"{path}: cannot read Parquet: {exc}; re-export the table"
             ) from exc
     frame = _read_frame(path, encoding)
-    return pa.Table.from_pandas(frame.astype(object), preserve_index=False)
+    table = pa.Table.from_pandas(frame.astype(object), preserve_index=False)
+    for name in (c for c in _DICTIONARY_COLUMNS if c in table.column_names):
+        i = table.column_names.index(name)
+        table = table.set_column(i, name, pc.dictionary_encode(table[name]))
+    return table
+
+
+def _decoded(table: pa.Table) -> pa.Table:
+    for i, col in enumerate(table.columns):
+        if pa.types.is_dictionary(col.type):
+            plain = pc.cast(col, col.type.value_type)
+            table = table.set_column(i, table.column_names[i], plain)
+    return table
 
 
 def clean_ids(values: pd.Series) -> pd.Series:
@@ -223,6 +242,8 @@ def plan_chunks(backlog: Backlog, chunk_size: int) -> ChunkPlan:
         chunk = pc.fill_null(pc.divide(pos, pa.scalar(chunk_size, pa.int32())), -1)
         chunk_np = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.int64)
         ev_order = np.argsort(chunk_np, kind="stable")
+        if len(ev_order) < 2**31:
+            ev_order = ev_order.astype(np.int32)
         ev_bounds = np.searchsorted(chunk_np[ev_order], np.arange(-1, n_chunks + 1))
         orphans = np.sort(ev_order[: ev_bounds[1]])
         ev_bounds = ev_bounds[1:]
@@ -257,7 +278,7 @@ def chunk_frames(
         ev_rows = np.sort(
             plan.event_order[plan.event_bounds[c] : plan.event_bounds[c + 1]]
         )
-        events = backlog.events.take(pa.array(ev_rows)).to_pandas()
+        events = _decoded(backlog.events.take(pa.array(ev_rows))).to_pandas()
         events.index = ev_rows
         if only is not None:
             keep = clean_ids(events["lead_id"]).isin(list(only)).to_numpy()
