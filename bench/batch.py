@@ -123,19 +123,24 @@ def main(argv: list[str] | None = None) -> int:
     base_leads = min(args.base_leads, args.leads)
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
-        base, tiled = work / "base", work / "backlog"
-        say(f"simulating the base world: {base_leads:,} leads")
-        write_world(
-            simulate_world(WorldConfig(n_leads=base_leads, seed=args.seed)), base
-        )
-        say("training the model on it (default config)")
-        result = train(load_dataset(base))
-        bundle_dir = save_bundle(
-            bundle_from_result(result, data_fingerprint="bench", commit=None),
-            work / "bundle",
-        )
-        say(f"tiling to {args.leads:,} leads")
-        rows = tile_world(base, tiled, leads=args.leads)
+        base, tiled, bundle_dir = work / "base", work / "backlog", work / "bundle"
+        if args.reuse and (tiled / "leads.parquet").exists():
+            say(f"reusing {base}, {bundle_dir} and {tiled}")
+            rows = {
+                n: pq.ParquetFile(tiled / f"{n}.parquet").metadata.num_rows
+                for n in ("leads", "events", "handoffs", "outcomes")
+            }
+        else:
+            say(f"simulating the base world: {base_leads:,} leads")
+            world = simulate_world(WorldConfig(n_leads=base_leads, seed=args.seed))
+            write_world(world, base)
+            del world
+            say("training the model on it (default config)")
+            result = train(load_dataset(base))
+            bundle = bundle_from_result(result, data_fingerprint="bench", commit=None)
+            save_bundle(bundle, bundle_dir)
+            say(f"tiling to {args.leads:,} leads")
+            rows = tile_world(base, tiled, leads=args.leads)
         say(f"backlog: {rows}")
         out = work / "scores.parquet"
         cmd = [
