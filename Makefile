@@ -8,7 +8,7 @@ WORLD  ?= data/world
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run serve test lint typecheck pytest bench readme clean help
+.PHONY: run serve test system-deps lint typecheck pytest bench readme clean help
 
 help:
 	@echo "make run    - install, simulate a world into $(WORLD) (if none), train, evaluate, register, serve"
@@ -46,7 +46,10 @@ typecheck: $(VENV)/.installed
 pytest: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: system-deps lint typecheck pytest
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/simulate.py

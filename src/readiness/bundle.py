@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from readiness import __version__
+from readiness.batch_drift import feature_reference
 from readiness.contract import Dataset
 from readiness.estimators import RubricModel, WinModel
 from readiness.rubric import Rubric, rubric_from_yaml, rubric_to_yaml
@@ -156,6 +157,9 @@ def bundle_from_result(
         "config": result.config.model_dump(),
         "mlflow_run_id": run_id,
         "element_effects": result.extra.get("element_effects"),
+        # what batch scoring's drift check compares a backlog with (optional key:
+        # bundles without it load and score, only without the drift check)
+        "reference": feature_reference(result.test_features),
     }
     rubric_model = result.baselines["rubric_total"]
     return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)

@@ -864,3 +864,164 @@ def timing_command(
 
 
 ACTIONS_ORDER = ("toss_up_now", "at_risk", "keep_nurturing")
+
+
+# --- batch scoring of the backlog ----------------------------------------------------
+
+
+@main.command("score-batch")
+@click.argument("data_dir", metavar="DATA_DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Scores file, .parquet or .csv; rejects and summary are written beside it.",
+)
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Bundle directory (default: $READINESS_MODEL_DIR or models/lead-readiness).",
+)
+@click.option(
+    "--model-uri",
+    help="Score with a registered model instead, e.g. models:/lead-readiness@champion.",
+)
+@click.option(
+    "--as-of",
+    help="When open leads are scored 'as if tossed up now': a timestamp "
+    "(Asia/Tokyo), or 'now'. Default: the latest timestamp in the data + 1 s.",
+)
+@click.option(
+    "--explain",
+    default="top:500",
+    show_default=True,
+    help="Factors and missing elements for: none, all, or top:N of the ranking.",
+)
+@click.option(
+    "--fs-capacity",
+    type=click.IntRange(min=1),
+    help="Leads FS can take: the summary names the top open leads and their "
+    "expected wins.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Leads per chunk: memory is bounded by one chunk.",
+)
+@click.option(
+    "--include-closed",
+    is_flag=True,
+    help="Also score closed hand-offs (with an outcome) at their toss-up.",
+)
+@click.option(
+    "--drafts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV/Parquet of memo drafts (lead_id, memo) for leads not yet handed off.",
+)
+@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True)
+@click.option("--resume", is_flag=True, help="Reuse the parts of an interrupted run.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def score_batch_command(
+    data_dir: Path,
+    out: Path,
+    model_dir: Path | None,
+    model_uri: str | None,
+    as_of: str | None,
+    explain: str,
+    fs_capacity: int | None,
+    chunk_size: int,
+    include_closed: bool,
+    drafts: Path | None,
+    top_k: int,
+    resume: bool,
+    as_json: bool,
+) -> None:
+    """Score every lead of DATA_DIR (the nightly backlog) into a ranked file."""
+    import json
+
+    import pandas as pd
+    from tqdm import tqdm
+
+    from readiness.batch import (
+        BatchError,
+        BatchOptions,
+        now_tokyo,
+        parse_explain,
+        run_batch,
+        summary_text,
+    )
+    from readiness.bundle import BundleError, load_bundle
+    from readiness.settings import get_settings
+
+    settings = get_settings()
+    try:
+        explain = parse_explain(explain)
+        if model_uri:
+            from readiness.tracking import (
+                default_tracking_uri,
+                load_bundle_from_registry,
+            )
+
+            uri = settings.tracking_uri or default_tracking_uri(settings.project_dir)
+            bundle = load_bundle_from_registry(model_uri, tracking_uri=uri)
+        else:
+            bundle = load_bundle(model_dir or settings.model_dir)
+    except (BatchError, BundleError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    moment = None
+    if as_of:
+        if as_of.strip().lower() == "now":
+            moment = now_tokyo()
+        else:
+            stamp = pd.to_datetime(as_of, errors="coerce")
+            if pd.isna(stamp):
+                raise click.ClickException(
+                    f"--as-of {as_of!r} is not a timestamp; write e.g. "
+                    "2026-11-03T06:00:00 (Asia/Tokyo) or now"
+                )
+            if stamp.tzinfo is not None:
+                stamp = stamp.tz_convert("Asia/Tokyo").tz_localize(None)
+            moment = stamp.to_pydatetime()
+    options = BatchOptions(
+        as_of=moment,
+        chunk_size=chunk_size,
+        explain=explain,
+        include_closed=include_closed,
+        top_k=top_k,
+    )
+    bar = tqdm(total=0, unit="chunk", desc="scoring", file=None, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        result = run_batch(
+            data_dir,
+            out,
+            bundle=bundle,
+            options=options,
+            resume=resume,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            as_of_is_now=(as_of or "").strip().lower() == "now",
+            progress=progress,
+        )
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
+    if as_json:
+        click.echo(json.dumps(result.summary, ensure_ascii=False, default=str))
+        return
+    click.echo(summary_text(result.summary))
+    if result.reused_chunks:
+        click.echo(f"resumed: {result.reused_chunks} chunks reused from the last run")
+    click.echo(
+        f"scores: {result.out}   rejects: {result.rejects}   "
+        f"summary: {result.summary_path}"
+    )
