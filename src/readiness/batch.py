@@ -59,9 +59,11 @@ from readiness.batch_backlog import (
 from readiness.batch_drift import add_counts, reference_counts
 from readiness.batch_summary import now_tokyo, summarise, summary_text
 from readiness.bundle import Bundle
+from readiness.contract import Dataset
 from readiness.datastore import atomic_write_bytes, csv_bytes, parquet_bytes
 from readiness.features import build_features
 from readiness.scoring import LeadScore, score_points
+from readiness.timing import TimingModel, recommend
 
 __all__ = [
     "BatchError",
@@ -89,6 +91,7 @@ class BatchOptions:
     include_closed: bool = False
     top_k: int = 3
     drift_sample: int = 10_000  # points whose features are counted for drift
+    timing: bool = False  # timing advice for the open leads (needs a timing model)
 
 
 @dataclass
@@ -169,6 +172,7 @@ def _score_chunk(
     as_of: datetime,
     options: BatchOptions,
     drift_step: int,
+    timing: TimingModel | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, list[int]]]:
     """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
     dataset, rejects = validate_chunk(frames, extras)
@@ -192,12 +196,38 @@ def _score_chunk(
             top_k=options.top_k,
         )
         scored = _rows(scores, points["status"].tolist())
+        if timing is not None:
+            scored = _with_timing(scored, dataset, points, bundle, timing)
         reference = bundle.meta.get("reference")
         if reference:
             sample = points.iloc[::drift_step].drop(columns="status")
             features = build_features(dataset, sample, rubric=bundle.rubric)
             counts = reference_counts(features, reference)
     return scored, rejects, len(frames["leads"]), n_closed, counts
+
+
+TIMING_COLUMNS: Final = ("timing_action", "timing_action_ja", "timing_next_element")
+
+
+def _with_timing(
+    scored: pd.DataFrame,
+    dataset: Dataset,
+    points: pd.DataFrame,
+    bundle: Bundle,
+    timing: TimingModel,
+) -> pd.DataFrame:
+    """The timing advice of each open lead (blank for leads already handed off)."""
+    out = scored.assign(**{c: "" for c in TIMING_COLUMNS})
+    open_rows = np.flatnonzero(points["status"].to_numpy() == "open")
+    if not len(open_rows):
+        return out
+    chosen = points.iloc[open_rows].drop(columns="status").reset_index(drop=True)
+    advice = recommend(dataset, chosen, bundle=bundle, timing=timing)
+    nxt = [a.next_element.element if a.next_element else "" for a in advice]
+    out.loc[out.index[open_rows], "timing_action"] = [a.action for a in advice]
+    out.loc[out.index[open_rows], "timing_action_ja"] = [a.action_ja for a in advice]
+    out.loc[out.index[open_rows], "timing_next_element"] = nxt
+    return out
 
 
 # --- the run ---------------------------------------------------------------------
@@ -297,6 +327,7 @@ def run_batch(
     fs_capacity: int | None = None,
     as_of_is_now: bool = False,
     progress: Callable[[int, int], object] | None = None,
+    timing: TimingModel | None = None,
 ) -> BatchResult:
     """Score every lead of `data_dir` into `out` (.parquet or .csv); see the module.
 
@@ -313,6 +344,11 @@ def run_batch(
         raise BatchError(f"chunk size {options.chunk_size}: give 1 or more")
     explain = parse_explain(options.explain)
     options = BatchOptions(**{**asdict(options), "explain": explain})
+    if options.timing and timing is None:
+        raise BatchError(
+            "timing advice needs the timing model: `readiness train` saves it next "
+            "to the bundle (or run `readiness timing DATA_DIR` once)"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     backlog = read_backlog(Path(data_dir), drafts)
     work = out.with_name(f".{out.name}.parts")
@@ -358,6 +394,7 @@ def run_batch(
             as_of=as_of,
             options=options,
             drift_step=drift_step,
+            timing=timing if options.timing else None,
         )
         if rows_in != len(scored) + _lead_rejects(rejects) + closed:
             raise BatchError(

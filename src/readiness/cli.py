@@ -922,6 +922,12 @@ ACTIONS_ORDER = ("toss_up_now", "at_risk", "keep_nurturing")
     help="CSV/Parquet of memo drafts (lead_id, memo) for leads not yet handed off.",
 )
 @click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True)
+@click.option(
+    "--timing",
+    "with_timing",
+    is_flag=True,
+    help="Add timing advice (toss up now / keep nurturing / at risk) for open leads.",
+)
 @click.option("--resume", is_flag=True, help="Reuse the parts of an interrupted run.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def score_batch_command(
@@ -936,6 +942,7 @@ def score_batch_command(
     include_closed: bool,
     drafts: Path | None,
     top_k: int,
+    with_timing: bool,
     resume: bool,
     as_json: bool,
 ) -> None:
@@ -955,6 +962,7 @@ def score_batch_command(
     )
     from readiness.bundle import BundleError, load_bundle
     from readiness.settings import get_settings
+    from readiness.timing import TimingError
 
     settings = get_settings()
     try:
@@ -969,7 +977,12 @@ def score_batch_command(
             bundle = load_bundle_from_registry(model_uri, tracking_uri=uri)
         else:
             bundle = load_bundle(model_dir or settings.model_dir)
-    except (BatchError, BundleError) as exc:
+        timing = None
+        if with_timing:
+            from readiness.timing import load_timing
+
+            timing = load_timing(model_dir or settings.model_dir)
+    except (BatchError, BundleError, TimingError) as exc:
         raise click.ClickException(str(exc)) from exc
     moment = None
     if as_of:
@@ -991,6 +1004,7 @@ def score_batch_command(
         explain=explain,
         include_closed=include_closed,
         top_k=top_k,
+        timing=with_timing,
     )
     bar = tqdm(total=0, unit="chunk", desc="scoring", file=None, disable=None)
 
@@ -1010,6 +1024,7 @@ def score_batch_command(
             fs_capacity=fs_capacity,
             as_of_is_now=(as_of or "").strip().lower() == "now",
             progress=progress,
+            timing=timing,
         )
     except BatchError as exc:
         raise click.ClickException(str(exc)) from exc
