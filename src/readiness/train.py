@@ -58,6 +58,13 @@ class TrainConfig(BaseModel):
     max_depth: int = Field(4, ge=1, le=15)
     min_child_samples: int = Field(100, ge=1)
     text_components: int = Field(16, ge=0, le=128)
+    # What the trees boost from: nothing, or a regularised logistic regression
+    # (carries trends beyond the training range, e.g. under drift); "auto" fits
+    # both and serves the better on the validation slice.
+    base: Literal["none", "logistic", "auto"] = "none"
+    base_C: float = Field(0.3, gt=0)
+    # Refit on every training row (calibration slice included) once calibrated.
+    refit: bool = False
     n_jobs: int = Field(1, ge=1)
     seed: int = 0
     # Missing-element gains: weight of a lead's own counterfactual against the
@@ -68,9 +75,14 @@ class TrainConfig(BaseModel):
         default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
     )
 
-    def win_model(self) -> WinModel:
-        """An unfitted WinModel with this config's parameters."""
+    def win_model(self, base: Literal["none", "logistic"] | None = None) -> WinModel:
+        """An unfitted WinModel with this config's parameters (or the base given)."""
+        if base is None:
+            base = "none" if self.base == "auto" else self.base
         return WinModel(
+            base=base,
+            base_C=self.base_C,
+            refit=self.refit,
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
             num_leaves=self.num_leaves,
