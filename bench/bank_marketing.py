@@ -10,6 +10,7 @@ columns. As a reference to the published level (Moro et al. 2014, ≈ 0.80 witho
 shuffled 5-fold cross-validation, which ignores time.
 
     python bench/bank_marketing.py [--n-estimators 400] [--seed 0]
+        [--base none|logistic] [--refit yes|no]   (default: TrainConfig's)
 Last line: JSON.
 """
 
@@ -67,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-estimators", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--base", choices=["none", "logistic"], default=None)
+    parser.add_argument("--refit", choices=["yes", "no"], default=None)
     args = parser.parse_args(argv)
 
     import lightgbm as lgb
@@ -86,7 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     seconds_import = time.perf_counter() - t0
     say(f"imported {len(export):,} rows in {seconds_import:.1f} s; training")
     t0 = time.perf_counter()
-    config = TrainConfig(n_estimators=args.n_estimators, seed=args.seed)
+    overrides: dict[str, Any] = {}
+    if args.base is not None:
+        overrides["base"] = args.base
+    if args.refit is not None:
+        overrides["refit"] = args.refit == "yes"
+    config = TrainConfig(n_estimators=args.n_estimators, seed=args.seed, **overrides)
     result = train(dataset, config=config, progress=say)
     seconds_train = time.perf_counter() - t0
     test = result.test_frame
@@ -102,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         float(roc_auc_score(y[cut:], plain.predict_proba(Xo.iloc[cut:])[:, 1])), 4
     )
     say(f"time-ordered test ROC-AUC: {auc}; {args.folds}-fold reference")
+    model_metrics = result.evaluation.metrics["model"]
     Xc = X.astype({c: "category" for c in cat})
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
     cv: dict[str, list[float]] = {"lightgbm": [], "plain_logistic": []}
@@ -126,10 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         "rows": len(export),
         "seed": args.seed,
         "n_estimators": args.n_estimators,
+        "base": config.base,
+        "refit": config.refit,
         "served": result.served,
         "split": result.split,
         "time_ordered_test_auc": auc,
         "model_minus_plain_logistic": round(auc["model"] - auc["plain_logistic"], 4),
+        "model_test_ece": round(float(model_metrics["ece"]), 4),
+        "model_test_brier": round(float(model_metrics["brier"]), 4),
         f"cv{args.folds}_auc": {k: round(float(np.mean(v)), 4) for k, v in cv.items()},
         "seconds_import": round(seconds_import, 1),
         "seconds_train": round(seconds_train, 1),

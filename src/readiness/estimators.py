@@ -214,7 +214,9 @@ class LinearBase(BaseEstimator):
         self.categorical_ = list(categorical)
         self.medians_ = np.zeros(d)
         self.flag_ = np.zeros(d, dtype=bool)  # numeric columns with a missing flag
-        self.levels_: dict[int, np.ndarray] = {}  # code → expanded slot (last: other)
+        # Per category: design column, first expanded column, code → slot, and
+        # the slot of missing or unseen values (after the kept and pooled levels).
+        self.levels_: list[tuple[int, int, np.ndarray, int]] = []
         owner: list[int] = []
         value: list[bool] = []  # numeric values (scaled) vs 0/1 indicators (not)
         for j in range(d):
@@ -226,7 +228,7 @@ class LinearBase(BaseEstimator):
                 size = int(np.nanmax(col)) + 1 if (~missing).any() else 0
                 slot = np.full(size, len(keep), dtype=np.int64)  # pooled level
                 slot[keep.astype(np.int64)] = np.arange(len(keep))
-                self.levels_[j] = slot
+                self.levels_.append((j, len(owner), slot, len(keep) + 1))
                 owner += [j] * (len(keep) + 2)  # kept, pooled, missing/unseen
                 value += [False] * (len(keep) + 2)
             else:
@@ -237,12 +239,20 @@ class LinearBase(BaseEstimator):
                 owner += [j] * (1 + int(self.flag_[j]))
                 value += [True] + [False] * int(self.flag_[j])
         self.owner_ = np.asarray(owner, dtype=np.int64)
+        self.value_ = np.asarray(value, dtype=bool)
+        numeric = np.flatnonzero(self.value_)
+        self.numeric_ = (numeric, self.owner_[numeric])  # expanded, design column
+        is_flag = ~self.value_ & np.isin(self.owner_, self.categorical_, invert=True)
+        flags = np.flatnonzero(is_flag)
+        self.flags_ = (flags, self.owner_[flags])
+        self.sum_ = np.zeros((len(owner), d))  # expanded → design column totals
+        self.sum_[np.arange(len(owner)), self.owner_] = 1.0
         expanded = self._expand(design)
         self.mean_ = expanded.mean(axis=0)
         # Indicators are only centred: scaling a rare level up to unit variance
         # lets its coefficient run away (measured on the bank data: −0.04 AUC).
         scale = expanded.std(axis=0)
-        self.scale_ = np.where(np.asarray(value) & (scale > 0), scale, 1.0)
+        self.scale_ = np.where(self.value_ & (scale > 0), scale, 1.0)
         z = self._standardise(expanded)
         lr = LogisticRegression(C=self.C, max_iter=2000).fit(
             z, np.asarray(y).astype(int)
@@ -254,25 +264,19 @@ class LinearBase(BaseEstimator):
     def _expand(self, design: np.ndarray) -> np.ndarray:
         n = len(design)
         out = np.zeros((n, len(self.owner_)), dtype=np.float64)
-        k = 0
-        for j in range(self.n_features_in_):
+        at, src = self.numeric_
+        values = design[:, src]
+        out[:, at] = np.where(np.isnan(values), self.medians_[src], values)
+        at, src = self.flags_
+        out[:, at] = np.isnan(design[:, src])
+        rows = np.arange(n)
+        for j, start, slot, missing_slot in self.levels_:
             col = design[:, j]
-            missing = np.isnan(col)
-            if j in self.levels_:
-                slot = self.levels_[j]
-                width = int(np.sum(self.owner_ == j)) - 1
-                codes = np.where(missing, -1, col).astype(np.int64)
-                known = (codes >= 0) & (codes < len(slot))
-                where = np.full(n, width, dtype=np.int64)  # missing or unseen
-                where[known] = slot[codes[known]]
-                out[np.arange(n), k + where] = 1.0
-                k += width + 1
-            else:
-                out[:, k] = np.where(missing, self.medians_[j], col)
-                k += 1
-                if self.flag_[j]:
-                    out[:, k] = missing
-                    k += 1
+            codes = np.where(np.isnan(col), -1, col).astype(np.int64)
+            known = (codes >= 0) & (codes < len(slot))
+            where = np.full(n, missing_slot, dtype=np.int64)  # missing or unseen
+            where[known] = slot[codes[known]]
+            out[rows, start + where] = 1.0
         return out
 
     def _standardise(self, expanded: np.ndarray) -> np.ndarray:
@@ -283,9 +287,7 @@ class LinearBase(BaseEstimator):
         """Log-odds per design column (rows × columns); the bias is `intercept_`."""
         terms = self._standardise(self._expand(np.asarray(design, dtype=np.float64)))
         terms *= self.coef_
-        out = np.zeros((len(terms), self.n_features_in_))
-        np.add.at(out.T, self.owner_, terms.T)
-        return out
+        return np.asarray(terms @ self.sum_)
 
     def decision_function(self, design: np.ndarray) -> np.ndarray:
         return self.contributions(design).sum(axis=1) + self.intercept_

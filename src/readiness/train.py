@@ -58,13 +58,16 @@ class TrainConfig(BaseModel):
     max_depth: int = Field(4, ge=1, le=15)
     min_child_samples: int = Field(100, ge=1)
     text_components: int = Field(16, ge=0, le=128)
-    # What the trees boost from: nothing, or a regularised logistic regression
-    # (carries trends beyond the training range, e.g. under drift); "auto" fits
-    # both and serves the better on the validation slice.
-    base: Literal["none", "logistic", "auto"] = "none"
+    # What the trees boost from: a regularised logistic regression carries trends
+    # beyond the training range (drift: real exports' economic context, prices),
+    # which trees cannot; "none" is plain LightGBM. `refit` fits again on every
+    # training row once calibrated, so the latest toss-ups (the calibration slice)
+    # shape the served model too. Measured: bank-marketing time-ordered test AUC
+    # 0.677 → 0.749 (plain logistic 0.747), ECE 0.18 → 0.10; the synthetic world
+    # unchanged within noise (examples/bank-marketing/README.md).
+    base: Literal["none", "logistic"] = "logistic"
     base_C: float = Field(0.3, gt=0)
-    # Refit on every training row (calibration slice included) once calibrated.
-    refit: bool = False
+    refit: bool = True
     n_jobs: int = Field(1, ge=1)
     seed: int = 0
     # Missing-element gains: weight of a lead's own counterfactual against the
@@ -75,12 +78,10 @@ class TrainConfig(BaseModel):
         default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
     )
 
-    def win_model(self, base: Literal["none", "logistic"] | None = None) -> WinModel:
-        """An unfitted WinModel with this config's parameters (or the base given)."""
-        if base is None:
-            base = "none" if self.base == "auto" else self.base
+    def win_model(self) -> WinModel:
+        """An unfitted WinModel with this config's parameters."""
         return WinModel(
-            base=base,
+            base=self.base,
             base_C=self.base_C,
             refit=self.refit,
             n_estimators=self.n_estimators,
