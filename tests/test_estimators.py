@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,3 +75,94 @@ def test_contributions_add_up_to_the_raw_log_odds(model: WinModel) -> None:
     raw = model.booster_model_.predict(model._design(X), raw_score=True)
     np.testing.assert_allclose(contributions.sum(axis=1), raw, atol=1e-9)
     assert list(contributions.index) == list(X.index)
+
+
+@pytest.fixture(scope="module")
+def boosted() -> WinModel:
+    X, y = _frame(3_000, 0)
+    return WinModel(
+        n_estimators=30,
+        min_child_samples=20,
+        text_components=2,
+        base="logistic",
+        refit=True,
+    ).fit(X, y)
+
+
+def _unusual(seed: int) -> pd.DataFrame:
+    X, _ = _frame(300, seed)
+    X.loc[3, "rep"] = "新人"
+    X["industry"] = X["industry"].cat.add_categories(["農業"])
+    X.loc[4, "industry"] = "農業"
+    X.loc[5, "industry"] = np.nan
+    X.loc[6, "x"] = 1e6  # far beyond training: the linear part is clipped, not absurd
+    return X
+
+
+def test_linear_base_probabilities_equal_the_pandas_path(boosted: WinModel) -> None:
+    X = _unusual(4)
+    fast = boosted.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(fast, _frame_path(boosted, X), rtol=0, atol=1e-12)
+    assert np.isfinite(fast).all() and ((fast > 0) & (fast < 1)).all()
+
+
+def test_linear_base_contributions_add_up_to_base_plus_trees(
+    boosted: WinModel,
+) -> None:
+    X = _unusual(5)
+    contributions = boosted.contributions(X)
+    design = boosted.design_matrix(X)
+    trees = boosted.booster_model_.booster_.predict(design, raw_score=True)
+    assert boosted.base_model_ is not None
+    base = boosted.base_model_.decision_function(design)
+    np.testing.assert_allclose(contributions.sum(axis=1), trees + base, atol=1e-9)
+    assert list(contributions.columns) == [*boosted.design_columns_, "bias"]
+    # The linear part is centred on the training rows: a feature's average
+    # contribution is the trees' alone, and `x` (the true driver) carries weight.
+    linear = pd.DataFrame(
+        boosted.base_model_.contributions(boosted.design_matrix(_frame(3_000, 0)[0])),
+        columns=boosted.design_columns_,
+    )
+    np.testing.assert_allclose(linear.mean(), 0.0, atol=1e-9)
+    assert linear["x"].abs().mean() > linear["y"].abs().mean()
+
+
+def test_linear_base_carries_a_trend_beyond_the_training_range() -> None:
+    rng = np.random.default_rng(7)
+    x = np.sort(rng.uniform(0, 1, 4_000))  # the driver rises over time
+    y = (rng.random(4_000) < 1 / (1 + np.exp(-(6 * x - 3)))).astype(int)
+    X = pd.DataFrame({"x": x})
+    later = pd.DataFrame({"x": [1.0, 1.5, 2.0]})
+    trees = WinModel(n_estimators=50, text_components=0).fit(X, y)
+    linear = WinModel(n_estimators=50, text_components=0, base="logistic").fit(X, y)
+    assert np.ptp(trees.predict_proba(later)[:, 1]) < 1e-9  # flat beyond the range
+    assert np.all(np.diff(linear.predict_proba(later)[:, 1]) > 0)
+
+
+def test_refit_learns_categories_first_seen_in_the_calibration_slice() -> None:
+    X, y = _frame(3_000, 8)
+    X["industry"] = X["industry"].cat.add_categories(["農業"])
+    X.loc[2_700:, "industry"] = "農業"  # only in the latest rows
+    kwargs = {"n_estimators": 30, "min_child_samples": 20, "text_components": 0}
+    held = WinModel(**kwargs, base="logistic").fit(X, y)
+    refit = WinModel(**kwargs, base="logistic", refit=True).fit(X, y)
+    assert "農業" not in held.matrix_.categories["industry"]
+    assert "農業" in refit.matrix_.categories["industry"]
+
+
+def test_a_model_saved_before_the_linear_base_loads_and_predicts(
+    model: WinModel, tmp_path: Path
+) -> None:
+    old = WinModel.__new__(WinModel)
+    state = {
+        k: v
+        for k, v in model.__dict__.items()
+        if k not in {"base", "base_C", "refit", "base_model_"}
+    }
+    old.__dict__.update(state)  # what a pre-`base` pickle holds
+    joblib.dump(old, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    X, _ = _frame(200, 9)
+    assert loaded.get_params()["base"] == "none" and loaded.base_model_ is None
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(loaded.contributions(X), model.contributions(X))
