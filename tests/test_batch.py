@@ -391,3 +391,29 @@ def test_memo_drafts_are_read_for_leads_not_yet_handed_off(
     assert after.loc[lead, "rubric_total"] >= 80
     others = before.index.drop(lead)
     assert (after.loc[others, "probability"] == before.loc[others, "probability"]).all()
+
+
+def test_timing_advice_joins_the_open_leads_and_needs_a_timing_model(
+    backlog_dir: Path, scoring_bundle: Bundle, scoring_dataset: Dataset, tmp_path: Path
+) -> None:
+    from readiness.timing import TimingModel
+
+    timing = TimingModel().fit(scoring_dataset)
+    out = tmp_path / "advised.parquet"
+    _run(backlog_dir, out, scoring_bundle, options={"timing": True}, timing=timing)
+    frame = pd.read_parquet(out)
+    opened = frame[frame["status"] == "open"]
+    assert len(opened) and set(opened["timing_action"]) <= {
+        "toss_up_now",
+        "keep_nurturing",
+        "at_risk",
+    }
+    assert (opened["timing_action_ja"] != "").all()
+    assert (frame.loc[frame["status"] != "open", "timing_action"] == "").all()
+    with pytest.raises(BatchError, match="timing model"):
+        _run(
+            backlog_dir,
+            tmp_path / "x.parquet",
+            scoring_bundle,
+            options={"timing": True},
+        )
