@@ -33,7 +33,7 @@ run: $(VENV)/.installed
 	@$(MAKE) --no-print-directory serve
 
 serve: $(VENV)/.installed
-	@echo "serving the model on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs; Ctrl-C to stop)"
+	@echo "serving on http://$(HOST):$(PORT)/  (the page for IS reps; API docs: http://$(HOST):$(PORT)/docs; Ctrl-C to stop)"
 	$(BIN)/python -m uvicorn api.app:create_app --factory --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
