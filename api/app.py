@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, web
+from api.gate import FairGate
 from api.model import TRAIN_HINT_EN, TRAIN_HINT_JA, Loaded, ModelHolder
 from api.schemas import (
     BatchIn,
@@ -117,9 +118,10 @@ def score(body: ScoreIn, model: Model, request: Request) -> ScoreOut:
     (with `timing: true`, also when to toss up)."""
     started = time.perf_counter()
     try:
-        result = score_one(body, bundle=model.bundle, display_rubric=model.rubric)
-        if body.timing:
-            _add_timing(result, body, model, request.app.state.settings)
+        with request.app.state.compute:
+            result = score_one(body, bundle=model.bundle, display_rubric=model.rubric)
+            if body.timing:
+                _add_timing(result, body, model, request.app.state.settings)
     except ScoringInputError as exc:
         log.info(
             "score lead=%s: 422 (%d problems)", body.lead.lead_id, len(exc.problems)
@@ -150,10 +152,13 @@ def _add_timing(
 
 
 @v1.post("/score/batch", tags=["score"])
-def score_many(body: BatchIn, model: Model) -> BatchOut:
+def score_many(body: BatchIn, model: Model, request: Request) -> BatchOut:
     """Score up to 1,000 leads; a lead that fails validation gets its own errors."""
     started = time.perf_counter()
-    result = score_batch(body.leads, bundle=model.bundle, display_rubric=model.rubric)
+    with request.app.state.compute:
+        result = score_batch(
+            body.leads, bundle=model.bundle, display_rubric=model.rubric
+        )
     log.info(
         "batch of %d: %d scored, %d failed, %.1f ms",
         len(body.leads),
@@ -185,11 +190,12 @@ Timing = Annotated[TimingModel, Depends(current_timing)]
 
 
 @v1.post("/timing", tags=["timing"])
-def timing(body: TimingIn, model: Model, timing: Timing) -> TimingOut:
+def timing(body: TimingIn, model: Model, timing: Timing, request: Request) -> TimingOut:
     """Toss up now, keep nurturing (and what to collect next) or at risk, and why."""
     started = time.perf_counter()
     try:
-        result = timing_one(body, bundle=model.bundle, timing=timing)
+        with request.app.state.compute:
+            result = timing_one(body, bundle=model.bundle, timing=timing)
     except ScoringInputError as exc:
         log.info(
             "timing lead=%s: 422 (%d problems)", body.lead.lead_id, len(exc.problems)
@@ -296,6 +302,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.model = ModelHolder(settings)
+    # Scoring is CPU-bound Python: threads beyond the slots only fight over the GIL
+    # (measured: 8 concurrent requests scored fewer per second than 1). Requests
+    # wait here, in arrival order, instead.
+    app.state.compute = FairGate(settings.compute_slots)
     errors.install(app)
     app.add_middleware(SizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(AccessLog)

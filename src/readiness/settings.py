@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     model_uri: str = ""
     api_key: str = ""
     max_request_bytes: int = 1_000_000
+    # scorings computed at once per API process (the rest wait their turn)
+    compute_slots: int = Field(1, ge=1, le=64)
 
 
 @lru_cache(maxsize=1)
