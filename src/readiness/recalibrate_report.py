@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
 import json
 import math
 from collections.abc import Mapping
@@ -15,7 +14,7 @@ import numpy as np
 
 from readiness.datastore import atomic_write_bytes
 from readiness.recalibrate import Recalibration, recalibrated_rubric
-from readiness.report import _CSS, Conclusion, _Safe, _section, _table
+from readiness.report import _CSS, Conclusion, _Safe, _section, _table, render_pngs
 from readiness.rubric import BANDS, Rubric, rubric_to_yaml
 
 __all__ = ["recalibration_conclusions", "rubric_yaml_text", "write_recalibration"]
@@ -108,22 +107,8 @@ _DRAW: Final = {
 
 def plot_recalibration(r: Recalibration, *, dpi: int = 100) -> dict[str, bytes]:
     """PNG bytes per figure (matplotlib object API, Agg; nothing displayed)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    out: dict[str, bytes] = {}
-    for name, draw in _DRAW.items():
-        fig = Figure(figsize=(6.4, 4.4), dpi=dpi, layout="constrained")
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        draw(ax, r)
-        ax.set_title(_FIGURES[name][0], fontsize=10)
-        ax.grid(alpha=0.3)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-        fig.clear()
-        out[name] = buffer.getvalue()
-    return out
+    titles = {name: _FIGURES[name][0] for name in _DRAW}
+    return render_pngs(_DRAW, r, titles=titles, dpi=dpi)
 
 
 # --- conclusions ----------------------------------------------------------------------

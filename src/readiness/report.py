@@ -220,16 +220,28 @@ def plot_figures(evaluation: Evaluation, *, dpi: int = 100) -> dict[str, bytes]:
     through pyplot, so nothing is displayed, the caller's backend (a notebook's,
     say) is left alone, and each figure is freed as soon as it is saved.
     """
+    titles = {name: _FIGURES[name][0] for name in _DRAW}
+    return render_pngs(_DRAW, evaluation, titles=titles, dpi=dpi)
+
+
+def render_pngs(
+    draws: Mapping[str, Callable[[Any, Any], None]],
+    data: Any,
+    *,
+    titles: Mapping[str, str],
+    dpi: int = 100,
+) -> dict[str, bytes]:
+    """PNG bytes of `draw(ax, data)` per name: titled, gridded, freed once saved."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     out: dict[str, bytes] = {}
-    for name, draw in _DRAW.items():
+    for name, draw in draws.items():
         fig = Figure(figsize=(6.4, 4.4), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        draw(ax, evaluation)
-        ax.set_title(_FIGURES[name][0], fontsize=10)
+        draw(ax, data)
+        ax.set_title(titles[name], fontsize=10)
         ax.grid(alpha=0.3)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
