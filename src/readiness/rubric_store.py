@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Final
 
 from readiness.datastore import atomic_write_bytes
-from readiness.rubric import Rubric, RubricError, load_rubric, rubric_from_yaml
+from readiness.rubric import Rubric, RubricError, load_rubric
 
 __all__ = ["active_rubric", "adopt_rubric", "revert_rubric", "rubric_history"]
 
@@ -38,13 +38,8 @@ def adopt_rubric(source: Path, rubric_dir: Path) -> tuple[Rubric, Path | None]:
     """Validate `source` and make it the active rubric; returns (rubric, where the
     previous active version was kept, or None if there was none)."""
     source = Path(source)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RubricError(f"rubric file {source} not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise RubricError(f"rubric file {source} cannot be read: {err}") from None
-    rubric = rubric_from_yaml(text, source=str(source))  # refuses before touching
+    rubric = load_rubric(source)  # refuses a broken file before touching anything
+    text = source.read_text(encoding="utf-8-sig")
     root = Path(rubric_dir)
     active = root / ACTIVE
     kept: Path | None = None

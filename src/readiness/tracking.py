@@ -133,14 +133,7 @@ def log_training(
     _quiet_mlflow()
 
     mlflow.set_tracking_uri(tracking_uri)
-    exp = mlflow.get_experiment_by_name(EXPERIMENT)
-    exp_id = (
-        exp.experiment_id
-        if exp is not None
-        else mlflow.create_experiment(
-            EXPERIMENT, artifact_location=Path(artifact_dir).resolve().as_uri()
-        )
-    )
+    exp_id = _experiment_id(EXPERIMENT, artifact_dir)
     bundle = load_bundle(bundle_dir)
     metrics = result.evaluation.to_dict().get("metrics", {})
     example = _as_strings(test_features.head(5))
@@ -291,15 +284,7 @@ def log_recalibration(
 
     _quiet_mlflow()
     mlflow.set_tracking_uri(tracking_uri)
-    name = "rubric-recalibration"
-    exp = mlflow.get_experiment_by_name(name)
-    exp_id = (
-        exp.experiment_id
-        if exp is not None
-        else mlflow.create_experiment(
-            name, artifact_location=Path(artifact_dir).resolve().as_uri()
-        )
-    )
+    exp_id = _experiment_id("rubric-recalibration", artifact_dir)
     heldout = summary.get("heldout", {})
     metrics = {
         **{f"weight_{k}": float(v) for k, v in summary["weights"].items()},
@@ -324,3 +309,14 @@ def log_recalibration(
         mlflow.log_metrics(metrics)
         mlflow.log_artifacts(str(out_dir), artifact_path="recalibration")
         return str(run.info.run_id)
+
+
+def _experiment_id(name: str, artifact_dir: Path) -> str:
+    """The experiment's id, created with its artifacts under `artifact_dir` if new."""
+    import mlflow
+
+    exp = mlflow.get_experiment_by_name(name)
+    if exp is not None:
+        return str(exp.experiment_id)
+    location = Path(artifact_dir).resolve().as_uri()
+    return str(mlflow.create_experiment(name, artifact_location=location))
