@@ -63,6 +63,52 @@ def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
     return world, load_dataset(out)
 
 
+def _replay_dataset(dataset: Any, world: Any) -> Any:
+    """The evaluation tables as a replay must see them: IS keeps calling.
+
+    The world logs no IS activity after a lead's historical toss-up, but in the
+    replay the lead is still with IS until the policy hands it off. The world's
+    truth holds the calls IS would have made (`is_attempts`, `is_connected`,
+    `is_hearings` per day); those after the historical toss-up day are added as
+    events at noon of their day. Memo levels in the truth already assume these
+    conversations, so the gate rule and the recommender see the same IS.
+    """
+    from dataclasses import replace
+
+    daily = world.truth["daily"]
+    toss = world.truth["leads"].set_index("lead_id")["toss_day"]
+    after = daily[daily["day"].to_numpy() >= daily["lead_id"].map(toss).to_numpy()]
+    after = after[toss.reindex(after["lead_id"]).to_numpy() >= 0]
+    created = dataset.leads.set_index("lead_id")["created_at"]
+    parts = []
+    for kind, counts in (
+        ("is_call", after["is_attempts"] - after["is_connected"]),
+        ("is_call_connected", after["is_connected"]),
+        ("online_hearing", after["is_hearings"]),
+    ):
+        k = counts.to_numpy().astype(np.int64)
+        rows = after.loc[k > 0]
+        reps = k[k > 0]
+        lead = np.repeat(rows["lead_id"].to_numpy(), reps)
+        day = np.repeat(rows["day"].to_numpy().astype(np.int64), reps)
+        base = created.reindex(lead).to_numpy().astype("datetime64[D]")
+        when = base + day.astype("timedelta64[D]") + np.timedelta64(12, "h")
+        parts.append(pd.DataFrame({"lead_id": lead, "timestamp": when, "type": kind}))
+    added = pd.concat(parts, ignore_index=True)
+    end = pd.Timestamp(dataset.events["timestamp"].max())
+    added = added[added["timestamp"] < end]
+    events = dataset.events
+    extra = pd.DataFrame({c: pd.Series(index=added.index) for c in events.columns})
+    extra["lead_id"] = added["lead_id"].astype(events["lead_id"].dtype)
+    extra["timestamp"] = added["timestamp"].astype(events["timestamp"].dtype)
+    extra["type"] = added["type"]
+    extra = extra.astype(events.dtypes.to_dict())
+    merged = pd.concat([events, extra], ignore_index=True)
+    merged = merged.sort_values(["lead_id", "timestamp"], kind="stable")
+    _say(f"replay: {len(added):,} IS events after historical toss-ups added")
+    return replace(dataset, events=merged.reset_index(drop=True))
+
+
 def _recommender_days(
     dataset: Any, model: Any, step: int, chunk: int
 ) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
@@ -139,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leads", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--step", type=int, default=3, help="days between decisions")
+    parser.add_argument("--no-is-recency", action="store_true")
+    parser.add_argument("--floor-quantile", type=float, default=0.3)
     parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
     args = parser.parse_args(argv)
 
@@ -150,13 +198,20 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"training world: {args.leads:,} leads, seed {args.seed}")
         _, train_ds = _world(args.leads, args.seed, tmp / "train", levels=False)
         t_fit = time.perf_counter()
-        model = TimingModel(step_days=args.step).fit(train_ds, progress=_say)
+        model = TimingModel(
+            step_days=args.step,
+            is_recency=not args.no_is_recency,
+            floor_quantile=args.floor_quantile,
+        ).fit(train_ds, progress=_say)
         fit_s = time.perf_counter() - t_fit
         _say(f"fitted in {fit_s:.0f} s: {json.dumps(model.describe()['floor'])} floor")
         _say(f"evaluation world: seed {args.seed + 1}")
         world, ds = _world(args.leads, args.seed + 1, tmp / "eval", levels=True)
         t_replay = time.perf_counter()
-        rec_days, seen_peak, fired = _recommender_days(ds, model, args.step, args.chunk)
+        replay_ds = _replay_dataset(ds, world)
+        rec_days, seen_peak, fired = _recommender_days(
+            replay_ds, model, args.step, args.chunk
+        )
         replay_s = time.perf_counter() - t_replay
 
     truth = world.truth["leads"].set_index("lead_id")

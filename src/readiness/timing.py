@@ -97,13 +97,13 @@ _IS_RECENCY: Final = re.compile(
 )
 
 
-def timing_columns(features: pd.DataFrame) -> list[str]:
+def timing_columns(features: pd.DataFrame, *, is_recency: bool = True) -> list[str]:
     """The columns a timing decision may use: nothing from a memo or the reps."""
     return [
         c
         for c in features.columns
         if c not in _NOT_FEATURES
-        and not _IS_RECENCY.match(c)
+        and (is_recency or not _IS_RECENCY.match(c))
         and _group(c) in _GROUPS
         and features[c].dtype != "str"
     ]
@@ -211,9 +211,11 @@ class TimingModel:
         margin: float = 0.0,
         rebound: float = 0.02,
         max_grid_points: int = 400_000,
+        is_recency: bool = True,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
+        self.is_recency = is_recency
         self.step_days = step_days
         self.lookahead_days = lookahead_days
         self.n_estimators = n_estimators
@@ -260,7 +262,7 @@ class TimingModel:
         self.min_conversations_ = float(
             np.quantile(_conversations(X), self.talk_quantile)
         )
-        self.features_ = timing_columns(X)
+        self.features_ = timing_columns(X, is_recency=self.is_recency)
         X = X[self.features_]
         phase = _phase(X)
         share = np.bincount(phase, minlength=3) / len(phase)
