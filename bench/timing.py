@@ -110,17 +110,19 @@ def _replay_dataset(dataset: Any, world: Any) -> Any:
 
 
 def _recommender_days(
-    dataset: Any, model: Any, step: int, chunk: int
-) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    dataset: Any, model: Any, step: int, chunk: int, bound_leads: int
+) -> tuple[pd.Series, pd.Series, pd.DataFrame, pd.DataFrame]:
     """First day each lead's recommender says toss up now / at risk (absent: never).
 
     Also the day of each lead's highest observed 7-day intent index over its whole
-    life (hindsight), for the feasibility check.
+    life (hindsight), and the replay features of the first `bound_leads` leads, for
+    the feasibility checks.
     """
     from readiness.features import build_features
     from readiness.timing import KEEP_NURTURING, grid_points
 
     ids = dataset.leads["lead_id"].astype(str).to_numpy()
+    kept: list[pd.DataFrame] = []
     first: dict[str, int] = {}
     peak: dict[str, int] = {}
     fired: list[pd.DataFrame] = []
@@ -132,6 +134,12 @@ def _recommender_days(
         n_points += len(grid)
         features = build_features(dataset, grid[["lead_id", "as_of"]])
         decided = model.decide(features)
+        if lo < bound_leads:
+            kept.append(
+                pd.concat(
+                    [grid, features[model.features_].reset_index(drop=True)], axis=1
+                )
+            )
         action = decided["action"].to_numpy()
         fire = grid.loc[action != KEEP_NURTURING]
         first.update(fire.groupby("lead_id")["day"].min().to_dict())
@@ -148,6 +156,7 @@ def _recommender_days(
         pd.Series(first, dtype="float64"),
         pd.Series(peak, dtype="float64"),
         pd.concat(fired, ignore_index=True),
+        pd.concat(kept, ignore_index=True),
     )
 
 
@@ -180,6 +189,52 @@ def _p_at(daily: pd.DataFrame, days: pd.Series) -> pd.Series:
     return pd.Series(p.reindex(key).to_numpy(), index=days.index)
 
 
+def _observable_bound(
+    kept: pd.DataFrame, daily: pd.DataFrame, capture_of: Any
+) -> dict[str, float]:
+    """What a policy could reach if it knew the TRUE win chance's relation to what
+    is observed: a LightGBM fitted on the evaluation world's own truth (half of the
+    leads) predicts the true p of each replay day from the recommender's features;
+    on the other half, (a) the first day the prediction reaches a threshold (the
+    best threshold on the fitted half), (b) the day of the highest prediction of
+    the whole life (hindsight: uses the future). Not a policy: it reads the truth.
+    """
+    import lightgbm as lgb
+
+    p = daily.set_index(["lead_id", "day"])["p_win"]
+    key = pd.MultiIndex.from_arrays([kept["lead_id"], kept["day"]])
+    kept = kept.assign(p_true=p.reindex(key).to_numpy()).dropna(subset=["p_true"])
+    X = kept.drop(columns=["lead_id", "as_of", "day", "p_true"])
+    lead_ids = kept["lead_id"].unique()
+    half = set(np.random.default_rng(0).permutation(lead_ids)[: len(lead_ids) // 2])
+    fit = kept["lead_id"].isin(half).to_numpy()
+    reg = lgb.LGBMRegressor(
+        n_estimators=300, learning_rate=0.05, num_leaves=31, n_jobs=1, verbose=-1
+    )
+    reg.fit(X[fit], kept.loc[fit, "p_true"])
+    kept = kept.assign(pred=reg.predict(X))
+
+    def first_at(frame: pd.DataFrame, theta: float) -> pd.Series:
+        hit = frame[frame["pred"] >= theta]
+        return hit.groupby("lead_id")["day"].min().astype("float64")
+
+    a, b = kept[fit], kept[~fit]
+    thetas = np.round(np.arange(0.10, 0.45, 0.025), 3)
+    best = max(thetas, key=lambda t: capture_of(first_at(a, t), set(half)))
+    other = set(lead_ids) - half
+    top = b.loc[b.groupby("lead_id")["pred"].idxmax()]
+    return {
+        "bound_observable_corr": round(
+            float(np.corrcoef(b["pred"], b["p_true"])[0, 1]), 3
+        ),
+        "bound_observable_threshold": float(best),
+        "capture_bound_observable_realtime": capture_of(first_at(b, best), other),
+        "capture_bound_observable_hindsight": capture_of(
+            top.set_index("lead_id")["day"].astype("float64"), other
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20_000)
@@ -187,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=int, default=3, help="days between decisions")
     parser.add_argument("--no-is-recency", action="store_true")
     parser.add_argument("--floor-quantile", type=float, default=0.3)
+    parser.add_argument(
+        "--bound-leads", type=int, default=6_000, help="leads in the observable bound"
+    )
     parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
     args = parser.parse_args(argv)
 
@@ -209,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         world, ds = _world(args.leads, args.seed + 1, tmp / "eval", levels=True)
         t_replay = time.perf_counter()
         replay_ds = _replay_dataset(ds, world)
-        rec_days, seen_peak, fired = _recommender_days(
-            replay_ds, model, args.step, args.chunk
+        rec_days, seen_peak, fired, kept = _recommender_days(
+            replay_ds, model, args.step, args.chunk, args.bound_leads
         )
         replay_s = time.perf_counter() - t_replay
 
@@ -243,6 +301,21 @@ def main(argv: list[str] | None = None) -> int:
     both = pd.concat([gate_days, risk.astype("float64")], axis=1).min(axis=1)
     p_alarm, _ = primary(both)
     p_hist, p_orc = float(hist_p.mean()), float(oracle_p.mean())
+
+    def capture_of(days: pd.Series, leads: set[str]) -> float:
+        """Capture on a subset of the tossed-up leads (for the bound)."""
+        sub = tossed[tossed.isin(leads)]
+        chosen = days.reindex(sub).dropna()
+        p = hist_p.reindex(sub).copy()
+        p.loc[chosen.index] = _p_at(daily, chosen).to_numpy()
+        base, top = (
+            float(hist_p.reindex(sub).mean()),
+            float(oracle_p.reindex(sub).mean()),
+        )
+        return round((float(p.mean()) - base) / (top - base), 4)
+
+    _say("bound: fitting the true p on observables (half of the replayed leads)")
+    bound = _observable_bound(kept, daily, capture_of)
     uplift = p_orc - p_hist
 
     def capture(p: float) -> float:
@@ -291,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         "capture_true_intent_peak": capture(p_true_peak),
         "capture_true_intent_peak_plus_3d": capture(p_true_peak_3),
         "capture_hindsight_observed_intent_peak": capture(p_seen_peak),
+        **bound,
         "handoffs_historical": len(tossed),
         "handoffs_recommender": fired_all_rec,
         "handoffs_gate": fired_all_gate,
