@@ -18,9 +18,15 @@ Variants (not served), to test two obvious combinations: the recommender holding
 "toss up now" until the day's memo draft passes the gate, and the gate rule with
 the recommender's at-risk alarm.
 
-Feasibility (not policies: they use the future): tossing up on the true intent
-peak day, 3 days after it, and 3 days before the highest observed 7-day intent
-index of the whole life (hindsight on what the data shows).
+The replay keeps IS calling after a lead's historical toss-up (the calls the
+world's truth says IS would have made; the log stops at the toss-up), so the
+recommender sees the IS activity the gate rule's memo levels assume.
+
+Feasibility (not policies: they use the future or the truth): tossing up on the
+true intent peak day, 3 days after it, and 3 days before the highest observed
+7-day intent index of the whole life (hindsight on what the data shows); and the
+observable bound: the true p fitted on the replay's own features (half of the
+first `--bound-leads` leads), used in real time and in hindsight on the other half.
 
 Primary view: the leads reps historically tossed up. A policy that never fires on
 a lead leaves it to the rep (historical day), so abstaining is neutral, not

@@ -87,10 +87,11 @@ class TimingError(Exception):
     """A timing model that cannot be fitted or loaded; the message says what to do."""
 
 
-# How recently IS called says more about the rep's own toss-up routine (a call
-# to agree the meeting just before handing off) than about the customer: left
-# out, so the value of waiting is learned from the customer's behaviour and from
-# how much IS has heard so far (cumulative counts), not from the rep's calendar.
+# How recently IS reached the customer is the densest intent signal there is
+# (customers pick up and agree to hearings when interested), so it is used by
+# default. Where reps habitually call just before handing off (to agree the
+# meeting), recency describes the rep's routine instead: `is_recency=False`
+# leaves it out (docs/timing.md has both measured).
 _IS_RECENCY: Final = re.compile(
     r"^days_since_(is_|online_hearing)|^(is_call|is_call_connected|is_mail"
     r"|online_hearing|is_call_attempts)_(7|14)d$"
@@ -193,7 +194,8 @@ class TimingModel:
     measured over, the LightGBM size, `floor_quantile` (below this quantile of the
     chance historical toss-ups had, a lead is not ready), `margin` (a change smaller
     than this, in probability, is "flat"), `max_grid_points` (a bound on the
-    trajectories used to learn the value of waiting).
+    trajectories used to learn the value of waiting), `is_recency` (use how
+    recently IS reached the customer; see `_IS_RECENCY`).
     """
 
     def __init__(
@@ -377,6 +379,7 @@ class TimingModel:
             "p_toss_median": round(self.p_toss_median_, 4),
             "margin": self.margin,
             "rebound": self.rebound,
+            "is_recency": getattr(self, "is_recency", False),
             "phase_share_at_toss_up": self.phase_share_,
             "features": list(self.features_),
         }
