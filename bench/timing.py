@@ -18,9 +18,15 @@ Variants (not served), to test two obvious combinations: the recommender holding
 "toss up now" until the day's memo draft passes the gate, and the gate rule with
 the recommender's at-risk alarm.
 
-Feasibility (not policies: they use the future): tossing up on the true intent
-peak day, 3 days after it, and 3 days before the highest observed 7-day intent
-index of the whole life (hindsight on what the data shows).
+The replay keeps IS calling after a lead's historical toss-up (the calls the
+world's truth says IS would have made; the log stops at the toss-up), so the
+recommender sees the IS activity the gate rule's memo levels assume.
+
+Feasibility (not policies: they use the future or the truth): tossing up on the
+true intent peak day, 3 days after it, and 3 days before the highest observed
+7-day intent index of the whole life (hindsight on what the data shows); and the
+observable bound: the true p fitted on the replay's own features (half of the
+first `--bound-leads` leads), used in real time and in hindsight on the other half.
 
 Primary view: the leads reps historically tossed up. A policy that never fires on
 a lead leaves it to the rep (historical day), so abstaining is neutral, not
@@ -63,18 +69,66 @@ def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
     return world, load_dataset(out)
 
 
+def _replay_dataset(dataset: Any, world: Any) -> Any:
+    """The evaluation tables as a replay must see them: IS keeps calling.
+
+    The world logs no IS activity after a lead's historical toss-up, but in the
+    replay the lead is still with IS until the policy hands it off. The world's
+    truth holds the calls IS would have made (`is_attempts`, `is_connected`,
+    `is_hearings` per day); those after the historical toss-up day are added as
+    events at noon of their day. Memo levels in the truth already assume these
+    conversations, so the gate rule and the recommender see the same IS.
+    """
+    from dataclasses import replace
+
+    daily = world.truth["daily"]
+    toss = world.truth["leads"].set_index("lead_id")["toss_day"]
+    after = daily[daily["day"].to_numpy() >= daily["lead_id"].map(toss).to_numpy()]
+    after = after[toss.reindex(after["lead_id"]).to_numpy() >= 0]
+    created = dataset.leads.set_index("lead_id")["created_at"]
+    parts = []
+    for kind, counts in (
+        ("is_call", after["is_attempts"] - after["is_connected"]),
+        ("is_call_connected", after["is_connected"]),
+        ("online_hearing", after["is_hearings"]),
+    ):
+        k = counts.to_numpy().astype(np.int64)
+        rows = after.loc[k > 0]
+        reps = k[k > 0]
+        lead = np.repeat(rows["lead_id"].to_numpy(), reps)
+        day = np.repeat(rows["day"].to_numpy().astype(np.int64), reps)
+        base = created.reindex(lead).to_numpy().astype("datetime64[D]")
+        when = base + day.astype("timedelta64[D]") + np.timedelta64(12, "h")
+        parts.append(pd.DataFrame({"lead_id": lead, "timestamp": when, "type": kind}))
+    added = pd.concat(parts, ignore_index=True)
+    end = pd.Timestamp(dataset.events["timestamp"].max())
+    added = added[added["timestamp"] < end]
+    events = dataset.events
+    extra = pd.DataFrame({c: pd.Series(index=added.index) for c in events.columns})
+    extra["lead_id"] = added["lead_id"].astype(events["lead_id"].dtype)
+    extra["timestamp"] = added["timestamp"].astype(events["timestamp"].dtype)
+    extra["type"] = added["type"]
+    extra = extra.astype(events.dtypes.to_dict())
+    merged = pd.concat([events, extra], ignore_index=True)
+    merged = merged.sort_values(["lead_id", "timestamp"], kind="stable")
+    _say(f"replay: {len(added):,} IS events after historical toss-ups added")
+    return replace(dataset, events=merged.reset_index(drop=True))
+
+
 def _recommender_days(
-    dataset: Any, model: Any, step: int, chunk: int
-) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    dataset: Any, model: Any, step: int, chunk: int, bound_leads: int
+) -> tuple[pd.Series, pd.Series, pd.DataFrame, pd.DataFrame]:
     """First day each lead's recommender says toss up now / at risk (absent: never).
 
     Also the day of each lead's highest observed 7-day intent index over its whole
-    life (hindsight), for the feasibility check.
+    life (hindsight), and the replay features of the first `bound_leads` leads, for
+    the feasibility checks.
     """
     from readiness.features import build_features
     from readiness.timing import KEEP_NURTURING, grid_points
 
     ids = dataset.leads["lead_id"].astype(str).to_numpy()
+    kept: list[pd.DataFrame] = []
     first: dict[str, int] = {}
     peak: dict[str, int] = {}
     fired: list[pd.DataFrame] = []
@@ -86,6 +140,12 @@ def _recommender_days(
         n_points += len(grid)
         features = build_features(dataset, grid[["lead_id", "as_of"]])
         decided = model.decide(features)
+        if lo < bound_leads:
+            kept.append(
+                pd.concat(
+                    [grid, features[model.features_].reset_index(drop=True)], axis=1
+                )
+            )
         action = decided["action"].to_numpy()
         fire = grid.loc[action != KEEP_NURTURING]
         first.update(fire.groupby("lead_id")["day"].min().to_dict())
@@ -102,6 +162,7 @@ def _recommender_days(
         pd.Series(first, dtype="float64"),
         pd.Series(peak, dtype="float64"),
         pd.concat(fired, ignore_index=True),
+        pd.concat(kept, ignore_index=True),
     )
 
 
@@ -134,11 +195,62 @@ def _p_at(daily: pd.DataFrame, days: pd.Series) -> pd.Series:
     return pd.Series(p.reindex(key).to_numpy(), index=days.index)
 
 
+def _observable_bound(
+    kept: pd.DataFrame, daily: pd.DataFrame, capture_of: Any
+) -> dict[str, float]:
+    """What a policy could reach if it knew the TRUE win chance's relation to what
+    is observed: a LightGBM fitted on the evaluation world's own truth (half of the
+    leads) predicts the true p of each replay day from the recommender's features;
+    on the other half, (a) the first day the prediction reaches a threshold (the
+    best threshold on the fitted half), (b) the day of the highest prediction of
+    the whole life (hindsight: uses the future). Not a policy: it reads the truth.
+    """
+    import lightgbm as lgb
+
+    p = daily.set_index(["lead_id", "day"])["p_win"]
+    key = pd.MultiIndex.from_arrays([kept["lead_id"], kept["day"]])
+    kept = kept.assign(p_true=p.reindex(key).to_numpy()).dropna(subset=["p_true"])
+    X = kept.drop(columns=["lead_id", "as_of", "day", "p_true"])
+    lead_ids = kept["lead_id"].unique()
+    half = set(np.random.default_rng(0).permutation(lead_ids)[: len(lead_ids) // 2])
+    fit = kept["lead_id"].isin(half).to_numpy()
+    reg = lgb.LGBMRegressor(
+        n_estimators=300, learning_rate=0.05, num_leaves=31, n_jobs=1, verbose=-1
+    )
+    reg.fit(X[fit], kept.loc[fit, "p_true"])
+    kept = kept.assign(pred=reg.predict(X))
+
+    def first_at(frame: pd.DataFrame, theta: float) -> pd.Series:
+        hit = frame[frame["pred"] >= theta]
+        return hit.groupby("lead_id")["day"].min().astype("float64")
+
+    a, b = kept[fit], kept[~fit]
+    thetas = np.round(np.arange(0.10, 0.45, 0.025), 3)
+    best = max(thetas, key=lambda t: capture_of(first_at(a, t), set(half)))
+    other = set(lead_ids) - half
+    top = b.loc[b.groupby("lead_id")["pred"].idxmax()]
+    return {
+        "bound_observable_corr": round(
+            float(np.corrcoef(b["pred"], b["p_true"])[0, 1]), 3
+        ),
+        "bound_observable_threshold": float(best),
+        "capture_bound_observable_realtime": capture_of(first_at(b, best), other),
+        "capture_bound_observable_hindsight": capture_of(
+            top.set_index("lead_id")["day"].astype("float64"), other
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--step", type=int, default=3, help="days between decisions")
+    parser.add_argument("--no-is-recency", action="store_true")
+    parser.add_argument("--floor-quantile", type=float, default=0.3)
+    parser.add_argument(
+        "--bound-leads", type=int, default=6_000, help="leads in the observable bound"
+    )
     parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
     args = parser.parse_args(argv)
 
@@ -150,13 +262,20 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"training world: {args.leads:,} leads, seed {args.seed}")
         _, train_ds = _world(args.leads, args.seed, tmp / "train", levels=False)
         t_fit = time.perf_counter()
-        model = TimingModel(step_days=args.step).fit(train_ds, progress=_say)
+        model = TimingModel(
+            step_days=args.step,
+            is_recency=not args.no_is_recency,
+            floor_quantile=args.floor_quantile,
+        ).fit(train_ds, progress=_say)
         fit_s = time.perf_counter() - t_fit
         _say(f"fitted in {fit_s:.0f} s: {json.dumps(model.describe()['floor'])} floor")
         _say(f"evaluation world: seed {args.seed + 1}")
         world, ds = _world(args.leads, args.seed + 1, tmp / "eval", levels=True)
         t_replay = time.perf_counter()
-        rec_days, seen_peak, fired = _recommender_days(ds, model, args.step, args.chunk)
+        replay_ds = _replay_dataset(ds, world)
+        rec_days, seen_peak, fired, kept = _recommender_days(
+            replay_ds, model, args.step, args.chunk, args.bound_leads
+        )
         replay_s = time.perf_counter() - t_replay
 
     truth = world.truth["leads"].set_index("lead_id")
@@ -188,6 +307,21 @@ def main(argv: list[str] | None = None) -> int:
     both = pd.concat([gate_days, risk.astype("float64")], axis=1).min(axis=1)
     p_alarm, _ = primary(both)
     p_hist, p_orc = float(hist_p.mean()), float(oracle_p.mean())
+
+    def capture_of(days: pd.Series, leads: set[str]) -> float:
+        """Capture on a subset of the tossed-up leads (for the bound)."""
+        sub = tossed[tossed.isin(leads)]
+        chosen = days.reindex(sub).dropna()
+        p = hist_p.reindex(sub).copy()
+        p.loc[chosen.index] = _p_at(daily, chosen).to_numpy()
+        base, top = (
+            float(hist_p.reindex(sub).mean()),
+            float(oracle_p.reindex(sub).mean()),
+        )
+        return round((float(p.mean()) - base) / (top - base), 4)
+
+    _say("bound: fitting the true p on observables (half of the replayed leads)")
+    bound = _observable_bound(kept, daily, capture_of)
     uplift = p_orc - p_hist
 
     def capture(p: float) -> float:
@@ -236,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         "capture_true_intent_peak": capture(p_true_peak),
         "capture_true_intent_peak_plus_3d": capture(p_true_peak_3),
         "capture_hindsight_observed_intent_peak": capture(p_seen_peak),
+        **bound,
         "handoffs_historical": len(tossed),
         "handoffs_recommender": fired_all_rec,
         "handoffs_gate": fired_all_gate,

@@ -346,3 +346,22 @@ def test_daily_levels_draw_nothing_so_the_world_stays_the_same() -> None:
     )
     assert {"known_budget", "level_budget", "level_next_action"} <= set(daily)
     assert daily["level_budget"].isin([0, 1, 2]).all()
+
+
+def test_daily_is_calls_match_the_log_before_the_toss_up() -> None:
+    """The replay's IS calls are the world's own: identical to the log until the
+    historical toss-up, and they go on after it (the lead stays with IS)."""
+    from readiness.simulate.config import WorldConfig
+    from readiness.simulate.world import simulate_world
+
+    world = simulate_world(WorldConfig(n_leads=300, seed=3), daily_levels=True)
+    daily = world.truth["daily"]
+    toss = world.truth["leads"].set_index("lead_id")["toss_day"]
+    cut = daily["lead_id"].map(toss)
+    before = daily[(cut < 0) | (daily["day"] < cut)]
+    logged = world.tables["events"]
+    logged = logged[logged["type"] == "is_call_connected"]
+    assert before["is_connected"].sum() == len(logged)
+    assert (daily["is_connected"] <= daily["is_attempts"]).all()
+    after = daily[(cut >= 0) & (daily["day"] >= cut)]
+    assert after["is_attempts"].sum() > 0

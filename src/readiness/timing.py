@@ -87,23 +87,24 @@ class TimingError(Exception):
     """A timing model that cannot be fitted or loaded; the message says what to do."""
 
 
-# How recently IS called says more about the rep's own toss-up routine (a call
-# to agree the meeting just before handing off) than about the customer: left
-# out, so the value of waiting is learned from the customer's behaviour and from
-# how much IS has heard so far (cumulative counts), not from the rep's calendar.
+# How recently IS reached the customer is the densest intent signal there is
+# (customers pick up and agree to hearings when interested), so it is used by
+# default. Where reps habitually call just before handing off (to agree the
+# meeting), recency describes the rep's routine instead: `is_recency=False`
+# leaves it out (docs/timing.md has both measured).
 _IS_RECENCY: Final = re.compile(
     r"^days_since_(is_|online_hearing)|^(is_call|is_call_connected|is_mail"
     r"|online_hearing|is_call_attempts)_(7|14)d$"
 )
 
 
-def timing_columns(features: pd.DataFrame) -> list[str]:
+def timing_columns(features: pd.DataFrame, *, is_recency: bool = True) -> list[str]:
     """The columns a timing decision may use: nothing from a memo or the reps."""
     return [
         c
         for c in features.columns
         if c not in _NOT_FEATURES
-        and not _IS_RECENCY.match(c)
+        and (is_recency or not _IS_RECENCY.match(c))
         and _group(c) in _GROUPS
         and features[c].dtype != "str"
     ]
@@ -193,7 +194,8 @@ class TimingModel:
     measured over, the LightGBM size, `floor_quantile` (below this quantile of the
     chance historical toss-ups had, a lead is not ready), `margin` (a change smaller
     than this, in probability, is "flat"), `max_grid_points` (a bound on the
-    trajectories used to learn the value of waiting).
+    trajectories used to learn the value of waiting), `is_recency` (use how
+    recently IS reached the customer; see `_IS_RECENCY`).
     """
 
     def __init__(
@@ -211,9 +213,11 @@ class TimingModel:
         margin: float = 0.0,
         rebound: float = 0.02,
         max_grid_points: int = 400_000,
+        is_recency: bool = True,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
+        self.is_recency = is_recency
         self.step_days = step_days
         self.lookahead_days = lookahead_days
         self.n_estimators = n_estimators
@@ -260,7 +264,7 @@ class TimingModel:
         self.min_conversations_ = float(
             np.quantile(_conversations(X), self.talk_quantile)
         )
-        self.features_ = timing_columns(X)
+        self.features_ = timing_columns(X, is_recency=self.is_recency)
         X = X[self.features_]
         phase = _phase(X)
         share = np.bincount(phase, minlength=3) / len(phase)
@@ -375,6 +379,7 @@ class TimingModel:
             "p_toss_median": round(self.p_toss_median_, 4),
             "margin": self.margin,
             "rebound": self.rebound,
+            "is_recency": getattr(self, "is_recency", False),
             "phase_share_at_toss_up": self.phase_share_,
             "features": list(self.features_),
         }

@@ -575,6 +575,11 @@ def _simulate_chunk(
         for e, j in _ELEM_INDEX.items():
             truth_daily[f"known_{e}"] = known[j, di, dd]
             truth_daily[f"level_{e}"] = memo_lvl[j, di, dd]
+        # IS activity as if the lead had stayed with IS (the logged events stop at
+        # the historical toss-up): a replay needs it to show IS calls after that day.
+        truth_daily["is_attempts"] = attempts[di, dd].astype(np.int16)
+        truth_daily["is_connected"] = connected[di, dd].astype(np.int16)
+        truth_daily["is_hearings"] = hearings[di, dd].astype(np.int16)
     fr: list[tuple[Any, ...]] = (
         list(zip(*field_rows, strict=True)) if field_rows else [()] * 5
     )
