@@ -6,8 +6,10 @@ a fresh kernel with this checkout's sources first on the path.
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +22,35 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def test_the_issue_s_notebooks_exist() -> None:
     names = {p.name for p in NOTEBOOKS}
-    assert {"01_world.ipynb", "02_model_vs_rubric.ipynb"} <= names
+    assert {
+        "01_world.ipynb",
+        "02_model_vs_rubric.ipynb",
+        "03_recalibrate_rubric.ipynb",
+    } <= names
+
+
+def _code(nb: Any) -> list[tuple[int, ast.Module]]:
+    return [
+        (i, ast.parse(cell.source))
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_calls_readiness_and_defines_no_logic_of_its_own(path: Path) -> None:
+    """Functions and classes belong in `readiness`; a notebook only calls them."""
+    nb = nbformat.read(path, as_version=4)
+    imported: set[str] = set()
+    for i, tree in _code(nb):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                pytest.fail(f"{path.name} cell {i} defines {node.name!r}; move it")
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+    assert "readiness" in imported, f"{path.name} does not import readiness"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
