@@ -9,6 +9,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readiness.contract import (
     ContractError,
@@ -23,7 +25,9 @@ from readiness.datastore import (
     DataFileError,
     RawTables,
     UnencodableError,
+    clean_text,
     csv_record_lines,
+    is_present,
     parse_bools,
     parse_datetimes,
     parse_numbers,
@@ -396,3 +400,29 @@ def test_read_table_file_raises_data_file_error_for_missing_files(
 ) -> None:
     with pytest.raises(DataFileError, match="cannot read"):
         read_table_file(tmp_path / "leads.csv")
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.text(alphabet=" \u3000\tａＢ１２abc予算確認中-_,¥", max_size=8),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+)
+
+
+@given(st.lists(_CELLS, min_size=1, max_size=20), st.booleans())
+def test_a_few_text_cells_are_cleaned_exactly_as_a_long_column(
+    cells: list[object], normalize: bool
+) -> None:
+    """The cell-by-cell path (a single lead) and the vectorised one agree."""
+    few = pd.Series(cells, dtype=object)
+    many = pd.Series(cells * (70 // len(cells) + 1), dtype=object)
+    assert len(many) > 64 >= len(few)
+    n = len(cells)
+    pd.testing.assert_series_equal(
+        clean_text(few, normalize=normalize),
+        clean_text(many, normalize=normalize).iloc[:n],
+    )
+    pd.testing.assert_series_equal(is_present(few), is_present(many).iloc[:n])

@@ -11,6 +11,7 @@ section is rendered from both by `contract_markdown()`. File formats live in
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -225,10 +226,16 @@ def empty_frame(
     table: str, extra_lead_columns: Mapping[str, ExtraKind] | None = None
 ) -> pd.DataFrame:
     """A zero-row frame with the `Dataset` columns and dtypes of `table`."""
+    extras = tuple((extra_lead_columns or {}).items()) if table == "leads" else ()
+    return _empty_frame(table, extras).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _empty_frame(table: str, extras: tuple[tuple[str, ExtraKind], ...]) -> pd.DataFrame:
+    # built once per shape: a single lead's request has three empty tables
     columns = {c.name: pd.Series(dtype=c.dtype) for c in TABLES[table].columns}
-    if table == "leads":
-        for name, kind in (extra_lead_columns or {}).items():
-            columns[name] = pd.Series(dtype=_EXTRA_DTYPES[kind])
+    for name, kind in extras:
+        columns[name] = pd.Series(dtype=_EXTRA_DTYPES[kind])
     return pd.DataFrame(columns)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -421,16 +422,52 @@ def csv_record_lines(frame: pd.DataFrame) -> np.ndarray | None:
 # --- value formats ---------------------------------------------------------------
 
 
+# Up to this many cells, text columns are cleaned cell by cell in Python: the same
+# result as the vectorised path, without its per-call overhead (a single lead).
+_SMALL: Final = 64
+
+
+def _missing(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
+    )
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values)
+
+
 def is_present(values: pd.Series) -> pd.Series:
     """True where a cell holds a value: not NA and not blank text."""
-    if pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values):
+    if _is_text(values):
+        if len(values) <= _SMALL:
+            flags = [not _missing(v) and bool(str(v).strip()) for v in values]
+            return pd.Series(flags, index=values.index, dtype=bool)
         text = values.astype("str")
         return text.notna() & (text.str.strip() != "")
     return values.notna()
 
 
+def _clean_cells(values: pd.Series, normalize: bool) -> pd.Series:
+    out: list[str | None] = []
+    for value in values:
+        if _missing(value):
+            out.append(None)
+            continue
+        text = str(value).strip()
+        if normalize and not text.isascii():
+            text = unicodedata.normalize("NFKC", text).strip()
+        out.append(text or None)
+    return pd.Series(out, index=values.index, dtype="str")
+
+
 def clean_text(values: pd.Series, *, normalize: bool = False) -> pd.Series:
     """Values as stripped `str`, blanks as NA; NFKC makes full-width input match."""
+    if len(values) <= _SMALL and _is_text(values):
+        return _clean_cells(values, normalize)
     if pd.api.types.is_bool_dtype(values):
         text = values.astype("str")
     elif pd.api.types.is_numeric_dtype(values):
