@@ -10,6 +10,8 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
 from readiness.contract import EVENT_TYPES, Dataset, RawTables, coerce
@@ -495,3 +497,27 @@ def test_a_blank_rep_name_is_treated_as_no_rep() -> None:
     features = build_features(dataset, points)
     assert features["is_rep"].isna().all()
     assert features["fs_rep"].isna().all()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.just(float("nan")),
+            st.text(alphabet=" \u3000佐藤abc", max_size=4),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_reps_of_a_few_points_are_read_exactly_as_of_many(reps: list[object]) -> None:
+    """The small-input path (a single lead) and the vectorised one agree."""
+    from readiness.features import _rep
+
+    few = pd.DataFrame({"is_rep": pd.Series(reps, dtype=object)})
+    many = pd.DataFrame(
+        {"is_rep": pd.Series(reps * (70 // len(reps) + 1), dtype=object)}
+    )
+    small, large = _rep(few, "is_rep"), _rep(many, "is_rep")
+    assert list(small.cat.categories) == list(large.cat.categories)
+    assert small.cat.codes.tolist() == large.cat.codes.iloc[: len(reps)].tolist()

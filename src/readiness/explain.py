@@ -200,13 +200,15 @@ def model_factors(
     fold = np.zeros((len(groups), len(names)))
     fold[np.arange(len(groups)), [index[g] for g in groups]] = 1.0
     grouped = raw.to_numpy(dtype=np.float64) @ fold
-    labels = {n: _labels(n, extra_names or {}) for n in names}
+    labels: dict[str, tuple[str, str, str]] = {}  # named as they are shown
     out = []
     for row in range(len(features)):
         positive, negative = _top(grouped[row], top_k)
 
         def make(j: int, row: int = row) -> Factor:
             name = names[j]
+            if name not in labels:
+                labels[name] = _labels(name, extra_names or {})
             value = _value(features, row, name)
             return Factor(name, *labels[name], value, float(grouped[row, j]))
 

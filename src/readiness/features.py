@@ -191,8 +191,22 @@ def _category(values: pd.Series, pos: np.ndarray, categories: list[str]) -> pd.S
 
 
 def _observed(values: pd.Series) -> list[str]:
+    """The distinct non-blank values, as text, sorted."""
+    if len(values) <= _SMALL:  # a single lead: no per-call pandas overhead
+        return sorted({t for v in values if (t := _text_or_none(v)) is not None})
     text = values.dropna().astype("str")
     return sorted(set(text[text.str.strip() != ""]))
+
+
+_SMALL: Final = 64
+
+
+def _text_or_none(value: object) -> str | None:
+    """A cell as text, None when missing or blank (as `_observed` reads it)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = str(value)
+    return text if text.strip() else None
 
 
 def _take(by_lead: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -253,7 +267,11 @@ def _rep(points: pd.DataFrame, col: str) -> pd.Series:
         return pd.Series(pd.Categorical([None] * len(points), categories=[]))
     values = points[col].reset_index(drop=True)
     # A blank rep name is no rep: an empty category would be an error in pandas 4.
-    values = values.where(values.astype("string").str.strip().fillna("") != "")
+    if len(values) <= _SMALL:
+        kept = [v if _text_or_none(v) is not None else None for v in values]
+        values = pd.Series(kept, dtype=object)
+    else:
+        values = values.where(values.astype("string").str.strip().fillna("") != "")
     return _category(values, np.arange(len(points)), _observed(values))
 
 
