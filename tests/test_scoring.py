@@ -13,7 +13,8 @@ import pytest
 
 from readiness.bundle import Bundle
 from readiness.contract import Dataset
-from readiness.features import build_features, toss_up_points
+from readiness.explain import counterfactual_edits, edited_rows, read_memos
+from readiness.features import _item_names, build_features, toss_up_points
 from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_points
 
 
@@ -73,12 +74,21 @@ def test_every_point_gets_one_score_in_the_same_order(
 def test_rows_and_all_their_counterfactuals_go_through_a_single_predict_call(
     scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
 ) -> None:
-    calls: list[tuple[int, int]] = []
+    calls: list[tuple[int, int, int]] = []
     original = scoring_bundle.score
 
-    def counting(features: pd.DataFrame, *, contributions_for: Any = ()) -> Any:
-        calls.append((len(features), len(contributions_for)))
-        return original(features, contributions_for=contributions_for)
+    def counting(
+        features: pd.DataFrame,
+        *,
+        contributions_for: Any = (),
+        counterfactuals: Any = (),
+    ) -> Any:
+        calls.append((len(features), len(counterfactuals), len(contributions_for)))
+        return original(
+            features,
+            contributions_for=contributions_for,
+            counterfactuals=counterfactuals,
+        )
 
     spy = replace(scoring_bundle)
     object.__setattr__(spy, "score", counting)
@@ -86,7 +96,28 @@ def test_rows_and_all_their_counterfactuals_go_through_a_single_predict_call(
     n_missing = sum(len(s.missing) for s in scores)
     assert n_missing > len(points)
     # one call: every row and counterfactual, contributions for the rows only
-    assert calls == [(len(points) + n_missing, len(points))]
+    assert calls == [(len(points), n_missing, len(points))]
+
+
+def test_counterfactuals_edited_in_the_model_matrix_equal_edited_feature_rows(
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
+) -> None:
+    """The fast path (edit matrix rows) answers exactly as building the rows."""
+    rubric = scoring_bundle.rubric
+    features = build_features(scoring_dataset, points, rubric=rubric)
+    features = features.reset_index(drop=True)
+    as_of = pd.Series(pd.to_datetime(points["as_of"])).reset_index(drop=True)
+    reads, _ = read_memos(points["memo"].tolist(), as_of, rubric)
+    names = _item_names(rubric)
+    plan, edits = counterfactual_edits(
+        features, reads, range(len(points)), rubric=rubric, item_names=names
+    )
+    pairs = list(zip([c.row for c in plan], edits, strict=True))
+    fast = scoring_bundle.score(features, counterfactuals=pairs).predictions
+    frame = pd.concat([features, edited_rows(features, pairs)], ignore_index=True)
+    slow = scoring_bundle.predict(frame)
+    assert len(plan) > len(points)
+    np.testing.assert_array_equal(fast["probability"], slow["probability"])
 
 
 def test_explain_false_skips_contributions_and_counterfactuals(

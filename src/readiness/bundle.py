@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from readiness import __version__
 from readiness.batch_drift import feature_reference
 from readiness.contract import Dataset
 from readiness.estimators import RubricModel, WinModel
+from readiness.explain import edited_rows
 from readiness.rubric import Rubric, rubric_from_yaml, rubric_to_yaml
 from readiness.scale import ScoreScale
 from readiness.train import TrainResult
@@ -66,33 +67,70 @@ class Bundle:
         return self.score(features).predictions
 
     def score(
-        self, features: pd.DataFrame, *, contributions_for: Sequence[int] = ()
+        self,
+        features: pd.DataFrame,
+        *,
+        contributions_for: Sequence[int] = (),
+        counterfactuals: Sequence[tuple[int, Mapping[str, float]]] = (),
     ) -> Scored:
-        """`predict`, plus the model's contributions for the rows asked (by position).
+        """`predict` of the rows and of their counterfactuals, plus the model's
+        contributions for the rows asked (by position).
 
-        The model matrix is built once for both, which is most of a single lead's
-        cost. Only a LightGBM-served bundle has contributions; otherwise they are
-        None.
+        A counterfactual is (row position, {feature: new value}); its prediction
+        follows the rows' in `predictions`. The model matrix is built once, for the
+        rows only — counterfactuals edit copies of their row's matrix row — which is
+        most of a single lead's cost. Only a LightGBM-served bundle has
+        contributions; otherwise they are None.
         """
         estimator = self.estimator
         contributions = None
         if isinstance(estimator, WinModel):
             design = estimator.design_matrix(features)
+            if len(counterfactuals):
+                design = np.vstack(
+                    [design, _edited(estimator, design, counterfactuals)]
+                )
             p = estimator.predict_design(design)
             if len(contributions_for):
                 rows = np.asarray(contributions_for, dtype=np.int64)
                 contributions = estimator.contributions_design(design[rows])
         else:
-            p = np.asarray(estimator.predict_proba(features))[:, 1]
+            frame = features
+            if len(counterfactuals):
+                frame = pd.concat(
+                    [features, edited_rows(features, counterfactuals)],
+                    ignore_index=True,
+                )
+            p = np.asarray(estimator.predict_proba(frame))[:, 1]
         predictions = pd.DataFrame(
             {
                 "probability": p,
                 "points": self.scale.to_points(p),
                 "grade": self.scale.to_grade(p),
             },
-            index=features.index,
+            index=features.index if not len(counterfactuals) else None,
         )
         return Scored(predictions, contributions)
+
+
+def _edited(
+    model: WinModel,
+    design: np.ndarray,
+    counterfactuals: Sequence[tuple[int, Mapping[str, float]]],
+) -> np.ndarray:
+    """Copies of the rows' matrix rows with the counterfactual edits applied.
+
+    Values pass through float32 first, as they would in a feature frame, so the
+    result equals building the edited frames and their matrix.
+    """
+    index = {name: j for j, name in enumerate(model.matrix_.columns)}
+    rows = design[[row for row, _ in counterfactuals]].copy()
+    for i, (_, edit) in enumerate(counterfactuals):
+        for name, value in edit.items():
+            j = index.get(name)
+            if j is not None and name not in model.matrix_.categories:
+                rows[i, j] = float(np.float32(value))
+    return rows
 
 
 @dataclass(frozen=True)

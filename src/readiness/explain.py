@@ -31,7 +31,9 @@ __all__ = [
     "Factor",
     "MemoRead",
     "MissingElement",
+    "counterfactual_edits",
     "counterfactual_rows",
+    "edited_rows",
     "element_effects",
     "model_factors",
     "rank_missing",
@@ -281,41 +283,85 @@ def counterfactual_rows(
 ) -> tuple[pd.DataFrame, list[Counterfactual]]:
     """Feature rows as if IS had collected each missing element of each given row.
 
-    The element's memo field statuses and its element status become filled, the
-    rubric points it costs are added to its items (and the total, the confirmed
-    BANT count and the gate follow); extracted values (amounts, dates) stay as they
-    were, i.e. unknown: collecting tells FS the answer, not which answer it is.
+    The rows of `counterfactual_edits`, applied to copies of the scored rows.
+    """
+    plan, edits = counterfactual_edits(
+        features, reads, rows, rubric=rubric, item_names=item_names
+    )
+    pairs = list(zip([c.row for c in plan], edits, strict=True))
+    return edited_rows(features, pairs), plan
+
+
+def edited_rows(
+    features: pd.DataFrame, edits: Sequence[tuple[int, Mapping[str, float]]]
+) -> pd.DataFrame:
+    """Copies of rows (by position) with features replaced: (row, {name: value})."""
+    cf = features.iloc[[row for row, _ in edits]].reset_index(drop=True)
+    names = sorted({name for _, edit in edits for name in edit})
+    columns = {c: cf[c].to_numpy(dtype=np.float32, copy=True) for c in names}
+    for i, (_, edit) in enumerate(edits):
+        for name, value in edit.items():
+            columns[name][i] = value
+    for name, values in columns.items():
+        cf[name] = values
+    return cf
+
+
+def counterfactual_edits(
+    features: pd.DataFrame,
+    reads: Sequence[MemoRead],
+    rows: Sequence[int],
+    *,
+    rubric: Rubric,
+    item_names: Mapping[str, str],
+) -> tuple[list[Counterfactual], list[dict[str, float]]]:
+    """What changes in a scored row's features had IS collected a missing element.
+
+    One `Counterfactual` per missing element of each given row, and its edits
+    (feature → new value, only features the frame has): the element's memo field
+    statuses and its element status become filled, the rubric points it costs are
+    added to its items (and the total, the confirmed BANT count and the gate
+    follow); extracted values (amounts, dates) stay as they were, i.e. unknown:
+    collecting tells FS the answer, not which answer it is.
     """
     plan: list[Counterfactual] = []
     for row in rows:
         for m in reads[row].result.missing:
             plan.append(Counterfactual(row, m.key, m.status, float(m.points)))
-    cf = features.iloc[[c.row for c in plan]].reset_index(drop=True)
-    if not plan:
-        return cf, plan
+    known = set(_touched(features))
     gate = rubric.gate
-    columns = {c: cf[c].to_numpy(dtype=np.float32, copy=True) for c in _touched(cf)}
-    for i, c in enumerate(plan):
+    edits: list[dict[str, float]] = []
+    for c in plan:
+        edit: dict[str, float] = {}
+
+        def put(name: str, value: float, edit: dict[str, float] = edit) -> None:
+            if name in known:  # a bundle trained without the column ignores it
+                edit[name] = float(value)
+
         read = reads[c.row]
         result = read.result
         for f in fields_of_element(c.element):
-            _put(columns, f"memo_{f.key}_status", i, _FILLED)
-        _put(columns, f"element_{c.element}_status", i, _FILLED)
+            put(f"memo_{f.key}_status", _FILLED)
+        put(f"element_{c.element}_status", _FILLED)
         added = read.shortfall.get(c.element, {})
         for item, lost in added.items():
             score = next(s for s in result.items if s.key == item)
-            new = min(score.max, round(score.points + lost, 2))
-            _put(columns, f"rubric_{item_names[item]}_points", i, new)
+            put(
+                f"rubric_{item_names[item]}_points",
+                min(score.max, round(score.points + lost, 2)),
+            )
         total = round(min(100.0, result.total + sum(added.values())), 1)
-        _put(columns, RUBRIC_TOTAL, i, total)
+        put(RUBRIC_TOTAL, total)
         bant = result.bant_confirmed + int(
             c.element in BANT_KEYS and result.element_status[c.element] != "filled"
         )
-        _put(columns, "rubric_bant_confirmed", i, bant)
+        put("rubric_bant_confirmed", bant)
         concrete = result.needs_concrete or c.element == "problem"
         if c.element == "problem":
-            signals = max(result.needs_signals, gate.min_needs_signals)
-            _put(columns, "rubric_needs_signals", i, signals)
+            put(
+                "rubric_needs_signals",
+                max(result.needs_signals, gate.min_needs_signals),
+            )
         agreed = read.meeting_agreed or c.element == "next_action"
         passed = (
             bant >= gate.min_bant_confirmed
@@ -323,10 +369,9 @@ def counterfactual_rows(
             and (agreed or not gate.require_meeting_agreed)
             and total >= gate.min_score
         )
-        _put(columns, "rubric_gate_passed", i, float(passed))
-    for name, values in columns.items():
-        cf[name] = values
-    return cf, plan
+        put("rubric_gate_passed", float(passed))
+        edits.append(edit)
+    return plan, edits
 
 
 def _touched(frame: pd.DataFrame) -> list[str]:
@@ -336,11 +381,6 @@ def _touched(frame: pd.DataFrame) -> list[str]:
         if (c.startswith(("memo_", "element_")) and c.endswith("_status"))
         or c.startswith("rubric_")
     ]
-
-
-def _put(columns: dict[str, np.ndarray], name: str, row: int, value: float) -> None:
-    if name in columns:  # a bundle trained without the column simply ignores it
-        columns[name][row] = value
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:

@@ -29,7 +29,7 @@ from readiness.estimators import RubricModel, WinModel
 from readiness.explain import (
     Factor,
     MissingElement,
-    counterfactual_rows,
+    counterfactual_edits,
     model_factors,
     rank_missing,
     read_memos,
@@ -155,13 +155,16 @@ def score_points(
     reads, memo_warnings = read_memos(memos, as_of, rubric)
 
     explained = [int(i) for i in np.flatnonzero(flags)]
-    cf, plan = counterfactual_rows(
+    plan, edits = counterfactual_edits(
         features, reads, explained, rubric=rubric, item_names=_item_names(rubric)
     )
-    stacked = pd.concat([features, cf], ignore_index=True) if len(cf) else features
     estimator = bundle.estimator
     contribute = explained if isinstance(estimator, WinModel) else []
-    scored = bundle.score(stacked, contributions_for=contribute)
+    scored = bundle.score(
+        features,
+        contributions_for=contribute,
+        counterfactuals=list(zip([c.row for c in plan], edits, strict=True)),
+    )
     predicted = scored.predictions
     p_all = predicted["probability"].to_numpy(dtype=np.float64)
     p_now, p_if = p_all[:n], p_all[n:]
