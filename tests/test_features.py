@@ -521,3 +521,23 @@ def test_reps_of_a_few_points_are_read_exactly_as_of_many(reps: list[object]) ->
     small, large = _rep(few, "is_rep"), _rep(many, "is_rep")
     assert list(small.cat.categories) == list(large.cat.categories)
     assert small.cat.codes.tolist() == large.cat.codes.iloc[: len(reps)].tolist()
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["IT", "小売", "製造業"]))),
+    st.lists(st.integers(-1, 30), min_size=1, max_size=8),
+)
+def test_a_few_lead_values_become_the_same_categories_as_many(
+    values: list[str | None], picks: list[int]
+) -> None:
+    """The small-input lookup (a single lead) and pandas' categorical agree (callers
+    pass categories that hold every value: observed ones, or the contract's)."""
+    from readiness.features import _category
+
+    cats = ["IT", "小売", "製造業"]
+    few = pd.Series([*values, None], dtype="str")
+    many = pd.Series([*values, *[None] * 70], dtype="str")
+    pos = np.array([p if p < len(few) else -1 for p in picks])
+    small, large = _category(few, pos, cats), _category(many, pos, cats)
+    assert small.cat.codes.tolist() == large.cat.codes.tolist()
+    assert list(small.cat.categories) == list(large.cat.categories)

@@ -700,6 +700,8 @@ def _check_keys(typed: Mapping[str, _Typed], raw: RawTables, found: _Findings) -
 
 
 def _by_lead(t: _Typed, column: str) -> pd.Series:
+    if not len(t.frame):  # e.g. a single lead's request: no hand-offs
+        return pd.Series(dtype=t.frame[column].dtype)
     frame = t.frame.dropna(subset=["lead_id"]).drop_duplicates("lead_id")
     return pd.Series(frame[column].to_numpy(), index=frame["lead_id"].to_numpy())
 

@@ -185,7 +185,14 @@ def _as_of(points: pd.DataFrame) -> pd.Series:
 def _category(values: pd.Series, pos: np.ndarray, categories: list[str]) -> pd.Series:
     """Point values of a lead column as a category (missing lead → NaN)."""
     dtype = pd.CategoricalDtype(pd.Index(categories, dtype="str"))
-    codes = pd.Categorical(values, dtype=dtype).codes
+    if len(values) <= _SMALL:  # a single lead: look the few values up directly
+        lookup = {c: i for i, c in enumerate(categories)}
+        codes = np.array(
+            [lookup.get(v, -1) if isinstance(v, str) else -1 for v in values],
+            dtype=np.int64,
+        )
+    else:
+        codes = pd.Categorical(values, dtype=dtype).codes
     picked = np.where(pos >= 0, codes[np.maximum(pos, 0)], -1) if len(codes) else pos
     return pd.Series(pd.Categorical.from_codes(picked, dtype=dtype))
 
