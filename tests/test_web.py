@@ -156,9 +156,22 @@ def browser() -> Iterator[object]:
 
 
 def _wait(driver: object, condition: object, timeout: float = 60) -> object:
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)  # type: ignore[arg-type]
+    # the page re-renders lists and results as answers arrive: an element found a
+    # moment ago may be gone, so look again
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    wait = WebDriverWait(driver, timeout, ignored_exceptions=ignored)  # type: ignore[arg-type]
+    return wait.until(condition)  # type: ignore[arg-type]
+
+
+def _all_won(items: list[object]) -> bool:
+    """The list shows only won leads (not an earlier, unfiltered answer)."""
+    return bool(items) and all("受注" in i.text for i in items[:20])  # type: ignore[attr-defined]
 
 
 def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
@@ -172,7 +185,7 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
     _wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#lead-list li"))
     # the first lead that was handed off with a memo (won or lost)
     d.find_element(By.ID, "lead-status").send_keys("受注")
-    _wait(d, lambda d: "受注" in d.find_element(By.CSS_SELECTOR, "#lead-list li").text)
+    _wait(d, lambda d: _all_won(d.find_elements(By.CSS_SELECTOR, "#lead-list li")))
     d.find_element(By.CSS_SELECTOR, "#lead-list li").click()
     _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
 

@@ -89,10 +89,13 @@ function problems(body, status) {
 // --- picking a lead -----------------------------------------------------------------
 
 let searchTimer = null;
+let searchSeq = 0;
 async function searchLeads() {
   const q = encodeURIComponent($("lead-q").value);
   const status = $("lead-status").value;
+  const seq = ++searchSeq;
   const r = await api(`/v1/leads?q=${q}&status=${status}&limit=100`);
+  if (seq !== searchSeq) return;  // a newer search is under way: its answer wins
   const list = $("lead-list");
   list.innerHTML = "";
   if (!r.ok) {
