@@ -20,13 +20,7 @@ import sys
 import time
 
 import numpy as np
-
-
-def _baseline(seed: int) -> float:
-    t = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    np.sort(rng.poisson(0.3, size=20_000_000))
-    return time.perf_counter() - t
+from simulate import numpy_baseline
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
 
-    base = _baseline(args.seed)
+    base = numpy_baseline(args.seed)
     rubric = default_rubric()
     rows = []
     t_all = time.perf_counter()

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 
-def _baseline(seed: int) -> float:
+def numpy_baseline(seed: int) -> float:
     """Draw and sort 20 M numbers: a fixed amount of numpy work."""
     t = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from readiness.simulate.summary import headline
     from readiness.simulate.world import simulate_world
 
-    base = _baseline(args.seed)
+    base = numpy_baseline(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp) / "world"
         t0 = time.perf_counter()
