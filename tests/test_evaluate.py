@@ -17,6 +17,7 @@ from sklearn.metrics import (
     log_loss,
     roc_auc_score,
 )
+from synthetic_handoffs import synthetic_handoffs
 
 from readiness.evaluate import (
     _sorted_groups,
@@ -38,33 +39,8 @@ PREDICTIONS = {
 }
 
 
-def _band(total: float) -> str:
-    return "high" if total >= 80 else "standard" if total >= 60 else "needs_work"
-
-
 def handoffs(n: int = 600, seed: int = 0) -> pd.DataFrame:
-    """Known truth; the model sees it noisily, the rubric only through its score."""
-    rng = np.random.default_rng(seed)
-    quality, intent = rng.normal(size=n), rng.normal(size=n)
-    total = np.clip(np.round(65 + 15 * quality + rng.normal(0, 8, n)), 0, 100)
-    logit = -1.5 + 0.5 * quality + 0.9 * intent
-    p_true = 1 / (1 + np.exp(-logit))
-    won = (rng.random(n) < p_true).astype(int)
-    p_model = 1 / (1 + np.exp(-(logit + rng.normal(0, 0.3, n))))
-    bucket = total // 10
-    p_rubric = pd.Series(won).groupby(bucket).transform("mean").clip(0.02, 0.98)
-    return pd.DataFrame(
-        {
-            "lead_id": [f"L{i:04d}" for i in range(n)],
-            "tossed_up_at": pd.date_range("2026-04-01", periods=n, freq="6h"),
-            "won": won,
-            "rubric_total": total,
-            "band": [_band(t) for t in total],
-            "p_model": p_model,
-            "p_rubric": p_rubric.to_numpy(),
-            "p_true": p_true,
-        }
-    )
+    return synthetic_handoffs(n, seed=seed)
 
 
 # --- calibration -------------------------------------------------------------------

@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
+from synthetic_handoffs import synthetic_handoffs
 
 from readiness.evaluate import Evaluation, evaluate
 from readiness.report import conclusions, plot_figures, render_html, write_report
@@ -25,32 +25,8 @@ FIGURES = ("reliability", "bands", "deciles", "gains", "roc")
 SECTIONS = ("conclusions", "metrics", "figures", "bands", "deciles", "disagreements")
 
 
-def _band(total: float) -> str:
-    return "high" if total >= 80 else "standard" if total >= 60 else "needs_work"
-
-
 def handoffs(n: int = 1_500, seed: int = 0) -> pd.DataFrame:
-    """Known truth; the model sees it noisily, the rubric only through its score."""
-    rng = np.random.default_rng(seed)
-    quality, intent = rng.normal(size=n), rng.normal(size=n)
-    total = np.clip(np.round(65 + 15 * quality + rng.normal(0, 8, n)), 0, 100)
-    logit = -1.5 + 0.5 * quality + 0.9 * intent
-    p_true = 1 / (1 + np.exp(-logit))
-    won = (rng.random(n) < p_true).astype(int)
-    p_model = 1 / (1 + np.exp(-(logit + rng.normal(0, 0.3, n))))
-    p_rubric = pd.Series(won).groupby(total // 10).transform("mean").clip(0.02, 0.98)
-    frame = pd.DataFrame(
-        {
-            "lead_id": [f"L{i:04d}" for i in range(n)],
-            "tossed_up_at": pd.date_range("2026-04-01", periods=n, freq="4h"),
-            "won": won,
-            "rubric_total": total,
-            "band": [_band(t) for t in total],
-            "p_model": p_model,
-            "p_rubric": p_rubric.to_numpy(),
-            "p_true": p_true,
-        }
-    )
+    frame = synthetic_handoffs(n, seed=seed, every="4h")
     frame["p_logistic"] = 0.5 * frame["p_model"] + 0.5 * frame["p_rubric"]
     # a hostile id on the hand-off with the largest disagreement of all
     frame.loc[0, "lead_id"] = EVIL
