@@ -49,6 +49,19 @@ class Loaded:
             "version": None if version is None else str(version),
             "alias": meta.get("alias"),
             "served": served,
+            "predictor": self.bundle.predictor,
+            "reason": meta.get("reason"),
+            "candidates": {
+                name: {
+                    "log_loss": row.get("log_loss"),
+                    "brier": row.get("brier"),
+                    "roc_auc": row.get("roc_auc"),
+                    "eligible": bool(row.get("eligible", False)),
+                    "verdict": str(row.get("verdict", "")),
+                }
+                for name, row in (meta.get("candidates") or {}).items()
+            },
+            "skipped": {str(k): str(v) for k, v in (meta.get("skipped") or {}).items()},
             "trained_at": meta.get("trained_at"),
             "metrics": {
                 k: float(v) if isinstance(v, int | float) else None

@@ -351,11 +351,35 @@ class BatchOut(BaseModel):
     results: list[BatchItemOut]
 
 
+class CandidateOut(BaseModel):
+    """One candidate's figures on the validation slice and the verdict on it."""
+
+    log_loss: float | None = None
+    brier: float | None = None
+    roc_auc: float | None = None
+    eligible: bool
+    verdict: str
+
+
 class ModelOut(BaseModel):
     name: str
     version: str | None
     alias: str | None
-    served: str
+    served: str = Field(description="model (a learned predictor) or rubric.")
+    predictor: str = Field(
+        description="The served candidate: rubric, logistic, lightgbm or "
+        "lightgbm_linear."
+    )
+    reason: str | None = Field(None, description="Why this candidate is served.")
+    candidates: dict[str, CandidateOut] = Field(
+        default_factory=dict,
+        description="Every candidate's validation figures (the constant is the "
+        "base-rate reference).",
+    )
+    skipped: dict[str, str] = Field(
+        default_factory=dict,
+        description="Parts that could not be learned from the data, and why.",
+    )
     trained_at: str | None
     metrics: dict[str, float | None]
     features: int

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,30 +136,48 @@ def test_linear_base_carries_a_trend_beyond_the_training_range() -> None:
     assert np.all(np.diff(linear.predict_proba(later)[:, 1]) > 0)
 
 
-def test_refit_learns_categories_first_seen_in_the_calibration_slice() -> None:
+@pytest.mark.parametrize("scheme", ["crossfit", "holdout"])
+def test_categories_first_seen_in_the_latest_rows_are_known_levels(
+    scheme: str,
+) -> None:
     X, y = _frame(3_000, 8)
     X["industry"] = X["industry"].cat.add_categories(["農業"])
     X.loc[2_700:, "industry"] = "農業"  # only in the latest rows
     kwargs = {"n_estimators": 30, "min_child_samples": 20, "text_components": 0}
-    held = WinModel(**kwargs, base="logistic").fit(X, y)
-    refit = WinModel(**kwargs, base="logistic", refit=True).fit(X, y)
-    assert "農業" not in held.matrix_.categories["industry"]
-    assert "農業" in refit.matrix_.categories["industry"]
+    model = WinModel(
+        **kwargs, base="logistic", calibration_scheme=scheme, refit=True
+    ).fit(X, y)
+    assert "農業" in model.matrix_.categories["industry"]
 
 
-def test_a_model_saved_before_the_linear_base_loads_and_predicts(
-    model: WinModel, tmp_path: Path
-) -> None:
-    old = WinModel.__new__(WinModel)
-    state = {
-        k: v
-        for k, v in model.__dict__.items()
-        if k not in {"base", "base_C", "refit", "base_model_"}
-    }
-    old.__dict__.update(state)  # what a pre-`base` pickle holds
-    joblib.dump(old, tmp_path / "model.joblib")
-    loaded = joblib.load(tmp_path / "model.joblib")
-    X, _ = _frame(200, 9)
-    assert loaded.get_params()["base"] == "none" and loaded.base_model_ is None
-    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
-    np.testing.assert_array_equal(loaded.contributions(X), model.contributions(X))
+def test_logistic_without_trees_is_a_calibrated_linear_model() -> None:
+    X, y = _frame(3_000, 10)
+    model = WinModel(trees=False, base="logistic", text_components=2).fit(X, y)
+    assert model.kind == "logistic" and model.booster_model_ is None
+    Xt, yt = _frame(1_000, 11)
+    p = model.predict_proba(Xt)[:, 1]
+    contributions = model.contributions(Xt)
+    np.testing.assert_allclose(
+        contributions.sum(axis=1), model.raw_design(model.design_matrix(Xt)), atol=1e-9
+    )
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(yt, p) > 0.7
+
+
+def test_crossfit_calibration_follows_the_whole_period_not_the_latest_slice() -> None:
+    # The win rate of the latest fifth is twice the period's: a map fitted on that
+    # slice alone (holdout) overstates the period's rate; cross-fitting does not.
+    rng = np.random.default_rng(12)
+    n = 6_000
+    x = rng.normal(size=n)
+    late = np.arange(n) >= int(0.8 * n)
+    logit = x - 2.2 + 1.0 * late
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    X = pd.DataFrame({"x": x.astype(np.float32)})
+    kwargs = {"n_estimators": 40, "text_components": 0}
+    crossfit = WinModel(**kwargs).fit(X, y)
+    holdout = WinModel(**kwargs, calibration_scheme="holdout").fit(X, y)
+    period = y.mean()
+    assert abs(crossfit.predict_proba(X)[:, 1].mean() - period) < 0.01
+    assert holdout.predict_proba(X)[:, 1].mean() - period > 0.03

@@ -25,7 +25,14 @@ from readiness.features import build_features, labelled_points
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import read_truth, write_world
 from readiness.simulate.world import simulate_world
-from readiness.train import TrainConfig, TrainResult, train
+from readiness.train import (
+    ConfigError,
+    TrainConfig,
+    TrainResult,
+    choose_served,
+    load_train_config,
+    train,
+)
 
 FAST = TrainConfig(n_estimators=120, text_components=4, min_toss_ups=300, min_wins=30)
 
@@ -83,7 +90,7 @@ def test_test_set_is_the_latest_toss_ups_and_never_trained_on(
 def test_calibration_improves_or_keeps_brier(result: TrainResult) -> None:
     model = result.baselines["lightgbm"]
     y = result.test_frame["won"].to_numpy()
-    raw = model.booster_model_.predict_proba(model._design(result.test_features))[:, 1]
+    raw = model.scorer_.predict_proba(model.design_matrix(result.test_features))[:, 1]
     calibrated = model.predict_proba(result.test_features)[:, 1]
     assert _brier(y, calibrated) <= _brier(y, raw) + 1e-4
 
@@ -105,13 +112,75 @@ def test_cold_start_serves_the_calibrated_rubric_and_says_why(
     )
 
 
-def test_a_model_that_loses_to_the_rubric_on_validation_is_not_served(
+def test_a_model_not_clearly_better_than_the_rubric_on_validation_is_not_served(
     dataset: Dataset,
 ) -> None:
-    hopeless = FAST.model_copy(update={"min_auc_gain": 0.5})
+    hopeless = FAST.model_copy(update={"min_logloss_gain": 0.5})
     result = train(dataset, config=hopeless)
-    assert result.served == "rubric"
-    assert "does not beat the calibrated rubric" in result.reason
+    assert result.served == "rubric" and result.predictor == "rubric"
+    assert "no model candidate beat it" in result.reason
+    # every candidate was still fitted and is reported on the test set
+    assert {"logistic", "lightgbm", "lightgbm_linear"} <= set(result.evaluation.metrics)
+
+
+def test_every_candidate_has_validation_figures_and_one_is_served(
+    result: TrainResult,
+) -> None:
+    table = result.candidates
+    assert set(table) == {
+        "rubric",
+        "logistic",
+        "lightgbm",
+        "lightgbm_linear",
+        "constant",
+    }
+    assert [k for k, row in table.items() if row["verdict"] == "served"] == [
+        result.predictor
+    ]
+    assert table[result.predictor]["brier"] <= table["constant"]["brier"]
+    assert result.served == ("rubric" if result.predictor == "rubric" else "model")
+
+
+def test_level_candidates_leave_the_simpler_one_served() -> None:
+    rng = np.random.default_rng(0)
+    y = (rng.random(4_000) < 0.2).astype(int)
+    signal = np.clip(0.2 + 0.3 * (y - 0.2) + rng.normal(0, 0.05, 4_000), 0.01, 0.99)
+    tiny = np.clip(signal + rng.normal(0, 1e-4, 4_000), 0.01, 0.99)
+    chosen, table = choose_served(
+        y,
+        {"rubric": np.full(4_000, 0.2), "logistic": signal, "lightgbm": tiny},
+        constant=0.2,
+        min_logloss_gain=0.001,
+        tie_z=2.0,
+    )
+    assert chosen == "logistic"
+    assert "simpler one is kept" in table["lightgbm"]["verdict"]
+
+
+def test_a_candidate_worse_than_the_base_rate_is_never_served() -> None:
+    rng = np.random.default_rng(1)
+    y = (rng.random(2_000) < 0.1).astype(int)
+    # ranks perfectly but is miscalibrated: Brier worse than the constant's
+    overconfident = np.where(y == 1, 0.95, 0.6)
+    chosen, table = choose_served(
+        y,
+        {"rubric": np.full(2_000, 0.1), "lightgbm": overconfident},
+        constant=0.1,
+        min_logloss_gain=0.0,
+        tie_z=0.0,
+    )
+    assert chosen == "rubric"
+    assert not table["lightgbm"]["eligible"]
+    assert "never served" in table["lightgbm"]["verdict"]
+
+
+def test_removed_config_keys_are_refused_with_what_replaced_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "train.yaml"
+    path.write_text("base: logistic\nrefit: true\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"candidates.*calibration_scheme"):
+        load_train_config(path)
 
 
 def test_bundle_round_trip_predicts_the_same(

@@ -34,7 +34,9 @@ from readiness.rubric import Rubric, rubric_from_yaml, rubric_to_yaml
 from readiness.scale import ScoreScale
 from readiness.train import TrainResult
 
-SCHEMA_VERSION: Final = 1
+# 2: the served predictor is one of several candidates (`predictor`,
+# `candidates`), calibrated by cross-fitting; version-1 estimators cannot be read.
+SCHEMA_VERSION: Final = 2
 META_FILE: Final = "bundle.json"
 OBJECT_FILE: Final = "model.joblib"
 MODEL_NAME: Final = "lead-readiness"
@@ -57,6 +59,11 @@ class Bundle:
     @property
     def served(self) -> str:
         return str(self.meta["served"])
+
+    @property
+    def predictor(self) -> str:
+        """The served candidate: rubric, logistic, lightgbm or lightgbm_linear."""
+        return str(self.meta.get("predictor", self.served))
 
     @property
     def feature_names(self) -> list[str]:
@@ -184,10 +191,14 @@ def bundle_from_result(
         "data_fingerprint": data_fingerprint,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "served": result.served,
+        "predictor": result.predictor,
         "reason": result.reason,
-        "calibration": result.config.calibration
-        if result.served == "model"
-        else "logistic on rubric total",
+        "candidates": result.candidates,
+        "calibration": (
+            f"{result.config.calibration}, {result.config.calibration_scheme}"
+            if result.served == "model"
+            else "logistic on rubric total"
+        ),
         "features": result.feature_names,
         "split": result.split,
         "validation": result.validation,

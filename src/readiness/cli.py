@@ -348,15 +348,28 @@ def train_command(
         "data": str(data_dir),
         "data fingerprint": fingerprint,
         "git commit": commit or "unknown",
-        "served": f"{result.served} — {result.reason}",
+        "served": f"{result.predictor} — {result.reason}",
         "split": ", ".join(f"{k}={v}" for k, v in result.split.items()),
     }
     paths = write_report(
         result.evaluation, report_dir, title="readiness — model vs rubric", meta=meta
     )
     click.echo(result.evaluation.headline())
-    click.echo(f"served: {result.served} ({result.reason})")
-    _fit_timing(dataset, model_dir, n_jobs=settings.n_jobs)
+    click.echo(render_candidates(result))
+    click.echo(f"served: {result.predictor} ({result.reason})")
+    skipped: dict[str, str] = {}
+    effects = result.extra.get("element_effects")
+    if result.served == "model" and not (effects or {}).get("elements"):
+        skipped["element_effects"] = (
+            "no hand-off memos with elements to collect: missing-element gains "
+            "come from each lead's own counterfactual only"
+        )
+        click.echo(f"skipped element effects: {skipped['element_effects']}")
+    timing_skip = _fit_timing(dataset, model_dir, n_jobs=settings.n_jobs)
+    if timing_skip is not None:
+        skipped["timing"] = timing_skip
+    update_meta(model_dir, skipped=skipped)
+    run_line = "MLflow: not logged (--no-tracking)"
     if not no_tracking:
         from readiness.tracking import default_tracking_uri, log_training
 
@@ -374,6 +387,7 @@ def train_command(
             data_fingerprint=fingerprint,
             commit=commit,
             artifact_dir=settings.project_dir / "mlartifacts",
+            skipped=skipped,
         )
         update_meta(
             model_dir,
@@ -385,12 +399,39 @@ def train_command(
             f"MLflow run {reg.run_id}: lead-readiness v{reg.version} is "
             f"{reg.alias} ({reg.reason})"
         )
-        click.echo(f"browse: mlflow ui --backend-store-uri {uri}")
-    click.echo(f"bundle: {model_dir}   report: {paths['html']}")
+        run_line = f"MLflow run: {reg.run_id} (mlflow ui --backend-store-uri {uri})"
+    click.echo(f"bundle: {model_dir}")
+    click.echo(f"report: {paths['html']}")
+    click.echo(run_line)
 
 
-def _fit_timing(dataset: Any, model_dir: Path, *, n_jobs: int) -> None:
-    """Learn the timing model beside a freshly saved bundle (it replaced the old)."""
+def render_candidates(result: Any) -> str:
+    """The validation table of every candidate: what was compared, what won."""
+    rows = [
+        f"candidates on the validation slice "
+        f"({result.split.get('validation_toss_ups', 0):,} latest training toss-ups; "
+        "the simplest within the noise of the best is served):",
+        f"  {'candidate':<16}{'log-loss':>9}{'Brier':>8}{'ROC-AUC':>8}  verdict",
+    ]
+    for name, row in result.candidates.items():
+
+        def fmt(key: str, width: int, row: dict[str, Any] = row) -> str:
+            value = row.get(key)
+            return f"{value:>{width}.4f}" if isinstance(value, float) else " " * width
+
+        mark = "*" if name == result.predictor else " "
+        rows.append(
+            f"  {name + mark:<16}{fmt('log_loss', 9)}{fmt('brier', 8)}"
+            f"{fmt('roc_auc', 8)}  {row.get('verdict', '')}"
+        )
+    return "\n".join(rows)
+
+
+def _fit_timing(dataset: Any, model_dir: Path, *, n_jobs: int) -> str | None:
+    """Learn the timing model beside a freshly saved bundle (it replaced the old).
+
+    Returns why it could not be learned, or None when it was.
+    """
     from readiness.timing import TimingError, TimingModel, save_timing
 
     try:
@@ -399,12 +440,13 @@ def _fit_timing(dataset: Any, model_dir: Path, *, n_jobs: int) -> None:
         )
     except TimingError as exc:
         click.echo(
-            f"no timing model ({exc}); POST /v1/timing answers 503 until "
+            f"skipped timing model: {exc}; POST /v1/timing answers 503 until "
             "`readiness timing DATA_DIR` can learn one",
             err=True,
         )
-        return
+        return str(exc)
     click.echo(f"timing model: {save_timing(timing, model_dir)}")
+    return None
 
 
 @main.command("evaluate")

@@ -1,11 +1,14 @@
-"""The win-probability model and the baselines it is judged against.
+"""The win-probability candidates and the baselines they are judged against.
 
-`WinModel` is LightGBM on the point-in-time features plus a character n-gram
-summary of the Japanese memo, calibrated on later, held-out toss-ups with
-`CalibratedClassifierCV(FrozenEstimator(...))`. The baselines — the rubric total
-alone (the "calibrated rubric", also what a cold start serves), the rubric items,
-and a logistic regression on the same features — follow the same contract, so
-everything is trained and reported on the same split.
+`WinModel` is one predictor on the point-in-time features plus a character n-gram
+summary of the Japanese memo: a regularised logistic regression (`trees=False`),
+LightGBM, or LightGBM boosted from the logistic regression. Each is calibrated with
+`CalibratedClassifierCV` — by default cross-fitted over the whole training period
+(`ensemble=False`), or on a held-out latest slice. `RubricModel` is the rubric
+total alone (the "calibrated rubric", also what a cold start serves) or the rubric
+items; `LogisticModel` is a plain logistic regression on the same features, kept
+as a baseline. All follow the same contract, so everything is trained and reported
+on the same split (`readiness.train` chooses what is served).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
@@ -308,38 +312,154 @@ def _codes_array(design: pd.DataFrame | np.ndarray) -> np.ndarray:
     return out
 
 
-class _Boosted(ClassifierMixin, BaseEstimator):
-    """Linear base + trees as one classifier: calibration sees the summed log-odds."""
+class LogOddsScorer(ClassifierMixin, BaseEstimator):
+    """Linear base and/or trees on the design array; `decision_function` = log-odds.
 
-    def __init__(self, base: LinearBase, booster: lgb.LGBMClassifier) -> None:
+    What calibration sees: `trees=False, base="logistic"` is the regularised
+    logistic regression, `base="none"` plain LightGBM, `base="logistic"` LightGBM
+    boosted from the logistic regression's log-odds (`init_score`). It follows the
+    scikit-learn contract so `CalibratedClassifierCV` can cross-fit it.
+    """
+
+    def __init__(
+        self,
+        *,
+        trees: bool = True,
+        base: Base = "none",
+        base_C: float = 0.3,
+        categorical: tuple[int, ...] = (),
+        n_estimators: int = 400,
+        learning_rate: float = 0.03,
+        num_leaves: int = 7,
+        max_depth: int = 4,
+        min_child_samples: int = 100,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.5,
+        reg_lambda: float = 1.0,
+        n_jobs: int = 1,
+        random_state: int = 0,
+    ) -> None:
+        self.trees = trees
         self.base = base
-        self.booster = booster
-        self.classes_ = np.array([0, 1])
+        self.base_C = base_C
+        self.categorical = categorical
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.num_leaves = num_leaves
+        self.max_depth = max_depth
+        self.min_child_samples = min_child_samples
+        self.subsample = subsample
+        self.colsample_bytree = colsample_bytree
+        self.reg_lambda = reg_lambda
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
-    def fit(self, X: Any, y: Any) -> _Boosted:  # frozen: fitted by WinModel
+    def fit(self, design: Any, y: Any) -> LogOddsScorer:
+        array = _codes_array(design)
+        y = np.asarray(y).astype(int)
+        if self.base not in ("none", "logistic"):
+            raise ValueError(f"base must be 'none' or 'logistic', not {self.base!r}")
+        if not self.trees and self.base != "logistic":
+            raise ValueError("a scorer without trees needs base='logistic'")
+        self.base_: LinearBase | None = None
+        init_score = None
+        if self.base == "logistic":
+            self.base_ = LinearBase(C=self.base_C).fit(
+                array, y, categorical=list(self.categorical)
+            )
+            init_score = self.base_.decision_function(array)
+        self.booster_: lgb.LGBMClassifier | None = None
+        if self.trees:
+            self.booster_ = lgb.LGBMClassifier(
+                n_estimators=self.n_estimators,
+                learning_rate=self.learning_rate,
+                num_leaves=self.num_leaves,
+                max_depth=self.max_depth,
+                min_child_samples=self.min_child_samples,
+                subsample=self.subsample,
+                subsample_freq=1,
+                colsample_bytree=self.colsample_bytree,
+                reg_lambda=self.reg_lambda,
+                n_jobs=self.n_jobs,
+                random_state=self.random_state,
+                verbose=-1,
+            ).fit(
+                array,
+                y,
+                init_score=init_score,
+                categorical_feature=list(self.categorical) or "auto",
+            )
+        self.classes_ = np.array([0, 1])
         return self
 
-    def decision_function(self, design: pd.DataFrame | np.ndarray) -> np.ndarray:
+    def decision_function(self, design: Any) -> np.ndarray:
         array = _codes_array(design)
-        trees = self.booster.booster_.predict(
-            array, raw_score=True, num_threads=self.booster.n_jobs
-        )
-        return np.asarray(trees) + self.base.decision_function(array)
+        raw = np.zeros(len(array))
+        if self.booster_ is not None:
+            raw += np.asarray(
+                self.booster_.booster_.predict(
+                    array, raw_score=True, num_threads=self.n_jobs
+                )
+            )
+        if self.base_ is not None:
+            raw += self.base_.decision_function(array)
+        return raw
 
-    def predict_proba(self, design: pd.DataFrame | np.ndarray) -> np.ndarray:
+    def predict_proba(self, design: Any) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(-self.decision_function(design)))
         return np.column_stack([1.0 - p, p])
 
-    def predict(self, design: pd.DataFrame | np.ndarray) -> np.ndarray:
+    def predict(self, design: Any) -> np.ndarray:
         return (self.decision_function(design) >= 0).astype(int)
 
 
-class WinModel(ClassifierMixin, BaseEstimator):
-    """LightGBM + memo text components, calibrated on the latest training toss-ups.
+Scheme = Literal["crossfit", "holdout"]
 
-    `fit` expects rows in time order: the last `calibration_fraction` of them are
-    held out to calibrate (and to judge the model against the rubric, see
-    `validation_`). Tree depth is bounded so per-feature contributions stay cheap.
+
+class Prepared:
+    """The encoders learned from training rows and the design of those rows.
+
+    Several candidates fitted on the same rows share them (`WinModel.fit(...,
+    prepared=)`): the memo's TF-IDF and its design are most of a fit's
+    preparation.
+    """
+
+    def __init__(self, X: pd.DataFrame, *, text_components: int) -> None:
+        self.matrix = _Matrix.learn(X)
+        text = X[TEXT_COLUMN] if TEXT_COLUMN in X else pd.Series([""] * len(X))
+        # Unsupervised: the memo components are learned from every training row.
+        self.text = MemoTextEncoder(n_components=text_components).fit(text)
+        self.text_components = text_components
+        self.n_rows = len(X)
+        model = WinModel(text_components=text_components)
+        model.matrix_, model.text_ = self.matrix, self.text
+        self.design = model._design(X)
+
+    def design_matrix(self, X: pd.DataFrame) -> np.ndarray:
+        """`WinModel.design_matrix` for any model fitted with these encoders."""
+        model = WinModel(text_components=self.text_components)
+        model.matrix_, model.text_ = self.matrix, self.text
+        return model.design_matrix(X)
+
+
+class WinModel(ClassifierMixin, BaseEstimator):
+    """LightGBM and/or a logistic regression + memo text components, calibrated.
+
+    `trees=False` with `base="logistic"` is the regularised logistic regression;
+    `trees=True` is LightGBM, boosted from it when `base="logistic"`. Calibration
+    (`calibration_scheme`):
+
+    - "crossfit" (default): out-of-fold log-odds over the whole training period
+      (`calibration_folds` shuffled, stratified folds) fit the calibration map,
+      and the served scorer is fitted on every row
+      (`CalibratedClassifierCV(..., ensemble=False)`). The map then reflects the
+      whole period's win rate, not the latest slice's, which may have drifted
+      (a calibration slice at 14.8 % wins against a 9.6 % period made a model's
+      mean probability 0.142).
+    - "holdout": fitted on the earlier rows, calibrated on the latest
+      `calibration_fraction` of them (`refit` then fits again on every row).
+
+    Tree depth is bounded so per-feature contributions stay cheap.
     """
 
     def __init__(
@@ -355,7 +475,10 @@ class WinModel(ClassifierMixin, BaseEstimator):
         reg_lambda: float = 1.0,
         text_components: int = 16,
         calibration: Calibration = "sigmoid",
+        calibration_scheme: Scheme = "crossfit",
+        calibration_folds: int = 3,
         calibration_fraction: float = 0.2,
+        trees: bool = True,
         base: Base = "none",
         base_C: float = 0.3,
         refit: bool = False,
@@ -372,23 +495,22 @@ class WinModel(ClassifierMixin, BaseEstimator):
         self.reg_lambda = reg_lambda
         self.text_components = text_components
         self.calibration = calibration
+        self.calibration_scheme = calibration_scheme
+        self.calibration_folds = calibration_folds
         self.calibration_fraction = calibration_fraction
+        self.trees = trees
         self.base = base
         self.base_C = base_C
         self.refit = refit
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # Bundles saved before the linear base existed load as `base="none"`.
-        state = {
-            "base": "none",
-            "base_C": 0.3,
-            "refit": False,
-            "base_model_": None,
-            **state,
-        }
-        super().__setstate__(state)
+    @property
+    def kind(self) -> str:
+        """The candidate's name: logistic, lightgbm or lightgbm_linear."""
+        if not self.trees:
+            return "logistic"
+        return "lightgbm_linear" if self.base == "logistic" else "lightgbm"
 
     def _design(self, X: pd.DataFrame) -> pd.DataFrame:
         frame = self.matrix_.frame(X)
@@ -409,129 +531,112 @@ class WinModel(ClassifierMixin, BaseEstimator):
         return self.text_.transform(pd.Series(unique))[inverse.reshape(-1)]
 
     def design_matrix(self, X: pd.DataFrame) -> np.ndarray:
-        """The booster's input as one float64 array (the fast path for scoring).
+        """The scorer's input as one float64 array (the fast path for scoring).
 
         Categories become their training codes (missing or unseen → NaN), exactly
-        as LightGBM encodes a pandas frame, so predictions equal the frame path's;
-        `predict_design` and `contributions_design` take it.
+        as LightGBM encodes a pandas frame; `predict_design` and
+        `contributions_design` take it.
         """
         return np.hstack([self.matrix_.array(X), self._text(X).astype(np.float64)])
 
     def raw_design(self, design: np.ndarray) -> np.ndarray:
         """Uncalibrated log-odds per row of `design_matrix`: linear base + trees."""
-        raw = np.asarray(
-            self.booster_model_.booster_.predict(
-                design, raw_score=True, num_threads=self.n_jobs
-            )
-        )
-        base = getattr(self, "base_model_", None)  # bundles before `base`: none
-        return raw if base is None else raw + base.decision_function(design)
+        return self.scorer_.decision_function(design)
 
     def predict_design(self, design: np.ndarray) -> np.ndarray:
         """Calibrated win probability per row of `design_matrix`."""
-        if getattr(self, "base_model_", None) is not None:
-            # Calibrated on `_Boosted.decision_function`: the summed log-odds.
-            raw = self.raw_design(design)
-            return np.asarray(
-                np.mean(
-                    [
-                        fitted.calibrators[0].predict(raw)
-                        for fitted in self.calibrated_.calibrated_classifiers_
-                    ],
-                    axis=0,
-                )
-            )
-        calibrated = []
-        for fitted in self.calibrated_.calibrated_classifiers_:
-            # What the calibrator was fitted on, as sklearn chooses it: the decision
-            # function (LightGBM's raw log-odds) when there is one, else probability.
-            raw_score = hasattr(fitted.estimator, "decision_function")
-            response = self.booster_model_.booster_.predict(
-                design, raw_score=raw_score, num_threads=self.n_jobs
-            )
-            calibrated.append(fitted.calibrators[0].predict(np.asarray(response)))
-        return np.asarray(np.mean(calibrated, axis=0))
+        return np.asarray(self.calibrator_.predict(self.raw_design(design)))
 
     def contributions_design(self, design: np.ndarray) -> pd.DataFrame:
         """Per-feature log-odds contributions of `design_matrix` rows (+ bias)."""
-        raw = np.asarray(
-            self.booster_model_.booster_.predict(
-                design, pred_contrib=True, num_threads=self.n_jobs
+        design = np.asarray(design, dtype=np.float64)
+        raw = np.zeros((len(design), design.shape[1] + 1))
+        if self.booster_model_ is not None:
+            raw += np.asarray(
+                self.booster_model_.booster_.predict(
+                    design, pred_contrib=True, num_threads=self.n_jobs
+                )
             )
-        )
-        base = getattr(self, "base_model_", None)
-        if base is not None:
+        if self.base_model_ is not None:
             # The linear part decomposes per column too: the sum stays the log-odds.
-            raw = raw.copy()
-            raw[:, :-1] += base.contributions(design)
-            raw[:, -1] += base.intercept_
+            raw[:, :-1] += self.base_model_.contributions(design)
+            raw[:, -1] += self.base_model_.intercept_
         return pd.DataFrame(raw, columns=[*self.design_columns_, "bias"])
 
-    def fit(self, X: pd.DataFrame, y: Any) -> WinModel:
+    def fit(
+        self, X: pd.DataFrame, y: Any, *, prepared: Prepared | None = None
+    ) -> WinModel:
+        """Fit on rows in time order; `prepared` (from the same rows) skips
+        learning the encoders again."""
         y = np.asarray(y).astype(int)
         if len(np.unique(y)) < 2:
             raise ValueError("training needs both won and lost toss-ups")
-        cut = _split_calibration(len(X), self.calibration_fraction)
-        fit_x, cal_x = X.iloc[:cut], X.iloc[cut:]
-        fit_y, cal_y = y[:cut], y[cut:]
-        self.matrix_ = _Matrix.learn(fit_x)
-        text = fit_x[TEXT_COLUMN] if TEXT_COLUMN in fit_x else pd.Series([""] * cut)
-        self.text_ = MemoTextEncoder(n_components=self.text_components).fit(text)
-        design = self._design(fit_x)
-        init_score = None
-        self.base_model_: LinearBase | None = None
-        if self.base == "logistic":
-            categorical = [
+        if prepared is None:
+            prepared = Prepared(X, text_components=self.text_components)
+        elif prepared.n_rows != len(X) or (
+            prepared.text_components != self.text_components
+        ):
+            raise ValueError("`prepared` was built from other rows or settings")
+        self.matrix_, self.text_ = prepared.matrix, prepared.text
+        design = prepared.design
+        array = _codes_array(design)
+        scorer = LogOddsScorer(
+            trees=self.trees,
+            base=self.base,
+            base_C=self.base_C,
+            categorical=tuple(
                 i for i, c in enumerate(design.columns) if c in self.matrix_.categories
-            ]
-            array = _codes_array(design)
-            self.base_model_ = LinearBase(C=self.base_C).fit(
-                array, fit_y, categorical=categorical
-            )
-            init_score = self.base_model_.decision_function(array)
-        elif self.base != "none":
-            raise ValueError(f"base must be 'none' or 'logistic', not {self.base!r}")
-        self.booster_model_ = lgb.LGBMClassifier(
+            ),
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
             num_leaves=self.num_leaves,
             max_depth=self.max_depth,
             min_child_samples=self.min_child_samples,
             subsample=self.subsample,
-            subsample_freq=1,
             colsample_bytree=self.colsample_bytree,
             reg_lambda=self.reg_lambda,
             n_jobs=self.n_jobs,
             random_state=self.random_state,
-            verbose=-1,
-        ).fit(design, fit_y, init_score=init_score)
-        cal_design = self._design(cal_x)
-        self.raw_validation_ = self.raw_design(_codes_array(cal_design))
-        self.validation_y_ = cal_y
-        if len(np.unique(cal_y)) < 2:
+        )
+        minority = int(min(y.sum(), len(y) - y.sum()))
+        folds = min(self.calibration_folds, minority)
+        if self.calibration_scheme == "crossfit" and folds >= 2:
+            self.calibrated_ = CalibratedClassifierCV(
+                scorer,
+                method=self.calibration,
+                # Shuffled, stratified folds: each out-of-fold score comes from a
+                # model of the same period. Contiguous blocks in time order made
+                # every fold extrapolate across regimes on drifting data (bank
+                # marketing): the map's slope turned negative, ROC-AUC 0.25.
+                cv=StratifiedKFold(
+                    n_splits=folds, shuffle=True, random_state=self.random_state
+                ),
+                ensemble=False,
+            ).fit(array, y)
+            self.scorer_ = self.calibrated_.calibrated_classifiers_[0].estimator
+        elif self.calibration_scheme in ("crossfit", "holdout"):
+            cut = _split_calibration(len(X), self.calibration_fraction)
+            if len(np.unique(y[cut:])) < 2 or len(np.unique(y[:cut])) < 2:
+                raise ValueError(
+                    "the calibration slice (latest training toss-ups) or the rows "
+                    "before it have only one class; more outcomes are needed"
+                )
+            scorer.fit(array[:cut], y[:cut])
+            self.calibrated_ = CalibratedClassifierCV(
+                FrozenEstimator(scorer), method=self.calibration
+            ).fit(array[cut:], y[cut:])
+            if self.refit:
+                # In place, so the frozen calibrated wrapper scores the refit too.
+                scorer.fit(array, y)
+            self.scorer_ = scorer
+        else:
             raise ValueError(
-                "the calibration slice (latest training toss-ups) has only one class; "
-                "more outcomes are needed"
+                "calibration_scheme must be 'crossfit' or 'holdout', not "
+                f"{self.calibration_scheme!r}"
             )
-        scorer: Any = self.booster_model_
-        if self.base_model_ is not None:
-            scorer = _Boosted(self.base_model_, self.booster_model_)
-        self.calibrated_ = CalibratedClassifierCV(
-            FrozenEstimator(scorer), method=self.calibration
-        ).fit(cal_design, cal_y)
-        if self.refit:
-            # Under drift the latest toss-ups matter most: refit (in place, so the
-            # calibrated wrapper sees it) on every row, keeping the calibration map
-            # and the validation figures measured on the held-out slice.
-            # Categories first seen in the calibration slice become known levels.
-            self.matrix_ = _Matrix.learn(X)
-            all_design = self._design(X)
-            init_score = None
-            if self.base_model_ is not None:
-                array = _codes_array(all_design)
-                self.base_model_.fit(array, y, categorical=categorical)
-                init_score = self.base_model_.decision_function(array)
-            self.booster_model_.fit(all_design, y, init_score=init_score)
+        self.calibrator_ = self.calibrated_.calibrated_classifiers_[0].calibrators[0]
+        self.booster_model_ = self.scorer_.booster_
+        self.base_model_ = self.scorer_.base_
         self.classes_ = np.array([0, 1])
         self.feature_names_in_ = np.array(list(X.columns), dtype=object)
         self.design_columns_ = list(design.columns)
@@ -545,7 +650,7 @@ class WinModel(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
-        """Per-feature log-odds contributions of the uncalibrated booster (+ bias)."""
+        """Per-feature log-odds contributions of the uncalibrated scorer (+ bias)."""
         out = self.contributions_design(self.design_matrix(X))
         out.index = X.index
         return out

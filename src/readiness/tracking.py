@@ -120,8 +120,13 @@ def log_training(
     data_fingerprint: str,
     commit: str | None,
     artifact_dir: Path,
+    skipped: dict[str, str] | None = None,
 ) -> Registration:
-    """Log a training run, register the model and move the aliases."""
+    """Log a training run, register the model and move the aliases.
+
+    `skipped` names the parts that could not be learned from this data (e.g.
+    the timing model without an event log) and why; they become `skipped_*` tags.
+    """
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
     from mlflow.exceptions import MlflowException
@@ -143,15 +148,19 @@ def log_training(
             {
                 **{f"cfg_{k}": v for k, v in result.config.model_dump().items()},
                 "served": result.served,
+                "predictor": result.predictor,
                 "n_features": len(result.feature_names),
             }
         )
+        mlflow.log_dict(result.candidates, "candidates.json")
         mlflow.set_tags(
             {
                 "data_fingerprint": data_fingerprint,
                 "git_commit": commit or "unknown",
                 "served": result.served,
+                "predictor": result.predictor,
                 "reason": result.reason[:250],
+                **{f"skipped_{k}": v[:250] for k, v in (skipped or {}).items()},
             }
         )
         flat = {

@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sklearn.metrics import roc_auc_score
 
 from readiness.contract import Dataset
 from readiness.estimators import (
     RUBRIC_ITEMS,
     RUBRIC_TOTAL,
-    LogisticModel,
+    Prepared,
     RubricModel,
     WinModel,
 )
@@ -39,52 +39,94 @@ class ConfigError(ValueError):
     """A training config that cannot be used; the message says how to fix it."""
 
 
+Candidate = Literal["rubric", "logistic", "lightgbm", "lightgbm_linear"]
+# Simplest first: a candidate is served over a simpler one only when it is clearly
+# better on the validation slice (`choose_served`).
+CANDIDATES: tuple[Candidate, ...] = (
+    "rubric",
+    "logistic",
+    "lightgbm",
+    "lightgbm_linear",
+)
+# Keys of earlier versions, and what replaced them.
+_REMOVED_KEYS = {
+    "base": "LightGBM with and without the linear base are both candidates now "
+    "(`candidates:`)",
+    "refit": "the served model is always fitted on every training row "
+    "(`calibration_scheme: crossfit`)",
+    "min_auc_gain": "the served predictor is chosen by validation log-loss "
+    "(`min_logloss_gain`, `tie_z`)",
+}
+
+
 class TrainConfig(BaseModel):
     """Domain parameters of training; defaults are what the benchmarks measured."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     test_fraction: float = Field(0.2, gt=0, lt=0.5)
-    calibration_fraction: float = Field(0.2, gt=0, lt=0.5)
+    # The latest share of the training toss-ups on which candidates are compared.
+    validation_fraction: float = Field(0.2, gt=0, lt=0.5)
     calibration: Literal["isotonic", "sigmoid"] = "sigmoid"
-    # Cold start: below these, or when the model does not beat the calibrated
-    # rubric on the validation slice, the calibrated rubric is served.
+    # "crossfit": the calibration map is fitted on out-of-fold scores of the whole
+    # training period and the model on every row; "holdout": fitted on the earlier
+    # rows, calibrated on the latest `calibration_fraction` (the first version).
+    calibration_scheme: Literal["crossfit", "holdout"] = "crossfit"
+    calibration_folds: int = Field(3, ge=2, le=10)
+    calibration_fraction: float = Field(0.2, gt=0, lt=0.5)
+    # What may be served. The calibrated rubric is always a candidate: it is what
+    # a cold start serves and the fallback when nothing else is better.
+    candidates: tuple[Candidate, ...] = CANDIDATES
+    # Tie rule: a more complex candidate replaces a simpler one only when its
+    # validation log-loss is lower by more than max(min_logloss_gain, tie_z ×
+    # the paired standard error of the per-toss-up difference).
+    min_logloss_gain: float = Field(0.001, ge=0)
+    tie_z: float = Field(2.0, ge=0)
+    # Cold start: below these the trees are not fitted (the logistic regression
+    # needs `min_toss_ups_logistic` / `min_wins_logistic`).
     min_toss_ups: int = Field(1000, ge=20)
     min_wins: int = Field(150, ge=5)
-    min_auc_gain: float = 0.0
+    min_toss_ups_logistic: int = Field(300, ge=20)
+    min_wins_logistic: int = Field(40, ge=5)
     n_estimators: int = Field(400, ge=10)
     learning_rate: float = Field(0.03, gt=0, le=1)
     num_leaves: int = Field(7, ge=2)
     max_depth: int = Field(4, ge=1, le=15)
     min_child_samples: int = Field(100, ge=1)
     text_components: int = Field(16, ge=0, le=128)
-    # What the trees boost from. "logistic": a regularised logistic regression,
-    # which carries a trend beyond the training range (drift: a real export's
-    # economic context, prices) where trees predict flat; "none": plain LightGBM.
-    # `refit` fits again on every training row once calibrated, so the latest
-    # toss-ups (the calibration slice) shape the served model too. Off by default:
-    # on the synthetic world the linear base costs AUC (−0.003 and −0.013 on two
-    # seeds) and small worlds then lose to the rubric on validation; on drifting
-    # data (examples/bank-marketing/train.yaml) turn both on.
-    base: Literal["none", "logistic"] = "none"
     base_C: float = Field(0.3, gt=0)
-    refit: bool = False
     n_jobs: int = Field(1, ge=1)
     seed: int = 0
     # Missing-element gains: weight of a lead's own counterfactual against the
-    # model's average effect of the element (from the calibration slice).
+    # model's average effect of the element (from the validation slice).
     explain_own_weight: float = Field(0.25, ge=0, le=1)
     explain_max_rows: int = Field(5_000, ge=0)
     grade_cutoffs: dict[str, float] = Field(
         default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
     )
 
-    def win_model(self) -> WinModel:
-        """An unfitted WinModel with this config's parameters."""
+    @model_validator(mode="before")
+    @classmethod
+    def _removed_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            old = [k for k in _REMOVED_KEYS if k in data]
+            if old:
+                raise ValueError(
+                    "; ".join(
+                        f"{k!r} is no longer a setting: {_REMOVED_KEYS[k]}" for k in old
+                    )
+                    + ". Remove it from the config."
+                )
+        return data
+
+    def win_model(self, kind: Candidate = "lightgbm") -> WinModel:
+        """An unfitted WinModel of one candidate kind with this config's parameters."""
+        if kind == "rubric":
+            raise ValueError("the calibrated rubric is a RubricModel, not a WinModel")
         return WinModel(
-            base=self.base,
+            trees=kind != "logistic",
+            base="none" if kind == "lightgbm" else "logistic",
             base_C=self.base_C,
-            refit=self.refit,
             n_estimators=self.n_estimators,
             learning_rate=self.learning_rate,
             num_leaves=self.num_leaves,
@@ -92,7 +134,10 @@ class TrainConfig(BaseModel):
             min_child_samples=self.min_child_samples,
             text_components=self.text_components,
             calibration=self.calibration,
+            calibration_scheme=self.calibration_scheme,
+            calibration_folds=self.calibration_folds,
             calibration_fraction=self.calibration_fraction,
+            refit=True,  # holdout: once calibrated, fitted on every row
             n_jobs=self.n_jobs,
             random_state=self.seed,
         )
@@ -139,7 +184,12 @@ def load_train_config(path: Path | None = None) -> TrainConfig:
 
 @dataclass
 class TrainResult:
-    """Everything a training run produced; `served` is what scoring will use."""
+    """Everything a training run produced; `served` is what scoring will use.
+
+    `served` is "model" (a WinModel) or "rubric" (the calibrated rubric);
+    `predictor` names the candidate (rubric, logistic, lightgbm, lightgbm_linear)
+    and `candidates` holds every candidate's validation figures and verdict.
+    """
 
     served: Served
     reason: str
@@ -155,6 +205,8 @@ class TrainResult:
     config: TrainConfig
     rubric: Rubric
     extra: dict[str, Any] = field(default_factory=dict)
+    predictor: Candidate = "rubric"
+    candidates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.estimator.predict_proba(features))[:, 1]
@@ -169,6 +221,86 @@ def time_split(n: int, test_fraction: float) -> int:
     return max(1, min(n - 1, round(n * (1 - test_fraction))))
 
 
+_EPS = 1e-6
+
+
+def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), _EPS, 1 - _EPS)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def _figures(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
+    auc = _auc(y, p)
+    return {
+        "log_loss": float(_row_log_loss(y, p).mean()),
+        "brier": float(np.mean((p - y) ** 2)),
+        "roc_auc": auc if np.isfinite(auc) else None,  # None: JSON, one class
+        "mean_p": float(np.mean(p)),
+    }
+
+
+def choose_served(
+    y: np.ndarray,
+    probabilities: dict[str, np.ndarray],
+    *,
+    constant: float,
+    min_logloss_gain: float,
+    tie_z: float,
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The candidate to serve, and every candidate's validation verdict.
+
+    `probabilities` are the candidates' calibrated validation probabilities,
+    simplest first. A candidate whose Brier is worse than predicting `constant`
+    (the base rate of the rows it was fitted on) is not eligible; the calibrated
+    rubric (the first) is served when nothing is. Walking from simple to
+    complex, a candidate replaces the current choice only when its log-loss is
+    lower by more than max(`min_logloss_gain`, `tie_z` × the paired standard
+    error of the per-toss-up difference): level candidates leave the simpler one
+    served.
+    """
+    y = np.asarray(y).astype(int)
+    const_p = np.full(len(y), constant)
+    const = _figures(y, const_p)
+    table: dict[str, dict[str, Any]] = {}
+    losses: dict[str, np.ndarray] = {}
+    for name, p in probabilities.items():
+        figures = _figures(y, p)
+        losses[name] = _row_log_loss(y, p)
+        eligible = figures["brier"] <= const["brier"]
+        table[name] = {
+            **figures,
+            "eligible": bool(eligible),
+            "verdict": "eligible"
+            if eligible
+            else f"Brier {figures['brier']:.4f} is worse than the base-rate constant's "
+            f"{const['brier']:.4f}: never served",
+        }
+    names = list(probabilities)
+    chosen = names[0]
+    for name in names[1:]:
+        if not table[name]["eligible"]:
+            continue
+        if not table[chosen]["eligible"]:
+            chosen = name
+            continue
+        diff = losses[chosen] - losses[name]  # > 0: the candidate is better
+        gain = float(diff.mean())
+        se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
+        margin = max(min_logloss_gain, tie_z * se)
+        table[name]["gain_over"] = {"than": chosen, "log_loss": gain, "margin": margin}
+        if gain > margin:
+            table[chosen]["verdict"] = f"{name} is better by {gain:.4f} > {margin:.4f}"
+            chosen = name
+        else:
+            table[name]["verdict"] = (
+                f"not better than {chosen} by more than the noise "
+                f"({gain:+.4f} log-loss, margin {margin:.4f}): the simpler one is kept"
+            )
+    table[chosen]["verdict"] = "served"
+    table["constant"] = {**const, "eligible": False, "verdict": "reference"}
+    return chosen, table
+
+
 def train(
     dataset: Dataset,
     *,
@@ -177,10 +309,14 @@ def train(
     truth: pd.DataFrame | None = None,
     progress: Callable[[str], object] | None = None,
 ) -> TrainResult:
-    """Train, compare with the rubric on the latest toss-ups, decide what to serve.
+    """Train the candidates, choose what to serve, compare on the latest toss-ups.
 
-    `truth` (lead_id, p_true) is only for synthetic worlds: the oracle is then
-    reported beside the model on the same test set.
+    Toss-ups in time order: the latest `test_fraction` are the test set; of the
+    rest, the latest `validation_fraction` decide what is served (each candidate
+    fitted on the earlier training rows), then every candidate is fitted again on
+    the whole training period and all are reported on the test set. `truth`
+    (lead_id, p_true) is only for synthetic worlds: the oracle is then reported
+    beside them.
     """
     config = config or TrainConfig()
     rubric = rubric or default_rubric()
@@ -200,59 +336,81 @@ def train(
     cut = time_split(n, config.test_fraction)
     x_train, x_test = X.iloc[:cut], X.iloc[cut:]
     y_train, y_test = y[:cut], y[cut:]
-
-    rubric_model = RubricModel().fit(x_train, y_train)
-    items_model = RubricModel(columns=RUBRIC_ITEMS).fit(x_train, y_train)
-    say("fitting the logistic baseline")
-    logistic = LogisticModel(text_components=config.text_components).fit(
-        x_train, y_train
-    )
-
-    served: Served = "model"
-    reason = "the model beats the calibrated rubric on the validation slice"
-    model: WinModel | None = None
-    validation: dict[str, float] = {}
+    vcut = time_split(cut, config.validation_fraction)
+    x_fit, x_val = x_train.iloc[:vcut], x_train.iloc[vcut:]
+    y_fit, y_val = y_train[:vcut], y_train[vcut:]
     train_wins = int(y_train.sum())
-    if cut < config.min_toss_ups or train_wins < config.min_wins:
-        served = "rubric"
-        reason = (
-            f"cold start: {cut:,} training toss-ups with {train_wins:,} wins "
-            f"(the model needs ≥ {config.min_toss_ups:,} and ≥ {config.min_wins:,}); "
-            "serving the calibrated rubric"
-        )
-    else:
-        say(f"fitting LightGBM on {cut:,} toss-ups")
-        try:
-            model = config.win_model().fit(x_train, y_train)
-        except ValueError as exc:
-            served, reason = (
-                "rubric",
-                f"cold start: {exc}; serving the calibrated rubric",
+
+    kinds: list[Candidate] = [k for k in CANDIDATES if k in config.candidates]
+    notes: dict[str, str] = {}
+    for kind in kinds:
+        trees = kind != "logistic"
+        need_n = config.min_toss_ups if trees else config.min_toss_ups_logistic
+        need_w = config.min_wins if trees else config.min_wins_logistic
+        if kind != "rubric" and (cut < need_n or train_wins < need_w):
+            notes[kind] = (
+                f"cold start: {cut:,} training toss-ups with {train_wins:,} wins "
+                f"(needs ≥ {need_n:,} and ≥ {need_w:,})"
             )
-        if model is not None:
-            # Judge on the validation slice (the latest training toss-ups) with a
-            # rubric fitted on the earlier ones: the test set stays untouched.
-            vcut = len(x_train) - len(model.validation_y_)
-            early_rubric = RubricModel().fit(x_train.iloc[:vcut], y_train[:vcut])
-            p_rub_val = early_rubric.predict_proba(x_train.iloc[vcut:])[:, 1]
-            validation = {
-                "auc_model": _auc(model.validation_y_, model.raw_validation_),
-                "auc_rubric": _auc(model.validation_y_, p_rub_val),
-                "toss_ups": float(len(model.validation_y_)),
-            }
-            gain = validation["auc_model"] - validation["auc_rubric"]
-            if not gain > config.min_auc_gain:
-                served = "rubric"
-                reason = (
-                    f"the model does not beat the calibrated rubric on validation "
-                    f"(ROC-AUC {validation['auc_model']:.3f} vs "
-                    f"{validation['auc_rubric']:.3f}); serving the calibrated rubric"
+    if len(np.unique(y_val)) < 2 or len(np.unique(y_fit)) < 2:
+        for kind in kinds:
+            if kind != "rubric":
+                notes.setdefault(
+                    kind, "the validation slice or the rows before it hold one class"
                 )
 
-    estimator: WinModel | RubricModel = (
-        model if served == "model" and model is not None else rubric_model
+    say(f"comparing candidates on the latest {len(y_val):,} training toss-ups")
+    p_val: dict[str, np.ndarray] = {
+        "rubric": RubricModel().fit(x_fit, y_fit).predict_proba(x_val)[:, 1]
+    }
+    learned = [k for k in kinds if k != "rubric" and k not in notes]
+    if learned:
+        prepared = Prepared(x_fit, text_components=config.text_components)
+        design_val = prepared.design_matrix(x_val)
+    for kind in learned:
+        say(f"fitting {kind} on {len(y_fit):,} toss-ups (validation)")
+        try:
+            fitted = config.win_model(kind).fit(x_fit, y_fit, prepared=prepared)
+        except ValueError as exc:
+            notes[kind] = f"could not be fitted: {exc}"
+            continue
+        p_val[kind] = fitted.predict_design(design_val)
+    chosen, table = choose_served(
+        y_val,
+        p_val,
+        constant=float(y_fit.mean()),
+        min_logloss_gain=config.min_logloss_gain,
+        tie_z=config.tie_z,
     )
-    extra: dict[str, Any] = {}
+    for name, note in notes.items():
+        table[name] = {"eligible": False, "verdict": note}
+    predictor = cast(Candidate, chosen)
+
+    # Every candidate that could be fitted, fitted again on the whole training
+    # period: the served one and the others, reported side by side on the test set.
+    rubric_model = RubricModel().fit(x_train, y_train)
+    items_model = RubricModel(columns=RUBRIC_ITEMS).fit(x_train, y_train)
+    finals: dict[str, WinModel] = {}
+    refits = [k for k in kinds if k != "rubric" and k in p_val]
+    if refits:
+        prepared = Prepared(x_train, text_components=config.text_components)
+    for kind in refits:
+        say(f"fitting {kind} on {cut:,} toss-ups")
+        try:
+            finals[kind] = config.win_model(kind).fit(
+                x_train, y_train, prepared=prepared
+            )
+        except ValueError as exc:
+            table[kind]["verdict"] = f"could not be refitted: {exc}"
+            if predictor == kind:
+                predictor = "rubric"
+    served: Served = "rubric" if predictor == "rubric" else "model"
+    estimator: WinModel | RubricModel = (
+        rubric_model if predictor == "rubric" else finals[predictor]
+    )
+    reason = _reason(predictor, table, notes)
+
+    extra: dict[str, Any] = {"predictor": predictor, "candidates": table}
     if isinstance(estimator, WinModel):
         say("estimating the average effect of each hand-off element")
         extra["element_effects"] = _element_effects(
@@ -267,10 +425,8 @@ def train(
         "model": estimator,
         "rubric_total": rubric_model,
         "rubric_items": items_model,
-        "logistic": logistic,
+        **finals,
     }
-    if model is not None and served == "rubric":
-        predictors["lightgbm_not_served"] = model
     test = prediction_frame(
         points.iloc[cut:], x_test, rubric=rubric, predictors=predictors
     )
@@ -282,22 +438,27 @@ def train(
     split = {
         "toss_ups": n,
         "train_toss_ups": cut,
+        "validation_toss_ups": cut - vcut,
         "test_toss_ups": n - cut,
         "train_wins": train_wins,
         "test_wins": int(y_test.sum()),
+        "train_from": str(points["as_of"].iloc[0]),
         "train_until": str(points["as_of"].iloc[cut - 1]),
         "test_from": str(points["as_of"].iloc[cut]),
+        "test_until": str(points["as_of"].iloc[n - 1]),
     }
+    validation = {
+        f"{stat}_{name}": float(row[stat])
+        for name, row in table.items()
+        for stat in ("log_loss", "brier", "roc_auc")
+        if isinstance(row.get(stat), float) and np.isfinite(row[stat])
+    }
+    validation["toss_ups"] = float(cut - vcut)
     return TrainResult(
         served=served,
         reason=reason,
         estimator=estimator,
-        baselines={
-            "rubric_total": rubric_model,
-            "rubric_items": items_model,
-            "logistic": logistic,
-            **({"lightgbm": model} if model is not None else {}),
-        },
+        baselines={"rubric_total": rubric_model, "rubric_items": items_model, **finals},
         scale=scale,
         feature_names=list(X.columns),
         test_frame=test,
@@ -308,6 +469,38 @@ def train(
         config=config,
         rubric=rubric,
         extra=extra,
+        predictor=predictor,
+        candidates=table,
+    )
+
+
+def _reason(
+    predictor: str, table: dict[str, dict[str, Any]], notes: dict[str, str]
+) -> str:
+    """One sentence: what is served and why, from the validation verdicts."""
+    row = table[predictor]
+    figures = (
+        f"validation log-loss {row['log_loss']:.4f}, Brier {row['brier']:.4f}"
+        if "log_loss" in row
+        else ""
+    )
+    if predictor != "rubric":
+        return (
+            f"{predictor}: the best candidate on the validation slice, simplest "
+            f"within the noise ({figures})"
+        )
+    if notes and len(notes) == len(
+        [k for k in table if k not in ("rubric", "constant")]
+    ):
+        return f"calibrated rubric: {next(iter(notes.values()))} ({figures})"
+    if not row.get("eligible", True):
+        return (
+            "calibrated rubric (fallback): no candidate beat the base-rate constant "
+            f"on validation ({figures})"
+        )
+    return (
+        "calibrated rubric: no model candidate beat it by more than the noise on "
+        f"the validation slice ({figures})"
     )
 
 
@@ -321,11 +514,12 @@ def _element_effects(
 ) -> dict[str, Any]:
     """The model's average effect of collecting each element, per status.
 
-    Measured on the calibration slice (the latest training toss-ups, which the
-    trees did not see), at most `explain_max_rows` of them; scoring blends it with
+    Measured on the validation slice (the latest training toss-ups), at most
+    `explain_max_rows` of them; scoring blends it with
     each lead's own counterfactual (`readiness.explain.rank_missing`).
     """
-    rows = min(len(model.validation_y_), config.explain_max_rows)
+    validation = len(points) - time_split(len(points), config.validation_fraction)
+    rows = min(validation, config.explain_max_rows)
     if rows == 0:
         return {"own_weight": 1.0, "elements": {}, "toss_ups": 0}
     pts = points.iloc[-rows:].reset_index(drop=True)
