@@ -19,7 +19,10 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-FAST = TrainConfig(n_estimators=80, text_components=4, min_toss_ups=300)
+# LightGBM is the one candidate: the fixtures exercise a learned, tree-based model.
+FAST = TrainConfig(
+    n_estimators=80, text_components=4, min_toss_ups=300, candidates=("lightgbm",)
+)
 
 
 @pytest.fixture(scope="session")

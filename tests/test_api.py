@@ -42,7 +42,12 @@ def build_bundle(root: Path) -> Path:
     dataset = load_dataset(root / "world")
     result = train(
         dataset,
-        config=TrainConfig(n_estimators=60, text_components=4, min_toss_ups=300),
+        config=TrainConfig(
+            n_estimators=60,
+            text_components=4,
+            min_toss_ups=300,
+            candidates=("lightgbm",),
+        ),
     )
     bundle = bundle_from_result(
         result, data_fingerprint=dataset_fingerprint(dataset), commit=None

@@ -41,7 +41,12 @@ def test_spark_udf_of_the_registered_model_matches_the_bundle(
 
     result = train(
         scoring_dataset,
-        config=TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300),
+        config=TrainConfig(
+            n_estimators=40,
+            text_components=4,
+            min_toss_ups=300,
+            candidates=("lightgbm",),
+        ),
     )
     bundle = bundle_from_result(result, data_fingerprint="spark", commit=None)
     bundle_dir = save_bundle(bundle, tmp_path / "bundle")

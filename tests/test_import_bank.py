@@ -69,13 +69,15 @@ def test_bank_marketing_imports_and_trains_through_the_normal_pipeline() -> None
     assert dataset.handoffs["tossed_up_at"].max() < pd.Timestamp("2010-12-01")
     assert int(dataset.outcomes["won"].sum()) == 4_640
 
-    # The example's training config (linear base + refit), fewer trees for speed.
+    # The example's training config (only candidates that carry a trend,
+    # calibrated on the latest calls), fewer trees for speed.
     config = load_train_config(CONFIG).model_copy(
         update={"n_estimators": 150, "text_components": 0}
     )
-    assert config.base == "logistic" and config.refit
+    assert set(config.candidates) == {"logistic", "lightgbm_linear"}
     trained = train(dataset, config=config)
     assert trained.served == "model", trained.reason
+    assert trained.predictor in ("logistic", "lightgbm_linear")
     assert {f"x_{c}" for c in dataset.extra_lead_columns} <= set(trained.feature_names)
     test = trained.test_frame
     assert test["tossed_up_at"].min() > pd.Timestamp(trained.split["train_until"])

@@ -74,14 +74,15 @@ class TrainConfig(BaseModel):
     calibration_scheme: Literal["crossfit", "holdout"] = "crossfit"
     calibration_folds: int = Field(3, ge=2, le=10)
     calibration_fraction: float = Field(0.2, gt=0, lt=0.5)
-    # What may be served. The calibrated rubric is always a candidate: it is what
-    # a cold start serves and the fallback when nothing else is better.
+    # What may be served, simplest first. The calibrated rubric is always fitted
+    # and reported: it is what a cold start serves and the fallback when no
+    # candidate is better than the base rate.
     candidates: tuple[Candidate, ...] = CANDIDATES
     # Tie rule: a more complex candidate replaces a simpler one only when its
     # validation log-loss is lower by more than max(min_logloss_gain, tie_z ×
     # the paired standard error of the per-toss-up difference).
     min_logloss_gain: float = Field(0.001, ge=0)
-    tie_z: float = Field(2.0, ge=0)
+    tie_z: float = Field(1.0, ge=0)
     # Cold start: below these the trees are not fitted (the logistic regression
     # needs `min_toss_ups_logistic` / `min_wins_logistic`).
     min_toss_ups: int = Field(1000, ge=20)
@@ -246,13 +247,16 @@ def choose_served(
     constant: float,
     min_logloss_gain: float,
     tie_z: float,
+    allowed: set[str] | None = None,
 ) -> tuple[str, dict[str, dict[str, Any]]]:
     """The candidate to serve, and every candidate's validation verdict.
 
     `probabilities` are the candidates' calibrated validation probabilities,
     simplest first. A candidate whose Brier is worse than predicting `constant`
     (the base rate of the rows it was fitted on) is not eligible; the calibrated
-    rubric (the first) is served when nothing is. Walking from simple to
+    rubric (the first) is served when nothing is. Only names in `allowed` (all
+    when None) are candidates; the others are reported as references. Walking
+    from simple to
     complex, a candidate replaces the current choice only when its log-loss is
     lower by more than max(`min_logloss_gain`, `tie_z` × the paired standard
     error of the per-toss-up difference): level candidates leave the simpler one
@@ -275,14 +279,18 @@ def choose_served(
             else f"Brier {figures['brier']:.4f} is worse than the base-rate constant's "
             f"{const['brier']:.4f}: never served",
         }
-    names = list(probabilities)
-    chosen = names[0]
-    for name in names[1:]:
-        if not table[name]["eligible"]:
-            continue
-        if not table[chosen]["eligible"]:
-            chosen = name
-            continue
+    names = [n for n in probabilities if allowed is None or n in allowed]
+    for name in probabilities:
+        if name not in names:
+            table[name]["verdict"] = "reference (not a candidate in this config)"
+    eligible = [n for n in names if table[n]["eligible"]]
+    fallback = next(iter(probabilities))
+    if not eligible:
+        table[fallback]["verdict"] = "served (fallback)"
+        table["constant"] = {**const, "eligible": False, "verdict": "reference"}
+        return fallback, table
+    chosen = eligible[0]
+    for name in eligible[1:]:
         diff = losses[chosen] - losses[name]  # > 0: the candidate is better
         gain = float(diff.mean())
         se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
@@ -381,6 +389,7 @@ def train(
         constant=float(y_fit.mean()),
         min_logloss_gain=config.min_logloss_gain,
         tie_z=config.tie_z,
+        allowed=set(kinds),
     )
     for name, note in notes.items():
         table[name] = {"eligible": False, "verdict": note}
@@ -493,7 +502,7 @@ def _reason(
         [k for k in table if k not in ("rubric", "constant")]
     ):
         return f"calibrated rubric: {next(iter(notes.values()))} ({figures})"
-    if not row.get("eligible", True):
+    if not row.get("eligible", True) or row.get("verdict") == "served (fallback)":
         return (
             "calibrated rubric (fallback): no candidate beat the base-rate constant "
             f"on validation ({figures})"
