@@ -274,3 +274,27 @@ def test_tz_aware_as_of_is_read_as_tokyo_time(
     [a] = score_points(scoring_dataset, aware, bundle=scoring_bundle, explain=False)
     [b] = score_points(scoring_dataset, row, bundle=scoring_bundle, explain=False)
     assert a.as_of == b.as_of and a.probability == b.probability
+
+
+@pytest.mark.parametrize("kind", ["logistic", "lightgbm_linear"])
+def test_whatever_candidate_is_served_scores_explains_and_counterfactuals(
+    scoring_dataset: Dataset, points: pd.DataFrame, kind: str
+) -> None:
+    from readiness.bundle import bundle_from_result
+    from readiness.train import TrainConfig, train
+
+    config = TrainConfig(
+        n_estimators=40, text_components=4, min_toss_ups=300, candidates=(kind,)
+    )
+    result = train(scoring_dataset, config=config)
+    assert result.predictor == kind, result.reason
+    bundle = bundle_from_result(result, data_fingerprint="t", commit=None)
+    assert bundle.predictor == kind
+    scores = score_points(scoring_dataset, points.head(15), bundle=bundle)
+    assert len(scores) == 15
+    assert all(0 < s.probability < 1 for s in scores)
+    # contributions exist for any learned predictor: factors for and against
+    assert any(s.positive or s.negative for s in scores)
+    lacking = [m for s in scores for m in s.missing]
+    assert lacking, "memos of the world leave elements to collect"
+    assert all(np.isfinite(m.gain) for m in lacking)

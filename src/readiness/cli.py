@@ -354,6 +354,8 @@ def train_command(
     paths = write_report(
         result.evaluation, report_dir, title="readiness — model vs rubric", meta=meta
     )
+    if result.split.get("basis", "time") != "time":
+        click.echo(f"warning: split by {result.split['basis']}", err=True)
     click.echo(result.evaluation.headline())
     click.echo(render_candidates(result))
     click.echo(f"served: {result.predictor} ({result.reason})")

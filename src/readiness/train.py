@@ -351,7 +351,7 @@ def train(
 
     kinds: list[Candidate] = [k for k in CANDIDATES if k in config.candidates]
     notes: dict[str, str] = {}
-    for kind in kinds:
+    for kind in CANDIDATES:
         trees = kind != "logistic"
         need_n = config.min_toss_ups if trees else config.min_toss_ups_logistic
         need_w = config.min_wins if trees else config.min_wins_logistic
@@ -361,7 +361,7 @@ def train(
                 f"(needs ≥ {need_n:,} and ≥ {need_w:,})"
             )
     if len(np.unique(y_val)) < 2 or len(np.unique(y_fit)) < 2:
-        for kind in kinds:
+        for kind in CANDIDATES:
             if kind != "rubric":
                 notes.setdefault(
                     kind, "the validation slice or the rows before it hold one class"
@@ -392,7 +392,8 @@ def train(
         allowed=set(kinds),
     )
     for name, note in notes.items():
-        table[name] = {"eligible": False, "verdict": note}
+        if name in kinds:
+            table[name] = {"eligible": False, "verdict": note}
     predictor = cast(Candidate, chosen)
 
     # Every candidate that could be fitted, fitted again on the whole training
@@ -400,7 +401,18 @@ def train(
     rubric_model = RubricModel().fit(x_train, y_train)
     items_model = RubricModel(columns=RUBRIC_ITEMS).fit(x_train, y_train)
     finals: dict[str, WinModel] = {}
-    refits = [k for k in kinds if k != "rubric" and k in p_val]
+    # The candidates that could be compared, and always a plain logistic
+    # regression and a plain LightGBM: every figure stands beside both.
+    refits = [
+        k
+        for k in CANDIDATES
+        if k in p_val or (k in ("logistic", "lightgbm") and k not in notes)
+    ]
+    refits = [k for k in refits if k != "rubric"]
+    for kind in refits:
+        table.setdefault(
+            kind, {"eligible": False, "verdict": "baseline (not a candidate)"}
+        )
     if refits:
         prepared = Prepared(x_train, text_components=config.text_components)
     for kind in refits:
@@ -444,7 +456,14 @@ def train(
         test = test.merge(truth[["lead_id", "p_true"]], on="lead_id", how="left")
         predictions["oracle"] = "p_true"
     evaluation = evaluate(test, predictions=predictions, primary="model")
+    distinct = int(points["as_of"].nunique())
     split = {
+        # What orders the split: toss-up times, or — when they are all one moment
+        # (an export date stamped on every row) — the lead ids, which is no time.
+        "basis": "time"
+        if distinct > 1
+        else "lead_id order: every toss-up has the same time, so the split is "
+        "not by time; map a real date or `time: {order: COLUMN}` when importing",
         "toss_ups": n,
         "train_toss_ups": cut,
         "validation_toss_ups": cut - vcut,
@@ -498,9 +517,8 @@ def _reason(
             f"{predictor}: the best candidate on the validation slice, simplest "
             f"within the noise ({figures})"
         )
-    if notes and len(notes) == len(
-        [k for k in table if k not in ("rubric", "constant")]
-    ):
+    compared = [k for k, r in table.items() if "log_loss" in r]
+    if notes and not set(compared) - {"rubric", "constant"}:
         return f"calibrated rubric: {next(iter(notes.values()))} ({figures})"
     if not row.get("eligible", True) or row.get("verdict") == "served (fallback)":
         return (
