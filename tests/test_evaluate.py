@@ -253,7 +253,8 @@ def test_headline_names_every_predictor_and_the_comparison() -> None:
     text = ev.headline()
     for name in PREDICTIONS:
         assert name in text
-    assert "model vs rubric_total: ROC-AUC +" in text
+    assert "model vs rubric_total (rubric, also the strongest baseline" in text
+    assert "ROC-AUC +" in text
 
 
 def test_evaluate_without_the_rubric_still_reports_the_model() -> None:
