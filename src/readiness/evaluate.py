@@ -554,14 +554,18 @@ class Evaluation:
         """The rival to beat: the lowest `metric` (lower is better) on these
         hand-offs among the predictors other than the primary and the oracle.
 
-        The calibrated rubric is a candidate like any other; a predictor whose
-        probabilities equal the primary's (the rubric, when it is what is served)
-        is not. Ties go to the first in `predictions`; None when nothing is left.
+        The calibrated rubric is a candidate like any other, unless it is
+        constant (`rubric_informative` False); a predictor whose probabilities
+        equal the primary's (the rubric, when it is what is served) is not. Ties
+        go to the first in `predictions`; None when nothing is left.
         """
+        skip = {self.primary, ORACLE, *self.same_as_primary}
+        if not self.rubric_informative and self.reference is not None:
+            skip.add(self.reference)
         best: str | None = None
         best_value = math.inf
         for name in self.predictions:
-            if name in (self.primary, ORACLE) or name in self.same_as_primary:
+            if name in skip:
                 continue
             value = self.metrics[name].get(metric, math.nan)
             if math.isfinite(value) and value < best_value:

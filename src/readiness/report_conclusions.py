@@ -341,15 +341,17 @@ def _versus_baseline(ev: Evaluation, name: str) -> Conclusion:
         f"log loss {_num(m['log_loss'], 4)} vs {_num(b['log_loss'], 4)}, "
         f"Brier {_num(m['brier'], 4)} vs {_num(b['brier'], 4)}"
     )
-    rubric = name == ev.reference
-    what = "100点スコア" if rubric else "比較対象"
-    what_en = "the 100-point rubric" if rubric else "baseline"
+    if name == ev.reference:
+        who = f"最も強い比較対象（log lossが最小）は100点スコア「{name}」。"
+        who_en = f"The strongest baseline (lowest log loss) is the rubric, {name!r}"
+    else:
+        who = f"最も強い比較対象（log lossが最小）は「{name}」。"
+        who_en = f"The strongest baseline (lowest log loss) is {name!r}"
     return Conclusion(
-        f"最も強い{what}（log lossが最小）は「{name}」。"
-        f"提供中の予測器「{ev.primary}」はこれと比べて{verdict}：{auc}、{losses}（損失は小さいほど良い）。",
-        f"The strongest {what_en} (lowest log loss) is {name!r}; the served "
-        f"predictor {ev.primary!r} is {verdict_en} against it: {auc_en}; "
-        f"{losses_en} (losses: lower is better).",
+        f"{who}提供中の予測器「{ev.primary}」はこれと比べて{verdict}："
+        f"{auc}、{losses}（損失は小さいほど良い）。",
+        f"{who_en}; the served predictor {ev.primary!r} is {verdict_en} against "
+        f"it: {auc_en}; {losses_en} (losses: lower is better).",
     )
 
 
@@ -412,8 +414,8 @@ def time_order_sentence(time_order: Mapping[str, Any] | None) -> Conclusion | No
         )
     elif kind == "reconstructed":
         ja = (
-            f"時刻は記録されたものではなく{col}から復元したおおよそのもので、"
-            "分割はその順序に従う。"
+            f"時刻は記録されたものではなく、{col.strip('（）') or 'ほかの列'}から"
+            "復元したおおよそのもので、分割はその順序に従う。"
         )
         en = (
             f"Times are approximate, reconstructed{col_en} rather than recorded; "
