@@ -605,6 +605,7 @@ class Evaluation:
         """A few lines of text: size, metrics per predictor, the primary against the
         strongest baseline and against the rubric (when the rubric says anything)."""
         period = f" ({self.period[0]} to {self.period[1]})" if self.period else ""
+        width = min(max(16, *(len(n) + 2 for n in self.metrics)), 28)
         lines = []
         if self.in_sample:
             lines.append(
@@ -613,13 +614,13 @@ class Evaluation:
             )
         lines += [
             f"{self.n:,} hand-offs{period}, win rate {_pct(self.base_rate)}",
-            f"{'predictor':<16}{'ROC-AUC':>8}{'PR-AUC':>8}{'Brier':>8}"
+            f"{'predictor':<{width}}{'ROC-AUC':>8}{'PR-AUC':>8}{'Brier':>8}"
             f"{'log loss':>9}{'ECE':>7}{'lift@10%':>9}",
         ]
         for name, m in self.metrics.items():
             mark = "*" if name == self.primary else ""
             lines.append(
-                f"{(name + mark)[:15]:<16}{_num(m['roc_auc'], 3):>8}"
+                f"{(name + mark)[: width - 1]:<{width}}{_num(m['roc_auc'], 3):>8}"
                 f"{_num(m['pr_auc'], 3):>8}{_num(m['brier'], 4):>8}"
                 f"{_num(m['log_loss'], 4):>9}"
                 f"{_num(m['ece'], 3):>7}{_num(m['lift_top_decile'], 2):>9}"

@@ -314,6 +314,7 @@ _METRICS: Final = (
 
 
 def _metrics_section(ev: Evaluation) -> str:
+    strongest = ev.strongest_baseline()
     contenders = [n for n in ev.predictors if n != ORACLE] or list(ev.predictors)
     best: dict[str, float] = {}
     for key, _, _, pick in _METRICS:
@@ -326,12 +327,18 @@ def _metrics_section(ev: Evaluation) -> str:
         role = (
             "model under test / 評価対象"
             if name == ev.primary
-            else "rubric / 100点スコア"
-            if name == ev.reference
             else "true probability / 真の確率"
             if name == ORACLE
             else "baseline / 比較対象"
         )
+        if name == ev.reference:
+            role = (
+                "rubric / 100点スコア"
+                if ev.rubric_informative
+                else "rubric, constant / 100点スコア（一定）"
+            )
+        if name == strongest:
+            role += " · strongest baseline / 最も強い比較対象"
         row: list[object] = [name, ev.predictions[name], role]
         for key, _, digits, _ in _METRICS:
             text = _num(m[key], digits)
