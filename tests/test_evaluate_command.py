@@ -71,7 +71,7 @@ def test_evaluate_after_training_states_the_split_order_and_baseline(
     assert "the export has no dates" in sentence["en"]
     assert "時刻ではなく順序" in sentence["ja"]
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert "Order, not time" in page
+    assert "Split by order, not time" in page
 
 
 def test_time_order_is_read_from_import_json_or_is_none(tmp_path: Path) -> None:

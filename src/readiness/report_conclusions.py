@@ -308,15 +308,15 @@ def _verdict(c: Mapping[str, float]) -> tuple[str, str]:
     if better and worse:
         return (
             "指標によって優劣が分かれる",
-            "better on one measure and worse on another",
+            "is better on one measure and worse on another",
         )
     if better:
-        return "上回る", "better"
+        return "これを上回る", "beats it"
     if worse:
-        return "下回る", "worse"
+        return "これを下回る", "is worse than it"
     if not _fin(lo, blo):
-        return "差は判定できない（信頼区間なし）", "not judged (no interval computed)"
-    return "差は誤差の範囲内", "level with it (differences within noise)"
+        return "これとの差は判定できない（信頼区間なし）", "is not judged (no interval)"
+    return "これとの差は誤差の範囲内", "is level with it (differences within noise)"
 
 
 def _versus_baseline(ev: Evaluation, name: str) -> Conclusion:
@@ -348,10 +348,10 @@ def _versus_baseline(ev: Evaluation, name: str) -> Conclusion:
         who = f"最も強い比較対象（log lossが最小）は「{name}」。"
         who_en = f"The strongest baseline (lowest log loss) is {name!r}"
     return Conclusion(
-        f"{who}提供中の予測器「{ev.primary}」はこれと比べて{verdict}："
+        f"{who}提供中の予測器「{ev.primary}」は{verdict}："
         f"{auc}、{losses}（損失は小さいほど良い）。",
-        f"{who_en}; the served predictor {ev.primary!r} is {verdict_en} against "
-        f"it: {auc_en}; {losses_en} (losses: lower is better).",
+        f"{who_en}; the served predictor {ev.primary!r} {verdict_en}: "
+        f"{auc_en}; {losses_en} (losses: lower is better).",
     )
 
 
@@ -385,8 +385,19 @@ def time_order_sentence(time_order: Mapping[str, Any] | None) -> Conclusion | No
     report must say so, since its "periods" are then positions, not dates.
     None when there is nothing to say (no dict).
     """
+    return _time_order_text(time_order, standalone=True)
+
+
+def _time_order_text(
+    time_order: Mapping[str, Any] | None, *, standalone: bool
+) -> Conclusion | None:
+    """`time_order_sentence`; inside the split sentence, which already says
+    "order, not time", without that lead."""
     if not time_order:
         return None
+    lead, lead_en = (
+        ("時刻ではなく順序：", "Order, not time: ") if standalone else ("", "")
+    )
     kind = time_order.get("kind")
     column = time_order.get("column")
     col = f"（列「{column}」）" if column else ""
@@ -396,20 +407,20 @@ def time_order_sentence(time_order: Mapping[str, Any] | None) -> Conclusion | No
         en = f"Hand-offs are ordered and split by their recorded time{col_en}."
     elif kind == "order":
         ja = (
-            f"時刻ではなく順序：トスアップは日付のない連番{col}の順に並べて分割している。"
+            f"{lead}トスアップは日付のない連番{col}の順に並べて分割している。"
             "期間の日付は実際の日付ではなく並び順を表す。"
         )
         en = (
-            f"Order, not time: hand-offs are ordered and split by a sequence{col_en}, "
+            f"{lead_en}hand-offs are ordered and split by a sequence{col_en}, "
             "not by dates; the dates shown stand for positions in that order."
         )
     elif kind == "constant":
         ja = (
-            f"時刻ではなく順序：時刻の列{col}が一つの値しかないため、"
+            f"{lead}時刻の列{col}が一つの値しかないため、"
             "エクスポートの行順で分割している。"
         )
         en = (
-            f"Order, not time: the time column{col_en} holds a single value, so "
+            f"{lead_en}the time column{col_en} holds a single value, so "
             "hand-offs are split in the export's row order."
         )
     elif kind == "reconstructed":
@@ -424,6 +435,7 @@ def time_order_sentence(time_order: Mapping[str, Any] | None) -> Conclusion | No
     else:
         ja = f"時刻の順序：{kind}{col}。"
         en = f"Time order: {kind}{col_en}."
+    en = en[:1].upper() + en[1:]
     note = time_order.get("note")
     if note:
         ja += f"（{note}）"
@@ -470,11 +482,15 @@ def split_sentence(
             f"{en_word} {int(count):,} hand-offs"
             + (f" ({inner_en})" if inner_en else "")
         )
-    how = "時刻" if by_time else "順序（時刻ではない）"
+    how = "時刻" if by_time else "時刻ではなく順序"
     how_en = "time" if by_time else "order, not time"
     ja = f"{how}で分割：" + ("、".join(parts_ja) or "件数の記録なし") + "。"
     en = f"Split by {how_en}: " + ("; ".join(parts_en) or "no counts recorded") + "."
-    extra = time_order_sentence(order) if isinstance(order, Mapping) else None
+    extra = (
+        _time_order_text(order, standalone=False)
+        if isinstance(order, Mapping)
+        else None
+    )
     if extra is not None:
         ja, en = f"{ja}{extra.ja}", f"{en} {extra.en}"
     return Conclusion(ja, en)
