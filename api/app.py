@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -53,6 +53,10 @@ from readiness.settings import Settings, get_settings
 from readiness.timing import TimingError, TimingModel
 
 log = logging.getLogger("api")
+
+# Requests under these paths carry user input in their query strings (the lead
+# search's `q` holds company names): access logs keep the path, never the query.
+PRIVATE_QUERY_PREFIXES: Final = ("/v1/",)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -253,7 +257,8 @@ def reload(holder: Holder, request: Request) -> JSONResponse:
 
 
 class AccessLog:
-    """Method, path, status and time of each request: never bodies or headers."""
+    """Method, path, status and time of each request: never bodies, headers or
+    query strings (the ASGI `path` has none)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -283,9 +288,43 @@ class AccessLog:
             )
 
 
+def scrub_target(target: str) -> str:
+    """A request target as an access log may print it: the query string of an API
+    path dropped (`/v1/leads?q=山田` → `/v1/leads`), anything else unchanged."""
+    path, sep, _ = target.partition("?")
+    if sep and path.startswith(PRIVATE_QUERY_PREFIXES):
+        return path
+    return target
+
+
+class ScrubQueryStrings(logging.Filter):
+    """Rewrites uvicorn's access records, whose third argument is the full target
+    (`'%s - "%s %s HTTP/%s" %d'`), so the printed line has no API query string."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            scrubbed = scrub_target(args[2])
+            if scrubbed != args[2]:
+                record.args = (*args[:2], scrubbed, *args[3:])
+        return True
+
+
+def install_access_log_scrubbing() -> None:
+    """Put `ScrubQueryStrings` on uvicorn's access logger (once per process).
+
+    Called from `create_app`: uvicorn has configured its loggers by then (it
+    builds the app after `configure_logging`), and a logger's filters survive.
+    """
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, ScrubQueryStrings) for f in access.filters):
+        access.addFilter(ScrubQueryStrings())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app; uvicorn calls it with no argument (`--factory`)."""
     settings = settings or get_settings()
+    install_access_log_scrubbing()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -76,7 +76,7 @@ EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 EXAMPLE_MEMO: Final = """【顧客基本情報】
 ・企業名：株式会社山田製作所
 ・担当者名/役職：田中 一郎 / 情報システム部 部長
-・連絡先(電話・メール)：03-1234-5678 / tanaka@yamada-ss.co.jp
+・連絡先(電話・メール)：03-0000-0000 / tanaka@example.com
 ・企業規模(従業員数・売上)：従業員450名・売上120億円
 【接点履歴】
 ・初回接点日：2026/9/12

@@ -253,7 +253,8 @@ def test_headline_names_every_predictor_and_the_comparison() -> None:
     text = ev.headline()
     for name in PREDICTIONS:
         assert name in text
-    assert "model vs rubric_total: ROC-AUC +" in text
+    assert "model vs rubric_total (rubric, also the strongest baseline" in text
+    assert "ROC-AUC +" in text
 
 
 def test_evaluate_without_the_rubric_still_reports_the_model() -> None:
@@ -287,3 +288,86 @@ def test_evaluate_names_the_column_with_missing_probabilities() -> None:
     frame.loc[[1, 2, 3], "p_model"] = np.nan
     with pytest.raises(ValueError, match=r"'p_model'.* 3 missing"):
         evaluate(frame, predictions={"model": "p_model"})
+
+
+# --- the strongest baseline, a constant rubric, in-sample figures --------------------
+
+
+def _rivals(n: int = 800) -> pd.DataFrame:
+    """The model, a weaker and a stronger baseline, and the rubric."""
+    frame = handoffs(n=n)
+    rng = np.random.default_rng(7)
+    noisy = np.clip(frame["p_model"] + rng.normal(0, 0.15, n), 0.01, 0.99)
+    frame["p_weak"] = noisy
+    frame["p_strong"] = 0.5 * frame["p_model"] + 0.5 * frame["p_true"]
+    return frame
+
+
+RIVALS = {
+    "model": "p_model",
+    "rubric_total": "p_rubric",
+    "logistic": "p_weak",
+    "lightgbm_not_served": "p_strong",
+    "oracle": "p_true",
+}
+
+
+def test_strongest_baseline_is_the_lowest_log_loss_but_never_the_oracle() -> None:
+    ev = evaluate(_rivals(), predictions=RIVALS, n_bootstrap=0)
+    rivals = ("rubric_total", "logistic", "lightgbm_not_served")
+    lowest = min(rivals, key=lambda name: ev.metrics[name]["log_loss"])
+    assert ev.metrics["oracle"]["log_loss"] < ev.metrics[lowest]["log_loss"]
+    assert ev.strongest_baseline() == lowest == "lightgbm_not_served"
+    assert ev.strongest_baseline(metric="brier") == min(
+        rivals, key=lambda name: ev.metrics[name]["brier"]
+    )
+    assert ev.to_dict()["strongest_baseline"] == lowest
+    text = ev.headline()
+    assert "model vs lightgbm_not_served (strongest baseline: lowest log loss)" in text
+    assert "model vs rubric_total (rubric)" in text
+
+
+def test_strongest_baseline_skips_a_copy_of_the_primary_and_needs_a_rival() -> None:
+    frame = _rivals().assign(p_strong=lambda f: f["p_model"])
+    ev = evaluate(frame, predictions=RIVALS, n_bootstrap=0)
+    assert ev.same_as_primary == ("lightgbm_not_served",)
+    assert ev.strongest_baseline() in ("rubric_total", "logistic")
+    alone = evaluate(frame, predictions={"model": "p_model", "oracle": "p_true"})
+    assert alone.strongest_baseline() is None
+
+
+def test_a_constant_rubric_is_uninformative_and_no_baseline() -> None:
+    frame = _rivals().assign(rubric_total=0.0, band="needs_work", p_rubric=0.08)
+    ev = evaluate(frame, predictions=RIVALS, n_bootstrap=0)
+    assert not ev.rubric_informative and ev.rubric is None
+    assert ev.rubric_constant == 0.0
+    assert ev.strongest_baseline() == "lightgbm_not_served"
+    text = ev.headline()
+    assert "model vs rubric_total" not in text
+    assert "same rubric total (0 points; no memos?)" in text
+    # varying totals with a constant calibrated probability rank nothing either
+    flat = evaluate(_rivals().assign(p_rubric=0.2), predictions=RIVALS, n_bootstrap=0)
+    assert not flat.rubric_informative and flat.rubric_constant is None
+
+
+def test_probability_deciles_follow_the_primary_not_the_rubric() -> None:
+    frame = _rivals(n=1_000).assign(rubric_total=0.0, band="needs_work")
+    ev = evaluate(frame, predictions=RIVALS, n_bootstrap=0)
+    assert len(ev.deciles) == 1  # a constant rubric: one decile
+    table = ev.model_deciles
+    assert table["decile"].tolist() == list(range(1, 11))
+    assert table["n"].sum() == 1_000 and (table["n"] == 100).all()
+    assert (table["p_min"].diff().dropna() > 0).all()
+    assert table["observed"].iloc[-1] > table["observed"].iloc[0]
+    flat = evaluate(frame.assign(p_model=0.3), predictions={"model": "p_model"})
+    assert len(flat.model_deciles) == 1
+
+
+def test_in_sample_figures_are_labelled_in_the_headline_and_json() -> None:
+    ev = evaluate(handoffs(), predictions=PREDICTIONS, n_bootstrap=0, in_sample=450)
+    assert ev.headline().startswith("IN-SAMPLE: 450 of these 600 hand-offs")
+    assert ev.to_dict()["in_sample"] == 450
+    honest = evaluate(handoffs(), predictions=PREDICTIONS, n_bootstrap=0)
+    assert "IN-SAMPLE" not in honest.headline()
+    with pytest.raises(ValueError, match="in_sample"):
+        evaluate(handoffs(), predictions=PREDICTIONS, in_sample=601)

@@ -12,7 +12,14 @@ import pytest
 from synthetic_handoffs import synthetic_handoffs
 
 from readiness.evaluate import Evaluation, evaluate
-from readiness.report import conclusions, plot_figures, render_html, write_report
+from readiness.report import (
+    conclusions,
+    plot_figures,
+    render_html,
+    split_sentence,
+    time_order_sentence,
+    write_report,
+)
 
 PREDICTIONS = {
     "model": "p_model",
@@ -22,7 +29,16 @@ PREDICTIONS = {
 }
 EVIL = "<script>alert(1)</script>"
 FIGURES = ("reliability", "bands", "deciles", "gains", "roc")
-SECTIONS = ("conclusions", "metrics", "figures", "bands", "deciles", "disagreements")
+SECTIONS = (
+    "conclusions",
+    "metrics",
+    "figures",
+    "model-deciles",
+    "bands",
+    "deciles",
+    "disagreements",
+)
+RUBRIC_SECTIONS = ("bands", "deciles", "disagreements")
 
 
 def handoffs(n: int = 1_500, seed: int = 0) -> pd.DataFrame:
@@ -146,3 +162,134 @@ def test_write_report_writes_html_strict_json_and_pngs(
     assert set(data["metrics"]) == set(PREDICTIONS)
     assert data["disagreements"][0]["lead_id"] == EVIL
     assert paths["html"].read_text(encoding="utf-8").count("data:image/png") == 5
+
+
+# --- a report that fits the data -----------------------------------------------------
+
+
+def memo_less(n: int = 1_500) -> Evaluation:
+    """What an export without memos gives: every rubric total 0, one band."""
+    frame = handoffs(n=n).assign(rubric_total=0.0, band="needs_work", p_rubric=0.07)
+    return evaluate(frame, predictions=PREDICTIONS, n_bootstrap=100)
+
+
+def test_a_memo_less_evaluation_renders_without_rubric_sections() -> None:
+    ev = memo_less()
+    figures = plot_figures(ev)
+    assert set(figures) == {"reliability", "gains", "roc"}
+    page = render_html(ev, figures, title="no memos", meta={})
+    for section in RUBRIC_SECTIONS:
+        assert f'<section id="{section}">' not in page
+    assert '<section id="model-deciles">' in page
+    assert page.count("<tr><td>") > 10  # ten model deciles and the metrics
+    found = conclusions(ev)
+    note = next(c for c in found if "same total (0 points)" in c.en)
+    assert "no hand-off memos" in note.en and "left out" in note.en
+    assert "100点スコアはすべてのトスアップで同じ（0点）" in note.ja
+    text = " ".join(c.en for c in found) + " ".join(c.ja for c in found)
+    claims = (
+        "ranks hand-offs better",
+        "100-point score's",
+        "ROC-AUCが",
+        "バンド別の実際",
+    )
+    for claim in claims:
+        assert claim not in text
+    assert "vs rubric" not in page.split("</header>")[0]
+
+
+def test_the_headline_compares_with_the_strongest_baseline_in_both_languages() -> None:
+    ev = memo_less()
+    assert ev.strongest_baseline() == "logistic"
+    found = conclusions(ev)
+    en = next(c.en for c in found if "strongest baseline" in c.en)
+    ja = next(c.ja for c in found if "最も強い比較対象" in c.ja)
+    assert "The strongest baseline (lowest log loss) is 'logistic'" in en
+    assert "served predictor 'model'" in en and "log loss" in en
+    assert "「logistic」" in ja and "提供中の予測器「model」" in ja
+    page = render_html(ev, plot_figures(ev), title="t", meta={})
+    assert "model vs strongest baseline logistic" in page
+
+
+def test_an_informative_rubric_is_compared_beside_the_strongest_baseline(
+    evaluation: Evaluation,
+) -> None:
+    assert evaluation.rubric_informative
+    strongest = evaluation.strongest_baseline()
+    texts = [c.en for c in conclusions(evaluation)]
+    assert any("strongest baseline (lowest log loss) is" in t for t in texts)
+    assert any("ranks hand-offs better than the rule-based" in t for t in texts)
+    assert strongest is not None and strongest != "oracle"
+
+
+def test_in_sample_figures_are_labelled_on_the_page_and_first_in_conclusions() -> None:
+    frame = handoffs(n=400)
+    ev = evaluate(frame, predictions=PREDICTIONS, n_bootstrap=0, in_sample=300)
+    first = conclusions(ev)[0]
+    assert first.en.startswith("In-sample: 300 of the 400 hand-offs")
+    assert "インサンプル" in first.ja
+    page = render_html(ev, plot_figures(ev), title="in-sample", meta={})
+    assert "<p class=warning>In-sample: 300 of these 400 hand-offs" in page
+
+
+SPLIT = {
+    "toss_ups": 1_000,
+    "train_toss_ups": 800,
+    "test_toss_ups": 200,
+    "train_wins": 160,
+    "test_wins": 44,
+    "train_until": "2026-06-30 18:00:00",
+    "test_from": "2026-07-01 09:00:00",
+}
+
+
+def test_the_split_sentence_states_counts_and_periods() -> None:
+    s = split_sentence({**SPLIT, "train_from": "2026-01-05"})
+    assert s.en == (
+        "Split by time: trained on 800 hand-offs (2026-01-05 to 2026-06-30, 160 won);"
+        " evaluated on 200 hand-offs (from 2026-07-01, 44 won)."
+    )
+    assert s.ja.startswith("時刻で分割：学習800件（2026-01-05〜2026-06-30、受注160件）")
+
+
+def test_order_not_time_is_said_and_no_dates_are_shown() -> None:
+    order = {"kind": "order", "column": "seq_no", "note": "no date in the export"}
+    s = split_sentence(SPLIT, time_order=order)
+    assert s.en.startswith("Split by order, not time: trained on 800 hand-offs (160")
+    assert "2026" not in s.en and "2026" not in s.ja
+    assert "Hand-offs are ordered and split by a sequence (column 'seq_no')" in s.en
+    assert "(no date in the export)" in s.en
+    assert "時刻ではなく順序" in s.ja and "「seq_no」" in s.ja
+    same = split_sentence({**SPLIT, "time_order": order})
+    assert same == s
+
+
+def test_time_order_sentence_covers_every_kind() -> None:
+    assert time_order_sentence(None) is None
+    assert time_order_sentence({}) is None
+    texts = {
+        kind: time_order_sentence({"kind": kind, "column": "created"})
+        for kind in ("time", "order", "constant", "reconstructed", "other")
+    }
+    assert all(t is not None and t.ja and t.en for t in texts.values())
+    assert "recorded time" in texts["time"].en  # type: ignore[union-attr]
+    assert "single value" in texts["constant"].en  # type: ignore[union-attr]
+    assert "approximate" in texts["reconstructed"].en  # type: ignore[union-attr]
+
+
+def test_write_report_states_the_split_on_the_page_and_in_the_json(
+    tmp_path: Path,
+) -> None:
+    ev = memo_less(n=300)
+    order = {"kind": "constant", "column": "export_date", "note": None}
+    paths = write_report(
+        ev, tmp_path, title="t", meta={}, split={**SPLIT, "time_order": order}
+    )
+    data = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert data["split"]["train_toss_ups"] == 800
+    assert data["split"]["sentence"]["en"].startswith("Split by order, not time")
+    assert data["rubric_informative"] is False
+    assert data["strongest_baseline"] == "logistic"
+    page = paths["html"].read_text(encoding="utf-8")
+    assert "split / 分割" in page and "エクスポートの行順で分割" in page
+    assert not (tmp_path / "bands.png").exists()

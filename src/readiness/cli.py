@@ -491,14 +491,17 @@ def evaluate_command(
         raise click.ClickException(str(exc)) from exc
     dataset = _load(data_dir)
     points = labelled_points(dataset)
+    trained = bundle.meta.get("split", {})
+    until = pd.Timestamp(trained["train_until"])
     if after_training:
-        until = pd.Timestamp(bundle.meta["split"]["train_until"])
         points = points[points["as_of"] > until].reset_index(drop=True)
     if points["won"].nunique() < 2:
         raise click.ClickException(
             f"{len(points)} closed toss-ups to evaluate on, not both won and lost; "
             "use --all or a directory with newer outcomes"
         )
+    # With --all the training toss-ups are scored too: figures in-sample for them.
+    in_sample = 0 if after_training else int((points["as_of"] <= until).sum())
     X = build_features(dataset, points, rubric=bundle.rubric)
     frame = prediction_frame(
         points,
@@ -507,21 +510,58 @@ def evaluate_command(
         predictors={"model": bundle.estimator, "rubric_total": bundle.rubric_model},
     )
     predictions = {"model": "p_model", "rubric_total": "p_rubric_total"}
+    # The bundle keeps no other baseline; the training win rate is the one any
+    # predictor must beat (and the only one left when the rubric is constant).
+    if trained.get("train_toss_ups") and trained.get("train_wins") is not None:
+        rate = trained["train_wins"] / trained["train_toss_ups"]
+        frame["p_training_win_rate"] = min(max(rate, 1e-6), 1 - 1e-6)
+        predictions["training_win_rate"] = "p_training_win_rate"
     truth = _truth(data_dir)
     if truth is not None:
         frame = frame.merge(truth, on="lead_id", how="left")
         predictions["oracle"] = "p_true"
-    evaluation = evaluate(frame, predictions=predictions, primary="model")
+    evaluation = evaluate(
+        frame, predictions=predictions, primary="model", in_sample=in_sample
+    )
     out_dir = out_dir or model_dir / "evaluation"
+    scope = "after training" if after_training else "all (in-sample for training)"
     meta = {
         "data": str(data_dir),
         "model": f"{model_dir} ({bundle.served}, trained {bundle.meta['trained_at']})",
-        "toss-ups": f"{len(frame):,} "
-        + ("after training" if after_training else "all"),
+        "toss-ups": f"{len(frame):,} {scope}",
     }
-    paths = write_report(evaluation, out_dir, title="readiness — evaluation", meta=meta)
+    split = {
+        "train_toss_ups": trained.get("train_toss_ups"),
+        "train_wins": trained.get("train_wins"),
+        "train_from": trained.get("train_from"),
+        "train_until": trained.get("train_until"),
+        "test_toss_ups": len(frame),
+        "test_wins": int(frame["won"].sum()),
+        "test_from": str(points["as_of"].min()),
+        "test_until": str(points["as_of"].max()),
+        "time_order": _time_order(data_dir) or trained.get("time_order"),
+    }
+    title = "readiness — evaluation" + (
+        "" if after_training else " (in-sample: includes the training toss-ups)"
+    )
+    paths = write_report(evaluation, out_dir, title=title, meta=meta, split=split)
     click.echo(evaluation.headline())
-    click.echo(f"report: {paths['html']}")
+    click.echo(
+        f"report: {paths['html']}"
+        + ("" if after_training else f" (in-sample for {in_sample:,} toss-ups)")
+    )
+
+
+def _time_order(data_dir: Path) -> dict[str, Any] | None:
+    """The importer's `time_order` from DATA_DIR/import.json (None without one)."""
+    import json
+
+    path = data_dir / "import.json"
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")).get("time_order")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 # --- rubric recalibration and the adopted rubric ------------------------------------

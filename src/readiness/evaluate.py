@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -29,6 +29,7 @@ from sklearn.metrics import (
 from readiness.rubric import BANDS
 
 __all__ = [
+    "ORACLE",
     "Evaluation",
     "band_table",
     "classification_metrics",
@@ -37,8 +38,11 @@ __all__ = [
     "disagreements",
     "evaluate",
     "expected_calibration_error",
+    "probability_deciles",
     "reliability_table",
 ]
+
+ORACLE: Final = "oracle"  # the synthetic world's true probability: a ceiling, no rival
 
 Strategy = Literal["uniform", "quantile"]
 
@@ -392,8 +396,7 @@ def decile_table(
     if len(frame) == 0:
         columns = ["decile", "score_min", "score_max", "n", "wins", "observed"]
         return pd.DataFrame(columns=[*columns, "p_rubric", "p_model"])
-    ranks = total.rank(method="average").to_numpy()
-    deciles = pd.Series(np.clip(np.ceil(ranks / len(frame) * 10), 1, 10).astype(int))
+    deciles = _rank_deciles(total)
     rates = _rates(
         deciles, won, _column_or_nan(frame, rubric), _column_or_nan(frame, model)
     )
@@ -402,6 +405,44 @@ def decile_table(
     rates.insert(0, "score_min", scores.min())
     rates.index.name = "decile"
     return rates.reset_index().astype({"n": int, "wins": int})
+
+
+def _rank_deciles(values: pd.Series) -> pd.Series:
+    """Decile 1-10 by rank; equal values share a rank, hence a decile."""
+    ranks = values.rank(method="average").to_numpy()
+    return pd.Series(np.clip(np.ceil(ranks / len(values) * 10), 1, 10).astype(int))
+
+
+def probability_deciles(
+    frame: pd.DataFrame,
+    *,
+    model: str = "p_model",
+    rubric: str | None = "p_rubric",
+) -> pd.DataFrame:
+    """Per decile of the predictor's own probability (1 = lowest): its range, n,
+    observed and predicted win rates — the table that needs no rubric.
+
+    Equal probabilities share a decile, so only a predictor with a real spread
+    fills all ten; a constant one gives a single row.
+    """
+    _check_columns(frame, (model, "won"))
+    p = _probabilities(frame[model], name=model)
+    won = _outcomes(frame["won"], name="won")
+    columns = ["decile", "p_min", "p_max", "n", "wins", "observed"]
+    if len(frame) == 0:
+        return pd.DataFrame(columns=[*columns, "p_rubric", "p_model"])
+    deciles = _rank_deciles(pd.Series(p))
+    rates = _rates(deciles, won, _column_or_nan(frame, rubric), p)
+    grouped = pd.Series(p).groupby(deciles)
+    rates.insert(0, "p_max", grouped.max())
+    rates.insert(0, "p_min", grouped.min())
+    rates.index.name = "decile"
+    return rates.reset_index().astype({"n": int, "wins": int})
+
+
+def _distinct(values: NDArray[np.float64]) -> int:
+    finite = values[np.isfinite(values)]
+    return len(np.unique(finite))
 
 
 def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -475,6 +516,9 @@ class Evaluation:
     `comparisons[name]` holds primary − name differences (positive ROC-AUC and
     negative Brier mean the primary predictor is better). The tables'
     `p_rubric` is the `reference` predictor, `p_model` the `primary` one.
+    `rubric_informative` is False when the rubric gives every hand-off the same
+    total (e.g. no memos): it then ranks nothing and beating it means nothing.
+    `in_sample` counts the evaluated hand-offs the model was trained on.
     """
 
     n: int
@@ -491,10 +535,42 @@ class Evaluation:
     bands: pd.DataFrame
     deciles: pd.DataFrame
     disagreements: pd.DataFrame
+    model_deciles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rubric_informative: bool = True
+    rubric_constant: float | None = None
+    same_as_primary: tuple[str, ...] = ()
+    in_sample: int = 0
 
     @property
     def predictors(self) -> tuple[str, ...]:
         return tuple(self.predictions)
+
+    @property
+    def rubric(self) -> str | None:
+        """The reference when it says something (varies across hand-offs), else None."""
+        return self.reference if self.rubric_informative else None
+
+    def strongest_baseline(self, *, metric: str = "log_loss") -> str | None:
+        """The rival to beat: the lowest `metric` (lower is better) on these
+        hand-offs among the predictors other than the primary and the oracle.
+
+        The calibrated rubric is a candidate like any other, unless it is
+        constant (`rubric_informative` False); a predictor whose probabilities
+        equal the primary's (the rubric, when it is what is served) is not. Ties
+        go to the first in `predictions`; None when nothing is left.
+        """
+        skip = {self.primary, ORACLE, *self.same_as_primary}
+        if not self.rubric_informative and self.reference is not None:
+            skip.add(self.reference)
+        best: str | None = None
+        best_value = math.inf
+        for name in self.predictions:
+            if name in skip:
+                continue
+            value = self.metrics[name].get(metric, math.nan)
+            if math.isfinite(value) and value < best_value:
+                best, best_value = name, value
+        return best
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe (no NaN: missing numbers are null), floats to 6 decimals."""
@@ -504,6 +580,10 @@ class Evaluation:
             "period": list(self.period) if self.period else None,
             "primary": self.primary,
             "reference": self.reference,
+            "rubric_informative": self.rubric_informative,
+            "rubric_constant": _jsonable(self.rubric_constant),
+            "strongest_baseline": self.strongest_baseline(),
+            "in_sample": self.in_sample,
             "predictions": dict(self.predictions),
             **{
                 key: _jsonable(getattr(self, key))
@@ -515,40 +595,72 @@ class Evaluation:
                     "gains",
                     "bands",
                     "deciles",
+                    "model_deciles",
                     "disagreements",
                 )
             },
         }
 
     def headline(self) -> str:
-        """A few lines of text: size, metrics per predictor, primary vs reference."""
+        """A few lines of text: size, metrics per predictor, the primary against the
+        strongest baseline and against the rubric (when the rubric says anything)."""
         period = f" ({self.period[0]} to {self.period[1]})" if self.period else ""
-        lines = [
+        width = min(max(16, *(len(n) + 2 for n in self.metrics)), 28)
+        lines = []
+        if self.in_sample:
+            lines.append(
+                f"IN-SAMPLE: {self.in_sample:,} of these {self.n:,} hand-offs were "
+                "in the model's training data; these figures flatter the model"
+            )
+        lines += [
             f"{self.n:,} hand-offs{period}, win rate {_pct(self.base_rate)}",
-            f"{'predictor':<16}{'ROC-AUC':>8}{'PR-AUC':>8}{'Brier':>8}"
-            f"{'ECE':>7}{'lift@10%':>9}",
+            f"{'predictor':<{width}}{'ROC-AUC':>8}{'PR-AUC':>8}{'Brier':>8}"
+            f"{'log loss':>9}{'ECE':>7}{'lift@10%':>9}",
         ]
         for name, m in self.metrics.items():
             mark = "*" if name == self.primary else ""
             lines.append(
-                f"{(name + mark)[:15]:<16}{_num(m['roc_auc'], 3):>8}"
+                f"{(name + mark)[: width - 1]:<{width}}{_num(m['roc_auc'], 3):>8}"
                 f"{_num(m['pr_auc'], 3):>8}{_num(m['brier'], 4):>8}"
+                f"{_num(m['log_loss'], 4):>9}"
                 f"{_num(m['ece'], 3):>7}{_num(m['lift_top_decile'], 2):>9}"
             )
-        if self.reference is not None and self.reference in self.comparisons:
-            c = self.comparisons[self.reference]
-            ci = ""
-            if math.isfinite(c["roc_auc_diff_low"]):
-                ci = (
-                    f" ({c['level']:.0%} CI {c['roc_auc_diff_low']:+.3f}"
-                    f" to {c['roc_auc_diff_high']:+.3f})"
-                )
+        strongest = self.strongest_baseline()
+        if strongest is not None:
+            role = "strongest baseline: lowest log loss"
+            if strongest == self.rubric:
+                role = f"rubric, also the {role}"
+            lines.append(self._versus(strongest, role))
+        if self.rubric is not None and self.rubric != strongest:
+            lines.append(self._versus(self.rubric, "rubric"))
+        elif self.reference is not None and not self.rubric_informative:
             lines.append(
-                f"{self.primary} vs {self.reference}: ROC-AUC "
-                f"{_signed(c['roc_auc_diff'], 3)}{ci}, Brier "
-                f"{_signed(c['brier_diff'], 4)} (lower is better)"
+                f"{self.reference}: every hand-off has the same rubric total"
+                f"{_rubric_value(self.rubric_constant)}, so the rubric ranks "
+                "nothing; no comparison with it"
             )
         return "\n".join(lines)
+
+    def _versus(self, name: str, role: str) -> str:
+        c = self.comparisons[name]
+        ci = ""
+        if math.isfinite(c["roc_auc_diff_low"]):
+            ci = (
+                f" ({c['level']:.0%} CI {c['roc_auc_diff_low']:+.3f}"
+                f" to {c['roc_auc_diff_high']:+.3f})"
+            )
+        return (
+            f"{self.primary} vs {name} ({role}): log loss "
+            f"{_signed(c['log_loss_diff'], 4)}, ROC-AUC "
+            f"{_signed(c['roc_auc_diff'], 3)}{ci}, Brier "
+            f"{_signed(c['brier_diff'], 4)} (losses: lower is better)"
+        )
+
+
+def _rubric_value(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f" ({value:g} points{'; no memos?' if value == 0 else ''})"
 
 
 def _num(x: float, digits: int) -> str:
@@ -582,13 +694,16 @@ def evaluate(
     k: int = 20,
     n_bootstrap: int = 200,
     seed: int = 0,
+    in_sample: int = 0,
 ) -> Evaluation:
     """Judge every predictor in `predictions` (name → probability column).
 
     `primary` is the predictor under test; `reference` the calibrated rubric it
     is compared with (ignored when not among the predictions). The frame needs
     lead_id, won (0/1), rubric_total, band and the probability columns;
-    tossed_up_at, when present, gives the period. The frame is not modified.
+    tossed_up_at, when present, gives the period. `in_sample` is how many of the
+    rows the model was trained on (0: an honest, out-of-sample evaluation); it
+    only labels the result. The frame is not modified.
     """
     if not predictions:
         raise ValueError("predictions is empty; pass e.g. {'model': 'p_model'}")
@@ -600,12 +715,20 @@ def evaluate(
     _check_columns(frame, (*_REQUIRED, *predictions.values()))
     if len(frame) == 0:
         raise ValueError("the frame has no hand-offs to evaluate")
+    if not 0 <= in_sample <= len(frame):
+        raise ValueError(f"in_sample must be 0-{len(frame)}, got {in_sample}")
     y = _outcomes(frame["won"], name="won")
     probs = {
         name: _probabilities(frame[col], name=f"column {col!r} ({name})")
         for name, col in predictions.items()
     }
     ref = reference if reference in predictions else None
+    totals = pd.to_numeric(frame["rubric_total"], errors="coerce").to_numpy(float)
+    constant = _distinct(totals) <= 1
+    # A rubric whose total (or calibrated probability) never varies ranks nothing:
+    # "beats the rubric" would be true of any predictor, so it is not claimed.
+    informative = not constant and (ref is None or _distinct(probs[ref]) > 1)
+    finite = totals[np.isfinite(totals)]
     work = pd.DataFrame(
         {
             "lead_id": frame["lead_id"].to_numpy(),
@@ -642,4 +765,13 @@ def evaluate(
         disagreements=disagreements(
             work if ref else work.drop(columns="p_rubric"), k=k
         ),
+        model_deciles=probability_deciles(work, rubric="p_rubric" if ref else None),
+        rubric_informative=informative,
+        rubric_constant=float(finite[0]) if constant and len(finite) else None,
+        same_as_primary=tuple(
+            name
+            for name, p in probs.items()
+            if name != primary and np.array_equal(p, probs[primary])
+        ),
+        in_sample=in_sample,
     )

@@ -15,7 +15,6 @@ import io
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any, Final
@@ -23,7 +22,13 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from readiness.evaluate import Evaluation
+from readiness.evaluate import ORACLE, Evaluation
+from readiness.report_conclusions import (
+    Conclusion,
+    conclusions,
+    split_sentence,
+    time_order_sentence,
+)
 from readiness.rubric import BANDS
 
 __all__ = [
@@ -31,13 +36,12 @@ __all__ = [
     "conclusions",
     "plot_figures",
     "render_html",
+    "split_sentence",
+    "time_order_sentence",
     "write_report",
 ]
 
-ORACLE: Final = "oracle"
 _BAND_NAMES: Final = {str(k): v for k, v in BANDS.items()}
-_MIN_BAND_N: Final = 30  # fewer hand-offs than this: a band's rate is too noisy
-_MIN_GROUP_N: Final = 10
 _FIGURES: Final = {
     "reliability": (
         "Reliability: predicted vs observed win rate",
@@ -80,7 +84,8 @@ def _styles(ev: Evaluation) -> dict[str, dict[str, Any]]:
 
 def _label(ev: Evaluation, name: str) -> str:
     if name == ev.reference:
-        return f"{name} (100-point rubric)"
+        constant = "" if ev.rubric_informative else ", constant"
+        return f"{name} (100-point rubric{constant})"
     if name == ORACLE:
         return f"{name} (true probability)"
     return name
@@ -213,15 +218,24 @@ _DRAW: Final[dict[str, Callable[[Any, Evaluation], None]]] = {
 }
 
 
+_NEEDS_RUBRIC: Final = ("bands", "deciles")
+
+
 def plot_figures(evaluation: Evaluation, *, dpi: int = 100) -> dict[str, bytes]:
-    """PNG bytes per figure: reliability, bands, deciles, gains, roc.
+    """PNG bytes per figure: reliability, bands, deciles, gains, roc (bands and
+    deciles only when the rubric varies: one bar of one band says nothing).
 
     Figures are built on matplotlib's object API with the Agg renderer, never
     through pyplot, so nothing is displayed, the caller's backend (a notebook's,
     say) is left alone, and each figure is freed as soon as it is saved.
     """
-    titles = {name: _FIGURES[name][0] for name in _DRAW}
-    return render_pngs(_DRAW, evaluation, titles=titles, dpi=dpi)
+    draws = {
+        name: draw
+        for name, draw in _DRAW.items()
+        if evaluation.rubric_informative or name not in _NEEDS_RUBRIC
+    }
+    titles = {name: _FIGURES[name][0] for name in draws}
+    return render_pngs(draws, evaluation, titles=titles, dpi=dpi)
 
 
 def render_pngs(
@@ -250,15 +264,7 @@ def render_pngs(
     return out
 
 
-# --- conclusions -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conclusion:
-    """One finding in Japanese and English, computed from the evaluation."""
-
-    ja: str
-    en: str
+# --- HTML --------------------------------------------------------------------------
 
 
 def _fin(*xs: float) -> bool:
@@ -267,241 +273,6 @@ def _fin(*xs: float) -> bool:
 
 def _p(x: float) -> str:
     return f"{x:.1%}" if _fin(x) else "-"
-
-
-def _ranking(ev: Evaluation, ref: str) -> Conclusion | None:
-    c, m, r = ev.comparisons[ref], ev.metrics[ev.primary], ev.metrics[ref]
-    d, lo, hi = c["roc_auc_diff"], c["roc_auc_diff_low"], c["roc_auc_diff_high"]
-    if not _fin(d):
-        return Conclusion(
-            "受注と失注の両方がそろっていないため、ROC-AUCでは比較できない。",
-            "ROC-AUC cannot be compared: the hand-offs are all won or all lost.",
-        )
-    both = f"{m['roc_auc']:.3f} 対 {r['roc_auc']:.3f}"
-    both_en = f"{m['roc_auc']:.3f} vs {r['roc_auc']:.3f}"
-    if not _fin(lo, hi):
-        word, word_en = ("高い", "higher") if d >= 0 else ("低い", "lower")
-        return Conclusion(
-            f"モデルはルールベースの100点スコアよりROC-AUCが{abs(d):.2f}{word}"
-            f"（{both}、信頼区間は未計算）。",
-            f"The model's ROC-AUC is {abs(d):.2f} {word_en} than the rule-based "
-            f"100-point score's ({both_en}; no confidence interval computed).",
-        )
-    ci = f"95%信頼区間 {lo:+.2f}〜{hi:+.2f}"
-    ci_en = f"95% CI {lo:+.2f} to {hi:+.2f}"
-    if lo > 0:
-        return Conclusion(
-            f"モデルはルールベースの100点スコアよりROC-AUCが{d:.2f}高い（{both}、{ci}）。"
-            "受注するトスアップをより正しく上位に並べている。",
-            f"The model ranks hand-offs better than the rule-based 100-point score: "
-            f"ROC-AUC {both_en}, {d:.2f} higher ({ci_en}).",
-        )
-    if hi < 0:
-        return Conclusion(
-            f"モデルのROC-AUCはルールベースの100点スコアより{-d:.2f}低い（{both}、{ci}）。"
-            "並べ替えの精度ではモデルを採用する根拠にならない。",
-            f"The model ranks hand-offs worse than the rule-based 100-point score: "
-            f"ROC-AUC {both_en}, {-d:.2f} lower ({ci_en}).",
-        )
-    return Conclusion(
-        f"モデルと100点スコアのROC-AUCの差（{d:+.3f}、{both}）は誤差の範囲内で、"
-        f"並べ替えの精度に確かな差はない（{ci}）。",
-        f"The ROC-AUC difference between the model and the 100-point score "
-        f"({d:+.3f}; {both_en}) is within noise ({ci_en}).",
-    )
-
-
-def _probability_quality(ev: Evaluation, ref: str | None) -> Conclusion | None:
-    m = ev.metrics[ev.primary]
-    if not _fin(m["ece"], m["brier"]):
-        return None
-    ja = (
-        f"モデルの予測確率と実際の受注率のずれ（ECE）は平均{m['ece'] * 100:.1f}ポイント"
-        f"（Brierスコア {m['brier']:.4f}）"
-    )
-    en = (
-        f"The model's predicted and observed win rates differ by "
-        f"{m['ece'] * 100:.1f} percentage points on average (ECE; Brier "
-        f"{m['brier']:.4f})"
-    )
-    if ref is None:
-        return Conclusion(ja + "。", en + ".")
-    r, c = ev.metrics[ref], ev.comparisons[ref]
-    d, lo, hi = c["brier_diff"], c["brier_diff_low"], c["brier_diff_high"]
-    ja += f"、100点スコアは{r['ece'] * 100:.1f}ポイント（Brier {r['brier']:.4f}）。"
-    en += f"; the 100-point score's by {r['ece'] * 100:.1f} (Brier {r['brier']:.4f})."
-    if _fin(lo, hi) and (hi < 0 or lo > 0):
-        better = hi < 0
-        ja += (
-            "確率の正確さ（Brier、小さいほど良い）は"
-            + ("モデルの方が良い" if better else "100点スコアの方が良い")
-            + f"（差 {d:+.4f}、95%信頼区間 {lo:+.4f}〜{hi:+.4f}）。"
-        )
-        en += (
-            f" By Brier score (lower is better) the "
-            f"{'model' if better else '100-point score'} is more accurate "
-            f"(difference {d:+.4f}, 95% CI {lo:+.4f} to {hi:+.4f})."
-        )
-    elif _fin(lo, hi):
-        ja += f"Brierスコアの差（{d:+.4f}）は誤差の範囲内。"
-        en += f" The Brier difference ({d:+.4f}) is within noise."
-    return Conclusion(ja, en)
-
-
-def _lift(ev: Evaluation, ref: str | None) -> Conclusion | None:
-    lm = ev.metrics[ev.primary]["lift_top_decile"]
-    if not _fin(lm):
-        return None
-    ja = f"モデルが上位10%と見たトスアップの受注率は、全体平均の{lm:.1f}倍"
-    en = f"The top 10% of hand-offs by the model win at {lm:.1f}× the average rate"
-    lr = ev.metrics[ref]["lift_top_decile"] if ref else math.nan
-    if _fin(lr):
-        ja += f"（100点スコアの上位10%では{lr:.1f}倍）"
-        en += f" (top 10% by the 100-point score: {lr:.1f}×)"
-    return Conclusion(ja + "。", en + ".")
-
-
-def _bands(ev: Evaluation, ref: str | None) -> list[Conclusion]:
-    t = ev.bands[ev.bands["n"] >= _MIN_BAND_N]
-    if t.empty:
-        return []
-    rates_ja = "、".join(
-        f"「{ja}」{_p(o)}" for ja, o in zip(t["band_ja"], t["observed"], strict=True)
-    )
-    rates_en = ", ".join(
-        f"{en} {_p(o)}" for en, o in zip(t["band_en"], t["observed"], strict=True)
-    )
-    out = [
-        Conclusion(
-            f"バンド別の実際の受注率：{rates_ja}。",
-            f"Observed win rate by band: {rates_en}.",
-        )
-    ]
-    observed = t["observed"].to_numpy(dtype=float)
-    if len(observed) > 1 and (np.diff(observed) > 0).any():
-        out.append(
-            Conclusion(
-                "バンドが上がるほど受注率が高い、という順序が成り立っていない。"
-                "100点スコアのバンドはトスアップの良し悪しを正しく並べていない。",
-                "Observed win rates do not fall from band to band: the rubric's "
-                "bands misorder hand-offs.",
-            )
-        )
-    if ref is None:
-        return out
-    flagged = []
-    for row in t.to_dict(orient="records"):
-        implied, observed_rate = float(row["p_rubric"]), float(row["observed"])
-        n, p_model = int(row["n"]), float(row["p_model"])
-        if not _fin(implied, observed_rate):
-            continue
-        se = math.sqrt(max(implied * (1 - implied), 1e-9) / n)
-        gap = observed_rate - implied
-        if abs(gap) <= 2 * se:
-            continue
-        over = gap < 0
-        flagged.append(
-            Conclusion(
-                f"「{row['band_ja']}」バンド（{n:,}件）では100点スコアが受注率を"
-                f"{'過大' if over else '過小'}評価している：想定{_p(implied)}に対し"
-                f"実績{_p(observed_rate)}（モデルの平均予測は{_p(p_model)}）。",
-                f"The rubric {'overstates' if over else 'understates'} the "
-                f"{row['band_en']} band ({n:,} hand-offs): it implies "
-                f"{_p(implied)} but {_p(observed_rate)} won (the model predicts "
-                f"{_p(p_model)} on average).",
-            )
-        )
-    if flagged:
-        return out + flagged
-    return [
-        *out,
-        Conclusion(
-            "どのバンドでも、100点スコアが示す受注率と実績の差は誤差の範囲内"
-            "（±2標準誤差）。",
-            "In every band the rubric's implied win rate is within noise "
-            "(±2 standard errors) of the observed rate.",
-        ),
-    ]
-
-
-def _disagreements(ev: Evaluation) -> list[Conclusion]:
-    """Who was right where they disagree most: observed rate against both means.
-
-    Counting "closer to the outcome" row by row would favour whichever predictor
-    is lower whenever most deals are lost; the observed rate is the fair judge.
-    """
-    d = ev.disagreements
-    out: list[Conclusion] = []
-    for optimistic in (True, False):
-        part = d[(d["logit_gap"] > 0) == optimistic] if not d.empty else d
-        if part.empty:
-            continue
-        n, wins = len(part), int(part["won"].sum())
-        rate = wins / n
-        pm, pr = float(part["p_model"].mean()), float(part["p_rubric"].mean())
-        model_nearer = abs(rate - pm) < abs(rate - pr)
-        verdict, verdict_en = "。", "."
-        if n >= _MIN_GROUP_N:  # below this a win or two flips the verdict
-            verdict = (
-                f"で、{'モデル' if model_nearer else '100点スコア'}の方が実態に近い。"
-            )
-            verdict_en = (
-                f", so the {'model' if model_nearer else '100-point score'} "
-                "was nearer the truth."
-            )
-        mood, mood_en = (
-            ("楽観的", "optimistic") if optimistic else ("悲観的", "pessimistic")
-        )
-        out.append(
-            Conclusion(
-                f"判断が最も食い違った{len(d)}件のうち、モデルの方が{mood}だった{n}件の"
-                f"実際の受注は{wins}件（{_p(rate)}）。モデルの平均予測{_p(pm)}、"
-                f"100点スコア{_p(pr)}{verdict}",
-                f"Of the {len(d)} largest disagreements, the model was more "
-                f"{mood_en} in {n}: {wins} of them won ({_p(rate)}) against "
-                f"{_p(pm)} predicted by the model and {_p(pr)} by the 100-point "
-                f"score{verdict_en}",
-            )
-        )
-    return out
-
-
-def _headroom(ev: Evaluation, ref: str) -> Conclusion | None:
-    if ORACLE not in ev.metrics or ORACLE in (ev.primary, ref):
-        return None
-    a_model = ev.metrics[ev.primary]["roc_auc"]
-    a_ref = ev.metrics[ref]["roc_auc"]
-    a_true = ev.metrics[ORACLE]["roc_auc"]
-    if not _fin(a_model, a_ref, a_true) or a_true - a_ref < 0.005:
-        return None
-    share = (a_model - a_ref) / (a_true - a_ref)
-    return Conclusion(
-        f"合成データの真の確率と比べると、100点スコアから理論上の上限までの"
-        f"ROC-AUCの差（{a_true - a_ref:.3f}）のうち{share:.0%}をモデルが埋めている。",
-        f"Against the synthetic world's true probability, the model closes "
-        f"{share:.0%} of the ROC-AUC gap ({a_true - a_ref:.3f}) between the "
-        f"100-point score and the best possible.",
-    )
-
-
-def conclusions(evaluation: Evaluation) -> list[Conclusion]:
-    """Plain-language findings; differences count only if their interval excludes 0."""
-    ev, ref = evaluation, evaluation.reference
-    found: list[Conclusion | None] = [
-        Conclusion(
-            f"評価したトスアップは{ev.n:,}件、受注率は{_p(ev.base_rate)}。",
-            f"Evaluated on {ev.n:,} hand-offs with a win rate of {_p(ev.base_rate)}.",
-        )
-    ]
-    if ref is not None:
-        found += [_ranking(ev, ref), _headroom(ev, ref)]
-    found += [_probability_quality(ev, ref), _lift(ev, ref)]
-    found += _bands(ev, ref)
-    found += _disagreements(ev)
-    return [c for c in found if c is not None]
-
-
-# --- HTML --------------------------------------------------------------------------
 
 
 class _Safe(str):
@@ -543,6 +314,7 @@ _METRICS: Final = (
 
 
 def _metrics_section(ev: Evaluation) -> str:
+    strongest = ev.strongest_baseline()
     contenders = [n for n in ev.predictors if n != ORACLE] or list(ev.predictors)
     best: dict[str, float] = {}
     for key, _, _, pick in _METRICS:
@@ -555,12 +327,18 @@ def _metrics_section(ev: Evaluation) -> str:
         role = (
             "model under test / 評価対象"
             if name == ev.primary
-            else "rubric / 100点スコア"
-            if name == ev.reference
             else "true probability / 真の確率"
             if name == ORACLE
             else "baseline / 比較対象"
         )
+        if name == ev.reference:
+            role = (
+                "rubric / 100点スコア"
+                if ev.rubric_informative
+                else "rubric, constant / 100点スコア（一定）"
+            )
+        if name == strongest:
+            role += " · strongest baseline / 最も強い比較対象"
         row: list[object] = [name, ev.predictions[name], role]
         for key, _, digits, _ in _METRICS:
             text = _num(m[key], digits)
@@ -649,6 +427,49 @@ def _deciles_section(ev: Evaluation) -> str:
     )
 
 
+def _model_deciles_section(ev: Evaluation) -> str:
+    t = ev.model_deciles
+    if t.empty:
+        return "<p>No hand-offs. / トスアップがない。</p>"
+    cells = [
+        [str(int(d)), f"{_p(float(lo))}–{_p(float(hi))}"]
+        for d, lo, hi in zip(t["decile"], t["p_min"], t["p_max"], strict=True)
+    ]
+    lead = ["decile / 十分位", f"{ev.primary} probability / 予測確率"]
+    table = (
+        _rate_table(ev, t, lead, cells)
+        if ev.rubric
+        else _model_rate_table(ev, t, lead, cells)
+    )
+    return table + (
+        "<p class=note>Decile 1 holds the lowest predicted probabilities; equal "
+        "probabilities share a decile. / 十分位1が最も低い予測確率。同じ確率は同じ"
+        "十分位に入る。</p>"
+    )
+
+
+def _model_rate_table(
+    ev: Evaluation, table: pd.DataFrame, lead: list[str], cells: list[list[str]]
+) -> str:
+    headers = [*lead, "n", "wins", "observed / 実績", f"model ({ev.primary})"]
+    rows: list[list[object]] = [
+        [
+            *first,
+            f"{int(r['n']):,}",
+            f"{int(r['wins']):,}",
+            _p(float(r["observed"])),
+            _p(float(r["p_model"])),
+        ]
+        for first, (_, r) in zip(cells, table.iterrows(), strict=True)
+    ]
+    return _table(headers, rows, cls="num")
+
+
+def _bilingual(c: Conclusion) -> _Safe:
+    ja, en = escape(c.ja), escape(c.en)
+    return _Safe(f'<span lang="ja">{ja}</span><br><span lang="en">{en}</span>')
+
+
 def _disagreements_section(ev: Evaluation) -> str:
     d = ev.disagreements
     if d.empty:
@@ -693,7 +514,9 @@ padding-bottom:.2rem;margin-top:2.2rem}h3{font-size:1rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}
 th{background:#f3f6fa}table.num td{font-variant-numeric:tabular-nums}
-.note{color:#666;font-size:.85rem}ul.findings li{margin-bottom:.6rem}
+.note{color:#666;font-size:.85rem}
+.warning{background:#fff4e5;border-left:4px solid #e67e22;padding:.4rem .8rem}
+ul.findings li{margin-bottom:.6rem}
 ul.findings p{margin:.1rem 0}ul.findings p[lang=en]{color:#555}
 figure{display:inline-block;margin:.5rem;vertical-align:top;max-width:48%}
 figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#444}
@@ -711,25 +534,43 @@ def render_html(
     *,
     title: str,
     meta: Mapping[str, str],
+    split: Mapping[str, Any] | None = None,
 ) -> str:
     """One self-contained page: conclusions, metrics, figures, tables, run metadata.
 
+    `split` (see `split_sentence`) states how training and evaluation rows were
+    divided. Sections that need a rubric appear only when the rubric varies.
     Every value from the data or the caller is HTML-escaped; images are embedded
     as base64 PNGs and the CSS is inline, so the file opens offline.
     """
     ev = evaluation
+    strongest = ev.strongest_baseline()
     facts: list[tuple[str, object]] = [
         ("hand-offs / トスアップ数", f"{ev.n:,}"),
         ("period / 期間", " – ".join(ev.period) if ev.period else "-"),
         ("win rate / 受注率", _p(ev.base_rate)),
         ("model under test / 評価対象", ev.primary),
-        ("rubric reference / 比較基準", ev.reference or "-"),
+        ("strongest baseline / 最も強い比較対象", strongest or "-"),
+        (
+            "rubric reference / 比較基準",
+            (ev.reference or "-")
+            + ("" if ev.rubric_informative else " (constant / 一定)"),
+        ),
     ]
+    if ev.in_sample:
+        facts.append(
+            (
+                "in-sample / 学習データ内",
+                f"{ev.in_sample:,} of {ev.n:,} / {ev.n:,}件中{ev.in_sample:,}件",
+            )
+        )
+    if split is not None:
+        facts.append(("split / 分割", _bilingual(split_sentence(split))))
     meta_rows: list[list[object]] = [[k, v] for k, v in facts]
     meta_rows += [[k, v] for k, v in meta.items()]
     findings = "".join(
         f'<li><p lang="ja">{escape(c.ja)}</p><p lang="en">{escape(c.en)}</p></li>'
-        for c in conclusions(ev)
+        for c in conclusions(ev, split=split)
     )
     figure_html = "".join(
         f'<figure id="figure-{escape(name)}"><img alt="{escape(name)}" '
@@ -748,24 +589,50 @@ def render_html(
             "metrics", "Metrics per predictor / 予測器ごとの指標", _metrics_section(ev)
         ),
         _section("figures", "Figures / 図", figure_html or "<p>No figures.</p>"),
-        _section("bands", "Rubric bands / バンド別", _bands_section(ev)),
         _section(
-            "deciles", "Rubric-score deciles / スコア十分位別", _deciles_section(ev)
+            "model-deciles",
+            f"Win rate per decile of {ev.primary}'s probability / "
+            "予測確率の十分位別の受注率",
+            _model_deciles_section(ev),
         ),
-        _section(
-            "disagreements",
-            "Largest disagreements, model vs rubric / 判断が最も食い違ったトスアップ",
-            _disagreements_section(ev),
-        ),
-        _section("meta", "Run / 実行情報", _table(["key", "value"], meta_rows)),
     ]
+    if ev.rubric_informative:
+        sections += [
+            _section("bands", "Rubric bands / バンド別", _bands_section(ev)),
+            _section(
+                "deciles", "Rubric-score deciles / スコア十分位別", _deciles_section(ev)
+            ),
+            _section(
+                "disagreements",
+                "Largest disagreements, model vs rubric / "
+                "判断が最も食い違ったトスアップ",
+                _disagreements_section(ev),
+            ),
+        ]
+    sections.append(
+        _section("meta", "Run / 実行情報", _table(["key", "value"], meta_rows))
+    )
+    rivals = [
+        *([f"strongest baseline {strongest}"] if strongest else []),
+        *([f"rubric {ev.rubric}"] if ev.rubric and ev.rubric != strongest else []),
+    ]
+    versus = " vs " + " and ".join(rivals) if rivals else ""
+    banner = (
+        f"<p class=warning>In-sample: {ev.in_sample:,} of these {ev.n:,} hand-offs "
+        "were used to train the model; the figures flatter it. / 学習データ内の評価："
+        f"{ev.n:,}件中{ev.in_sample:,}件は学習に使ったトスアップで、数値はモデルを"
+        "実際より良く見せる。</p>"
+        if ev.in_sample
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{escape(title)}</h1><p class=note>"
-        f"{escape(ev.primary)} vs {escape(ev.reference or 'no rubric reference')}"
-        f" · {ev.n:,} hand-offs</p></header>" + "".join(sections) + "</body></html>\n"
+        f"<header><h1>{escape(title)}</h1>{banner}<p class=note>"
+        f"{escape(ev.primary + versus)} · {ev.n:,} hand-offs</p></header>"
+        + "".join(sections)
+        + "</body></html>\n"
     )
 
 
@@ -775,8 +642,13 @@ def write_report(
     *,
     title: str,
     meta: Mapping[str, str],
+    split: Mapping[str, Any] | None = None,
 ) -> dict[str, Path]:
-    """Write report.html, evaluation.json and one PNG per figure into `out_dir`."""
+    """Write report.html, evaluation.json and one PNG per figure into `out_dir`.
+
+    `split` is the training/evaluation split (`TrainResult.split`, optionally
+    with `time_order` from import.json); it is stated on the page and in the JSON.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = plot_figures(evaluation)
@@ -785,9 +657,17 @@ def write_report(
         "json": out / "evaluation.json",
     }
     paths["html"].write_text(
-        render_html(evaluation, figures, title=title, meta=meta), encoding="utf-8"
+        render_html(evaluation, figures, title=title, meta=meta, split=split),
+        encoding="utf-8",
     )
-    document = {"title": title, "meta": dict(meta), **evaluation.to_dict()}
+    document: dict[str, Any] = {"title": title, "meta": dict(meta)}
+    if split is not None:
+        sentence = split_sentence(split)
+        document["split"] = {
+            **{str(k): v for k, v in split.items()},
+            "sentence": {"ja": sentence.ja, "en": sentence.en},
+        }
+    document |= evaluation.to_dict()
     paths["json"].write_text(
         json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n",
         encoding="utf-8",

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from readiness.bundle import MODEL_NAME, Bundle, BundleError, load_bundle
+from readiness.features import TEXT_COLUMN
 from readiness.train import TrainResult
 
 EXPERIMENT: Final = "readiness"
+EXAMPLE_CATEGORY: Final = "example"  # unseen by any model: scored as missing
 _PIP: Final = [
     "lightgbm>=4.5,<4.9",
     "scikit-learn>=1.8,<1.11",
@@ -106,6 +108,33 @@ def _as_strings(features: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def synthetic_example(features: pd.DataFrame, *, rows: int = 2) -> pd.DataFrame:
+    """Rows shaped like `features` — same columns and dtypes — holding made-up,
+    neutral values: an empty memo, the category "example", zeros.
+
+    MLflow stores the input example (and a serving example built from it) in
+    plain JSON beside the model; a real hand-off there would publish a memo, a
+    company, a rep's name, a phone number or an e-mail to whoever can read the
+    tracking store. Nothing here is read from a row of `features`.
+    """
+    out: dict[str, pd.Series] = {}
+    for name in features.columns:
+        dtype = features[name].dtype
+        if name == TEXT_COLUMN:
+            out[name] = pd.Series([""] * rows, dtype=dtype)
+        elif isinstance(dtype, pd.CategoricalDtype):
+            out[name] = pd.Series(pd.Categorical([EXAMPLE_CATEGORY] * rows))
+        elif pd.api.types.is_bool_dtype(dtype):
+            out[name] = pd.Series([False] * rows, dtype=dtype)
+        elif pd.api.types.is_numeric_dtype(dtype):
+            out[name] = pd.Series(np.zeros(rows), dtype=dtype)
+        elif pd.api.types.is_string_dtype(dtype):
+            out[name] = pd.Series([EXAMPLE_CATEGORY] * rows, dtype=dtype)
+        else:  # dates or anything else: missing says nothing about anyone
+            out[name] = pd.Series([None] * rows, dtype=dtype)
+    return pd.DataFrame(out, index=pd.RangeIndex(rows))
+
+
 def _brier(y: np.ndarray, p: np.ndarray) -> float:
     return float(np.mean((np.asarray(p, dtype=float) - y) ** 2))
 
@@ -141,8 +170,9 @@ def log_training(
     exp_id = _experiment_id(EXPERIMENT, artifact_dir)
     bundle = load_bundle(bundle_dir)
     metrics = result.evaluation.to_dict().get("metrics", {})
-    example = _as_strings(test_features.head(5))
-    output = bundle.predict(test_features.head(5)).reset_index(drop=True)
+    synthetic = synthetic_example(test_features)
+    example = _as_strings(synthetic)
+    output = bundle.predict(synthetic).reset_index(drop=True)
     with mlflow.start_run(experiment_id=exp_id) as run:
         mlflow.log_params(
             {

@@ -1,0 +1,88 @@
+"""`readiness evaluate` says what it measured: after training (honest) or all
+toss-ups (in-sample, labelled so), how the split was made, and against what."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readiness.bundle import bundle_from_result, dataset_fingerprint, save_bundle
+from readiness.cli import _time_order, main
+from readiness.contract import load_dataset
+from readiness.simulate.config import WorldConfig
+from readiness.simulate.store import write_world
+from readiness.simulate.world import simulate_world
+from readiness.train import TrainConfig, train
+
+FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_wins=30)
+ORDER = {"kind": "order", "column": "seq_no", "note": "the export has no dates"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("evaluate-command")
+    write_world(simulate_world(WorldConfig(n_leads=1_500, seed=8)), root / "world")
+    dataset = load_dataset(root / "world")
+    result = train(dataset, config=FAST)
+    bundle = bundle_from_result(
+        result, data_fingerprint=dataset_fingerprint(dataset), commit=None
+    )
+    (root / "world" / "import.json").write_text(
+        json.dumps({"rows": 1, "time_order": ORDER}), encoding="utf-8"
+    )
+    return root / "world", save_bundle(bundle, root / "bundle")
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(main, ["evaluate", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_evaluate_all_is_labelled_in_sample_in_the_output_and_the_report(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    data, bundle = world
+    out = _run(str(data), "--model", str(bundle), "--all", "--out", str(tmp_path))
+    assert out.startswith("IN-SAMPLE: ")
+    assert "(in-sample for " in out
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<title>readiness — evaluation (in-sample" in page
+    assert "<p class=warning>In-sample:" in page
+    report = json.loads((tmp_path / "evaluation.json").read_text(encoding="utf-8"))
+    assert 0 < report["in_sample"] < report["n"]
+
+
+def test_evaluate_after_training_states_the_split_order_and_baseline(
+    world: tuple[Path, Path], tmp_path: Path
+) -> None:
+    data, bundle = world
+    out = _run(str(data), "--model", str(bundle), "--out", str(tmp_path))
+    assert "IN-SAMPLE" not in out and "in-sample" not in out
+    assert "training_win_rate" in out and "strongest baseline" in out
+    report = json.loads((tmp_path / "evaluation.json").read_text(encoding="utf-8"))
+    assert report["in_sample"] == 0
+    sentence = report["split"]["sentence"]
+    assert sentence["en"].startswith("Split by order, not time: trained on")
+    assert "the export has no dates" in sentence["en"]
+    assert "時刻ではなく順序" in sentence["ja"]
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Split by order, not time" in page
+
+
+def test_time_order_is_read_from_import_json_or_is_none(tmp_path: Path) -> None:
+    assert _time_order(tmp_path) is None
+    (tmp_path / "import.json").write_text("[1, 2]", encoding="utf-8")
+    assert _time_order(tmp_path) is None
+    (tmp_path / "import.json").write_text("{not json", encoding="utf-8")
+    assert _time_order(tmp_path) is None
+    shutil.rmtree(tmp_path)
+    tmp_path.mkdir()
+    (tmp_path / "import.json").write_text(
+        json.dumps({"time_order": ORDER}), encoding="utf-8"
+    )
+    assert _time_order(tmp_path) == ORDER
