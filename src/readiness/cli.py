@@ -349,10 +349,19 @@ def train_command(
         "data fingerprint": fingerprint,
         "git commit": commit or "unknown",
         "served": f"{result.predictor} — {result.reason}",
-        "split": ", ".join(f"{k}={v}" for k, v in result.split.items()),
     }
+    time_order = _time_order(data_dir)
+    if time_order and time_order.get("kind") == "constant":
+        click.echo(
+            f"warning: {time_order.get('note') or 'one time for every row'}", err=True
+        )
     paths = write_report(
-        result.evaluation, report_dir, title="readiness — model vs rubric", meta=meta
+        result.evaluation,
+        report_dir,
+        title="readiness — model vs rubric",
+        meta=meta,
+        split={**result.split, "time_order": time_order},
+        candidates=result.candidates,
     )
     if result.split.get("basis", "time") != "time":
         click.echo(f"warning: split by {result.split['basis']}", err=True)

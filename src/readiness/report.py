@@ -524,6 +524,32 @@ figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85rem;colo
 """
 
 
+def _candidates_section(candidates: Mapping[str, Mapping[str, Any]]) -> str:
+    """Every candidate's validation figures and verdict; the served one first."""
+    rows: list[list[object]] = []
+    order = sorted(candidates, key=lambda k: candidates[k].get("verdict") != "served")
+    for name in order:
+        row = candidates[name]
+
+        def num(key: str, row: Mapping[str, Any] = row) -> str:
+            value = row.get(key)
+            return _num(value, 4) if isinstance(value, int | float) else "-"
+
+        rows.append(
+            [name, num("log_loss"), num("brier"), num("roc_auc"), row.get("verdict")]
+        )
+    note = (
+        "<p class=note>Compared on the validation slice (the latest training "
+        "toss-ups), each fitted on the rows before it. The simplest candidate within "
+        "the noise of the best log-loss is served; one worse than the base-rate "
+        "constant never is. / 検証スライス（学習期間の最新のトスアップ）で比較。"
+        "最良の対数損失から誤差の範囲内で最も単純な候補を提供し、一定値（平均受注率）"
+        "より悪い候補は提供しない。</p>"
+    )
+    table = _table(["candidate", "log-loss", "Brier", "ROC-AUC", "verdict"], rows)
+    return note + table
+
+
 def _section(key: str, heading: str, body: str) -> str:
     return f'<section id="{escape(key)}"><h2>{escape(heading)}</h2>{body}</section>'
 
@@ -535,8 +561,12 @@ def render_html(
     title: str,
     meta: Mapping[str, str],
     split: Mapping[str, Any] | None = None,
+    candidates: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> str:
     """One self-contained page: conclusions, metrics, figures, tables, run metadata.
+
+    `candidates` (`TrainResult.candidates`) adds the validation comparison that
+    chose what is served.
 
     `split` (see `split_sentence`) states how training and evaluation rows were
     divided. Sections that need a rubric appear only when the rubric varies.
@@ -584,6 +614,17 @@ def render_html(
             "conclusions",
             "Conclusions / 結論",
             f'<ul class="findings">{findings}</ul>',
+        ),
+        *(
+            [
+                _section(
+                    "candidates",
+                    "What is served, and why / 提供する予測器とその理由",
+                    _candidates_section(candidates),
+                )
+            ]
+            if candidates
+            else []
         ),
         _section(
             "metrics", "Metrics per predictor / 予測器ごとの指標", _metrics_section(ev)
@@ -643,6 +684,7 @@ def write_report(
     title: str,
     meta: Mapping[str, str],
     split: Mapping[str, Any] | None = None,
+    candidates: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Path]:
     """Write report.html, evaluation.json and one PNG per figure into `out_dir`.
 
@@ -657,7 +699,14 @@ def write_report(
         "json": out / "evaluation.json",
     }
     paths["html"].write_text(
-        render_html(evaluation, figures, title=title, meta=meta, split=split),
+        render_html(
+            evaluation,
+            figures,
+            title=title,
+            meta=meta,
+            split=split,
+            candidates=candidates,
+        ),
         encoding="utf-8",
     )
     document: dict[str, Any] = {"title": title, "meta": dict(meta)}
@@ -667,6 +716,8 @@ def write_report(
             **{str(k): v for k, v in split.items()},
             "sentence": {"ja": sentence.ja, "en": sentence.en},
         }
+    if candidates:
+        document["candidates"] = {str(k): dict(v) for k, v in candidates.items()}
     document |= evaluation.to_dict()
     paths["json"].write_text(
         json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n",

@@ -455,7 +455,9 @@ def split_sentence(
     """
     order = time_order if time_order is not None else split.get("time_order")
     kind = order.get("kind") if isinstance(order, Mapping) else None
-    by_time = kind in _BY_TIME
+    # every toss-up at one moment: `readiness.train` split by lead id instead
+    one_moment = split.get("basis", "time") != "time"
+    by_time = kind in _BY_TIME and not one_moment
     parts_ja: list[str] = []
     parts_en: list[str] = []
     for side, ja_word, en_word, start_key, end_key in (
@@ -493,6 +495,15 @@ def split_sentence(
     )
     if extra is not None:
         ja, en = f"{ja}{extra.ja}", f"{en} {extra.en}"
+    if one_moment and kind != "constant":
+        ja += (
+            "すべてのトスアップが同じ時刻のため、リードIDの順で分割しており、"
+            "時間的な検証ではない。"
+        )
+        en += (
+            " Every hand-off has the same time, so the split follows lead ids and "
+            "is not a test over time."
+        )
     return Conclusion(ja, en)
 
 
