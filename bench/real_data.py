@@ -398,7 +398,9 @@ def _table(name: str, r: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument(
+        "--datasets", default=",".join(DATASETS), help="comma-separated: %(default)s"
+    )
     parser.add_argument("--rows", type=int, default=None, help="subsample (time order)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
@@ -408,7 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         help="train config YAML for every data set (default: the bank example's "
         "train.yaml for bank, TrainConfig defaults otherwise)",
     )
-    parser.add_argument("--bootstrap", type=int, default=1000)
+    parser.add_argument(
+        "--bootstrap", type=int, default=1000, help="resamples of the test rows"
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.datasets.split(",") if n.strip()]
     unknown = sorted(set(names) - set(DATASETS))
