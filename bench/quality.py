@@ -43,6 +43,7 @@ def _run(leads: int, seed: int, tmp: Path, **overrides: Any) -> dict[str, Any]:
         "toss_ups": result.split["toss_ups"],
         "test_toss_ups": result.split["test_toss_ups"],
         "served": result.served,
+        "predictor": result.predictor,
         "seconds_train": round(time.perf_counter() - t0, 1),
         "validation": result.validation,
         "metrics": m,
@@ -86,10 +87,12 @@ def main(argv: list[str] | None = None) -> int:
                     {
                         "leads": leads,
                         "train_toss_ups": round(r["toss_ups"] * 0.8),
-                        "served": r["served"],
-                        "val_auc_model": round(r["validation"].get("auc_model", 0), 4),
+                        "served": r["predictor"],
+                        "val_auc_served": round(
+                            r["validation"].get(f"roc_auc_{r['predictor']}", 0), 4
+                        ),
                         "val_auc_rubric": round(
-                            r["validation"].get("auc_rubric", 0), 4
+                            r["validation"].get("roc_auc_rubric", 0), 4
                         ),
                         "test_auc_model": round(r["metrics"]["model"]["roc_auc"], 4),
                         "test_auc_rubric": round(
@@ -107,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         "toss_ups": base["toss_ups"],
         "test_toss_ups": base["test_toss_ups"],
         "served": base["served"],
+        "predictor": base["predictor"],
         "auc_model": round(model["roc_auc"], 4),
         "auc_oracle": round(o["roc_auc"], 4),
         "auc_rubric": round(r["roc_auc"], 4),

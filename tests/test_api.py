@@ -198,6 +198,13 @@ def test_model_route_describes_the_served_model(client: TestClient) -> None:
     assert out["name"] == "lead-readiness"
     assert out["features"] > 50
     assert out["trained_at"] and out["metrics"]["roc_auc"] is not None
+    # which candidate is served, why, and every candidate's validation figures
+    assert out["predictor"] == "lightgbm" and out["served"] == "model"
+    assert out["reason"]
+    served = [k for k, c in out["candidates"].items() if c["verdict"] == "served"]
+    assert served == ["lightgbm"]
+    assert out["candidates"]["constant"]["brier"] is not None
+    assert isinstance(out["skipped"], dict)
 
 
 # --- keys --------------------------------------------------------------------------

@@ -288,10 +288,12 @@ def test_cli_train_exports_a_bundle_report_and_registers_a_champion(
     meta = json.loads((tmp_path / "models/m/bundle.json").read_text(encoding="utf-8"))
     assert meta["alias"] == "champion" and meta["mlflow_run_id"]
 
-    # A worse model (almost no trees) must not take the champion alias.
+    # A worse model (trees grown to memorise the training rows) must not take the
+    # champion alias.
     worse = tmp_path / "worse.yaml"
     worse.write_text(
-        "n_estimators: 10\nlearning_rate: 0.001\ntext_components: 0\n"
+        "n_estimators: 300\nlearning_rate: 1.0\nnum_leaves: 64\nmax_depth: 15\n"
+        "min_child_samples: 1\ntext_components: 0\n"
         "candidates: [lightgbm]\nmin_toss_ups: 300\n",
         encoding="utf-8",
     )
