@@ -403,10 +403,11 @@ def train(
     finals: dict[str, WinModel] = {}
     # The candidates that could be compared, and always a plain logistic
     # regression and a plain LightGBM: every figure stands beside both.
+    # (LightGBM on the linear base only when served: it is no plain baseline.)
     refits = [
         k
         for k in CANDIDATES
-        if k in p_val or (k in ("logistic", "lightgbm") and k not in notes)
+        if (k in ("logistic", "lightgbm") and k not in notes) or k == predictor
     ]
     refits = [k for k in refits if k != "rubric"]
     for kind in refits:
