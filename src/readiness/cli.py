@@ -746,6 +746,8 @@ def import_command(
         write_import(result, out_dir, source=source, fmt=fmt, overwrite=overwrite)  # type: ignore[arg-type]
     except (MappingError, ExportError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     for problem in result.report.warnings:
         click.echo(problem.format(), err=True)
     if result.leak_dropped:

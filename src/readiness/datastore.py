@@ -9,6 +9,7 @@ deterministic (a rebuilt data directory is byte-identical, so fingerprints are s
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -334,7 +335,7 @@ def _read_parquet(path: Path, data: bytes) -> pd.DataFrame:
 def _read_csv(
     path: Path, data: bytes, encoding: str | None
 ) -> tuple[pd.DataFrame, str]:
-    _refuse_non_text(path, data)
+    refuse_non_text(path, data)
     text, used = _decode(path, data, encoding)
     sample = text[:65536]
     if len(_NOT_TEXT.findall(sample)) > max(2, len(sample) // 100):
@@ -358,7 +359,8 @@ def _read_csv(
     return frame, used
 
 
-def _refuse_non_text(path: Path, data: bytes) -> None:
+def refuse_non_text(path: Path, data: bytes) -> None:
+    """Raise DataFileError for Parquet, Excel/zip, UTF-16 or binary bytes."""
     if data.startswith(b"PAR1"):
         raise DataFileError(
             path, "is a Parquet file", f"rename it to {path.stem}.parquet"
@@ -406,6 +408,45 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             f"is neither UTF-8 nor cp932 text (byte {exc.start})",
             "save it as 'CSV UTF-8' from Excel",
         ) from exc
+
+
+def sniff_encoding(data: bytes) -> str | None:
+    """`utf-8-sig` (BOM), `utf-8`, `cp932` or None: the first that decodes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp932"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+SNIFFED_DELIMITERS: Final = ",;\t|"
+
+
+def sniff_delimiter(text: str) -> str | None:
+    """The delimiter of CSV `text`, or None when the first lines do not tell.
+
+    csv.Sniffer guesses; the guess is kept only if it splits the header into
+    several cells and every sampled record into as many.
+    """
+    sample = "\n".join(text[:65536].splitlines()[:50])
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=SNIFFED_DELIMITERS).delimiter
+    except csv.Error:
+        guess = None
+    candidates = [guess] if guess else []
+    candidates += [d for d in SNIFFED_DELIMITERS if d != guess]
+    for delimiter in candidates:
+        records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        if len(records[0] if records else []) < 2:
+            continue
+        # the last sampled record may be cut off by the sample
+        if all(len(r) == len(records[0]) for r in records[:-1] or records):
+            return delimiter
+    return None
 
 
 def csv_record_lines(frame: pd.DataFrame) -> np.ndarray | None:
@@ -538,13 +579,21 @@ def parse_datetimes(values: pd.Series, *, numbers: bool = True) -> pd.Series:
             )
         ymd = digits & text.str.fullmatch("[0-9]{8}", na=False).to_numpy()
         if ymd.any():
-            out[ymd] = _as_us(pd.to_datetime(text[ymd], format="%Y%m%d", errors="coerce"))
+            out[ymd] = _as_us(
+                pd.to_datetime(text[ymd], format="%Y%m%d", errors="coerce")
+            )
     for fmt in DATETIME_FORMATS:
         todo = present & ~aware & ~digits & out.isna().to_numpy()
         if not todo.any():
             break
         out[todo] = _as_us(pd.to_datetime(text[todo], format=fmt, errors="coerce"))
     return out.astype(DATETIME_DTYPE)
+
+
+def has_utc_offset(values: pd.Series) -> pd.Series:
+    """True where a text timestamp carries an offset (`+09:00`, `Z`)."""
+    text = clean_text(values, normalize=True)
+    return text.str.contains(_TZ_SUFFIX, na=False).astype(bool)
 
 
 def looks_numeric(values: pd.Series) -> pd.Series:

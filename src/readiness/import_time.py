@@ -143,3 +143,39 @@ def row_order_times(
         + (run * 1_000_000).astype("timedelta64[us]")
     )  # fmt: skip
     return pd.Series(times, index=frame.index, dtype=DATETIME_DTYPE), bad
+
+
+# Synthetic times for `time: {order: COLUMN}`: the rank of each row in the order,
+# one second apart from this origin. The date means nothing; only the order does.
+ORDER_ORIGIN: Final = pd.Timestamp("2000-01-01 00:00:00")
+
+
+def order_times(order: pd.Series) -> pd.Series:
+    """Strictly increasing timestamps that follow a sequence / row-number column.
+
+    Rows are ranked by their order value, ties and equal values by export row, and
+    row k of that ranking gets ORDER_ORIGIN + k seconds. `order` holds numbers (NaN
+    where the cell was not one; the caller refuses those first).
+    """
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[np.argsort(order.to_numpy(dtype="float64"), kind="stable")] = np.arange(
+        len(order)
+    )
+    origin = ORDER_ORIGIN.to_datetime64().astype("datetime64[us]")
+    times = origin + (ranks * 1_000_000).astype("timedelta64[us]")
+    return pd.Series(times, index=order.index, dtype=DATETIME_DTYPE)
+
+
+def in_export_order(times: pd.Series) -> pd.Series:
+    """A constant time made strictly increasing in row order: + row number µs.
+
+    Training sorts by time; with one export date for every row the order would
+    otherwise fall back to lead ids. One microsecond per row keeps the date and
+    makes any time-ordered split the export order.
+    """
+    offsets = (np.arange(len(times), dtype=np.int64)).astype("timedelta64[us]")
+    return pd.Series(
+        times.to_numpy(dtype="datetime64[us]") + offsets,
+        index=times.index,
+        dtype=DATETIME_DTYPE,
+    )

@@ -11,17 +11,28 @@ has `handoffs:` / `outcomes:` sections, one toss-up and its outcome.
 Columns known only after the outcome (call duration, close date, …) are listed
 under `leak_columns`: they are never imported, and a mapping that uses one is
 refused. Every problem (a column the export lacks, a value outside a value map,
-an unreadable date) is reported at once, with export rows, CSV lines and a fix.
+an unreadable date) is reported at once, with export rows, CSV lines and a fix;
+the first line of every error names what, where and the fix on its own.
+
+Time decides the train/validation/test split, so it is handled with care: bare
+numbers are never dates unless `format:` says so (`excel`, `%Y%m%d`); an export
+without a date can take a sequence column as its order (`time: {order: seq}`);
+a constant export date is warned about and rows then keep their export order.
+`ImportResult.time_order` (written to `import.json`) says which of these it was.
+
 `import_export` is pure; `read_export`, `load_mapping` and `write_import` are the
 edges the `readiness import` command uses.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
 import gzip
 import io
 import json
+import unicodedata
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,18 +43,37 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from readiness.contract import TABLES, Dataset, ValidationReport, validate_and_coerce
+from readiness.contract import (
+    TABLES,
+    Dataset,
+    Problem,
+    ValidationReport,
+    validate_and_coerce,
+)
 from readiness.datastore import (
+    DataFileError,
     DatasetConfig,
     ExtraKind,
     RawTables,
     atomic_write_bytes,
     csv_record_lines,
+    from_excel_serial,
+    has_utc_offset,
     is_present,
+    looks_numeric,
     parse_datetimes,
+    parse_numbers,
+    refuse_non_text,
+    sniff_delimiter,
+    sniff_encoding,
     write_frames,
 )
-from readiness.import_time import row_order_times
+from readiness.import_time import (
+    ORDER_ORIGIN,
+    in_export_order,
+    order_times,
+    row_order_times,
+)
 
 __all__ = [
     "ExportError",
@@ -66,19 +96,27 @@ _MAX_ROWS_SHOWN: Final = 10
 class MappingError(ValueError):
     """The mapping file, or the export measured against it, cannot be imported.
 
-    `problems` holds one human-readable block per problem (what, where, fix).
+    `problems` holds one block per problem; the first line of each block names
+    what, where and the fix, so the first line of the message stands alone.
     """
 
     def __init__(self, problems: list[str], *, where: str = "the mapping") -> None:
         self.problems = problems
-        super().__init__(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {where}:\n"
-            + "\n".join(problems)
+        self.where = where
+        more = (
+            f"\n({len(problems)} problems in {where}; nothing was written)"
+            if len(problems) > 1
+            else ""
         )
+        super().__init__("\n".join(problems) + more)
 
 
 class ExportError(ValueError):
     """The export file cannot be read at all."""
+
+
+def _headline(where: str, what: str, fix: str) -> str:
+    return f"{where}: {what} — fix: {fix}"
 
 
 # --- the mapping ---------------------------------------------------------------------
@@ -88,9 +126,11 @@ class FieldSpec(BaseModel):
     """Where one contract (or extra) column comes from.
 
     Exactly one of `column` (an export column) and `constant`. `values` translates
-    export values (every present value must be listed); `missing` lists values
-    meaning "unknown" (e.g. "999", "unknown"); `format` is a strptime format for
-    dates; `kind` is required for extra lead columns only.
+    export values (every present value must be listed; `""` is the blank cell;
+    lookups fall back to a case-insensitive match); `missing` lists values meaning
+    "unknown" (e.g. "999", "unknown"); `default` fills blank and `missing` cells
+    (a required category with blanks: `default: "不明"`); `format` is a strptime
+    format (or `excel`) for dates; `kind` is required for extra lead columns only.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -99,6 +139,7 @@ class FieldSpec(BaseModel):
     constant: Scalar | None = None
     values: dict[str, Scalar | None] | None = None
     missing: list[str] = []
+    default: Scalar | None = None
     format: str | None = None
     kind: ExtraKind | None = None
 
@@ -108,13 +149,21 @@ class FieldSpec(BaseModel):
         if isinstance(data, str):  # `industry: job` means `industry: {column: job}`
             return {"column": data}
         if isinstance(data, dict) and isinstance(data.get("values"), dict):
-            odd = [k for k in data["values"] if not isinstance(k, str | int | float)]
-            if odd or any(isinstance(k, bool) for k in data["values"]):
+            keys = [k for k in data["values"] if k is not None]
+            odd = [k for k in keys if not isinstance(k, str | int | float)]
+            if odd or any(isinstance(k, bool) for k in keys):
                 raise ValueError(
                     "value map keys must be text: YAML reads yes/no/on/off/true "
                     'unquoted as booleans; quote them, e.g. values: {"yes": true}'
                 )
-            data = {**data, "values": {str(k): v for k, v in data["values"].items()}}
+            # `~: x` (YAML null) is the blank cell, like `"": x`
+            data = {
+                **data,
+                "values": {
+                    ("" if k is None else str(k).strip()): v
+                    for k, v in data["values"].items()
+                },
+            }
         if isinstance(data, dict) and "missing" in data:
             data = {**data, "missing": [str(v) for v in data["missing"] or []]}
         return data
@@ -123,6 +172,10 @@ class FieldSpec(BaseModel):
     def _one_source(self) -> FieldSpec:
         if (self.column is None) == (self.constant is None):
             raise ValueError("give exactly one of column: or constant:")
+        if self.constant is not None and self.default is not None:
+            raise ValueError(
+                "default: fills blank cells of a column:; a constant: has none"
+            )
         return self
 
 
@@ -137,28 +190,73 @@ class RowOrderTime(BaseModel):
 
 
 class TimeSpec(BaseModel):
-    """When each row happened: a date column, or a reconstruction from row order."""
+    """When each row happened: a date column, a sequence column, or month/weekday."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     column: str | None = None
     format: str | None = None
+    order: str | None = None
     row_order: RowOrderTime | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> TimeSpec:
-        if (self.column is None) == (self.row_order is None):
-            raise ValueError("give exactly one of column: or row_order:")
+        given = [self.column, self.order, self.row_order]
+        if sum(v is not None for v in given) != 1:
+            raise ValueError(
+                "give exactly one of column: (a date), order: (a sequence or row "
+                "number) or row_order: (month and weekday columns)"
+            )
+        if self.format is not None and self.column is None:
+            raise ValueError("format: goes with column:")
         return self
 
 
+_ENCODINGS: Final[dict[str, str]] = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "cp932": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    "shift_jis": "cp932",  # cp932 is Microsoft's superset of Shift_JIS
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+}
+
+
 class SourceSpec(BaseModel):
-    """How the export file is written."""
+    """How the export file is written; both are sniffed when not given."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    delimiter: str = ","
-    encoding: Literal["utf-8", "cp932"] | None = None
+    delimiter: str | None = None
+    encoding: Literal["utf-8", "utf-8-sig", "cp932"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        encoding = data.get("encoding")
+        if isinstance(encoding, str):
+            key = encoding.strip().lower()
+            if key not in _ENCODINGS:
+                raise ValueError(
+                    f"encoding {encoding!r} is not supported; use utf-8, utf-8-sig "
+                    "or cp932 (Shift_JIS, Japanese Excel), or leave it out to detect"
+                )
+            data["encoding"] = _ENCODINGS[key]
+        delimiter = data.get("delimiter")
+        if isinstance(delimiter, str) and delimiter.lower() in {"tab", "\\t"}:
+            data["delimiter"] = "\t"
+        elif isinstance(delimiter, str) and len(delimiter) != 1:
+            raise ValueError(
+                f"delimiter must be one character (',', ';', tab, '|'), not "
+                f"{delimiter!r}"
+            )
+        return data
 
 
 class IdSpec(BaseModel):
@@ -177,7 +275,7 @@ class ImportMapping(BaseModel):
 
     source: SourceSpec = SourceSpec()
     id: IdSpec = IdSpec()
-    time: TimeSpec
+    time: TimeSpec | None = None  # None is refused by import_export, with options
     leads: dict[str, FieldSpec]
     handoffs: dict[str, FieldSpec] | None = None
     outcomes: dict[str, FieldSpec] | None = None
@@ -235,11 +333,12 @@ class ImportMapping(BaseModel):
         if self.id.column:
             used.setdefault(self.id.column, []).append("id")
         time = self.time
-        for col in (time.column, *(
-            (time.row_order.month, time.row_order.day_of_week) if time.row_order else ()
-        )):  # fmt: skip
-            if col:
-                used.setdefault(col, []).append("time")
+        if time is not None:
+            ro = time.row_order
+            months = (ro.month, ro.day_of_week) if ro else ()
+            for col in (time.column, time.order, *months):
+                if col:
+                    used.setdefault(col, []).append("time")
         return used
 
 
@@ -250,65 +349,240 @@ def load_mapping(path: Path) -> ImportMapping:
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise MappingError([f"cannot read {path}: {exc.strerror or exc}"]) from exc
+        raise MappingError(
+            [
+                _headline(
+                    where,
+                    f"cannot read: {exc.strerror or exc}",
+                    "check the path given to --mapping",
+                )
+            ]
+        ) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise MappingError([f"not valid YAML: {exc}"], where=where) from exc
+        first = str(exc).replace("\n", " ")
+        raise MappingError(
+            [
+                _headline(
+                    where,
+                    f"not valid YAML ({first})",
+                    "fix the YAML syntax; indent with spaces",
+                )
+            ]
+        ) from exc
     if not isinstance(loaded, dict):
-        raise MappingError(["must be a mapping with time:, leads: …"], where=where)
+        raise MappingError(
+            [
+                _headline(
+                    where,
+                    "is not a mapping of sections",
+                    "start from examples/bank-marketing/mapping.yaml",
+                )
+            ]
+        )
     try:
         return ImportMapping.model_validate(loaded)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"error   {loc or '(top)'}: {msg}")
+        problems = [_pydantic_problem(where, err) for err in exc.errors()]
         raise MappingError(problems, where=where) from exc
+
+
+_TOP_KEYS: Final = tuple(ImportMapping.model_fields)
+
+
+def _pydantic_problem(where: str, err: Any) -> str:
+    loc = ".".join(str(p) for p in err["loc"]) or "(top)"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    kind = err["type"]
+    if kind == "missing":
+        fix = f"add {loc}: to the mapping (see README, 'Bring your own data')"
+        return _headline(f"{where}: {loc}", "is required", fix)
+    if kind == "extra_forbidden":
+        name = str(err["loc"][-1])
+        keys = _TOP_KEYS if len(err["loc"]) == 1 else tuple(FieldSpec.model_fields)
+        guess = difflib.get_close_matches(name, keys, n=1)
+        hint = f"did you mean {guess[0]}? " if guess else ""
+        fix = f"{hint}keys here: {', '.join(keys)}"
+        return _headline(f"{where}: {loc}", "is not a mapping key", fix)
+    if "; " in msg or " fix" in msg or "e.g." in msg or "give " in msg:
+        return f"{where}: {loc}: {msg}"  # our validators say the fix themselves
+    return _headline(f"{where}: {loc}", msg, "see README, 'Bring your own data'")
 
 
 # --- reading the export ------------------------------------------------------------
 
+_ENCODING_NAMES: Final = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with a BOM",
+    "cp932": "cp932 (Japanese Excel)",
+}
+
 
 def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
-    """The export as text cells ("" = empty); `.gz` is decompressed."""
+    """The export as text cells ("" = empty).
+
+    gzip is recognised by its bytes; encoding and delimiter are sniffed, and a
+    declared one the file contradicts is refused with what the file looks like.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if path.suffix == ".gz":
+        raise ExportError(
+            _headline(
+                str(path),
+                f"cannot read: {exc.strerror or exc}",
+                "check the export path",
+            )
+        ) from exc
+    if data.startswith(b"\x1f\x8b"):
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
-            raise ExportError(f"{path} is not a valid gzip file: {exc}") from exc
-    encodings: list[str] = [mapping.source.encoding] if mapping.source.encoding else []
-    for encoding in encodings or ["utf-8", "cp932"]:
-        try:
-            text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        tried = " or ".join(encodings or ["UTF-8", "cp932"])
+            raise ExportError(
+                _headline(
+                    str(path),
+                    f"is a damaged gzip file ({exc})",
+                    "copy or download the export again",
+                )
+            ) from exc
+    try:
+        refuse_non_text(path, data)
+    except DataFileError as exc:
+        raise ExportError(_headline(str(path), exc.message, exc.hint)) from exc
+    text = _decode_export(path, data, mapping.source.encoding)
+    if not text.strip():
         raise ExportError(
-            f"{path} is not {tried} text; save it as 'CSV UTF-8' or set "
-            "source.encoding in the mapping"
+            _headline(
+                str(path),
+                "is empty (no header row)",
+                "export the data again with its header row",
+            )
+        )
+    delimiter = _delimiter(path, text, mapping.source.delimiter)
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    names = [h.strip() for h in header]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ExportError(
+            _headline(
+                f"{path} header",
+                f"column {', '.join(map(repr, twice))} appears more than once",
+                "rename one of them in the export so each column has one name",
+            )
         )
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=mapping.source.delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        raise ExportError(_ragged(path, text, delimiter, len(header), exc)) from exc
+    except (pd.errors.EmptyDataError, ValueError) as exc:
         raise ExportError(
-            f"cannot parse {path} as CSV with delimiter "
-            f"{mapping.source.delimiter!r}: {exc} (check source.delimiter and quoting)"
+            _headline(
+                str(path),
+                f"cannot be read as CSV ({exc})",
+                f"check source.delimiter ({delimiter!r}) and quoting",
+            )
         ) from exc
-    frame.columns = pd.Index([str(c).strip() for c in frame.columns])
+    frame.columns = pd.Index(names)
     return frame
+
+
+def _decode_export(path: Path, data: bytes, declared: str | None) -> str:
+    sniffed = sniff_encoding(data)
+    if declared is None:
+        if sniffed is None:
+            raise ExportError(
+                _headline(
+                    str(path),
+                    "is neither UTF-8 nor cp932 text",
+                    "save it from Excel as 'CSV UTF-8'",
+                )
+            )
+        return data.decode(sniffed)
+    utf8_declared = declared in {"utf-8", "utf-8-sig"}
+    try:
+        text = data.decode("utf-8-sig" if utf8_declared else declared)
+    except UnicodeDecodeError as exc:
+        text = None
+        failed_at = exc.start
+    else:
+        failed_at = -1
+    if not utf8_declared and sniffed in {"utf-8", "utf-8-sig"} and not data.isascii():
+        text = None  # valid UTF-8 with Japanese in it is not cp932, whatever decodes
+    if text is not None:
+        return text
+    if sniffed is None or sniffed == declared:
+        raise ExportError(
+            _headline(
+                str(path),
+                f"is neither UTF-8 nor cp932 text (byte {failed_at})",
+                "save it from Excel as 'CSV UTF-8' and set source.encoding: utf-8",
+            )
+        )
+    looks = _ENCODING_NAMES[sniffed]
+    fix = "cp932" if sniffed == "cp932" else "utf-8"
+    where = f"byte {failed_at}" if failed_at >= 0 else "its Japanese text"
+    raise ExportError(
+        _headline(
+            str(path),
+            f"the mapping says source.encoding: {declared}, but the file is not "
+            f"{declared} ({where}); the file looks like {looks}",
+            f"set source.encoding: {fix} (or remove it: the encoding is detected)",
+        )
+    )
+
+
+def _delimiter(path: Path, text: str, declared: str | None) -> str:
+    sniffed = sniff_delimiter(text)
+    if declared is None:
+        return sniffed or ","
+    first = text.splitlines()[0] if text else ""
+    header = next(csv.reader([first], delimiter=declared), [])
+    if len(header) <= 1 and sniffed is not None and sniffed != declared:
+        cells = next(csv.reader([first], delimiter=sniffed))
+        shown = sniffed.join(cells[:4]) + (sniffed + "…" if len(cells) > 4 else "")
+        raise ExportError(
+            _headline(
+                str(path),
+                f"the mapping says source.delimiter: {declared!r}, but the header "
+                f"is one column with it and {len(cells)} columns with {sniffed!r} "
+                f"({shown})",
+                f"set source.delimiter: {_yaml_char(sniffed)} (or remove it: the "
+                "delimiter is detected)",
+            )
+        )
+    return declared
+
+
+def _yaml_char(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else f'"{delimiter}"'
+
+
+def _ragged(path: Path, text: str, delimiter: str, width: int, exc: Exception) -> str:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader, None)
+    for record in reader:
+        if len(record) > width:
+            return _headline(
+                f"{path} line {reader.line_num}",
+                f"{len(record)} cells where the header has {width} "
+                f"(delimiter {delimiter!r})",
+                f'quote cells that contain {delimiter!r} ("a{delimiter}b"), or '
+                "remove the extra cells",
+            )
+    return _headline(
+        str(path),
+        f"cannot be read as CSV ({exc})",
+        "check quoting: cells with delimiters or line breaks must be in double quotes",
+    )
 
 
 # --- importing -----------------------------------------------------------------------
@@ -316,7 +590,13 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
 
 @dataclass
 class ImportResult:
-    """The imported, validated dataset and what the import did."""
+    """The imported, validated dataset and what the import did.
+
+    `time_order` is what `import.json` records for the split: `kind` is `time`
+    (real times), `constant` (one export date: the split is the export order),
+    `order` (a sequence column: order, not time) or `reconstructed` (month and
+    weekday by row order), with the `column` and a human `note`.
+    """
 
     dataset: Dataset
     report: ValidationReport
@@ -325,6 +605,8 @@ class ImportResult:
     leak_dropped: list[str]
     time_note: str
     sources: dict[str, str] = field(default_factory=dict)
+    time_order: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         d = self.dataset
@@ -344,8 +626,12 @@ class _Problems:
     def add(
         self, where: str, what: str, fix: str, rows: np.ndarray | None = None
     ) -> None:
-        head = f"error   {where}: "
-        body = [head + (f"{len(rows):,} rows: " if rows is not None else "") + what]
+        count = (
+            f"{len(rows):,} row{'s' if len(rows) != 1 else ''}: "
+            if rows is not None
+            else ""
+        )
+        body = [_headline(where, count + what, fix)]
         if rows is not None and len(rows):
             shown = [int(r) + 1 for r in rows[:_MAX_ROWS_SHOWN]]
             more = f" (first {len(shown)})" if len(rows) > len(shown) else ""
@@ -357,7 +643,6 @@ class _Problems:
             else:
                 line += "; CSV lines " + ", ".join(str(r + 1) for r in shown)
             body.append(line)
-        body.append(f"        fix: {fix}")
         self.items.append("\n".join(body))
 
 
@@ -366,35 +651,61 @@ def _guess(name: str, columns: list[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
+def _fold(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().casefold()
+
+
 def _field(
     export: pd.DataFrame, where: str, spec: FieldSpec, found: _Problems
 ) -> pd.Series:
-    """One output column as raw cells (str / None), value map and missing applied."""
+    """One output column as raw cells (str / None): values, missing, default."""
     n = len(export)
     if spec.constant is not None:
-        value = spec.constant
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        return pd.Series([text] * n, dtype=object)
+        return pd.Series([_cell(spec.constant)] * n, dtype=object)
     assert spec.column is not None
     raw = export[spec.column].astype("str").str.strip()
-    present = is_present(raw) & ~raw.isin(spec.missing)
+    blank = ~is_present(raw).to_numpy()
+    unknown_means = raw.isin(spec.missing).to_numpy() & ~blank
     if spec.values is None:
-        return raw.where(present, None).astype(object)
-    table = {str(k).strip(): v for k, v in spec.values.items()}
-    unknown = present & ~raw.isin(list(table))
-    if unknown.any():
-        rows = np.flatnonzero(unknown.to_numpy())
-        seen = list(dict.fromkeys(raw[unknown].tolist()))
-        listed = ", ".join(repr(v) for v in seen[:5]) + (" …" if len(seen) > 5 else "")
-        found.add(
-            f"{where} ← export column {spec.column!r}",
-            f"values not in the value map: {listed}",
-            f"add them under {where.split(' ')[0]}.values in the mapping, or under "
-            "missing: if they mean unknown",
-            rows,
-        )
-    mapped = raw.map(lambda v: _cell(table.get(v)))
-    return mapped.where(present & ~unknown, None).astype(object)
+        out = raw.where(~blank & ~unknown_means, None).astype(object)
+    else:
+        table = dict(spec.values)
+        folded: dict[str, str] = {}
+        for key in table:  # a case-insensitive match only where it is unambiguous
+            folded[_fold(key)] = key if _fold(key) not in folded else ""
+        cells = raw.tolist()
+        keys = [c if c in table else (folded.get(_fold(c)) or None) for c in cells]
+        listed = np.array([k is not None for k in keys], dtype=bool)
+        unknown = ~blank & ~unknown_means & ~listed
+        if unknown.any():
+            rows = np.flatnonzero(unknown)
+            seen = list(dict.fromkeys(raw[unknown].tolist()))
+            shown = ", ".join(repr(v) for v in seen[:5]) + (
+                " …" if len(seen) > 5 else ""
+            )
+            name = where.split(" ")[0]
+            found.add(
+                f"{where} ← export column {spec.column!r}",
+                f"values not in the value map: {shown}",
+                f"add them under {name}.values in the mapping, or under "
+                f"{name}.missing if they mean unknown",
+                rows,
+            )
+        mapped = [
+            _cell(table[k]) if k is not None and not u else None
+            for k, u in zip(keys, unknown_means, strict=True)
+        ]
+        if "" in table:  # the blank cell has its own entry
+            blank_value = _cell(table[""])
+            mapped = [
+                blank_value if b else m for m, b in zip(mapped, blank, strict=True)
+            ]
+            blank = np.zeros(n, dtype=bool)
+        out = pd.Series(mapped, dtype=object)
+    if spec.default is not None:
+        fill = blank | unknown_means
+        out = out.where(~fill, _cell(spec.default))
+    return out.reset_index(drop=True)
 
 
 def _cell(value: Scalar | None) -> str | None:
@@ -403,34 +714,112 @@ def _cell(value: Scalar | None) -> str | None:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+_NUMBERS_FIX: Final = (
+    "if it is a sequence or row number, declare time: {{order: {col}}}; if the "
+    "numbers are Excel serial days, add format: excel; if they are dates like "
+    '20240501, add format: "%Y%m%d"'
+)
+
+
 def _datetimes(
     export: pd.DataFrame, where: str, spec: FieldSpec, found: _Problems
 ) -> pd.Series:
     cells = _field(export, where, spec, found)
     text = pd.Series(cells, dtype="str")
-    if spec.format:
-        parsed = pd.to_datetime(text, format=spec.format, errors="coerce")
-        parsed = parse_datetimes(parsed)
+    source = f"{where} ← export column {spec.column!r}"
+    if spec.format == "excel":
+        parsed = from_excel_serial(parse_numbers(text))
+        fix = (
+            "format: excel reads Excel serial days (45413 = 2024-05-01); "
+            "remove it if the cells are written dates"
+        )
+    elif spec.format:
+        parsed = parse_datetimes(
+            pd.to_datetime(text, format=spec.format, errors="coerce")
+        )
         fix = f"write them as {spec.format!r} or change format: in the mapping"
     else:
-        parsed = parse_datetimes(text)
+        parsed = parse_datetimes(text, numbers=False)
         fix = "set format: (strptime, e.g. '%d/%m/%Y %H:%M') in the mapping"
-    bad = text.notna() & parsed.isna()
+        numeric = (text.notna() & looks_numeric(text)).to_numpy()
+        if numeric.any():
+            examples = ", ".join(repr(v) for v in text[numeric].head(3))
+            serial = from_excel_serial(parse_numbers(text[numeric]).head(1))
+            guess = ""
+            if serial.notna().all() and 20000 <= float(text[numeric].iloc[0]) < 80000:
+                guess = (
+                    f"; as Excel serial days {examples.split(',')[0]} would be "
+                    f"{serial.iloc[0]:%Y-%m-%d}"
+                )
+            found.add(
+                source,
+                f"numbers, not dates (e.g. {examples}){guess}; numbers are read as "
+                "dates only when format: says so",
+                _NUMBERS_FIX.format(col=spec.column),
+                np.flatnonzero(numeric),
+            )
+            text = text.where(~numeric, None)
+    bad = (text.notna() & parsed.isna()).to_numpy()
     if bad.any():
         examples = ", ".join(repr(v) for v in text[bad].head(3))
         found.add(
-            f"{where} ← export column {spec.column!r}",
-            f"unreadable dates, e.g. {examples}",
-            fix,
-            np.flatnonzero(bad.to_numpy()),
+            source, f"unreadable dates, e.g. {examples}", fix, np.flatnonzero(bad)
         )
     return parsed
 
 
+def _time_column(
+    export: pd.DataFrame, time: TimeSpec, found: _Problems
+) -> tuple[pd.Series, dict[str, str], list[str]]:
+    assert time.column is not None
+    col = time.column
+    spec = FieldSpec(column=col, format=time.format)
+    times = _datetimes(export, "time", spec, found)
+    missing = ~is_present(export[col].astype("str").str.strip())
+    if missing.any():
+        found.add(
+            f"time ← export column {col!r}",
+            "no time",
+            "every row needs its time; fill the column or drop those rows",
+            np.flatnonzero(missing.to_numpy()),
+        )
+    notes: list[str] = []
+    offset = has_utc_offset(export[col])
+    if offset.any() and not offset[~missing].all():
+        notes.append(
+            f"warning time ← export column {col!r}: {int(offset.sum()):,} rows carry "
+            f"a UTC offset and {int((~offset & ~missing).sum()):,} do not; offsets are "
+            "converted to Asia/Tokyo, the others are read as Tokyo time already"
+        )
+    if len(times) > 1 and times.notna().all() and times.nunique() == 1:
+        day = times.iloc[0]
+        notes.append(
+            f"warning time ← export column {col!r}: every row has the same time "
+            f"({day:%Y-%m-%d %H:%M}), an export date rather than when each lead "
+            "happened; rows keep their export order (+1 µs per row), so the "
+            "time-ordered split is the export order. Map a creation date as "
+            "time: column: to split by time."
+        )
+        note = (
+            f"every row has the same export date {day:%Y-%m-%d %H:%M} in {col!r}; "
+            "the split is by row order (export order), not by time"
+        )
+        return in_export_order(times), _order("constant", col, note), notes
+    note = f"times from export column {col!r}"
+    return times, _order("time", col, note), notes
+
+
+def _order(kind: str, column: str, note: str) -> dict[str, str]:
+    return {"kind": kind, "column": column, "note": note}
+
+
 def _row_times(
     export: pd.DataFrame, mapping: ImportMapping, found: _Problems
-) -> tuple[pd.Series, str]:
+) -> tuple[pd.Series, dict[str, str], list[str]]:
     time = mapping.time
+    if time is None:
+        found.add("time", *_no_time(export))
+        return pd.Series(pd.NaT, index=export.index, dtype="datetime64[us]"), {}, []
     if time.row_order is not None:
         ro = time.row_order
         times, bad = row_order_times(
@@ -447,23 +836,63 @@ def _row_times(
         note = (
             f"times reconstructed from row order: year from {ro.start_year} "
             f"(+1 whenever {ro.month!r} goes backwards)"
-            + (f", day from the week count and {ro.day_of_week!r}" if ro.day_of_week
-               else ", day = 1st of the month")
+            + (
+                f", day from the week count and {ro.day_of_week!r}"
+                if ro.day_of_week
+                else ", day = 1st of the month"
+            )
             + "; approximate, non-decreasing in row order"
-        )  # fmt: skip
-        return times, note
-    spec = FieldSpec(column=time.column, format=time.format)
-    times = _datetimes(export, "time", spec, found)
-    assert time.column is not None
-    missing = ~is_present(export[time.column].astype("str").str.strip())
-    if missing.any():
-        found.add(
-            f"time ← export column {time.column!r}",
-            "no time",
-            "every row needs its time; drop the rows or fill the column",
-            np.flatnonzero(missing.to_numpy()),
         )
-    return times, f"times from export column {time.column!r}"
+        return times, _order("reconstructed", ro.month, note), []
+    if time.order is not None:
+        col = time.order
+        numbers = parse_numbers(export[col])
+        not_number = numbers.isna().to_numpy()
+        if not_number.any():
+            examples = ", ".join(repr(v) for v in export[col][not_number].head(3))
+            found.add(
+                f"time.order ← export column {col!r}",
+                f"not a number: {examples}",
+                "order: takes a sequence or row number; fill the cells or map another "
+                "column",
+                np.flatnonzero(not_number),
+            )
+        note = (
+            f"order, not time: rows ranked by {col!r} (ties in export order), one "
+            f"second apart from {ORDER_ORIGIN:%Y-%m-%d}; the dates mean nothing"
+        )
+        return order_times(numbers), _order("order", col, note), []
+    return _time_column(export, time, found)
+
+
+def _no_time(export: pd.DataFrame) -> tuple[str, str]:
+    """What and fix for a mapping without time:, naming candidate columns."""
+    dates, sequences = [], []
+    sample = export.head(1000)
+    for col in export.columns:
+        cells = sample[col].astype("str").str.strip()
+        present = is_present(cells)
+        if not present.any():
+            continue
+        if parse_datetimes(cells[present], numbers=False).notna().mean() >= 0.9:
+            dates.append(col)
+        elif looks_numeric(cells[present]).all() and cells[present].is_unique:
+            sequences.append(col)
+    seen = []
+    if dates:
+        seen.append(f"date columns: {', '.join(dates)}")
+    if sequences:
+        seen.append(f"unique number columns: {', '.join(sequences[:5])}")
+    found = f" ({'; '.join(seen)})" if seen else " and no column of dates"
+    what = f"the mapping has no time: section{found}"
+    date = dates[0] if dates else "created_date"
+    seq = sequences[0] if sequences else "row_no"
+    fix = (
+        f"map a creation or export date (time: {{column: {date}}}), or take a "
+        f"sequence or row number as the time order (time: {{order: {seq}}}; the "
+        "report then says 'order, not time')"
+    )
+    return what, fix
 
 
 def _lead_ids(export: pd.DataFrame, mapping: ImportMapping) -> pd.Series:
@@ -480,6 +909,15 @@ def _check_columns(
     export: pd.DataFrame, mapping: ImportMapping, found: _Problems
 ) -> None:
     columns = list(export.columns)
+    if len(columns) == 1:
+        delimiter = sniff_delimiter(str(columns[0]) + "\n")
+        if delimiter is not None:
+            found.add(
+                f"export header {str(columns[0])[:60]!r}",
+                f"is one column; the file looks {delimiter!r}-delimited",
+                f"set source.delimiter: {_yaml_char(delimiter)}",
+            )
+            return
     leaks = set(mapping.leak_columns)
     for col, uses in mapping.used_columns().items():
         if col in leaks:
@@ -518,9 +956,20 @@ def import_export(
     _check_columns(export, mapping, found)
     if found.items:
         raise MappingError(found.items, where="the mapping vs the export")
+    if export.empty:
+        raise MappingError(
+            [
+                _headline(
+                    "the export",
+                    "has a header but no data rows",
+                    "export again with the rows (check the CRM filter)",
+                )
+            ],
+            where="the export",
+        )
     export = export.reset_index(drop=True)
     n = len(export)
-    times, time_note = _row_times(export, mapping, found)
+    times, time_order, time_warnings = _row_times(export, mapping, found)
     ids = _lead_ids(export, mapping)
     frames: dict[str, pd.DataFrame] = {}
     for table in ("leads", "handoffs", "outcomes"):
@@ -564,12 +1013,12 @@ def import_export(
         ]
         raise MappingError(
             [
+                _contract_headline(report.errors[0], mapping),
                 "the mapped tables do not meet the data contract (rows are export "
                 "data rows):",
                 report.format(),
                 "where each column comes from:",
                 *legend,
-                "fix: map the missing columns, or set a constant: for required ones",
             ],
             where="the imported tables",
         )
@@ -577,17 +1026,52 @@ def import_export(
     not_imported = [
         c
         for c in export.columns
-        if c not in used and c not in mapping.leak_columns
+        if c not in used
+        and c not in mapping.leak_columns
         and c not in mapping.ignore_columns
-    ]  # fmt: skip
+    ]
     return ImportResult(
         dataset=dataset,
         report=report,
         rows=n,
         not_imported=not_imported,
         leak_dropped=[c for c in mapping.leak_columns if c in export.columns],
-        time_note=time_note,
+        time_note=time_order["note"],
+        time_order=time_order,
+        warnings=time_warnings,
     )
+
+
+def _contract_headline(problem: Problem, mapping: ImportMapping) -> str:
+    """The first contract error as one line, with a fix in mapping terms."""
+    table, column = problem.table, problem.column
+    spec = (getattr(mapping, table, None) or {}).get(column) if table else None
+    if spec is None and table == "leads" and column:
+        spec = mapping.extra_lead_columns.get(column)
+    if column == "lead_id" and mapping.id.column:
+        spec = FieldSpec(column=mapping.id.column)
+    where = problem.where + (f" ← {_source_text(spec)}" if spec is not None else "")
+    count = f"{problem.count:,} rows: " if problem.count else ""
+    if problem.kind == "missing_value" and spec is not None and spec.column:
+        fix = (
+            f"add default: to {problem.where} (e.g. {column}: {{column: "
+            f'{spec.column}, default: "不明"}}), or "" in its values:, or fill the '
+            "export"
+        )
+    elif problem.kind in {"missing_value", "missing_column"}:
+        fix = (
+            f"map it: {column}: {{column: EXPORT_COLUMN}}, or {column}: {{constant: "
+            "VALUE}} under "
+            f"{table}:"
+        )
+    elif problem.kind == "duplicate_id" and mapping.id.column:
+        fix = (
+            f"export column {mapping.id.column!r} must be unique: remove duplicated "
+            "rows, or drop id: to number the rows"
+        )
+    else:
+        fix = problem.hint or "fix the export or the mapping"
+    return _headline(where, count + problem.message, fix)
 
 
 def _source_text(spec: FieldSpec) -> str:
@@ -639,6 +1123,8 @@ def write_import(
         **dict(source),
         "rows": result.rows,
         "time": result.time_note,
+        "time_order": dict(result.time_order),
+        "warnings": list(result.warnings),
         "leak_columns_dropped": result.leak_dropped,
         "not_imported": result.not_imported,
         "extra_lead_columns": dict(result.dataset.extra_lead_columns),
