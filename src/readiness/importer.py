@@ -119,6 +119,10 @@ def _headline(where: str, what: str, fix: str) -> str:
     return f"{where}: {what} — fix: {fix}"
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row{'s' if count != 1 else ''}"
+
+
 # --- the mapping ---------------------------------------------------------------------
 
 
@@ -153,8 +157,8 @@ class FieldSpec(BaseModel):
             odd = [k for k in keys if not isinstance(k, str | int | float)]
             if odd or any(isinstance(k, bool) for k in keys):
                 raise ValueError(
-                    "value map keys must be text: YAML reads yes/no/on/off/true "
-                    'unquoted as booleans; quote them, e.g. values: {"yes": true}'
+                    "value map keys must be text, and YAML reads yes/no/on/off/true "
+                    'unquoted as booleans — fix: quote them, e.g. values: {"yes": true}'
                 )
             # `~: x` (YAML null) is the blank cell, like `"": x`
             data = {
@@ -171,10 +175,13 @@ class FieldSpec(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
         if (self.column is None) == (self.constant is None):
-            raise ValueError("give exactly one of column: or constant:")
+            raise ValueError(
+                "needs a source — fix: give exactly one of column: or constant:"
+            )
         if self.constant is not None and self.default is not None:
             raise ValueError(
-                "default: fills blank cells of a column:; a constant: has none"
+                "default: fills blank cells of a column:, and a constant: has none "
+                "— fix: remove default:"
             )
         return self
 
@@ -204,11 +211,12 @@ class TimeSpec(BaseModel):
         given = [self.column, self.order, self.row_order]
         if sum(v is not None for v in given) != 1:
             raise ValueError(
-                "give exactly one of column: (a date), order: (a sequence or row "
-                "number) or row_order: (month and weekday columns)"
+                "needs one source of time — fix: give exactly one of column: (a "
+                "date), order: (a sequence or row number) or row_order: (month and "
+                "weekday columns)"
             )
         if self.format is not None and self.column is None:
-            raise ValueError("format: goes with column:")
+            raise ValueError("format: without column: — fix: add column:")
         return self
 
 
@@ -244,8 +252,9 @@ class SourceSpec(BaseModel):
             key = encoding.strip().lower()
             if key not in _ENCODINGS:
                 raise ValueError(
-                    f"encoding {encoding!r} is not supported; use utf-8, utf-8-sig "
-                    "or cp932 (Shift_JIS, Japanese Excel), or leave it out to detect"
+                    f"encoding {encoding!r} is not supported — fix: use utf-8, "
+                    "utf-8-sig or cp932 (Shift_JIS, Japanese Excel), or leave it out "
+                    "to detect it"
                 )
             data["encoding"] = _ENCODINGS[key]
         delimiter = data.get("delimiter")
@@ -253,8 +262,8 @@ class SourceSpec(BaseModel):
             data["delimiter"] = "\t"
         elif isinstance(delimiter, str) and len(delimiter) != 1:
             raise ValueError(
-                f"delimiter must be one character (',', ';', tab, '|'), not "
-                f"{delimiter!r}"
+                f"delimiter {delimiter!r} is not one character — fix: use ',', "
+                "';', tab or '|', or leave it out to detect it"
             )
         return data
 
@@ -292,24 +301,29 @@ class ImportMapping(BaseModel):
             for name in spec or {}:
                 if name not in names or name == "lead_id":
                     guess = difflib.get_close_matches(name, names, n=1)
-                    hint = f" (did you mean {guess[0]}?)" if guess else ""
+                    hint = f"did you mean {guess[0]}? " if guess else ""
                     problems.append(
-                        f"{table}.{name} is not a mappable column of {table}{hint}; "
-                        f"columns: {', '.join(n for n in names if n != 'lead_id')}"
+                        f"{table}.{name} is not a mappable column of {table} — fix: "
+                        f"{hint}columns: "
+                        f"{', '.join(n for n in names if n != 'lead_id')}"
                     )
         for name, spec in self.extra_lead_columns.items():
             if spec.kind is None:
                 problems.append(
-                    f"extra_lead_columns.{name} needs kind: numeric|category|boolean"
+                    f"extra_lead_columns.{name} has no kind — fix: add kind: "
+                    "numeric, category or boolean"
                 )
             if name in TABLES["leads"].column_names:
                 problems.append(
-                    f"extra_lead_columns.{name} is a contract column of leads; "
-                    "map it under leads: instead"
+                    f"extra_lead_columns.{name} is a contract column of leads — "
+                    "fix: map it under leads: instead"
                 )
         for name, spec in self.leads.items():
             if spec.kind is not None:
-                problems.append(f"leads.{name}: kind: is for extra_lead_columns only")
+                problems.append(
+                    f"leads.{name} has kind:, which is for extra_lead_columns only — "
+                    "fix: remove it"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -403,8 +417,8 @@ def _pydantic_problem(where: str, err: Any) -> str:
         hint = f"did you mean {guess[0]}? " if guess else ""
         fix = f"{hint}keys here: {', '.join(keys)}"
         return _headline(f"{where}: {loc}", "is not a mapping key", fix)
-    if "; " in msg or " fix" in msg or "e.g." in msg or "give " in msg:
-        return f"{where}: {loc}: {msg}"  # our validators say the fix themselves
+    if " — fix: " in msg:  # our validators say the fix themselves
+        return f"{where}: {loc}: {msg}"
     return _headline(f"{where}: {loc}", msg, "see README, 'Bring your own data'")
 
 
@@ -491,6 +505,14 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
                 f"check source.delimiter ({delimiter!r}) and quoting",
             )
         ) from exc
+    if frame.empty:
+        raise ExportError(
+            _headline(
+                str(path),
+                "has a header but no data rows",
+                "export again with the rows (check the CRM filter)",
+            )
+        )
     frame.columns = pd.Index(names)
     return frame
 
@@ -529,7 +551,8 @@ def _decode_export(path: Path, data: bytes, declared: str | None) -> str:
         )
     looks = _ENCODING_NAMES[sniffed]
     fix = "cp932" if sniffed == "cp932" else "utf-8"
-    where = f"byte {failed_at}" if failed_at >= 0 else "its Japanese text"
+    line = data[: max(failed_at, 0)].count(b"\n") + 1
+    where = f"line {line}, byte {failed_at}" if failed_at >= 0 else "its Japanese text"
     raise ExportError(
         _headline(
             str(path),
@@ -714,13 +737,6 @@ def _cell(value: Scalar | None) -> str | None:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-_NUMBERS_FIX: Final = (
-    "if it is a sequence or row number, declare time: {{order: {col}}}; if the "
-    "numbers are Excel serial days, add format: excel; if they are dates like "
-    '20240501, add format: "%Y%m%d"'
-)
-
-
 def _datetimes(
     export: pd.DataFrame, where: str, spec: FieldSpec, found: _Problems
 ) -> pd.Series:
@@ -743,29 +759,66 @@ def _datetimes(
         fix = "set format: (strptime, e.g. '%d/%m/%Y %H:%M') in the mapping"
         numeric = (text.notna() & looks_numeric(text)).to_numpy()
         if numeric.any():
-            examples = ", ".join(repr(v) for v in text[numeric].head(3))
-            serial = from_excel_serial(parse_numbers(text[numeric]).head(1))
-            guess = ""
-            if serial.notna().all() and 20000 <= float(text[numeric].iloc[0]) < 80000:
-                guess = (
-                    f"; as Excel serial days {examples.split(',')[0]} would be "
-                    f"{serial.iloc[0]:%Y-%m-%d}"
-                )
             found.add(
                 source,
-                f"numbers, not dates (e.g. {examples}){guess}; numbers are read as "
-                "dates only when format: says so",
-                _NUMBERS_FIX.format(col=spec.column),
+                *_numbers_not_dates(text[numeric], where, spec),
                 np.flatnonzero(numeric),
             )
             text = text.where(~numeric, None)
     bad = (text.notna() & parsed.isna()).to_numpy()
     if bad.any():
         examples = ", ".join(repr(v) for v in text[bad].head(3))
+        if not spec.format:
+            fix = _format_fix(text[bad].head(200))
         found.add(
             source, f"unreadable dates, e.g. {examples}", fix, np.flatnonzero(bad)
         )
     return parsed
+
+
+_DAY_MONTH: Final = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
+_CLOCK: Final = ("", " %H:%M", " %H:%M:%S")
+
+
+def _format_fix(unread: pd.Series) -> str:
+    """Suggest the strptime formats that read every unreadable cell shown."""
+    fits = [
+        day + clock
+        for day in _DAY_MONTH
+        for clock in _CLOCK
+        if pd.to_datetime(unread, format=day + clock, errors="coerce").notna().all()
+    ]
+    if not fits:
+        return "set format: (strptime, e.g. '%d/%m/%Y %H:%M') in the mapping"
+    if len(fits) == 1:
+        return f'set format: "{fits[0]}" in the mapping'
+    shown = " or ".join(f'"{f}"' for f in fits[:2])
+    return (
+        f"set format: {shown} in the mapping (which one is right the data cannot say)"
+    )
+
+
+def _numbers_not_dates(
+    numbers: pd.Series, where: str, spec: FieldSpec
+) -> tuple[str, str]:
+    """What and fix for bare numbers in a date column: never guessed as dates."""
+    examples = ", ".join(repr(v) for v in numbers.head(3))
+    first = float(parse_numbers(numbers.head(1)).iloc[0])
+    what = f"numbers, not dates (e.g. {examples})"
+    order = f"declare time: {{order: {spec.column}}}"
+    fixes = [
+        "if they are Excel serial days, add format: excel",
+        'if they are dates like 20240501, add format: "%Y%m%d"',
+    ]
+    if 20000 <= first < 80000:  # 1954 … 2119: plausibly an Excel serial date
+        day = from_excel_serial(pd.Series([first])).iloc[0]
+        what += f"; as an Excel serial day {numbers.iloc[0]!r} would be {day:%Y-%m-%d}"
+    elif where == "time":
+        fixes.insert(0, f"if it is a sequence or row number, {order}")
+    if where == "time" and 20000 <= first < 80000:
+        fixes.append(f"if it is a sequence or row number, {order}")
+    what += "; numbers are read as dates only when format: says so"
+    return what, "; ".join(fixes)
 
 
 def _time_column(
@@ -787,9 +840,9 @@ def _time_column(
     offset = has_utc_offset(export[col])
     if offset.any() and not offset[~missing].all():
         notes.append(
-            f"warning time ← export column {col!r}: {int(offset.sum()):,} rows carry "
-            f"a UTC offset and {int((~offset & ~missing).sum()):,} do not; offsets are "
-            "converted to Asia/Tokyo, the others are read as Tokyo time already"
+            f"warning time ← export column {col!r}: {_rows(int(offset.sum()))} with "
+            f"a UTC offset, {_rows(int((~offset & ~missing).sum()))} without; offsets "
+            "are converted to Asia/Tokyo, the others are read as Tokyo time already"
         )
     if len(times) > 1 and times.notna().all() and times.nunique() == 1:
         day = times.iloc[0]
@@ -865,6 +918,16 @@ def _row_times(
     return _time_column(export, time, found)
 
 
+def _is_sequence(values: pd.Series) -> bool:
+    """Whole numbers, all present and distinct, rising or falling in row order."""
+    numbers = parse_numbers(values)
+    if numbers.isna().any() or not (numbers == numbers.round()).all():
+        return False
+    return numbers.is_unique and (
+        numbers.is_monotonic_increasing or numbers.is_monotonic_decreasing
+    )
+
+
 def _no_time(export: pd.DataFrame) -> tuple[str, str]:
     """What and fix for a mapping without time:, naming candidate columns."""
     dates, sequences = [], []
@@ -876,15 +939,15 @@ def _no_time(export: pd.DataFrame) -> tuple[str, str]:
             continue
         if parse_datetimes(cells[present], numbers=False).notna().mean() >= 0.9:
             dates.append(col)
-        elif looks_numeric(cells[present]).all() and cells[present].is_unique:
+        elif _is_sequence(export[col]):
             sequences.append(col)
-    seen = []
-    if dates:
-        seen.append(f"date columns: {', '.join(dates)}")
+    what = "the mapping has no time: section, " + (
+        f"though the export has date columns ({', '.join(dates)})"
+        if dates
+        else "and no export column holds dates"
+    )
     if sequences:
-        seen.append(f"unique number columns: {', '.join(sequences[:5])}")
-    found = f" ({'; '.join(seen)})" if seen else " and no column of dates"
-    what = f"the mapping has no time: section{found}"
+        what += f"; sequence columns: {', '.join(sequences[:5])}"
     date = dates[0] if dates else "created_date"
     seq = sequences[0] if sequences else "row_no"
     fix = (
@@ -1051,7 +1114,7 @@ def _contract_headline(problem: Problem, mapping: ImportMapping) -> str:
     if column == "lead_id" and mapping.id.column:
         spec = FieldSpec(column=mapping.id.column)
     where = problem.where + (f" ← {_source_text(spec)}" if spec is not None else "")
-    count = f"{problem.count:,} rows: " if problem.count else ""
+    count = _rows(problem.count) + ": " if problem.count else ""
     if problem.kind == "missing_value" and spec is not None and spec.column:
         fix = (
             f"add default: to {problem.where} (e.g. {column}: {{column: "
