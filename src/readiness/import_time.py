@@ -1,4 +1,12 @@
-"""Timestamps for exports that carry a month and a weekday but no date.
+"""Timestamps for exports whose rows have no usable date of their own.
+
+Three cases, each recorded as `time_order.kind` in `import.json`: `reconstructed`
+(month and weekday columns, below), `order` (a sequence or row-number column:
+`order_times` ranks the rows and spaces them one second apart from 2000-01-01;
+order, not time) and `constant` (one export date in every row: `in_export_order`
+adds the row number in microseconds, so a time-ordered split is the export order).
+
+Reconstruction from a month and a weekday:
 
 Some exports (the UCI bank-marketing campaign data among them) only say in which
 month, and on which weekday, a row happened, and are sorted by time. The year is

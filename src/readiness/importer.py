@@ -464,7 +464,7 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
     except DataFileError as exc:
         raise ExportError(_headline(str(path), exc.message, exc.hint)) from exc
     text = _decode_export(path, data, mapping.source.encoding)
-    if not text.strip():
+    if not text or text.isspace():
         raise ExportError(
             _headline(
                 str(path),
@@ -473,7 +473,7 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
             )
         )
     delimiter = _delimiter(path, text, mapping.source.delimiter)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(text[: 1 << 20]), delimiter=delimiter))
     names = [h.strip() for h in header]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -567,7 +567,8 @@ def _delimiter(path: Path, text: str, declared: str | None) -> str:
     sniffed = sniff_delimiter(text)
     if declared is None:
         return sniffed or ","
-    first = text.splitlines()[0] if text else ""
+    lines = text[:65536].splitlines()
+    first = lines[0] if lines else ""
     header = next(csv.reader([first], delimiter=declared), [])
     if len(header) <= 1 and sniffed is not None and sniffed != declared:
         cells = next(csv.reader([first], delimiter=sniffed))
