@@ -20,19 +20,16 @@ without a date can take a sequence column as its order (`time: {order: seq}`);
 a constant export date is warned about and rows then keep their export order.
 `ImportResult.time_order` (written to `import.json`) says which of these it was.
 
-`import_export` is pure; `read_export`, `load_mapping` and `write_import` are the
-edges the `readiness import` command uses.
+`import_export` is pure; `read_export` (import_read), `load_mapping`
+(import_mapping) and `write_import` are the edges the `readiness import` command
+uses. The mapping schema lives in `import_mapping`; its names are re-exported here.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import gzip
-import io
 import json
 import unicodedata
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +37,6 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from readiness.contract import (
     TABLES,
@@ -51,7 +46,6 @@ from readiness.contract import (
     validate_and_coerce,
 )
 from readiness.datastore import (
-    DataFileError,
     DatasetConfig,
     ExtraKind,
     RawTables,
@@ -63,11 +57,21 @@ from readiness.datastore import (
     looks_numeric,
     parse_datetimes,
     parse_numbers,
-    refuse_non_text,
     sniff_delimiter,
-    sniff_encoding,
     write_frames,
 )
+from readiness.import_mapping import (
+    ExportError,
+    FieldSpec,
+    ImportMapping,
+    MappingError,
+    Scalar,
+    TimeSpec,
+    headline,
+    load_mapping,
+    rows_text,
+)
+from readiness.import_read import read_export, yaml_char
 from readiness.import_time import (
     ORDER_ORIGIN,
     in_export_order,
@@ -87,526 +91,9 @@ __all__ = [
     "write_import",
 ]
 
-Scalar = str | int | float | bool
 # Filled from the row's time when the mapping does not say otherwise.
 _ROW_TIME_COLUMNS: Final = {"leads": "created_at", "handoffs": "tossed_up_at"}
 _MAX_ROWS_SHOWN: Final = 10
-
-
-class MappingError(ValueError):
-    """The mapping file, or the export measured against it, cannot be imported.
-
-    `problems` holds one block per problem; the first line of each block names
-    what, where and the fix, so the first line of the message stands alone.
-    """
-
-    def __init__(self, problems: list[str], *, where: str = "the mapping") -> None:
-        self.problems = problems
-        self.where = where
-        more = (
-            f"\n({len(problems)} problems in {where}; nothing was written)"
-            if len(problems) > 1
-            else ""
-        )
-        super().__init__("\n".join(problems) + more)
-
-
-class ExportError(ValueError):
-    """The export file cannot be read at all."""
-
-
-def _headline(where: str, what: str, fix: str) -> str:
-    return f"{where}: {what} — fix: {fix}"
-
-
-def _rows(count: int) -> str:
-    return f"{count:,} row{'s' if count != 1 else ''}"
-
-
-# --- the mapping ---------------------------------------------------------------------
-
-
-class FieldSpec(BaseModel):
-    """Where one contract (or extra) column comes from.
-
-    Exactly one of `column` (an export column) and `constant`. `values` translates
-    export values (every present value must be listed; `""` is the blank cell;
-    lookups fall back to a case-insensitive match); `missing` lists values meaning
-    "unknown" (e.g. "999", "unknown"); `default` fills blank and `missing` cells
-    (a required category with blanks: `default: "不明"`); `format` is a strptime
-    format (or `excel`) for dates; `kind` is required for extra lead columns only.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str | None = None
-    constant: Scalar | None = None
-    values: dict[str, Scalar | None] | None = None
-    missing: list[str] = []
-    default: Scalar | None = None
-    format: str | None = None
-    kind: ExtraKind | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str):  # `industry: job` means `industry: {column: job}`
-            return {"column": data}
-        if isinstance(data, dict) and isinstance(data.get("values"), dict):
-            keys = [k for k in data["values"] if k is not None]
-            odd = [k for k in keys if not isinstance(k, str | int | float)]
-            if odd or any(isinstance(k, bool) for k in keys):
-                raise ValueError(
-                    "value map keys must be text, and YAML reads yes/no/on/off/true "
-                    'unquoted as booleans — fix: quote them, e.g. values: {"yes": true}'
-                )
-            # `~: x` (YAML null) is the blank cell, like `"": x`
-            data = {
-                **data,
-                "values": {
-                    ("" if k is None else str(k).strip()): v
-                    for k, v in data["values"].items()
-                },
-            }
-        if isinstance(data, dict) and "missing" in data:
-            data = {**data, "missing": [str(v) for v in data["missing"] or []]}
-        return data
-
-    @model_validator(mode="after")
-    def _one_source(self) -> FieldSpec:
-        if (self.column is None) == (self.constant is None):
-            raise ValueError(
-                "needs a source — fix: give exactly one of column: or constant:"
-            )
-        if self.constant is not None and self.default is not None:
-            raise ValueError(
-                "default: fills blank cells of a column:, and a constant: has none "
-                "— fix: remove default:"
-            )
-        return self
-
-
-class RowOrderTime(BaseModel):
-    """Month (and weekday) columns of an export sorted by time, plus the first year."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    start_year: int
-    month: str
-    day_of_week: str | None = None
-
-
-class TimeSpec(BaseModel):
-    """When each row happened: a date column, a sequence column, or month/weekday."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str | None = None
-    format: str | None = None
-    order: str | None = None
-    row_order: RowOrderTime | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> TimeSpec:
-        given = [self.column, self.order, self.row_order]
-        if sum(v is not None for v in given) != 1:
-            raise ValueError(
-                "needs one source of time — fix: give exactly one of column: (a "
-                "date), order: (a sequence or row number) or row_order: (month and "
-                "weekday columns)"
-            )
-        if self.format is not None and self.column is None:
-            raise ValueError("format: without column: — fix: add column:")
-        return self
-
-
-_ENCODINGS: Final[dict[str, str]] = {
-    "utf-8": "utf-8",
-    "utf8": "utf-8",
-    "utf-8-sig": "utf-8-sig",
-    "cp932": "cp932",
-    "ms932": "cp932",
-    "windows-31j": "cp932",
-    "shift_jis": "cp932",  # cp932 is Microsoft's superset of Shift_JIS
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-}
-
-
-class SourceSpec(BaseModel):
-    """How the export file is written; both are sniffed when not given."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    delimiter: str | None = None
-    encoding: Literal["utf-8", "utf-8-sig", "cp932"] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _aliases(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        data = dict(data)
-        encoding = data.get("encoding")
-        if isinstance(encoding, str):
-            key = encoding.strip().lower()
-            if key not in _ENCODINGS:
-                raise ValueError(
-                    f"encoding {encoding!r} is not supported — fix: use utf-8, "
-                    "utf-8-sig or cp932 (Shift_JIS, Japanese Excel), or leave it out "
-                    "to detect it"
-                )
-            data["encoding"] = _ENCODINGS[key]
-        delimiter = data.get("delimiter")
-        if isinstance(delimiter, str) and delimiter.lower() in {"tab", "\\t"}:
-            data["delimiter"] = "\t"
-        elif isinstance(delimiter, str) and len(delimiter) != 1:
-            raise ValueError(
-                f"delimiter {delimiter!r} is not one character — fix: use ',', "
-                "';', tab or '|', or leave it out to detect it"
-            )
-        return data
-
-
-class IdSpec(BaseModel):
-    """The lead id: an export column, or `prefix` + the data row number."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str | None = None
-    prefix: str = "row-"
-
-
-class ImportMapping(BaseModel):
-    """A mapping file: export columns → the contract tables."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: SourceSpec = SourceSpec()
-    id: IdSpec = IdSpec()
-    time: TimeSpec | None = None  # None is refused by import_export, with options
-    leads: dict[str, FieldSpec]
-    handoffs: dict[str, FieldSpec] | None = None
-    outcomes: dict[str, FieldSpec] | None = None
-    extra_lead_columns: dict[str, FieldSpec] = {}
-    leak_columns: list[str] = []
-    ignore_columns: list[str] = []
-
-    @model_validator(mode="after")
-    def _known_columns(self) -> ImportMapping:
-        problems: list[str] = []
-        for table in ("leads", "handoffs", "outcomes"):
-            spec = getattr(self, table)
-            names = TABLES[table].column_names
-            for name in spec or {}:
-                if name not in names or name == "lead_id":
-                    guess = difflib.get_close_matches(name, names, n=1)
-                    hint = f"did you mean {guess[0]}? " if guess else ""
-                    problems.append(
-                        f"{table}.{name} is not a mappable column of {table} — fix: "
-                        f"{hint}columns: "
-                        f"{', '.join(n for n in names if n != 'lead_id')}"
-                    )
-        for name, spec in self.extra_lead_columns.items():
-            if spec.kind is None:
-                problems.append(
-                    f"extra_lead_columns.{name} has no kind — fix: add kind: "
-                    "numeric, category or boolean"
-                )
-            if name in TABLES["leads"].column_names:
-                problems.append(
-                    f"extra_lead_columns.{name} is a contract column of leads — "
-                    "fix: map it under leads: instead"
-                )
-        for name, spec in self.leads.items():
-            if spec.kind is not None:
-                problems.append(
-                    f"leads.{name} has kind:, which is for extra_lead_columns only — "
-                    "fix: remove it"
-                )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-    def field_specs(self) -> dict[str, FieldSpec]:
-        """'table.column' → spec, extras as 'leads.<name>'."""
-        out: dict[str, FieldSpec] = {}
-        for table in ("leads", "handoffs", "outcomes"):
-            for name, spec in (getattr(self, table) or {}).items():
-                out[f"{table}.{name}"] = spec
-        for name, spec in self.extra_lead_columns.items():
-            out[f"leads.{name} (extra)"] = spec
-        return out
-
-    def used_columns(self) -> dict[str, list[str]]:
-        """Export column → where the mapping uses it."""
-        used: dict[str, list[str]] = {}
-        for where, spec in self.field_specs().items():
-            if spec.column is not None:
-                used.setdefault(spec.column, []).append(where)
-        if self.id.column:
-            used.setdefault(self.id.column, []).append("id")
-        time = self.time
-        if time is not None:
-            ro = time.row_order
-            months = (ro.month, ro.day_of_week) if ro else ()
-            for col in (time.column, time.order, *months):
-                if col:
-                    used.setdefault(col, []).append("time")
-        return used
-
-
-def load_mapping(path: Path) -> ImportMapping:
-    """Read and check a mapping YAML; every problem in one MappingError."""
-    path = Path(path)
-    where = str(path)
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise MappingError(
-            [
-                _headline(
-                    where,
-                    f"cannot read: {exc.strerror or exc}",
-                    "check the path given to --mapping",
-                )
-            ]
-        ) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        first = str(exc).replace("\n", " ")
-        raise MappingError(
-            [
-                _headline(
-                    where,
-                    f"not valid YAML ({first})",
-                    "fix the YAML syntax; indent with spaces",
-                )
-            ]
-        ) from exc
-    if not isinstance(loaded, dict):
-        raise MappingError(
-            [
-                _headline(
-                    where,
-                    "is not a mapping of sections",
-                    "start from examples/bank-marketing/mapping.yaml",
-                )
-            ]
-        )
-    try:
-        return ImportMapping.model_validate(loaded)
-    except ValidationError as exc:
-        problems = [_pydantic_problem(where, err) for err in exc.errors()]
-        raise MappingError(problems, where=where) from exc
-
-
-_TOP_KEYS: Final = tuple(ImportMapping.model_fields)
-
-
-def _pydantic_problem(where: str, err: Any) -> str:
-    loc = ".".join(str(p) for p in err["loc"]) or "(top)"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    kind = err["type"]
-    if kind == "missing":
-        fix = f"add {loc}: to the mapping (see README, 'Bring your own data')"
-        return _headline(f"{where}: {loc}", "is required", fix)
-    if kind == "extra_forbidden":
-        name = str(err["loc"][-1])
-        keys = _TOP_KEYS if len(err["loc"]) == 1 else tuple(FieldSpec.model_fields)
-        guess = difflib.get_close_matches(name, keys, n=1)
-        hint = f"did you mean {guess[0]}? " if guess else ""
-        fix = f"{hint}keys here: {', '.join(keys)}"
-        return _headline(f"{where}: {loc}", "is not a mapping key", fix)
-    if " — fix: " in msg:  # our validators say the fix themselves
-        return f"{where}: {loc}: {msg}"
-    return _headline(f"{where}: {loc}", msg, "see README, 'Bring your own data'")
-
-
-# --- reading the export ------------------------------------------------------------
-
-_ENCODING_NAMES: Final = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with a BOM",
-    "cp932": "cp932 (Japanese Excel)",
-}
-
-
-def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
-    """The export as text cells ("" = empty).
-
-    gzip is recognised by its bytes; encoding and delimiter are sniffed, and a
-    declared one the file contradicts is refused with what the file looks like.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExportError(
-            _headline(
-                str(path),
-                f"cannot read: {exc.strerror or exc}",
-                "check the export path",
-            )
-        ) from exc
-    if data.startswith(b"\x1f\x8b"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise ExportError(
-                _headline(
-                    str(path),
-                    f"is a damaged gzip file ({exc})",
-                    "copy or download the export again",
-                )
-            ) from exc
-    try:
-        refuse_non_text(path, data)
-    except DataFileError as exc:
-        raise ExportError(_headline(str(path), exc.message, exc.hint)) from exc
-    text = _decode_export(path, data, mapping.source.encoding)
-    if not text or text.isspace():
-        raise ExportError(
-            _headline(
-                str(path),
-                "is empty (no header row)",
-                "export the data again with its header row",
-            )
-        )
-    delimiter = _delimiter(path, text, mapping.source.delimiter)
-    header = next(csv.reader(io.StringIO(text[: 1 << 20]), delimiter=delimiter))
-    names = [h.strip() for h in header]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise ExportError(
-            _headline(
-                f"{path} header",
-                f"column {', '.join(map(repr, twice))} appears more than once",
-                "rename one of them in the export so each column has one name",
-            )
-        )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                index_col=False,
-            )
-    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
-        raise ExportError(_ragged(path, text, delimiter, len(header), exc)) from exc
-    except (pd.errors.EmptyDataError, ValueError) as exc:
-        raise ExportError(
-            _headline(
-                str(path),
-                f"cannot be read as CSV ({exc})",
-                f"check source.delimiter ({delimiter!r}) and quoting",
-            )
-        ) from exc
-    if frame.empty:
-        raise ExportError(
-            _headline(
-                str(path),
-                "has a header but no data rows",
-                "export again with the rows (check the CRM filter)",
-            )
-        )
-    frame.columns = pd.Index(names)
-    return frame
-
-
-def _decode_export(path: Path, data: bytes, declared: str | None) -> str:
-    sniffed = sniff_encoding(data)
-    if declared is None:
-        if sniffed is None:
-            raise ExportError(
-                _headline(
-                    str(path),
-                    "is neither UTF-8 nor cp932 text",
-                    "save it from Excel as 'CSV UTF-8'",
-                )
-            )
-        return data.decode(sniffed)
-    utf8_declared = declared in {"utf-8", "utf-8-sig"}
-    try:
-        text = data.decode("utf-8-sig" if utf8_declared else declared)
-    except UnicodeDecodeError as exc:
-        text = None
-        failed_at = exc.start
-    else:
-        failed_at = -1
-    if not utf8_declared and sniffed in {"utf-8", "utf-8-sig"} and not data.isascii():
-        text = None  # valid UTF-8 with Japanese in it is not cp932, whatever decodes
-    if text is not None:
-        return text
-    if sniffed is None or sniffed == declared:
-        raise ExportError(
-            _headline(
-                str(path),
-                f"is neither UTF-8 nor cp932 text (byte {failed_at})",
-                "save it from Excel as 'CSV UTF-8' and set source.encoding: utf-8",
-            )
-        )
-    looks = _ENCODING_NAMES[sniffed]
-    fix = "cp932" if sniffed == "cp932" else "utf-8"
-    line = data[: max(failed_at, 0)].count(b"\n") + 1
-    where = f"line {line}, byte {failed_at}" if failed_at >= 0 else "its Japanese text"
-    raise ExportError(
-        _headline(
-            str(path),
-            f"the mapping says source.encoding: {declared}, but the file is not "
-            f"{declared} ({where}); the file looks like {looks}",
-            f"set source.encoding: {fix} (or remove it: the encoding is detected)",
-        )
-    )
-
-
-def _delimiter(path: Path, text: str, declared: str | None) -> str:
-    sniffed = sniff_delimiter(text)
-    if declared is None:
-        return sniffed or ","
-    lines = text[:65536].splitlines()
-    first = lines[0] if lines else ""
-    header = next(csv.reader([first], delimiter=declared), [])
-    if len(header) <= 1 and sniffed is not None and sniffed != declared:
-        cells = next(csv.reader([first], delimiter=sniffed))
-        shown = sniffed.join(cells[:4]) + (sniffed + "…" if len(cells) > 4 else "")
-        raise ExportError(
-            _headline(
-                str(path),
-                f"the mapping says source.delimiter: {declared!r}, but the header "
-                f"is one column with it and {len(cells)} columns with {sniffed!r} "
-                f"({shown})",
-                f"set source.delimiter: {_yaml_char(sniffed)} (or remove it: the "
-                "delimiter is detected)",
-            )
-        )
-    return declared
-
-
-def _yaml_char(delimiter: str) -> str:
-    return "tab" if delimiter == "\t" else f'"{delimiter}"'
-
-
-def _ragged(path: Path, text: str, delimiter: str, width: int, exc: Exception) -> str:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    next(reader, None)
-    for record in reader:
-        if len(record) > width:
-            return _headline(
-                f"{path} line {reader.line_num}",
-                f"{len(record)} cells where the header has {width} "
-                f"(delimiter {delimiter!r})",
-                f'quote cells that contain {delimiter!r} ("a{delimiter}b"), or '
-                "remove the extra cells",
-            )
-    return _headline(
-        str(path),
-        f"cannot be read as CSV ({exc})",
-        "check quoting: cells with delimiters or line breaks must be in double quotes",
-    )
 
 
 # --- importing -----------------------------------------------------------------------
@@ -655,7 +142,7 @@ class _Problems:
             if rows is not None
             else ""
         )
-        body = [_headline(where, count + what, fix)]
+        body = [headline(where, count + what, fix)]
         if rows is not None and len(rows):
             shown = [int(r) + 1 for r in rows[:_MAX_ROWS_SHOWN]]
             more = f" (first {len(shown)})" if len(rows) > len(shown) else ""
@@ -840,10 +327,11 @@ def _time_column(
     notes: list[str] = []
     offset = has_utc_offset(export[col])
     if offset.any() and not offset[~missing].all():
+        aware, naive = int(offset.sum()), int((~offset & ~missing).sum())
         notes.append(
-            f"warning time ← export column {col!r}: {_rows(int(offset.sum()))} with "
-            f"a UTC offset, {_rows(int((~offset & ~missing).sum()))} without; offsets "
-            "are converted to Asia/Tokyo, the others are read as Tokyo time already"
+            f"warning time ← export column {col!r}: {rows_text(aware)} with a UTC "
+            f"offset, {rows_text(naive)} without; offsets are converted to "
+            "Asia/Tokyo, the others are read as Tokyo time already"
         )
     if len(times) > 1 and times.notna().all() and times.nunique() == 1:
         day = times.iloc[0]
@@ -979,7 +467,7 @@ def _check_columns(
             found.add(
                 f"export header {str(columns[0])[:60]!r}",
                 f"is one column; the file looks {delimiter!r}-delimited",
-                f"set source.delimiter: {_yaml_char(delimiter)}",
+                f"set source.delimiter: {yaml_char(delimiter)}",
             )
             return
     leaks = set(mapping.leak_columns)
@@ -1023,7 +511,7 @@ def import_export(
     if export.empty:
         raise MappingError(
             [
-                _headline(
+                headline(
                     "the export",
                     "has a header but no data rows",
                     "export again with the rows (check the CRM filter)",
@@ -1115,7 +603,7 @@ def _contract_headline(problem: Problem, mapping: ImportMapping) -> str:
     if column == "lead_id" and mapping.id.column:
         spec = FieldSpec(column=mapping.id.column)
     where = problem.where + (f" ← {_source_text(spec)}" if spec is not None else "")
-    count = _rows(problem.count) + ": " if problem.count else ""
+    count = rows_text(problem.count) + ": " if problem.count else ""
     if problem.kind == "missing_value" and spec is not None and spec.column:
         fix = (
             f"add default: to {problem.where} (e.g. {column}: {{column: "
@@ -1135,7 +623,7 @@ def _contract_headline(problem: Problem, mapping: ImportMapping) -> str:
         )
     else:
         fix = problem.hint or "fix the export or the mapping"
-    return _headline(where, count + problem.message, fix)
+    return headline(where, count + problem.message, fix)
 
 
 def _source_text(spec: FieldSpec) -> str:
