@@ -563,17 +563,15 @@ def import_export(
             f"        {where} ← " + _source_text(s)
             for where, s in mapping.field_specs().items()
         ]
-        raise MappingError(
-            [
-                _contract_headline(report.errors[0], mapping),
-                "the mapped tables do not meet the data contract (rows are export "
-                "data rows):",
-                report.format(),
-                "where each column comes from:",
-                *legend,
-            ],
-            where="the imported tables",
-        )
+        block = [
+            _contract_headline(report.errors[0], mapping),
+            "the mapped tables do not meet the data contract (rows are export "
+            "data rows):",
+            report.format(),
+            "where each column comes from:",
+            *legend,
+        ]
+        raise MappingError(["\n".join(block)], where="the imported tables")
     used = mapping.used_columns()
     not_imported = [
         c
@@ -613,7 +611,7 @@ def _contract_headline(problem: Problem, mapping: ImportMapping) -> str:
     elif problem.kind in {"missing_value", "missing_column"}:
         fix = (
             f"map it: {column}: {{column: EXPORT_COLUMN}}, or {column}: {{constant: "
-            "VALUE}} under "
+            "VALUE} under "
             f"{table}:"
         )
     elif problem.kind == "duplicate_id" and mapping.id.column:
