@@ -79,7 +79,7 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
     delimiter = _delimiter(path, text, mapping.source.delimiter)
     header = next(csv.reader(io.StringIO(text[: 1 << 20]), delimiter=delimiter))
     names = [h.strip() for h in header]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
         raise ExportError(
             headline(
@@ -117,8 +117,28 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
                 "export again with the rows (check the CRM filter)",
             )
         )
-    frame.columns = pd.Index(names)
-    return frame
+    frame.columns = pd.Index(range(len(frame.columns)))
+    return _named(path, frame, names)
+
+
+def _named(path: Path, frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Columns named from the header; unnamed empty ones (a trailing delimiter that
+    Excel writes) are dropped, unnamed ones holding values are refused."""
+    keep = []
+    for i, name in enumerate(names):
+        if name:
+            keep.append(i)
+        elif (frame[i].str.strip() != "").any():
+            raise ExportError(
+                headline(
+                    f"{path} header",
+                    f"column {i + 1} has no name but holds values",
+                    "give it a name in the header row (or delete the column)",
+                )
+            )
+    out = frame[keep]
+    out.columns = pd.Index([names[i] for i in keep])
+    return out
 
 
 def _decode_export(path: Path, data: bytes, declared: str | None) -> str:
