@@ -137,11 +137,7 @@ class _Problems:
     def add(
         self, where: str, what: str, fix: str, rows: np.ndarray | None = None
     ) -> None:
-        count = (
-            f"{len(rows):,} row{'s' if len(rows) != 1 else ''}: "
-            if rows is not None
-            else ""
-        )
+        count = rows_text(len(rows)) + ": " if rows is not None else ""
         body = [headline(where, count + what, fix)]
         if rows is not None and len(rows):
             shown = [int(r) + 1 for r in rows[:_MAX_ROWS_SHOWN]]
@@ -184,10 +180,13 @@ def _field(
         folded: dict[str, str] = {}
         for key in table:  # a case-insensitive match only where it is unambiguous
             folded[_fold(key)] = key if _fold(key) not in folded else ""
-        cells = raw.tolist()
-        keys = [c if c in table else (folded.get(_fold(c)) or None) for c in cells]
-        listed = np.array([k is not None for k in keys], dtype=bool)
-        unknown = ~blank & ~unknown_means & ~listed
+        lookup = {  # per distinct value: a million cells hold few of them
+            c: c if c in table else (folded.get(_fold(c)) or None)
+            for c in raw[~blank].unique().tolist()
+        }
+        listed = raw.map({c: k is not None for c, k in lookup.items()})
+        listed_np = listed.fillna(False).to_numpy(dtype=bool)
+        unknown = ~blank & ~unknown_means & ~listed_np
         if unknown.any():
             rows = np.flatnonzero(unknown)
             seen = list(dict.fromkeys(raw[unknown].tolist()))
@@ -202,17 +201,12 @@ def _field(
                 f"{name}.missing if they mean unknown",
                 rows,
             )
-        mapped = [
-            _cell(table[k]) if k is not None and not u else None
-            for k, u in zip(keys, unknown_means, strict=True)
-        ]
+        cell_of = {c: _cell(table[k]) for c, k in lookup.items() if k is not None}
+        mapped = raw.map(cell_of).astype(object)
+        out = mapped.where(mapped.notna() & ~unknown_means & ~blank, None)
         if "" in table:  # the blank cell has its own entry
-            blank_value = _cell(table[""])
-            mapped = [
-                blank_value if b else m for m, b in zip(mapped, blank, strict=True)
-            ]
+            out = out.where(~blank, _cell(table[""]))
             blank = np.zeros(n, dtype=bool)
-        out = pd.Series(mapped, dtype=object)
     if spec.default is not None:
         fill = blank | unknown_means
         out = out.where(~fill, _cell(spec.default))
