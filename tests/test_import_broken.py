@@ -174,7 +174,7 @@ JAPANESE = [
     "2024年5月2日 11:30",
     "2024/5/3 9:15",
     "2024/5/7(火)",
-    "平成31年4月30日",
+    "平成31年4月30日 午後3:05",
 ]
 SERIALS = ["45413", "45414.5", "45415", "45419", "45420"]
 
@@ -276,10 +276,10 @@ CASES = [
     Case("mixed time zones (+09:00, Z and naive)", _with("created", OFFSETS), ok=True,
          check=_times(["2024-05-01 10:00", "2024-05-02 11:30", "2024-05-03 09:15",
                        "2024-05-07 14:00", "2024-05-08 16:45"])),
-    Case("Japanese dates (令和, 年月日, 2024/5/3 9:15, weekday in brackets)",
+    Case("Japanese dates (令和, 年月日, 2024/5/3 9:15, (火), 午後3:05)",
          _with("created", JAPANESE), ok=True,
          check=_times(["2024-05-01", "2024-05-02 11:30", "2024-05-03 09:15",
-                       "2024-05-07", "2019-04-30"])),
+                       "2024-05-07", "2019-04-30 15:05"])),
     Case("Excel serial dates without format:", _with("created", SERIALS),
          first_line=("numbers, not dates", "2024-05-01", "format: excel")),
     Case("Excel serial dates with format: excel", _with("created", SERIALS),

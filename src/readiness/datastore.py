@@ -83,6 +83,7 @@ _NUMBER: Final = r"[+-]?[0-9]+(?:\.[0-9]*)?"
 _ERAS: Final[dict[str, int]] = {"令和": 2018, "平成": 1988, "昭和": 1925}
 _ERA_YEAR: Final = r"(令和|平成|昭和) ?([0-9]{1,2}|元) ?年"
 _WEEKDAY_IN_BRACKETS: Final = r" ?\((?:月|火|水|木|金|土|日)(?:曜日?)?\)"
+_AM_PM: Final = r"(午前|午後) ?([0-9]{1,2})(:|時)"
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
 # cp932 decodes almost any byte soup; what comes out of binary data is full of control
 # and private-use characters, which real exports hardly contain (a rare 外字 aside).
@@ -538,11 +539,11 @@ def parse_datetimes(values: pd.Series, *, numbers: bool = True) -> pd.Series:
 
     Offsets (`+09:00`, `Z`) are converted to Tokyo wall time and dropped; naive
     values are taken as Tokyo time already. Digits finer than a microsecond (pandas
-    writes nanoseconds to CSV) are truncated. Japanese era dates (`令和6年5月1日`) and
-    a weekday in brackets (`2024/5/1(水)`) are read. Bare numbers are dates only
-    as Excel serial days (5 digits) or `YYYYMMDD` (8 digits), and only when
-    `numbers` is true: the importer passes false, because there a numeric id
-    mapped as the time must be refused, not read as the year 6607.
+    writes nanoseconds to CSV) are truncated. Japanese era dates (`令和6年5月1日`),
+    a weekday in brackets (`2024/5/1(水)`) and 午前/午後 clocks are read. Bare
+    numbers are dates only as Excel serial days (5 digits) or `YYYYMMDD` (8 digits),
+    and only when `numbers` is true: the importer passes false, because there a
+    numeric id mapped as the time must be refused, not read as the year 6607.
     """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return _as_us(values.dt.tz_convert(TIMEZONE).dt.tz_localize(None))
@@ -610,13 +611,18 @@ def _as_us(parsed: pd.Series) -> pd.Series:
 
 
 def _western_years(text: pd.Series) -> pd.Series:
-    """`令和6年5月1日` → `2024年5月1日`; `2024/5/1(水)` → `2024/5/1`."""
+    """`令和6年5月1日` → `2024年5月1日`; `2024/5/1(水) 午後3:00` → `2024/5/1 15:00`."""
 
     def era(match: re.Match[str]) -> str:
         n = 1 if match.group(2) == "元" else int(match.group(2))
         return f"{_ERAS[match.group(1)] + n}年"
 
+    def clock(match: re.Match[str]) -> str:  # 午後3:00 → 15:00, 午前12:30 → 0:30
+        hour = int(match.group(2)) % 12 + (12 if match.group(1) == "午後" else 0)
+        return f"{hour}{match.group(3)}"
+
     text = text.str.replace(_ERA_YEAR, era, regex=True)
+    text = text.str.replace(_AM_PM, clock, regex=True)
     return text.str.replace(_WEEKDAY_IN_BRACKETS, "", regex=True).str.strip()
 
 
