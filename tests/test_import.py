@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +15,14 @@ from readiness.contract import load_dataset
 from readiness.features import build_features, labelled_points
 from readiness.import_time import row_order_times
 from readiness.importer import (
+    ExportError,
     ImportMapping,
+    ImportResult,
     MappingError,
     import_export,
     load_mapping,
+    read_export,
+    write_import,
 )
 
 MAPPING = """
@@ -211,3 +216,83 @@ def test_cli_import_writes_a_valid_directory_and_refuses_to_overwrite(
     assert again.exit_code != 0 and "--overwrite" in again.output
     forced = CliRunner().invoke(main, [*args, "--out", str(out), "--overwrite"])
     assert forced.exit_code == 0, forced.output
+
+
+def _with_time(time_yaml: str, called: list[str] | None = None) -> ImportResult:
+    text = EXPORT
+    if called is not None:
+        for old, new in zip(
+            ["03.11.2026", "04.11.2026", "05.11.2026", "06.11.2026"],
+            called,
+            strict=True,
+        ):
+            text = text.replace(old, new)
+    mapping = MAPPING.replace('time: {column: called, format: "%d.%m.%Y"}', time_yaml)
+    return import_export(_export(text), _mapping(mapping))
+
+
+def test_time_order_names_real_constant_and_sequence_times(tmp_path: Path) -> None:
+    real = _with_time('time: {column: called, format: "%d.%m.%Y"}')
+    assert real.time_order["kind"] == "time" and real.time_order["column"] == "called"
+    constant = _with_time("time: {column: called}", ["2026-11-30"] * 4)
+    assert constant.time_order["kind"] == "constant"
+    assert "row order" in constant.time_order["note"]
+    assert constant.warnings and "same time" in constant.warnings[0]
+    times = constant.dataset.handoffs["tossed_up_at"]
+    assert times.is_monotonic_increasing and times.is_unique  # the export order
+    order = _with_time("time: {order: visits}")
+    assert order.time_order == {
+        "kind": "order",
+        "column": "visits",
+        "note": order.time_order["note"],
+    }
+    assert "order, not time" in order.time_order["note"]
+    ranked = order.dataset.handoffs.sort_values("tossed_up_at")["lead_id"].tolist()
+    assert ranked == ["c-3", "c-4", "c-1", "c-2"]  # visits 0, 2, 4, 999
+    write_import(order, tmp_path / "d", source={"export": "x.csv"})
+    written = json.loads((tmp_path / "d" / "import.json").read_text("utf-8"))
+    assert written["time_order"] == order.time_order
+
+
+def test_a_numeric_time_column_is_refused_not_read_as_the_year_6607() -> None:
+    with pytest.raises(MappingError) as exc:
+        _with_time("time: {column: visits}")
+    first = str(exc.value).splitlines()[0]
+    assert "numbers, not dates" in first and "time: {order: visits}" in first
+
+
+def test_blank_cells_take_the_default_or_the_blank_key_of_a_value_map() -> None:
+    text = EXPORT.replace("A社;web", "A社;")  # D社 has no plan already
+    mapping = MAPPING.replace("cold: outbound}}", 'cold: outbound, "": ad}}').replace(
+        "plan: {column: plan, kind: category}",
+        'plan: {column: plan, kind: category, default: "不明"}',
+    )
+    d = import_export(_export(text), _mapping(mapping)).dataset
+    assert d.leads["lead_source"].tolist()[0] == "ad"
+    assert d.leads["plan"].tolist() == ["gold", "silver", "gold", "不明"]
+
+
+def test_default_with_a_constant_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(
+        MAPPING.replace("{constant: retail}", "{constant: retail, default: x}")
+    )
+    with pytest.raises(MappingError) as exc:
+        load_mapping(path)
+    assert "fix: remove default:" in str(exc.value).splitlines()[0]
+
+
+def test_delimiter_and_encoding_are_sniffed_when_the_mapping_is_silent(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(EXPORT.encode("cp932"))
+    silent = _mapping(MAPPING.replace('source: {delimiter: ";"}\n', ""))
+    frame = read_export(path, mapping=silent)
+    assert list(frame.columns)[:3] == ["company", "channel", "called"]
+    assert frame["company"].tolist()[0] == "A社"
+    wrong = _mapping(
+        MAPPING.replace('{delimiter: ";"}', '{delimiter: ",", encoding: utf-8}')
+    )
+    with pytest.raises(ExportError, match="looks like cp932"):
+        read_export(path, mapping=wrong)

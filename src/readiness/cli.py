@@ -817,6 +817,7 @@ def import_command(
     """Turn a CRM/MA export (CSV, .csv.gz) into a data directory of the contract."""
     import hashlib
 
+    from readiness.datastore import DataFileError
     from readiness.importer import (
         ExportError,
         MappingError,
@@ -837,8 +838,10 @@ def import_command(
             "mapping": str(mapping_path),
         }
         write_import(result, out_dir, source=source, fmt=fmt, overwrite=overwrite)  # type: ignore[arg-type]
-    except (MappingError, ExportError, ValueError) as exc:
+    except (MappingError, ExportError, DataFileError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     for problem in result.report.warnings:
         click.echo(problem.format(), err=True)
     if result.leak_dropped:

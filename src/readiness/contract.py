@@ -893,8 +893,10 @@ def contract_markdown() -> str:
         "A data directory holds up to five tables, each as `NAME.parquet` or "
         "`NAME.csv` (not both). CSV is UTF-8 (with or without BOM) or cp932 (Japanese "
         "Excel), detected automatically. Timestamps are Asia/Tokyo local time: ISO "
-        "(`2026-11-03T10:00:00`; offsets are converted), `2026/11/03 10:00`, "
-        "`2026年11月3日` or Excel serial numbers. Booleans: "
+        "(`2026-11-03T10:00:00`; offsets such as `+09:00` or `Z` are converted to "
+        "Tokyo time; digits below a microsecond are dropped), `2026/11/03 10:00`, "
+        "`2026年11月3日`, `令和8年11月3日 午後3:00`, `20261103` or Excel serial days "
+        "(5 digits; other bare numbers are not dates). Booleans: "
         f"{_BOOL_SPELLINGS} (any case). Check a directory with "
         "`readiness validate DIR`.",
         "",

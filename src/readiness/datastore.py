@@ -9,6 +9,7 @@ deterministic (a rebuilt data directory is byte-identical, so fingerprints are s
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -77,6 +78,12 @@ _TZ_SUFFIX: Final = (
     r"[0-9]:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:Z|[+-][0-9]{2}:?[0-9]{2})$"
 )
 _EXCEL_SERIAL: Final = r"[0-9]{5}(?:\.[0-9]+)?"
+_NUMBER: Final = r"[+-]?[0-9]+(?:\.[0-9]*)?"
+# Year 1 of each era is the year before + 1: 令和元年 = 2019, 平成元年 = 1989.
+_ERAS: Final[dict[str, int]] = {"令和": 2018, "平成": 1988, "昭和": 1925}
+_ERA_YEAR: Final = r"(令和|平成|昭和) ?([0-9]{1,2}|元) ?年"
+_WEEKDAY_IN_BRACKETS: Final = r" ?\((?:月|火|水|木|金|土|日)(?:曜日?)?\)"
+_AM_PM: Final = r"(午前|午後) ?([0-9]{1,2})(:|時)"
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
 # cp932 decodes almost any byte soup; what comes out of binary data is full of control
 # and private-use characters, which real exports hardly contain (a rare 外字 aside).
@@ -329,7 +336,7 @@ def _read_parquet(path: Path, data: bytes) -> pd.DataFrame:
 def _read_csv(
     path: Path, data: bytes, encoding: str | None
 ) -> tuple[pd.DataFrame, str]:
-    _refuse_non_text(path, data)
+    refuse_non_text(path, data)
     text, used = _decode(path, data, encoding)
     sample = text[:65536]
     if len(_NOT_TEXT.findall(sample)) > max(2, len(sample) // 100):
@@ -353,7 +360,8 @@ def _read_csv(
     return frame, used
 
 
-def _refuse_non_text(path: Path, data: bytes) -> None:
+def refuse_non_text(path: Path, data: bytes) -> None:
+    """Raise DataFileError for Parquet, Excel/zip, UTF-16 or binary bytes."""
     if data.startswith(b"PAR1"):
         raise DataFileError(
             path, "is a Parquet file", f"rename it to {path.stem}.parquet"
@@ -401,6 +409,45 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, str]:
             f"is neither UTF-8 nor cp932 text (byte {exc.start})",
             "save it as 'CSV UTF-8' from Excel",
         ) from exc
+
+
+def sniff_encoding(data: bytes) -> str | None:
+    """`utf-8-sig` (BOM), `utf-8`, `cp932` or None: the first that decodes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "cp932"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+SNIFFED_DELIMITERS: Final = ",;\t|"
+
+
+def sniff_delimiter(text: str) -> str | None:
+    """The delimiter of CSV `text`, or None when the first lines do not tell.
+
+    csv.Sniffer guesses; the guess is kept only if it splits the header into
+    several cells and every sampled record into as many.
+    """
+    sample = "\n".join(text[:65536].splitlines()[:50])
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=SNIFFED_DELIMITERS).delimiter
+    except csv.Error:
+        guess = None
+    candidates = [guess] if guess else []
+    candidates += [d for d in SNIFFED_DELIMITERS if d != guess]
+    for delimiter in candidates:
+        records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        if len(records[0] if records else []) < 2:
+            continue
+        # the last sampled record may be cut off by the sample
+        if all(len(r) == len(records[0]) for r in records[:-1] or records):
+            return delimiter
+    return None
 
 
 def csv_record_lines(frame: pd.DataFrame) -> np.ndarray | None:
@@ -487,21 +534,33 @@ def clean_text(values: pd.Series, *, normalize: bool = False) -> pd.Series:
     return text.where(text != "", np.nan).astype("str")
 
 
-def parse_datetimes(values: pd.Series) -> pd.Series:
-    """Naive Asia/Tokyo `datetime64[us]`; missing or unparsable cells become NaT."""
+def parse_datetimes(values: pd.Series, *, numbers: bool = True) -> pd.Series:
+    """Naive Asia/Tokyo `datetime64[us]`; missing or unparsable cells become NaT.
+
+    Offsets (`+09:00`, `Z`) are converted to Tokyo wall time and dropped; naive
+    values are taken as Tokyo time already. Digits finer than a microsecond (pandas
+    writes nanoseconds to CSV) are truncated. Japanese era dates (`令和6年5月1日`),
+    a weekday in brackets (`2024/5/1(水)`) and 午前/午後 clocks are read. Bare
+    numbers are dates only as Excel serial days (5 digits) or `YYYYMMDD` (8 digits),
+    and only when `numbers` is true: the importer passes false, because there a
+    numeric id mapped as the time must be refused, not read as the year 6607.
+    """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return (
-            values.dt.tz_convert(TIMEZONE).dt.tz_localize(None).astype(DATETIME_DTYPE)
-        )
+        return _as_us(values.dt.tz_convert(TIMEZONE).dt.tz_localize(None))
     if pd.api.types.is_datetime64_dtype(values):
-        return values.astype(DATETIME_DTYPE)
+        return _as_us(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return _from_excel_serial(values.astype("float64"))
+        if not numbers:
+            return pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
+        return from_excel_serial(values.astype("float64"))
     text = clean_text(values, normalize=True)
     spaced = text.str.contains("  ", regex=False, na=False)
     spaced |= text.str.contains("\t", regex=False, na=False)
     if spaced.any():  # Excel pads `2026/11/3  9:05`
         text = text.where(~spaced, text[spaced].str.replace(r"[ \t]+", " ", regex=True))
+    japanese = ~text.str.isascii().fillna(True).astype(bool)
+    if japanese.any():
+        text = text.where(~japanese, _western_years(text[japanese]))
     out = pd.Series(pd.NaT, index=values.index, dtype=DATETIME_DTYPE)
     present = text.notna().to_numpy()
     if not present.any():
@@ -511,20 +570,65 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(
             text[aware], format="ISO8601", utc=True, errors="coerce"
         )
-        out[aware] = parsed.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
-    serial = present & ~aware & text.str.fullmatch(_EXCEL_SERIAL, na=False).to_numpy()
-    if serial.any():
-        out[serial] = _from_excel_serial(pd.to_numeric(text[serial], errors="coerce"))
+        out[aware] = _as_us(parsed.dt.tz_convert(TIMEZONE).dt.tz_localize(None))
+    digits = present & text.str.fullmatch(_NUMBER, na=False).to_numpy()
+    if digits.any() and numbers:
+        serial = digits & text.str.fullmatch(_EXCEL_SERIAL, na=False).to_numpy()
+        if serial.any():
+            out[serial] = from_excel_serial(
+                pd.to_numeric(text[serial], errors="coerce")
+            )
+        ymd = digits & text.str.fullmatch("[0-9]{8}", na=False).to_numpy()
+        if ymd.any():
+            out[ymd] = _as_us(
+                pd.to_datetime(text[ymd], format="%Y%m%d", errors="coerce")
+            )
     for fmt in DATETIME_FORMATS:
-        todo = present & ~aware & ~serial & out.isna().to_numpy()
+        todo = present & ~aware & ~digits & out.isna().to_numpy()
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        out[todo] = _as_us(pd.to_datetime(text[todo], format=fmt, errors="coerce"))
     return out.astype(DATETIME_DTYPE)
 
 
-def _from_excel_serial(days: pd.Series) -> pd.Series:
-    # Excel stores date-times as days since 1899-12-30; 2958465 is 9999-12-31.
+def has_utc_offset(values: pd.Series) -> pd.Series:
+    """True where a text timestamp carries an offset (`+09:00`, `Z`)."""
+    text = clean_text(values, normalize=True)
+    return text.str.contains(_TZ_SUFFIX, na=False).astype(bool)
+
+
+def looks_numeric(values: pd.Series) -> pd.Series:
+    """True where a text cell is a bare number (`660737`, `46329.5`)."""
+    text = clean_text(values, normalize=True)
+    return text.str.fullmatch(_NUMBER, na=False).astype(bool)
+
+
+def _as_us(parsed: pd.Series) -> pd.Series:
+    # Floor first: a nanosecond value does not cast losslessly to microseconds.
+    if getattr(parsed.dtype, "unit", "us") == "ns":
+        parsed = parsed.dt.floor("us")
+    return parsed.astype(DATETIME_DTYPE)
+
+
+def _western_years(text: pd.Series) -> pd.Series:
+    """`令和6年5月1日` → `2024年5月1日`; `2024/5/1(水) 午後3:00` → `2024/5/1 15:00`."""
+
+    def era(match: re.Match[str]) -> str:
+        n = 1 if match.group(2) == "元" else int(match.group(2))
+        return f"{_ERAS[match.group(1)] + n}年"
+
+    def clock(match: re.Match[str]) -> str:  # 午後3:00 → 15:00, 午前12:30 → 0:30
+        hour = int(match.group(2)) % 12 + (12 if match.group(1) == "午後" else 0)
+        return f"{hour}{match.group(3)}"
+
+    text = text.str.replace(_ERA_YEAR, era, regex=True)
+    text = text.str.replace(_AM_PM, clock, regex=True)
+    return text.str.replace(_WEEKDAY_IN_BRACKETS, "", regex=True).str.strip()
+
+
+def from_excel_serial(days: pd.Series) -> pd.Series:
+    """Excel serial days (since 1899-12-30, fractions are the time) → datetimes."""
+    # 2958465 is 9999-12-31.
     valid = days.notna() & (days >= 1) & (days < 2958466)
     out = pd.Series(pd.NaT, index=days.index, dtype=DATETIME_DTYPE)
     if valid.any():

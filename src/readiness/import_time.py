@@ -1,4 +1,12 @@
-"""Timestamps for exports that carry a month and a weekday but no date.
+"""Timestamps for exports whose rows have no usable date of their own.
+
+Three cases, each recorded as `time_order.kind` in `import.json`: `reconstructed`
+(month and weekday columns, below), `order` (a sequence or row-number column:
+`order_times` ranks the rows and spaces them one second apart from 2000-01-01;
+order, not time) and `constant` (one export date in every row: `in_export_order`
+adds the row number in microseconds, so a time-ordered split is the export order).
+
+Reconstruction from a month and a weekday:
 
 Some exports (the UCI bank-marketing campaign data among them) only say in which
 month, and on which weekday, a row happened, and are sorted by time. The year is
@@ -143,3 +151,39 @@ def row_order_times(
         + (run * 1_000_000).astype("timedelta64[us]")
     )  # fmt: skip
     return pd.Series(times, index=frame.index, dtype=DATETIME_DTYPE), bad
+
+
+# Synthetic times for `time: {order: COLUMN}`: the rank of each row in the order,
+# one second apart from this origin. The date means nothing; only the order does.
+ORDER_ORIGIN: Final = pd.Timestamp("2000-01-01 00:00:00")
+
+
+def order_times(order: pd.Series) -> pd.Series:
+    """Strictly increasing timestamps that follow a sequence / row-number column.
+
+    Rows are ranked by their order value, ties and equal values by export row, and
+    row k of that ranking gets ORDER_ORIGIN + k seconds. `order` holds numbers (NaN
+    where the cell was not one; the caller refuses those first).
+    """
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[np.argsort(order.to_numpy(dtype="float64"), kind="stable")] = np.arange(
+        len(order)
+    )
+    origin = ORDER_ORIGIN.to_datetime64().astype("datetime64[us]")
+    times = origin + (ranks * 1_000_000).astype("timedelta64[us]")
+    return pd.Series(times, index=order.index, dtype=DATETIME_DTYPE)
+
+
+def in_export_order(times: pd.Series) -> pd.Series:
+    """A constant time made strictly increasing in row order: + row number µs.
+
+    Training sorts by time; with one export date for every row the order would
+    otherwise fall back to lead ids. One microsecond per row keeps the date and
+    makes any time-ordered split the export order.
+    """
+    offsets = (np.arange(len(times), dtype=np.int64)).astype("timedelta64[us]")
+    return pd.Series(
+        times.to_numpy(dtype="datetime64[us]") + offsets,
+        index=times.index,
+        dtype=DATETIME_DTYPE,
+    )

@@ -11,17 +11,25 @@ has `handoffs:` / `outcomes:` sections, one toss-up and its outcome.
 Columns known only after the outcome (call duration, close date, …) are listed
 under `leak_columns`: they are never imported, and a mapping that uses one is
 refused. Every problem (a column the export lacks, a value outside a value map,
-an unreadable date) is reported at once, with export rows, CSV lines and a fix.
-`import_export` is pure; `read_export`, `load_mapping` and `write_import` are the
-edges the `readiness import` command uses.
+an unreadable date) is reported at once, with export rows, CSV lines and a fix;
+the first line of every error names what, where and the fix on its own.
+
+Time decides the train/validation/test split, so it is handled with care: bare
+numbers are never dates unless `format:` says so (`excel`, `%Y%m%d`); an export
+without a date can take a sequence column as its order (`time: {order: seq}`);
+a constant export date is warned about and rows then keep their export order.
+`ImportResult.time_order` (written to `import.json`) says which of these it was.
+
+`import_export` is pure; `read_export` (import_read), `load_mapping`
+(import_mapping) and `write_import` are the edges the `readiness import` command
+uses. The mapping schema lives in `import_mapping`; its names are re-exported here.
 """
 
 from __future__ import annotations
 
 import difflib
-import gzip
-import io
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,21 +37,47 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from readiness.contract import TABLES, Dataset, ValidationReport, validate_and_coerce
+from readiness.contract import (
+    TABLES,
+    Dataset,
+    Problem,
+    ValidationReport,
+    validate_and_coerce,
+)
 from readiness.datastore import (
     DatasetConfig,
     ExtraKind,
     RawTables,
     atomic_write_bytes,
     csv_record_lines,
+    from_excel_serial,
+    has_utc_offset,
     is_present,
+    looks_numeric,
     parse_datetimes,
+    parse_numbers,
+    sniff_delimiter,
     write_frames,
 )
-from readiness.import_time import row_order_times
+from readiness.import_mapping import (
+    ExportError,
+    FieldSpec,
+    ImportMapping,
+    MappingError,
+    Scalar,
+    TimeSpec,
+    headline,
+    load_mapping,
+    rows_text,
+)
+from readiness.import_read import read_export, yaml_char
+from readiness.import_time import (
+    ORDER_ORIGIN,
+    in_export_order,
+    order_times,
+    row_order_times,
+)
 
 __all__ = [
     "ExportError",
@@ -57,258 +91,9 @@ __all__ = [
     "write_import",
 ]
 
-Scalar = str | int | float | bool
 # Filled from the row's time when the mapping does not say otherwise.
 _ROW_TIME_COLUMNS: Final = {"leads": "created_at", "handoffs": "tossed_up_at"}
 _MAX_ROWS_SHOWN: Final = 10
-
-
-class MappingError(ValueError):
-    """The mapping file, or the export measured against it, cannot be imported.
-
-    `problems` holds one human-readable block per problem (what, where, fix).
-    """
-
-    def __init__(self, problems: list[str], *, where: str = "the mapping") -> None:
-        self.problems = problems
-        super().__init__(
-            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {where}:\n"
-            + "\n".join(problems)
-        )
-
-
-class ExportError(ValueError):
-    """The export file cannot be read at all."""
-
-
-# --- the mapping ---------------------------------------------------------------------
-
-
-class FieldSpec(BaseModel):
-    """Where one contract (or extra) column comes from.
-
-    Exactly one of `column` (an export column) and `constant`. `values` translates
-    export values (every present value must be listed); `missing` lists values
-    meaning "unknown" (e.g. "999", "unknown"); `format` is a strptime format for
-    dates; `kind` is required for extra lead columns only.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str | None = None
-    constant: Scalar | None = None
-    values: dict[str, Scalar | None] | None = None
-    missing: list[str] = []
-    format: str | None = None
-    kind: ExtraKind | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str):  # `industry: job` means `industry: {column: job}`
-            return {"column": data}
-        if isinstance(data, dict) and isinstance(data.get("values"), dict):
-            odd = [k for k in data["values"] if not isinstance(k, str | int | float)]
-            if odd or any(isinstance(k, bool) for k in data["values"]):
-                raise ValueError(
-                    "value map keys must be text: YAML reads yes/no/on/off/true "
-                    'unquoted as booleans; quote them, e.g. values: {"yes": true}'
-                )
-            data = {**data, "values": {str(k): v for k, v in data["values"].items()}}
-        if isinstance(data, dict) and "missing" in data:
-            data = {**data, "missing": [str(v) for v in data["missing"] or []]}
-        return data
-
-    @model_validator(mode="after")
-    def _one_source(self) -> FieldSpec:
-        if (self.column is None) == (self.constant is None):
-            raise ValueError("give exactly one of column: or constant:")
-        return self
-
-
-class RowOrderTime(BaseModel):
-    """Month (and weekday) columns of an export sorted by time, plus the first year."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    start_year: int
-    month: str
-    day_of_week: str | None = None
-
-
-class TimeSpec(BaseModel):
-    """When each row happened: a date column, or a reconstruction from row order."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str | None = None
-    format: str | None = None
-    row_order: RowOrderTime | None = None
-
-    @model_validator(mode="after")
-    def _one_source(self) -> TimeSpec:
-        if (self.column is None) == (self.row_order is None):
-            raise ValueError("give exactly one of column: or row_order:")
-        return self
-
-
-class SourceSpec(BaseModel):
-    """How the export file is written."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    delimiter: str = ","
-    encoding: Literal["utf-8", "cp932"] | None = None
-
-
-class IdSpec(BaseModel):
-    """The lead id: an export column, or `prefix` + the data row number."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    column: str | None = None
-    prefix: str = "row-"
-
-
-class ImportMapping(BaseModel):
-    """A mapping file: export columns → the contract tables."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: SourceSpec = SourceSpec()
-    id: IdSpec = IdSpec()
-    time: TimeSpec
-    leads: dict[str, FieldSpec]
-    handoffs: dict[str, FieldSpec] | None = None
-    outcomes: dict[str, FieldSpec] | None = None
-    extra_lead_columns: dict[str, FieldSpec] = {}
-    leak_columns: list[str] = []
-    ignore_columns: list[str] = []
-
-    @model_validator(mode="after")
-    def _known_columns(self) -> ImportMapping:
-        problems: list[str] = []
-        for table in ("leads", "handoffs", "outcomes"):
-            spec = getattr(self, table)
-            names = TABLES[table].column_names
-            for name in spec or {}:
-                if name not in names or name == "lead_id":
-                    guess = difflib.get_close_matches(name, names, n=1)
-                    hint = f" (did you mean {guess[0]}?)" if guess else ""
-                    problems.append(
-                        f"{table}.{name} is not a mappable column of {table}{hint}; "
-                        f"columns: {', '.join(n for n in names if n != 'lead_id')}"
-                    )
-        for name, spec in self.extra_lead_columns.items():
-            if spec.kind is None:
-                problems.append(
-                    f"extra_lead_columns.{name} needs kind: numeric|category|boolean"
-                )
-            if name in TABLES["leads"].column_names:
-                problems.append(
-                    f"extra_lead_columns.{name} is a contract column of leads; "
-                    "map it under leads: instead"
-                )
-        for name, spec in self.leads.items():
-            if spec.kind is not None:
-                problems.append(f"leads.{name}: kind: is for extra_lead_columns only")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-    def field_specs(self) -> dict[str, FieldSpec]:
-        """'table.column' → spec, extras as 'leads.<name>'."""
-        out: dict[str, FieldSpec] = {}
-        for table in ("leads", "handoffs", "outcomes"):
-            for name, spec in (getattr(self, table) or {}).items():
-                out[f"{table}.{name}"] = spec
-        for name, spec in self.extra_lead_columns.items():
-            out[f"leads.{name} (extra)"] = spec
-        return out
-
-    def used_columns(self) -> dict[str, list[str]]:
-        """Export column → where the mapping uses it."""
-        used: dict[str, list[str]] = {}
-        for where, spec in self.field_specs().items():
-            if spec.column is not None:
-                used.setdefault(spec.column, []).append(where)
-        if self.id.column:
-            used.setdefault(self.id.column, []).append("id")
-        time = self.time
-        for col in (time.column, *(
-            (time.row_order.month, time.row_order.day_of_week) if time.row_order else ()
-        )):  # fmt: skip
-            if col:
-                used.setdefault(col, []).append("time")
-        return used
-
-
-def load_mapping(path: Path) -> ImportMapping:
-    """Read and check a mapping YAML; every problem in one MappingError."""
-    path = Path(path)
-    where = str(path)
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise MappingError([f"cannot read {path}: {exc.strerror or exc}"]) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise MappingError([f"not valid YAML: {exc}"], where=where) from exc
-    if not isinstance(loaded, dict):
-        raise MappingError(["must be a mapping with time:, leads: …"], where=where)
-    try:
-        return ImportMapping.model_validate(loaded)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(f"error   {loc or '(top)'}: {msg}")
-        raise MappingError(problems, where=where) from exc
-
-
-# --- reading the export ------------------------------------------------------------
-
-
-def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
-    """The export as text cells ("" = empty); `.gz` is decompressed."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise ExportError(f"{path} is not a valid gzip file: {exc}") from exc
-    encodings: list[str] = [mapping.source.encoding] if mapping.source.encoding else []
-    for encoding in encodings or ["utf-8", "cp932"]:
-        try:
-            text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        tried = " or ".join(encodings or ["UTF-8", "cp932"])
-        raise ExportError(
-            f"{path} is not {tried} text; save it as 'CSV UTF-8' or set "
-            "source.encoding in the mapping"
-        )
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=mapping.source.delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise ExportError(
-            f"cannot parse {path} as CSV with delimiter "
-            f"{mapping.source.delimiter!r}: {exc} (check source.delimiter and quoting)"
-        ) from exc
-    frame.columns = pd.Index([str(c).strip() for c in frame.columns])
-    return frame
 
 
 # --- importing -----------------------------------------------------------------------
@@ -316,7 +101,13 @@ def read_export(path: Path, *, mapping: ImportMapping) -> pd.DataFrame:
 
 @dataclass
 class ImportResult:
-    """The imported, validated dataset and what the import did."""
+    """The imported, validated dataset and what the import did.
+
+    `time_order` is what `import.json` records for the split: `kind` is `time`
+    (real times), `constant` (one export date: the split is the export order),
+    `order` (a sequence column: order, not time) or `reconstructed` (month and
+    weekday by row order), with the `column` and a human `note`.
+    """
 
     dataset: Dataset
     report: ValidationReport
@@ -325,6 +116,8 @@ class ImportResult:
     leak_dropped: list[str]
     time_note: str
     sources: dict[str, str] = field(default_factory=dict)
+    time_order: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         d = self.dataset
@@ -344,8 +137,8 @@ class _Problems:
     def add(
         self, where: str, what: str, fix: str, rows: np.ndarray | None = None
     ) -> None:
-        head = f"error   {where}: "
-        body = [head + (f"{len(rows):,} rows: " if rows is not None else "") + what]
+        count = rows_text(len(rows)) + ": " if rows is not None else ""
+        body = [headline(where, count + what, fix)]
         if rows is not None and len(rows):
             shown = [int(r) + 1 for r in rows[:_MAX_ROWS_SHOWN]]
             more = f" (first {len(shown)})" if len(rows) > len(shown) else ""
@@ -357,7 +150,6 @@ class _Problems:
             else:
                 line += "; CSV lines " + ", ".join(str(r + 1) for r in shown)
             body.append(line)
-        body.append(f"        fix: {fix}")
         self.items.append("\n".join(body))
 
 
@@ -366,35 +158,59 @@ def _guess(name: str, columns: list[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
+def _fold(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().casefold()
+
+
 def _field(
     export: pd.DataFrame, where: str, spec: FieldSpec, found: _Problems
 ) -> pd.Series:
-    """One output column as raw cells (str / None), value map and missing applied."""
+    """One output column as raw cells (str / None): values, missing, default."""
     n = len(export)
     if spec.constant is not None:
-        value = spec.constant
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        return pd.Series([text] * n, dtype=object)
+        return pd.Series([_cell(spec.constant)] * n, dtype=object)
     assert spec.column is not None
     raw = export[spec.column].astype("str").str.strip()
-    present = is_present(raw) & ~raw.isin(spec.missing)
+    blank = ~is_present(raw).to_numpy()
+    unknown_means = raw.isin(spec.missing).to_numpy() & ~blank
     if spec.values is None:
-        return raw.where(present, None).astype(object)
-    table = {str(k).strip(): v for k, v in spec.values.items()}
-    unknown = present & ~raw.isin(list(table))
-    if unknown.any():
-        rows = np.flatnonzero(unknown.to_numpy())
-        seen = list(dict.fromkeys(raw[unknown].tolist()))
-        listed = ", ".join(repr(v) for v in seen[:5]) + (" …" if len(seen) > 5 else "")
-        found.add(
-            f"{where} ← export column {spec.column!r}",
-            f"values not in the value map: {listed}",
-            f"add them under {where.split(' ')[0]}.values in the mapping, or under "
-            "missing: if they mean unknown",
-            rows,
-        )
-    mapped = raw.map(lambda v: _cell(table.get(v)))
-    return mapped.where(present & ~unknown, None).astype(object)
+        out = raw.where(~blank & ~unknown_means, None).astype(object)
+    else:
+        table = dict(spec.values)
+        folded: dict[str, str] = {}
+        for key in table:  # a case-insensitive match only where it is unambiguous
+            folded[_fold(key)] = key if _fold(key) not in folded else ""
+        lookup = {  # per distinct value: a million cells hold few of them
+            c: c if c in table else (folded.get(_fold(c)) or None)
+            for c in raw[~blank].unique().tolist()
+        }
+        listed = raw.map({c: k is not None for c, k in lookup.items()})
+        listed_np = listed.fillna(False).to_numpy(dtype=bool)
+        unknown = ~blank & ~unknown_means & ~listed_np
+        if unknown.any():
+            rows = np.flatnonzero(unknown)
+            seen = list(dict.fromkeys(raw[unknown].tolist()))
+            shown = ", ".join(repr(v) for v in seen[:5]) + (
+                " …" if len(seen) > 5 else ""
+            )
+            name = where.split(" ")[0]
+            found.add(
+                f"{where} ← export column {spec.column!r}",
+                f"values not in the value map: {shown}",
+                f"add them under {name}.values in the mapping, or under "
+                f"{name}.missing if they mean unknown",
+                rows,
+            )
+        cell_of = {c: _cell(table[k]) for c, k in lookup.items() if k is not None}
+        mapped = raw.map(cell_of).astype(object)
+        out = mapped.where(mapped.notna() & ~unknown_means & ~blank, None)
+        if "" in table:  # the blank cell has its own entry
+            out = out.where(~blank, _cell(table[""]))
+            blank = np.zeros(n, dtype=bool)
+    if spec.default is not None:
+        fill = blank | unknown_means
+        out = out.where(~fill, _cell(spec.default))
+    return out.reset_index(drop=True)
 
 
 def _cell(value: Scalar | None) -> str | None:
@@ -408,29 +224,138 @@ def _datetimes(
 ) -> pd.Series:
     cells = _field(export, where, spec, found)
     text = pd.Series(cells, dtype="str")
-    if spec.format:
-        parsed = pd.to_datetime(text, format=spec.format, errors="coerce")
-        parsed = parse_datetimes(parsed)
+    source = f"{where} ← export column {spec.column!r}"
+    if spec.format == "excel":
+        parsed = from_excel_serial(parse_numbers(text))
+        fix = (
+            "format: excel reads Excel serial days (45413 = 2024-05-01); "
+            "remove it if the cells are written dates"
+        )
+    elif spec.format:
+        parsed = parse_datetimes(
+            pd.to_datetime(text, format=spec.format, errors="coerce")
+        )
         fix = f"write them as {spec.format!r} or change format: in the mapping"
     else:
-        parsed = parse_datetimes(text)
+        parsed = parse_datetimes(text, numbers=False)
         fix = "set format: (strptime, e.g. '%d/%m/%Y %H:%M') in the mapping"
-    bad = text.notna() & parsed.isna()
+        numeric = (text.notna() & looks_numeric(text)).to_numpy()
+        if numeric.any():
+            found.add(
+                source,
+                *_numbers_not_dates(text[numeric], where, spec),
+                np.flatnonzero(numeric),
+            )
+            text = text.where(~numeric, None)
+    bad = (text.notna() & parsed.isna()).to_numpy()
     if bad.any():
         examples = ", ".join(repr(v) for v in text[bad].head(3))
+        if not spec.format:
+            fix = _format_fix(text[bad].head(200))
         found.add(
-            f"{where} ← export column {spec.column!r}",
-            f"unreadable dates, e.g. {examples}",
-            fix,
-            np.flatnonzero(bad.to_numpy()),
+            source, f"unreadable dates, e.g. {examples}", fix, np.flatnonzero(bad)
         )
     return parsed
 
 
+_DAY_MONTH: Final = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
+_CLOCK: Final = ("", " %H:%M", " %H:%M:%S")
+
+
+def _format_fix(unread: pd.Series) -> str:
+    """Suggest the strptime formats that read every unreadable cell shown."""
+    fits = [
+        day + clock
+        for day in _DAY_MONTH
+        for clock in _CLOCK
+        if pd.to_datetime(unread, format=day + clock, errors="coerce").notna().all()
+    ]
+    if not fits:
+        return "set format: (strptime, e.g. '%d/%m/%Y %H:%M') in the mapping"
+    if len(fits) == 1:
+        return f'set format: "{fits[0]}" in the mapping'
+    shown = " or ".join(f'"{f}"' for f in fits[:2])
+    return (
+        f"set format: {shown} in the mapping (which one is right the data cannot say)"
+    )
+
+
+def _numbers_not_dates(
+    numbers: pd.Series, where: str, spec: FieldSpec
+) -> tuple[str, str]:
+    """What and fix for bare numbers in a date column: never guessed as dates."""
+    examples = ", ".join(repr(v) for v in numbers.head(3))
+    first = float(parse_numbers(numbers.head(1)).iloc[0])
+    what = f"numbers, not dates (e.g. {examples})"
+    order = f"declare time: {{order: {spec.column}}}"
+    fixes = [
+        "if they are Excel serial days, add format: excel",
+        'if they are dates like 20240501, add format: "%Y%m%d"',
+    ]
+    if 20000 <= first < 80000:  # 1954 … 2119: plausibly an Excel serial date
+        day = from_excel_serial(pd.Series([first])).iloc[0]
+        what += f"; as an Excel serial day {numbers.iloc[0]!r} would be {day:%Y-%m-%d}"
+    elif where == "time":
+        fixes.insert(0, f"if it is a sequence or row number, {order}")
+    if where == "time" and 20000 <= first < 80000:
+        fixes.append(f"if it is a sequence or row number, {order}")
+    what += "; numbers are read as dates only when format: says so"
+    return what, "; ".join(fixes)
+
+
+def _time_column(
+    export: pd.DataFrame, time: TimeSpec, found: _Problems
+) -> tuple[pd.Series, dict[str, str], list[str]]:
+    assert time.column is not None
+    col = time.column
+    spec = FieldSpec(column=col, format=time.format)
+    times = _datetimes(export, "time", spec, found)
+    missing = ~is_present(export[col].astype("str").str.strip())
+    if missing.any():
+        found.add(
+            f"time ← export column {col!r}",
+            "no time",
+            "every row needs its time; fill the column or drop those rows",
+            np.flatnonzero(missing.to_numpy()),
+        )
+    notes: list[str] = []
+    offset = has_utc_offset(export[col])
+    if offset.any() and not offset[~missing].all():
+        aware, naive = int(offset.sum()), int((~offset & ~missing).sum())
+        notes.append(
+            f"warning time ← export column {col!r}: {rows_text(aware)} with a UTC "
+            f"offset, {rows_text(naive)} without; offsets are converted to "
+            "Asia/Tokyo, the others are read as Tokyo time already"
+        )
+    if len(times) > 1 and times.notna().all() and times.nunique() == 1:
+        day = times.iloc[0]
+        notes.append(
+            f"warning time ← export column {col!r}: every row has the same time "
+            f"({day:%Y-%m-%d %H:%M}), an export date rather than when each lead "
+            "happened; rows keep their export order (+1 µs per row), so the "
+            "time-ordered split is the export order. Map a creation date as "
+            "time: column: to split by time."
+        )
+        note = (
+            f"every row has the same export date {day:%Y-%m-%d %H:%M} in {col!r}; "
+            "the split is by row order (export order), not by time"
+        )
+        return in_export_order(times), _order("constant", col, note), notes
+    note = f"times from export column {col!r}"
+    return times, _order("time", col, note), notes
+
+
+def _order(kind: str, column: str, note: str) -> dict[str, str]:
+    return {"kind": kind, "column": column, "note": note}
+
+
 def _row_times(
     export: pd.DataFrame, mapping: ImportMapping, found: _Problems
-) -> tuple[pd.Series, str]:
+) -> tuple[pd.Series, dict[str, str], list[str]]:
     time = mapping.time
+    if time is None:
+        found.add("time", *_no_time(export))
+        return pd.Series(pd.NaT, index=export.index, dtype="datetime64[us]"), {}, []
     if time.row_order is not None:
         ro = time.row_order
         times, bad = row_order_times(
@@ -447,23 +372,73 @@ def _row_times(
         note = (
             f"times reconstructed from row order: year from {ro.start_year} "
             f"(+1 whenever {ro.month!r} goes backwards)"
-            + (f", day from the week count and {ro.day_of_week!r}" if ro.day_of_week
-               else ", day = 1st of the month")
+            + (
+                f", day from the week count and {ro.day_of_week!r}"
+                if ro.day_of_week
+                else ", day = 1st of the month"
+            )
             + "; approximate, non-decreasing in row order"
-        )  # fmt: skip
-        return times, note
-    spec = FieldSpec(column=time.column, format=time.format)
-    times = _datetimes(export, "time", spec, found)
-    assert time.column is not None
-    missing = ~is_present(export[time.column].astype("str").str.strip())
-    if missing.any():
-        found.add(
-            f"time ← export column {time.column!r}",
-            "no time",
-            "every row needs its time; drop the rows or fill the column",
-            np.flatnonzero(missing.to_numpy()),
         )
-    return times, f"times from export column {time.column!r}"
+        return times, _order("reconstructed", ro.month, note), []
+    if time.order is not None:
+        col = time.order
+        numbers = parse_numbers(export[col])
+        not_number = numbers.isna().to_numpy()
+        if not_number.any():
+            examples = ", ".join(repr(v) for v in export[col][not_number].head(3))
+            found.add(
+                f"time.order ← export column {col!r}",
+                f"not a number: {examples}",
+                "order: takes a sequence or row number; fill the cells or map another "
+                "column",
+                np.flatnonzero(not_number),
+            )
+        note = (
+            f"order, not time: rows ranked by {col!r} (ties in export order), one "
+            f"second apart from {ORDER_ORIGIN:%Y-%m-%d}; the dates mean nothing"
+        )
+        return order_times(numbers), _order("order", col, note), []
+    return _time_column(export, time, found)
+
+
+def _is_sequence(values: pd.Series) -> bool:
+    """Whole numbers, all present and distinct, rising or falling in row order."""
+    numbers = parse_numbers(values)
+    if numbers.isna().any() or not (numbers == numbers.round()).all():
+        return False
+    return numbers.is_unique and (
+        numbers.is_monotonic_increasing or numbers.is_monotonic_decreasing
+    )
+
+
+def _no_time(export: pd.DataFrame) -> tuple[str, str]:
+    """What and fix for a mapping without time:, naming candidate columns."""
+    dates, sequences = [], []
+    sample = export.head(1000)
+    for col in export.columns:
+        cells = sample[col].astype("str").str.strip()
+        present = is_present(cells)
+        if not present.any():
+            continue
+        if parse_datetimes(cells[present], numbers=False).notna().mean() >= 0.9:
+            dates.append(col)
+        elif _is_sequence(export[col]):
+            sequences.append(col)
+    what = "the mapping has no time: section, " + (
+        f"though the export has date columns ({', '.join(dates)})"
+        if dates
+        else "and no export column holds dates"
+    )
+    if sequences:
+        what += f"; sequence columns: {', '.join(sequences[:5])}"
+    date = dates[0] if dates else "created_date"
+    seq = sequences[0] if sequences else "row_no"
+    fix = (
+        f"map a creation or export date (time: {{column: {date}}}), or take a "
+        f"sequence or row number as the time order (time: {{order: {seq}}}; the "
+        "report then says 'order, not time')"
+    )
+    return what, fix
 
 
 def _lead_ids(export: pd.DataFrame, mapping: ImportMapping) -> pd.Series:
@@ -480,6 +455,15 @@ def _check_columns(
     export: pd.DataFrame, mapping: ImportMapping, found: _Problems
 ) -> None:
     columns = list(export.columns)
+    if len(columns) == 1:
+        delimiter = sniff_delimiter(str(columns[0]) + "\n")
+        if delimiter is not None:
+            found.add(
+                f"export header {str(columns[0])[:60]!r}",
+                f"is one column; the file looks {delimiter!r}-delimited",
+                f"set source.delimiter: {yaml_char(delimiter)}",
+            )
+            return
     leaks = set(mapping.leak_columns)
     for col, uses in mapping.used_columns().items():
         if col in leaks:
@@ -518,9 +502,20 @@ def import_export(
     _check_columns(export, mapping, found)
     if found.items:
         raise MappingError(found.items, where="the mapping vs the export")
+    if export.empty:
+        raise MappingError(
+            [
+                headline(
+                    "the export",
+                    "has a header but no data rows",
+                    "export again with the rows (check the CRM filter)",
+                )
+            ],
+            where="the export",
+        )
     export = export.reset_index(drop=True)
     n = len(export)
-    times, time_note = _row_times(export, mapping, found)
+    times, time_order, time_warnings = _row_times(export, mapping, found)
     ids = _lead_ids(export, mapping)
     frames: dict[str, pd.DataFrame] = {}
     for table in ("leads", "handoffs", "outcomes"):
@@ -562,32 +557,65 @@ def import_export(
             f"        {where} ← " + _source_text(s)
             for where, s in mapping.field_specs().items()
         ]
-        raise MappingError(
-            [
-                "the mapped tables do not meet the data contract (rows are export "
-                "data rows):",
-                report.format(),
-                "where each column comes from:",
-                *legend,
-                "fix: map the missing columns, or set a constant: for required ones",
-            ],
-            where="the imported tables",
-        )
+        block = [
+            _contract_headline(report.errors[0], mapping),
+            "the mapped tables do not meet the data contract (rows are export "
+            "data rows):",
+            report.format(),
+            "where each column comes from:",
+            *legend,
+        ]
+        raise MappingError(["\n".join(block)], where="the imported tables")
     used = mapping.used_columns()
     not_imported = [
         c
         for c in export.columns
-        if c not in used and c not in mapping.leak_columns
+        if c not in used
+        and c not in mapping.leak_columns
         and c not in mapping.ignore_columns
-    ]  # fmt: skip
+    ]
     return ImportResult(
         dataset=dataset,
         report=report,
         rows=n,
         not_imported=not_imported,
         leak_dropped=[c for c in mapping.leak_columns if c in export.columns],
-        time_note=time_note,
+        time_note=time_order["note"],
+        time_order=time_order,
+        warnings=time_warnings,
     )
+
+
+def _contract_headline(problem: Problem, mapping: ImportMapping) -> str:
+    """The first contract error as one line, with a fix in mapping terms."""
+    table, column = problem.table, problem.column
+    spec = (getattr(mapping, table, None) or {}).get(column) if table else None
+    if spec is None and table == "leads" and column:
+        spec = mapping.extra_lead_columns.get(column)
+    if column == "lead_id" and mapping.id.column:
+        spec = FieldSpec(column=mapping.id.column)
+    where = problem.where + (f" ← {_source_text(spec)}" if spec is not None else "")
+    count = rows_text(problem.count) + ": " if problem.count else ""
+    if problem.kind == "missing_value" and spec is not None and spec.column:
+        fix = (
+            f"add default: to {problem.where} (e.g. {column}: {{column: "
+            f'{spec.column}, default: "不明"}}), or "" in its values:, or fill the '
+            "export"
+        )
+    elif problem.kind in {"missing_value", "missing_column"}:
+        fix = (
+            f"map it: {column}: {{column: EXPORT_COLUMN}}, or {column}: {{constant: "
+            "VALUE} under "
+            f"{table}:"
+        )
+    elif problem.kind == "duplicate_id" and mapping.id.column:
+        fix = (
+            f"export column {mapping.id.column!r} must be unique: remove duplicated "
+            "rows, or drop id: to number the rows"
+        )
+    else:
+        fix = problem.hint or "fix the export or the mapping"
+    return headline(where, count + problem.message, fix)
 
 
 def _source_text(spec: FieldSpec) -> str:
@@ -639,6 +667,8 @@ def write_import(
         **dict(source),
         "rows": result.rows,
         "time": result.time_note,
+        "time_order": dict(result.time_order),
+        "warnings": list(result.warnings),
         "leak_columns_dropped": result.leak_dropped,
         "not_imported": result.not_imported,
         "extra_lead_columns": dict(result.dataset.extra_lead_columns),
