@@ -95,8 +95,10 @@ def test_collecting_the_top_element_raises_p_by_about_the_reported_gain(
         p = float(scoring_bundle.predict(row)["probability"].iloc[0])
         # the lead's own change, blended with the element's average as documented
         effects = scoring_bundle.meta["element_effects"]
-        average = effects["elements"][top.element][top.status]["log_odds"]
-        w = effects["own_weight"]
+        measured = effects["elements"][top.element][top.status]
+        average = measured["log_odds"]
+        # an average of fewer than 20 toss-ups is not blended in (rank_missing)
+        w = effects["own_weight"] if measured["n"] >= 20 else 1.0
         shift = w * (_logit(p) - _logit(score.probability)) + (1 - w) * average
         expected = 1 / (1 + np.exp(-(_logit(score.probability) + shift)))
         assert score.probability + top.gain == pytest.approx(expected, abs=0.005)
