@@ -465,7 +465,11 @@ def evaluate_command(
     if points["won"].nunique() < 2:
         raise click.ClickException(
             f"{len(points)} closed toss-ups to evaluate on, not both won and lost; "
-            "use --all or a directory with newer outcomes"
+            + (
+                "use --all or a directory with newer outcomes"
+                if after_training
+                else "evaluate on a directory with outcomes (the outcomes table)"
+            )
         )
     X = build_features(dataset, points, rubric=bundle.rubric)
     frame = prediction_frame(
