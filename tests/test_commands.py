@@ -67,6 +67,7 @@ class Cli:
             text=True,
             timeout=600,
         )
+        self.stdout = done.stdout
         out = done.stdout + done.stderr
         command = " ".join(str(a) for a in args[:2])
         assert "Traceback" not in out, f"`readiness {command}` crashed:\n{out}"
@@ -79,9 +80,9 @@ class Cli:
         return out
 
 
-def _ends_with_where_things_are(out: str) -> None:
+def _ends_with_where_things_are(stdout: str) -> None:
     """`readiness train` ends naming the MLflow run, the bundle and the report."""
-    tail = out.strip().splitlines()[-3:]
+    tail = stdout.strip().splitlines()[-3:]
     assert tail[0].startswith("MLflow run "), tail
     assert tail[-1].startswith("bundle: ") and "report: " in tail[-1], tail
     report = Path(tail[-1].split("report: ")[1].strip())
@@ -176,7 +177,7 @@ def test_the_bank_example_runs_from_import_to_a_served_score(tmp_path: Path) -> 
     cli.run("validate", data)
     out = cli.run("train", data, "--config", BANK / "train.yaml", "--out", model)
     _one_line(out, "no timing model (the data has no event log")
-    _ends_with_where_things_are(out)
+    _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", data, "--model", model)
     cli.run("evaluate", data, "--model", model, "--all")
     out = cli.run(
@@ -212,7 +213,9 @@ leads:
   company_name: company
   industry: industry
   region: {constant: 東京都}
-  lead_source: {column: channel, values: {web: inquiry, fair: trade_show, call: outbound}}
+  lead_source:
+    column: channel
+    values: {web: inquiry, fair: trade_show, call: outbound}
   employees: staff
 handoffs:
   is_rep: rep
@@ -232,8 +235,11 @@ def _flat_export(path: Path, n: int = 3_000, seed: int = 11) -> None:
     visits = rng.poisson(3, n)
     plan = rng.choice(["free", "basic", "pro"], n, p=[0.5, 0.3, 0.2])
     staff = rng.lognormal(4, 1.2, n).round().astype(int)
-    logit = -1.6 + 0.25 * visits + np.where(plan == "pro", 1.0, 0.0) - 0.1 * (
-        np.log(staff) - 4
+    logit = (
+        -1.6
+        + 0.25 * visits
+        + np.where(plan == "pro", 1.0, 0.0)
+        - 0.1 * (np.log(staff) - 4)
     )
     won = rng.random(n) < 1 / (1 + np.exp(-logit))
     start = pd.Timestamp("2025-01-06 09:00")
@@ -271,7 +277,7 @@ def test_an_export_without_events_or_memos_trains_scores_and_serves(
     cli.run("validate", data)
     out = cli.run("train", data, "--config", "fast.yaml", "--out", model)
     _one_line(out, "no timing model")
-    _ends_with_where_things_are(out)
+    _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", data, "--model", model)
     cli.run("evaluate", data, "--model", model, "--all")
     cli.run("score-batch", data, "--out", "s.csv", "--include-closed", "--timing")
@@ -302,7 +308,7 @@ def test_the_synthetic_world_trains_evaluates_scores_and_advises(
     cli.run("validate", world)
     out = cli.run("train", world, "--config", "fast.yaml", "--out", model)
     assert "timing model: " in out
-    _ends_with_where_things_are(out)
+    _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", world, "--model", model)
     cli.run("evaluate", world, "--model", model, "--all")
     out = cli.run("score-batch", world, "--out", "s.parquet", "--timing")
@@ -327,7 +333,7 @@ def test_a_memo_only_export_trains_and_says_timing_cannot_be_learned(
     cli.run("validate", data)
     out = cli.run("train", data, "--config", "fast.yaml", "--out", model)
     _one_line(out, "no timing model (the data has no event log")
-    _ends_with_where_things_are(out)
+    _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", data, "--model", model)
     cli.run("evaluate", data, "--model", model, "--all")
     out = cli.run("score-batch", data, "--out", "s.parquet", "--timing")
