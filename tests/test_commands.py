@@ -58,7 +58,6 @@ class Cli:
     def run(self, *args: str | Path, ok: bool = True) -> str:
         """stdout + stderr of the command; fails on a traceback, and unless `ok` is
         False on a non-zero exit (then a one-line `Error:` reason is required)."""
-        t0 = time.monotonic()
         done = subprocess.run(
             [sys.executable, "-c", "from readiness.cli import main; main()"]
             + [str(a) for a in args],
@@ -69,7 +68,6 @@ class Cli:
             timeout=600,
         )
         self.stdout = done.stdout
-        print(f"TIMING {time.monotonic() - t0:6.1f}s {' '.join(map(str, args))[:90]}")
         out = done.stdout + done.stderr
         command = " ".join(str(a) for a in args[:2])
         assert "Traceback" not in out, f"`readiness {command}` crashed:\n{out}"
