@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -81,12 +82,12 @@ class Cli:
 
 
 def _ends_with_where_things_are(stdout: str) -> None:
-    """`readiness train` ends naming the MLflow run, the bundle and the report."""
-    tail = stdout.strip().splitlines()[-3:]
-    assert tail[0].startswith("MLflow run "), tail
-    assert tail[-1].startswith("bundle: ") and "report: " in tail[-1], tail
-    report = Path(tail[-1].split("report: ")[1].strip())
-    assert report.is_file()
+    """`readiness train` ends naming the bundle, the report and the MLflow run."""
+    tail = "\n".join(stdout.strip().splitlines()[-3:])
+    assert "bundle: " in tail and "MLflow run" in tail, tail
+    report = re.search(r"report: (\S+)", tail)
+    assert report is not None, tail
+    assert Path(report.group(1)).is_file()
 
 
 def _one_line(out: str, needle: str) -> None:
