@@ -177,7 +177,7 @@ def test_the_bank_example_runs_from_import_to_a_served_score(tmp_path: Path) -> 
     assert "10,297 leads" in out
     cli.run("validate", data)
     out = cli.run("train", data, "--config", BANK / "train.yaml", "--out", model)
-    _one_line(out, "no timing model (the data has no event log")
+    _one_line(out, "no event log")
     _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", data, "--model", model)
     out = cli.run(
@@ -279,7 +279,7 @@ def test_an_export_without_events_or_memos_imports_trains_and_scores(
     cli.run("import", "--mapping", mapping, export, "--out", data)
     cli.run("validate", data)
     out = cli.run("train", data, "--config", "fast.yaml", "--out", model)
-    _one_line(out, "no timing model")
+    _one_line(out, "no event log")
     _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", data, "--model", model)
     cli.run("score-batch", data, "--out", "s.csv", "--include-closed", "--timing")
@@ -345,7 +345,7 @@ def test_a_memo_only_export_trains_and_says_timing_cannot_be_learned(
 
     cli.run("validate", data)
     out = cli.run("train", data, "--config", "fast.yaml", "--out", model)
-    _one_line(out, "no timing model (the data has no event log")
+    _one_line(out, "no event log")
     _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", data, "--model", model)
     out = cli.run("score-batch", data, "--out", "s.parquet", "--timing")
