@@ -190,6 +190,13 @@ class LeadIn(BaseModel):
         description="When the lead was first captured (an offset is converted to "
         "Asia/Tokyo; no offset means Tokyo time); default: the first event.",
     )
+    attributes: dict[Short, str | float | bool | None] | None = Field(
+        None,
+        max_length=200,
+        description="Extra lead columns the model was trained with (the "
+        "`extra_lead_columns` of an import mapping, by their names), e.g. "
+        '{"age": 41, "job": "technician"}; one left out is scored as unknown.',
+    )
 
 
 class EventIn(BaseModel):

@@ -21,7 +21,13 @@ from api.schemas import TOKYO, ScoreIn, TimingIn
 from readiness.bundle import Bundle
 from readiness.contract import Dataset
 from readiness.rubric import Rubric
-from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_points
+from readiness.scoring import (
+    LeadScore,
+    ScoringInputError,
+    extra_attribute_kinds,
+    lead_dataset,
+    score_points,
+)
 from readiness.timing import TIMING_FILE, TimingModel, load_timing, recommend
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
@@ -62,12 +68,15 @@ def _memo_text(memo: str | dict[str, Any] | None) -> str | None:
     return memo
 
 
-def _dataset(item: ScoreIn, *, lead_id: str | None, as_of: datetime) -> Dataset:
+def _dataset(
+    item: ScoreIn, *, lead_id: str | None, as_of: datetime, bundle: Bundle
+) -> Dataset:
     lead = item.lead.model_dump(exclude_none=True)
     if lead_id is not None:
         lead["lead_id"] = lead_id
     events = [e.model_dump(exclude_none=True) for e in item.events]
-    return lead_dataset(lead, events, as_of=as_of)
+    kinds = extra_attribute_kinds(lead.get("attributes") or {}, bundle=bundle)
+    return lead_dataset(lead, events, as_of=as_of, extra_lead_columns=kinds)
 
 
 def _rep(name: str | None) -> str | None:
@@ -91,7 +100,7 @@ def score_one(
 ) -> dict[str, Any]:
     """Score one lead; raises ScoringInputError for input the contract refuses."""
     as_of = item.as_of or now_tokyo()
-    dataset = _dataset(item, lead_id=None, as_of=as_of)
+    dataset = _dataset(item, lead_id=None, as_of=as_of, bundle=bundle)
     lead_id = str(dataset.leads["lead_id"].iloc[0])
     points = pd.DataFrame([_point(item, lead_id, as_of)])
     (score,) = score_points(
@@ -140,7 +149,9 @@ def score_batch(
         as_of = item.as_of or now
         internal = f"batch-{i}"
         try:
-            datasets.append(_dataset(item, lead_id=internal, as_of=as_of))
+            datasets.append(
+                _dataset(item, lead_id=internal, as_of=as_of, bundle=bundle)
+            )
         except ScoringInputError as exc:
             results[i]["errors"] = problem_items(exc, prefix=("body", "leads", i))
             continue
@@ -188,7 +199,7 @@ def timing_one(item: TimingIn, *, bundle: Bundle, timing: TimingModel) -> dict:
     """Advise on one lead; raises ScoringInputError for input the contract refuses."""
     as_of = item.as_of or now_tokyo()
     as_score = ScoreIn.model_validate(item.model_dump())
-    dataset = _dataset(as_score, lead_id=None, as_of=as_of)
+    dataset = _dataset(as_score, lead_id=None, as_of=as_of, bundle=bundle)
     lead_id = str(dataset.leads["lead_id"].iloc[0])
     points = pd.DataFrame([_point(as_score, lead_id, as_of)])
     (advice,) = recommend(dataset, points, bundle=bundle, timing=timing)

@@ -223,6 +223,39 @@ def test_a_history_too_small_is_refused_with_what_to_do(
         TimingModel().fit(small)
 
 
+def test_data_without_an_event_log_is_refused_with_the_reason(
+    scoring_dataset: Dataset,
+) -> None:
+    no_events = dataclasses.replace(
+        scoring_dataset, events=scoring_dataset.events.head(0)
+    )
+    with pytest.raises(TimingError, match="no event log"):
+        TimingModel().fit(no_events)
+
+
+def test_leads_created_at_their_toss_up_are_refused_not_crashed(
+    scoring_dataset: Dataset,
+) -> None:
+    """What an import makes: one row per toss-up, the lead born at that moment."""
+    handoffs = scoring_dataset.handoffs
+    tossed = handoffs.set_index("lead_id")["tossed_up_at"]
+    leads = scoring_dataset.leads[scoring_dataset.leads["lead_id"].isin(tossed.index)]
+    leads = leads.assign(created_at=leads["lead_id"].map(tossed).to_numpy())
+    imported = dataclasses.replace(scoring_dataset, leads=leads)
+    with pytest.raises(TimingError, match="lead-days before a toss-up"):
+        TimingModel(n_estimators=10).fit(imported)
+
+
+def test_a_world_without_memos_still_learns_timing(scoring_dataset: Dataset) -> None:
+    memo_less = dataclasses.replace(
+        scoring_dataset, handoffs=scoring_dataset.handoffs.assign(memo="")
+    )
+    model = TimingModel(n_estimators=20, max_grid_points=30_000).fit(memo_less)
+    grid = grid_points(memo_less, step_days=9).head(500)
+    decided = model.decide(build_features(memo_less, grid))
+    assert len(decided) == len(grid)
+
+
 def test_saved_timing_loads_and_a_foreign_schema_is_refused(
     tmp_path: Path, timing: TimingModel
 ) -> None:

@@ -107,6 +107,12 @@ def summary_text(summary: Mapping[str, Any]) -> str:
         f"closed (skipped) — {'OK' if summary['rows_balance'] else 'MISMATCH'}",
         f"期待受注数 expected wins: {summary['expected_wins']:,.1f}",
     ]
+    if summary["rows_in"] and summary["rows_closed_skipped"] == summary["rows_in"]:
+        lines.append(
+            "未クローズのリードなし nothing open to score: every lead already has an "
+            "outcome; add --include-closed to score the closed hand-offs at their "
+            "toss-up"
+        )
     if summary["other_rows_rejected"]:
         lines.append(
             f"他テーブルの不整合行 other rows rejected (lead not in leads): "
@@ -118,11 +124,11 @@ def summary_text(summary: Mapping[str, Any]) -> str:
         )
     lines.append(
         "グレード grade: "
-        + ", ".join(f"{k} {v:,}" for k, v in summary["by_grade"].items())
+        + (", ".join(f"{k} {v:,}" for k, v in summary["by_grade"].items()) or "-")
     )
     lines.append(
         "帯 rubric band: "
-        + ", ".join(f"{k} {v:,}" for k, v in summary["by_band"].items())
+        + (", ".join(f"{k} {v:,}" for k, v in summary["by_band"].items()) or "-")
     )
     cap = summary.get("fs_capacity")
     if cap:

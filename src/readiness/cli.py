@@ -227,6 +227,18 @@ def _score_handoffs(
     except (ContractError, DataFileError) as exc:
         raise click.ClickException(str(exc)) from exc
     handoffs = dataset.handoffs
+    if not len(handoffs):
+        raise click.ClickException(
+            f"{data_dir} has no hand-offs to score: add the handoffs table "
+            "(see README, the data contract)"
+        )
+    memos = handoffs["memo"].fillna("").astype("str").str.strip()
+    if not memos.ne("").any():
+        click.echo(
+            f"every hand-off memo in {data_dir} is empty: every total is 0 and every "
+            "hand-off needs work",
+            err=True,
+        )
     with tqdm(total=len(handoffs), unit="memo", desc="rubric", disable=None) as bar:
         scored = score_frame(handoffs, rubric=rubric, progress=bar.update)
     outcomes = dataset.outcomes
@@ -507,7 +519,11 @@ def evaluate_command(
     if points["won"].nunique() < 2:
         raise click.ClickException(
             f"{len(points)} closed toss-ups to evaluate on, not both won and lost; "
-            "use --all or a directory with newer outcomes"
+            + (
+                "use --all or a directory with newer outcomes"
+                if after_training
+                else "evaluate on a directory with outcomes (the outcomes table)"
+            )
         )
     # With --all the training toss-ups are scored too: figures in-sample for them.
     in_sample = 0 if after_training else int((points["as_of"] <= until).sum())
@@ -702,6 +718,7 @@ def recalibrate_command(
     from readiness.recalibrate import (
         RecalibrationConfig,
         RecalibrationError,
+        check_recalibration_data,
         recalibrate,
     )
     from readiness.recalibrate_report import write_recalibration
@@ -719,6 +736,10 @@ def recalibrate_command(
     except RubricError as exc:
         raise click.ClickException(str(exc)) from exc
     dataset = _load(data_dir)
+    try:
+        check_recalibration_data(dataset)
+    except RecalibrationError as exc:
+        raise click.ClickException(str(exc)) from exc
     probability = None
     if bundle_dir is not None:
         probability = _bundle_probability(dataset, bundle_dir)
@@ -894,6 +915,7 @@ def timing_command(
     from readiness.datastore import atomic_write_bytes, csv_bytes, parquet_bytes
     from readiness.settings import get_settings
     from readiness.timing import (
+        TIMING_FILE,
         TimingError,
         TimingModel,
         advice_frame,
@@ -917,7 +939,10 @@ def timing_command(
     try:
         timing = None if refit else load_timing(model_dir)
     except TimingError as exc:
-        click.echo(f"{exc}; learning it from {data_dir} now", err=True)
+        if (model_dir / TIMING_FILE).exists():
+            click.echo(f"{exc}; learning it from {data_dir} now", err=True)
+        else:
+            click.echo(f"… learning the timing model from {data_dir}", err=True)
     try:
         if timing is None:
             timing = TimingModel(n_jobs=get_settings().n_jobs).fit(
@@ -1073,13 +1098,18 @@ def score_batch_command(
             bundle = load_bundle_from_registry(model_uri, tracking_uri=uri)
         else:
             bundle = load_bundle(model_dir or settings.model_dir)
-        timing = None
-        if with_timing:
-            from readiness.timing import load_timing
-
-            timing = load_timing(model_dir or settings.model_dir)
-    except (BatchError, BundleError, TimingError) as exc:
+    except (BatchError, BundleError) as exc:
         raise click.ClickException(str(exc)) from exc
+    timing = None
+    if with_timing:
+        from readiness.timing import load_timing
+
+        try:
+            timing = load_timing(model_dir or settings.model_dir)
+        except TimingError as exc:
+            # Timing is one part of the backlog file: the scores still come.
+            click.echo(f"no timing advice ({exc}); scoring without it", err=True)
+            with_timing = False
     moment = None
     if as_of:
         if as_of.strip().lower() == "now":

@@ -45,6 +45,7 @@ __all__ = [
     "Recalibration",
     "RecalibrationConfig",
     "RecalibrationError",
+    "check_recalibration_data",
     "criterion_fractions",
     "fit_nonneg_logistic",
     "fit_weights",
@@ -382,7 +383,8 @@ def _json_safe(value: Any) -> Any:
 # --- the stage -----------------------------------------------------------------------
 
 
-def _closed_toss_ups(dataset: Dataset) -> pd.DataFrame:
+def check_recalibration_data(dataset: Dataset) -> None:
+    """Refuse, before any work, data a rubric cannot be recalibrated from."""
     handoffs, outcomes = dataset.handoffs, dataset.outcomes
     if len(handoffs) == 0 or len(outcomes) == 0:
         raise RecalibrationError(
@@ -390,6 +392,18 @@ def _closed_toss_ups(dataset: Dataset) -> pd.DataFrame:
             f"{len(handoffs):,} hand-offs and {len(outcomes):,} outcomes; add the "
             "`handoffs` and `outcomes` tables (see README, the data contract)"
         )
+    memo = handoffs["memo"] if "memo" in handoffs else pd.Series(dtype="str")
+    if not memo.fillna("").astype("str").str.strip().ne("").any():
+        raise RecalibrationError(
+            f"every one of the {len(handoffs):,} hand-off memos is empty: the rubric "
+            "scores memos, so there is nothing to recalibrate it from; export the "
+            "memo text (handoffs.memo)"
+        )
+
+
+def _closed_toss_ups(dataset: Dataset) -> pd.DataFrame:
+    check_recalibration_data(dataset)
+    handoffs, outcomes = dataset.handoffs, dataset.outcomes
     closed = handoffs.merge(outcomes[["lead_id", "won"]], on="lead_id", how="inner")
     closed = closed.sort_values(["tossed_up_at", "lead_id"], kind="stable")
     return closed.reset_index(drop=True)

@@ -35,7 +35,13 @@ from readiness.explain import (
     read_memos,
     rubric_factors,
 )
-from readiness.features import _item_names, build_features, extra_feature_names
+from readiness.features import (
+    EXTRA_PREFIX,
+    _item_names,
+    build_features,
+    extra_feature_names,
+    sanitize_name,
+)
 from readiness.rubric import Rubric, RubricResult
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "LeadScore",
     "MissingElement",
     "ScoringInputError",
+    "extra_attribute_kinds",
     "lead_dataset",
     "lead_request",
     "score_points",
@@ -149,7 +156,7 @@ def score_points(
         raise ScoringInputError([f"top_k: {top_k} is negative; give 0 or more"])
     rubric = bundle.rubric
     features = build_features(dataset, points, rubric=rubric)
-    features = features.reset_index(drop=True)
+    features, absent = _with_absent_extras(features, bundle)
     as_of = _naive_as_of(points["as_of"])
     memos = points["memo"].tolist() if "memo" in points else [None] * n
     reads, memo_warnings = read_memos(memos, as_of, rubric)
@@ -193,6 +200,13 @@ def score_points(
         factors = dict(zip(explained, found, strict=True))
         warnings.append(_RUBRIC_SERVED)
 
+    if absent:
+        names = ", ".join(a.removeprefix(EXTRA_PREFIX) for a in absent[:5])
+        warnings.append(
+            f"{len(absent)} lead attributes the model uses were not given ({names}"
+            f"{', …' if len(absent) > 5 else ''}): scored as unknown; send them in "
+            "lead.attributes"
+        )
     known = set(dataset.leads["lead_id"].astype("str"))
     lead_ids = points["lead_id"].astype("str").tolist()
     version = bundle.meta.get("registered_version")
@@ -300,6 +314,60 @@ def _explain_flags(explain: bool | Sequence[bool], n: int) -> np.ndarray:
     return flags
 
 
+def _with_absent_extras(
+    features: pd.DataFrame, bundle: Bundle
+) -> tuple[pd.DataFrame, list[str]]:
+    """Declared lead attributes the model uses but the data lacks, as missing.
+
+    A model trained on an import with extra lead columns still scores a lead sent
+    without them (an API client, another data directory): unknown, as LightGBM and
+    the linear base treat a missing value, and said so in the warnings.
+    """
+    features = features.reset_index(drop=True)
+    absent = [
+        c
+        for c in bundle.feature_names
+        if c.startswith(EXTRA_PREFIX) and c not in features.columns
+    ]
+    if absent:
+        filler = pd.DataFrame(np.nan, index=features.index, columns=absent)
+        features = pd.concat([features, filler], axis=1)
+    return features, absent
+
+
+def extra_attribute_kinds(
+    attributes: Mapping[str, Any], *, bundle: Bundle
+) -> dict[str, ExtraKind]:
+    """The kind of each extra lead attribute of a request, as the bundle learned it.
+
+    Names are the declared raw names (the `extra_lead_columns` of the import
+    mapping); one the model does not use is a ScoringInputError naming those it
+    does.
+    """
+    reference = (bundle.meta.get("reference") or {}).get("features") or {}
+    used = {c: c for c in bundle.feature_names if c.startswith(EXTRA_PREFIX)}
+    kinds: dict[str, ExtraKind] = {}
+    problems = []
+    for raw, value in attributes.items():
+        name = EXTRA_PREFIX + sanitize_name(raw)
+        if name not in used:
+            known = sorted(u.removeprefix(EXTRA_PREFIX) for u in used) or ["none"]
+            problems.append(
+                f"lead.attributes.{raw}: the model uses no such attribute; it uses "
+                f"{', '.join(known[:20])}"
+            )
+            continue
+        if (reference.get(name) or {}).get("kind") == "category":
+            kinds[raw] = "category"
+        elif isinstance(value, bool):
+            kinds[raw] = "boolean"
+        else:
+            kinds[raw] = "numeric"
+    if problems:
+        raise ScoringInputError(problems)
+    return kinds
+
+
 # --- one lead from plain mappings ----------------------------------------------
 
 
@@ -324,6 +392,9 @@ def lead_dataset(
     extras = dict(extra_lead_columns or {})
     if not isinstance(lead, Mapping):
         raise ScoringInputError(["lead: not an object of lead attributes"])
+    attributes = lead.get("attributes")
+    if isinstance(attributes, Mapping):  # declared extra columns, as lead_request
+        lead = {**{k: v for k, v in lead.items() if k != "attributes"}, **attributes}
     if isinstance(events, str | bytes | Mapping) or not isinstance(events, Sequence):
         raise ScoringInputError(["events: not a list of events"])
     problems: dict[str, str] = {}  # field path → problem (one per field)
@@ -511,11 +582,16 @@ def lead_request(
     else:
         moment = pd.Timestamp(as_of)
     before = events[events["timestamp"] < moment].sort_values("timestamp")
+    # every declared attribute, known or not: an absent one would read as "not sent"
+    attributes = {k: _plain(lead[k]) for k in dataset.extra_lead_columns if k in lead}
     return {
         "lead": {
-            k: _plain(v)
-            for k, v in lead.items()
-            if k in _LEAD_COLUMNS and _plain(v) is not None
+            **{
+                k: _plain(v)
+                for k, v in lead.items()
+                if k in _LEAD_COLUMNS and _plain(v) is not None
+            },
+            **({"attributes": attributes} if attributes else {}),
         },
         "events": [
             {k: _plain(v) for k, v in e.items() if k != "lead_id"}

@@ -252,12 +252,42 @@ class TimingModel:
     ) -> TimingModel:
         """Fit on the dataset's toss-ups, outcomes and day-by-day lead histories."""
         say = progress or (lambda _msg: None)
+        if not len(dataset.events):
+            raise TimingError(
+                "the data has no event log: timing learns when to toss up from "
+                "behaviour and IS activity over time; export the events table to "
+                "get timing advice"
+            )
         points = labelled_points(dataset)
         if len(points) < 200 or points["won"].nunique() < 2:
             raise TimingError(
                 f"{len(points)} closed toss-ups with outcomes "
                 f"({int(points['won'].sum()) if len(points) else 0} won): timing "
                 "needs at least 200, both won and lost; export more history"
+            )
+        grid = grid_points(dataset, step_days=self.step_days)
+        if len(grid) > self.max_grid_points:
+            rng = np.random.default_rng(self.random_state)
+            keep = rng.choice(
+                dataset.leads["lead_id"].unique(),
+                size=max(
+                    1,
+                    int(
+                        dataset.leads["lead_id"].nunique()
+                        * self.max_grid_points
+                        / len(grid)
+                    ),
+                ),
+                replace=False,
+            )
+            grid = grid[grid["lead_id"].isin(set(keep))].reset_index(drop=True)
+        if len(grid) < 200:
+            # An import makes each lead at its toss-up moment: no days to follow.
+            raise TimingError(
+                f"{len(grid)} lead-days before a toss-up (one every {self.step_days} "
+                "days of each lead's life): timing needs at least 200 to learn the "
+                "value of waiting; export leads from their creation, not only at "
+                "their toss-up"
             )
         say(f"timing: {len(points):,} closed toss-ups")
         X = build_features(dataset, points[["lead_id", "as_of"]])
@@ -281,22 +311,6 @@ class TimingModel:
         self.risk_floor_ = float(np.quantile(p_toss, self.risk_quantile))
         self.p_toss_median_ = float(np.median(p_toss))
 
-        grid = grid_points(dataset, step_days=self.step_days)
-        if len(grid) > self.max_grid_points:
-            rng = np.random.default_rng(self.random_state)
-            keep = rng.choice(
-                dataset.leads["lead_id"].unique(),
-                size=max(
-                    1,
-                    int(
-                        dataset.leads["lead_id"].nunique()
-                        * self.max_grid_points
-                        / len(grid)
-                    ),
-                ),
-                replace=False,
-            )
-            grid = grid[grid["lead_id"].isin(set(keep))].reset_index(drop=True)
         say(f"timing: {len(grid):,} lead-days to learn the value of waiting")
         G = build_features(dataset, grid[["lead_id", "as_of"]])
         talked = _talked(G)
@@ -311,8 +325,9 @@ class TimingModel:
             target[:-ahead] = p[ahead:] - p[:-ahead]
         if has.sum() < 200:
             raise TimingError(
-                f"only {int(has.sum())} lead-days with a later day to compare; "
-                "timing needs leads followed over weeks"
+                f"only {int(has.sum())} lead-days after an IS conversation with a "
+                "later day to compare: timing needs at least 200, from leads "
+                "followed over weeks"
             )
         gain = self._lgb(lgb.LGBMRegressor)
         gain.fit(G[has], target[has])
