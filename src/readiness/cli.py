@@ -461,7 +461,7 @@ def _fit_timing(dataset: Any, model_dir: Path, *, n_jobs: int) -> str | None:
         timing = TimingModel(n_jobs=n_jobs).fit(
             dataset, progress=lambda msg: click.echo(f"… {msg}", err=True)
         )
-    except TimingError as exc:
+    except (TimingError, ValueError) as exc:  # never lose the saved bundle
         click.echo(
             f"skipped timing model: {exc}; POST /v1/timing answers 503 until "
             "`readiness timing DATA_DIR` can learn one",

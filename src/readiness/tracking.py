@@ -262,8 +262,13 @@ def _promote(
         old_p = old.predict(_as_strings(test_features))["probability"].to_numpy()
         old_brier = _brier(y, old_p)
     except Exception as exc:  # any failure means "not comparable"
+        # MLflow's schema errors carry the whole frame: keep the last sentence.
+        why = str(exc).strip().splitlines()[-1][-300:] if str(exc).strip() else ""
         log.warning(
-            "champion v%s cannot score this test set: %s", champion.version, exc
+            "champion v%s cannot score this test set (%s): %s",
+            champion.version,
+            type(exc).__name__,
+            why,
         )
         client.set_registered_model_alias(MODEL_NAME, "challenger", version)
         return "challenger", (
