@@ -29,7 +29,7 @@ MAPPING = ROOT / "examples" / "bank-marketing" / "mapping.yaml"
 CONFIG = ROOT / "examples" / "bank-marketing" / "train.yaml"
 
 
-def _plain_logistic_auc(dataset, cut: int) -> float:  # type: ignore[no-untyped-def]
+def _plain_logistic(dataset, cut: int) -> np.ndarray:  # type: ignore[no-untyped-def]
     """One-hot categoricals + scaled numerics of the same columns, same split."""
     order = dataset.handoffs.sort_values(["tossed_up_at", "lead_id"], kind="stable")[
         "lead_id"
@@ -52,7 +52,7 @@ def _plain_logistic_auc(dataset, cut: int) -> float:  # type: ignore[no-untyped-
     )
     model = make_pipeline(prep, LogisticRegression(max_iter=2000))
     model.fit(X.iloc[:cut], y[:cut])
-    return float(roc_auc_score(y[cut:], model.predict_proba(X.iloc[cut:])[:, 1]))
+    return np.asarray(model.predict_proba(X.iloc[cut:])[:, 1])
 
 
 @pytest.mark.slow
@@ -85,9 +85,8 @@ def test_bank_marketing_imports_and_trains_through_the_normal_pipeline() -> None
         name: float(roc_auc_score(test["won"], test[f"p_{name}"]))
         for name in ("model", "rubric_total", "logistic")
     }
-    auc["plain_logistic"] = _plain_logistic_auc(
-        dataset, trained.split["train_toss_ups"]
-    )
+    p_plain = _plain_logistic(dataset, trained.split["train_toss_ups"])
+    auc["plain_logistic"] = float(roc_auc_score(test["won"], p_plain))
     print(f"bank-marketing time-ordered test ROC-AUC: {auc}")
 
     # No memo, no events: the rubric is flat and ranks nothing.
@@ -97,14 +96,23 @@ def test_bank_marketing_imports_and_trains_through_the_normal_pipeline() -> None
     # The pipeline's own logistic baseline sees the declared extras like the plain
     # one does (a check that they reach the features with the right kinds).
     assert auc["logistic"] == pytest.approx(auc["plain_logistic"], abs=0.02)
-    # Issue #9: on the time-ordered split the served model ranks above a plain
-    # logistic regression on the same columns, measured here on the same test set.
     # Trees alone predict flat beyond the economic indicators' training range (0.68
-    # vs 0.75); boosting from a linear base refitted on every training row carries
-    # the trend (train.yaml: base logistic, refit). The margin is small (0.749 vs
-    # 0.747, within the noise of 8,238 calls; with 400 trees 0.746 vs 0.747): the
-    # model matches the linear model here — see examples/bank-marketing/README.md.
-    assert auc["model"] > auc["plain_logistic"]
+    # vs 0.75); train.yaml serves only candidates that carry the trend, calibrated
+    # on the latest calls — see examples/bank-marketing/README.md.
+    # Issue 13: the served predictor's log-loss is not worse than the plain
+    # model's beyond the noise: the paired bootstrap 95 % interval of the
+    # difference reaches 0 or below. And it ranks level with it.
+    y_test = test["won"].to_numpy()
+    p_served = np.clip(test["p_model"].to_numpy(), 1e-6, 1 - 1e-6)
+    p_base = np.clip(p_plain, 1e-6, 1 - 1e-6)
+    diff = -(y_test * np.log(p_served) + (1 - y_test) * np.log(1 - p_served)) + (
+        y_test * np.log(p_base) + (1 - y_test) * np.log(1 - p_base)
+    )
+    rng = np.random.default_rng(0)
+    draws = rng.integers(0, len(diff), size=(400, len(diff)))
+    low = float(np.quantile(diff[draws].mean(axis=1), 0.025))
+    assert low <= 0, (float(diff.mean()), low)
+    assert auc["model"] >= auc["plain_logistic"] - 0.01
     assert np.isfinite(list(auc.values())).all()
     # Calibration under the jump in the base rate (6 % → 31 %): ECE was 0.18 with
     # the trees fitted on the earlier rows only.
