@@ -15,8 +15,8 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 from readiness import __version__
-from readiness.contract import TABLES, write_tables
-from readiness.datastore import CsvEncoding, atomic_write_bytes, parquet_bytes
+from readiness.data.contract import TABLES, write_tables
+from readiness.data.files import CsvEncoding, atomic_write_bytes, parquet_bytes
 from readiness.simulate.world import World
 
 WORLD_FILE: Final = "world.json"
