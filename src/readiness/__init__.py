@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "ReadinessError": "readiness.errors",
     "ContractError": "readiness.data.contract",
     "Dataset": "readiness.data.contract",
     "load_dataset": "readiness.data.contract",
@@ -38,6 +39,7 @@ __all__ = [
     "ContractError",
     "Dataset",
     "Memo",
+    "ReadinessError",
     "Rubric",
     "RubricError",
     "TrainConfig",
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
         validate,
         write_tables,
     )
+    from readiness.errors import ReadinessError
     from readiness.features.build import build_features
     from readiness.memo.parse import Memo, parse_memo
     from readiness.model.bundle import load_bundle

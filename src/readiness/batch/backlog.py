@@ -43,12 +43,13 @@ from readiness.data.files import (
     read_dataset_config,
     read_table_file,
 )
+from readiness.errors import ReadinessError
 
 TABLE_NAMES: Final = ("leads", "events", "handoffs", "outcomes")
 REJECT_COLUMNS: Final = ("table", "row", "lead_id", "column", "reason")
 
 
-class BatchError(Exception):
+class BatchError(ReadinessError):
     """A batch run that cannot start or go on; the message says what to do."""
 
 

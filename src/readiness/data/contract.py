@@ -42,6 +42,7 @@ from readiness.data.files import (
     read_directory,
     write_frames,
 )
+from readiness.errors import ReadinessError
 from readiness.fields import ELEMENT_KEYS
 
 __all__ = [
@@ -395,7 +396,7 @@ class ValidationReport:
         }
 
 
-class ContractError(Exception):
+class ContractError(ReadinessError):
     """The data breaks the contract or cannot be read; `.report` says how."""
 
     def __init__(self, report: ValidationReport) -> None:

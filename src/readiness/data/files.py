@@ -27,6 +27,8 @@ import pyarrow.parquet as pq
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from readiness.errors import ReadinessError
+
 FileKind = Literal["csv", "parquet"]
 ExtraKind = Literal["numeric", "category", "boolean"]
 CsvEncoding = Literal["utf-8", "utf-8-sig", "cp932"]
@@ -90,7 +92,7 @@ _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
 _NOT_TEXT: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")
 
 
-class DataFileError(Exception):
+class DataFileError(ReadinessError):
     """A file that cannot be read or written, with what to do about it."""
 
     def __init__(self, path: Path | str, message: str, hint: str = "") -> None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from readiness.data.contract import TABLES
 from readiness.data.files import ExtraKind
+from readiness.errors import ReadinessError
 
 __all__ = [
     "ExportError",
@@ -38,7 +39,7 @@ __all__ = [
 Scalar = str | int | float | bool
 
 
-class MappingError(ValueError):
+class MappingError(ReadinessError, ValueError):
     """The mapping file, or the export measured against it, cannot be imported.
 
     `problems` holds one block per problem; the first line of each block names
@@ -56,7 +57,7 @@ class MappingError(ValueError):
         super().__init__("\n".join(problems) + more)
 
 
-class ExportError(ValueError):
+class ExportError(ReadinessError, ValueError):
     """The export file cannot be read at all."""
 
 

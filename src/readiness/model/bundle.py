@@ -27,6 +27,7 @@ import pandas as pd
 
 from readiness import __version__
 from readiness.data.contract import Dataset
+from readiness.errors import ReadinessError
 from readiness.model.drift import feature_reference
 from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import edited_rows
@@ -42,7 +43,7 @@ OBJECT_FILE: Final = "model.joblib"
 MODEL_NAME: Final = "lead-readiness"
 
 
-class BundleError(Exception):
+class BundleError(ReadinessError):
     """A bundle that cannot be loaded; the message says why and what to do."""
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sklearn.metrics import roc_auc_score
 
 from readiness.data.contract import Dataset
+from readiness.errors import ReadinessError
 from readiness.features.build import _item_names, build_features, labelled_points
 from readiness.model.estimators import (
     RUBRIC_ITEMS,
@@ -35,7 +36,7 @@ from readiness.rubric.score import Rubric, band_for, default_rubric
 Served = Literal["model", "rubric"]
 
 
-class ConfigError(ValueError):
+class ConfigError(ReadinessError, ValueError):
     """A training config that cannot be used; the message says how to fix it."""
 
 

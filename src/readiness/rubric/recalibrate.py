@@ -31,6 +31,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import roc_auc_score
 
 from readiness.data.contract import Dataset
+from readiness.errors import ReadinessError
 from readiness.memo.parse import parse_memo
 from readiness.rubric.score import (
     CRITERIA,
@@ -60,7 +61,7 @@ _MIN_TOSS_UPS: Final = 200
 _MIN_WINS: Final = 30
 
 
-class RecalibrationError(ValueError):
+class RecalibrationError(ReadinessError, ValueError):
     """The data cannot support a recalibration; the message says what is missing."""
 
 

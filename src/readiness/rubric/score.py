@@ -32,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from readiness.errors import ReadinessError
 from readiness.fields import (
     BANT_KEYS,
     ELEMENT_KEYS,
@@ -79,7 +80,7 @@ _TOLERANCE: Final = 1e-6
 _FULL: Final = {"filled": 1.0, "vague": None, "empty": 0.0}
 
 
-class RubricError(ValueError):
+class RubricError(ReadinessError, ValueError):
     """An unusable rubric YAML; the message names the wrong key and how to fix it."""
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from readiness.data.contract import TABLES, Dataset, RawTables, validate_and_coerce
 from readiness.data.files import TIMEZONE, ExtraKind
+from readiness.errors import ReadinessError
 from readiness.features.build import (
     EXTRA_PREFIX,
     _item_names,
@@ -63,7 +64,7 @@ _RUBRIC_SERVED: Final = (
 )
 
 
-class ScoringInputError(ValueError):
+class ScoringInputError(ReadinessError, ValueError):
     """Input that cannot be scored; `.problems` lists each one with its fix."""
 
     def __init__(self, problems: Sequence[str]) -> None:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.data.contract import Dataset
+from readiness.errors import ReadinessError
 from readiness.features.build import build_features, feature_info, labelled_points
 from readiness.fields import BANT_KEYS
 from readiness.model.bundle import Bundle
@@ -83,7 +84,7 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
 _CODE: Final = {0: KEEP_NURTURING, 1: TOSS_UP_NOW, 2: AT_RISK}
 
 
-class TimingError(Exception):
+class TimingError(ReadinessError):
     """A timing model that cannot be fitted or loaded; the message says what to do."""
 
 
