@@ -48,9 +48,9 @@ from api.service import (
     timing_one,
 )
 from readiness import __version__
-from readiness.scoring import ScoringInputError
+from readiness.scoring.score import ScoringInputError
+from readiness.scoring.timing import TimingError, TimingModel
 from readiness.settings import Settings, get_settings
-from readiness.timing import TimingError, TimingModel
 
 log = logging.getLogger("api")
 

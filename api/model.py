@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from readiness.bundle import Bundle, BundleError, load_bundle
-from readiness.rubric import Rubric
-from readiness.rubric_store import active_rubric
+from readiness.model.bundle import Bundle, BundleError, load_bundle
+from readiness.rubric.score import Rubric
+from readiness.rubric.store import active_rubric
 from readiness.settings import Settings
 
 log = logging.getLogger("api")
@@ -75,7 +75,10 @@ class Loaded:
 
 def _load(settings: Settings) -> Loaded:
     if settings.model_uri:
-        from readiness.tracking import default_tracking_uri, load_bundle_from_registry
+        from readiness.workflows.tracking import (
+            default_tracking_uri,
+            load_bundle_from_registry,
+        )
 
         tracking_uri = settings.tracking_uri or default_tracking_uri(
             settings.project_dir

@@ -1,8 +1,8 @@
 """Request and response models of the HTTP API; their examples become the OpenAPI docs.
 
 Inputs are checked here only for shape (types, enums, sizes); the contract rules a
-lead must meet are the library's (`readiness.scoring.lead_dataset`), so the CLI, the
-batch path and the API agree on what a valid lead is.
+lead must meet are the library's (`readiness.scoring.score.lead_dataset`), so the
+CLI, the batch path and the API agree on what a valid lead is.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from readiness.contract import CONTACT_ROLES, EVENT_TYPES, LEAD_SOURCES
+from readiness.data.contract import CONTACT_ROLES, EVENT_TYPES, LEAD_SOURCES
 
 TOKYO: Final = ZoneInfo("Asia/Tokyo")
 MAX_EVENTS: Final = 20_000

@@ -1,4 +1,4 @@
-"""Request models → `readiness.scoring` inputs, and its answers back.
+"""Request models → `readiness.scoring.score` inputs, and its answers back.
 
 The only logic here is shaping: the contract checks and the scoring itself are
 `lead_dataset` and `score_points`, the same functions the CLI and batch use.
@@ -18,17 +18,17 @@ from pydantic import ValidationError
 
 from api.errors import validation_items
 from api.schemas import TOKYO, ScoreIn, TimingIn
-from readiness.bundle import Bundle
-from readiness.contract import Dataset
-from readiness.rubric import Rubric
-from readiness.scoring import (
+from readiness.data.contract import Dataset
+from readiness.model.bundle import Bundle
+from readiness.rubric.score import Rubric
+from readiness.scoring.score import (
     LeadScore,
     ScoringInputError,
     extra_attribute_kinds,
     lead_dataset,
     score_points,
 )
-from readiness.timing import TIMING_FILE, TimingModel, load_timing, recommend
+from readiness.scoring.timing import TIMING_FILE, TimingModel, load_timing, recommend
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
 

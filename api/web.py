@@ -17,8 +17,8 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from api.security import error_detail, require_key
-from readiness.contract import ContractError, Dataset, load_dataset
-from readiness.scoring import lead_request
+from readiness.data.contract import ContractError, Dataset, load_dataset
+from readiness.scoring.score import lead_request
 from readiness.settings import Settings
 
 STATIC = Path(__file__).parent / "static"

@@ -91,10 +91,10 @@ def train_and_register(
 
 def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """A toss-up as our request body and as MLflow's dataframe_split feature row."""
-    from readiness.contract import load_dataset
-    from readiness.features import build_features
-    from readiness.scoring import lead_request
-    from readiness.tracking import _as_strings
+    from readiness.data.contract import load_dataset
+    from readiness.features.build import build_features
+    from readiness.scoring.score import lead_request
+    from readiness.workflows.tracking import _as_strings
 
     ds = load_dataset(data)
     lead_id = str(ds.handoffs["lead_id"].iloc[len(ds.handoffs) // 2])

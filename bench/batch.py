@@ -77,10 +77,10 @@ def predict_only(base: Path, bundle_dir: Path, rows: int) -> tuple[float, int]:
     """Seconds of LightGBM predict on the prepared matrix of `rows` backlog points."""
     import pandas as pd
 
-    from readiness.batch_backlog import backlog_points, latest_timestamp, read_backlog
-    from readiness.bundle import load_bundle
-    from readiness.contract import load_dataset
-    from readiness.features import build_features
+    from readiness.batch.backlog import backlog_points, latest_timestamp, read_backlog
+    from readiness.data.contract import load_dataset
+    from readiness.features.build import build_features
+    from readiness.model.bundle import load_bundle
 
     bundle = load_bundle(bundle_dir)
     dataset = load_dataset(base)
@@ -113,12 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from readiness.bundle import bundle_from_result, load_bundle, save_bundle
-    from readiness.contract import load_dataset
+    from readiness.data.contract import load_dataset
+    from readiness.model.bundle import bundle_from_result, load_bundle, save_bundle
+    from readiness.model.train import train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
-    from readiness.train import train
 
     base_leads = min(args.base_leads, args.leads)
     with tempfile.TemporaryDirectory() as tmp:

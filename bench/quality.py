@@ -26,11 +26,11 @@ from typing import Any
 
 
 def _run(leads: int, seed: int, tmp: Path, **overrides: Any) -> dict[str, Any]:
-    from readiness.contract import load_dataset
+    from readiness.data.contract import load_dataset
+    from readiness.model.train import TrainConfig, train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import read_truth, write_world
     from readiness.simulate.world import simulate_world
-    from readiness.train import TrainConfig, train
 
     out = tmp / f"world_{leads}_{seed}"
     write_world(simulate_world(WorldConfig(n_leads=leads, seed=seed)), out)

@@ -1,7 +1,8 @@
 """Benchmark: the served predictor against plain models on real lead-conversion tables.
 
-Each data set goes through the user's path (`readiness.importer` into a temporary
-data directory, `readiness.contract.load_dataset`, `readiness.train.train`). On the
+Each data set goes through the user's path (`readiness.data.importer` into a temporary
+data directory, `readiness.data.contract.load_dataset`,
+`readiness.model.train.train`). On the
 SAME test split (the latest 20 % of toss-ups, as `train` cut it), the served
 predictor is compared with a plain LightGBM and a plain logistic regression (one-hot
 + scaled numerics) fitted on the raw export columns of the training part, each also
@@ -46,7 +47,7 @@ BANK_EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"
 BANK_MAPPING = ROOT / "examples" / "bank-marketing" / "mapping.yaml"
 BANK_CONFIG = ROOT / "examples" / "bank-marketing" / "train.yaml"
 DATASETS = ("bank", "bank-clients")
-EPS = 1e-15  # the clip readiness.evaluate applies before log-loss
+EPS = 1e-15  # the clip readiness.model.evaluate applies before log-loss
 ECE_TARGET = 0.03
 
 # bank-clients: what a CRM lead table carries (who the client is, how they were
@@ -116,7 +117,7 @@ def _clients_export(bank: pd.DataFrame, seed: int, path: Path) -> None:
 
 def _bank_export(rows: int | None, seed: int) -> tuple[Any, pd.DataFrame]:
     """The shipped export as text cells (read once per run) and its mapping."""
-    from readiness.importer import load_mapping, read_export
+    from readiness.data.importer import load_mapping, read_export
 
     mapping = load_mapping(BANK_MAPPING)
     return mapping, _subsample(read_export(BANK_EXPORT, mapping=mapping), rows, seed)
@@ -126,8 +127,8 @@ def _load(
     name: str, bank_mapping: Any, bank: pd.DataFrame, *, seed: int, tmp: Path
 ) -> tuple[Any, Any]:
     """Import one data set through the importer into `tmp` and load it back."""
-    from readiness.contract import load_dataset
-    from readiness.importer import (
+    from readiness.data.contract import load_dataset
+    from readiness.data.importer import (
         ImportMapping,
         import_export,
         read_export,
@@ -281,9 +282,9 @@ def _run(
     tmp: Path,
     say: Callable[[str], object],
 ) -> dict[str, Any]:
-    from readiness.evaluate import classification_metrics
-    from readiness.features import labelled_points
-    from readiness.train import TrainConfig, load_train_config, train
+    from readiness.features.build import labelled_points
+    from readiness.model.evaluate import classification_metrics
+    from readiness.model.train import TrainConfig, load_train_config, train
 
     t0 = time.perf_counter()
     dataset, imported = _load(name, *bank, seed=args.seed, tmp=tmp)

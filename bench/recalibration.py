@@ -1,7 +1,7 @@
 """Benchmark: recovered rubric weights vs the best rubric the truth allows.
 
 On fresh simulated worlds of about 2k, 5k and 20k closed toss-ups, the weights
-`readiness.recalibrate` learns from `won` are compared with the same constrained
+`readiness.rubric.recalibrate` learns from `won` are compared with the same constrained
 form fitted to the world's true win probabilities (`truth/handoffs.p_true`, as
 soft labels) on the same toss-ups with the same item fractions — apples to
 apples. Targets (issue 8): every weight within ±3 points at 20k toss-ups, and the
@@ -37,16 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from readiness.contract import validate_and_coerce
-    from readiness.datastore import RawTables
-    from readiness.recalibrate import (
+    from readiness.data.contract import validate_and_coerce
+    from readiness.data.files import RawTables
+    from readiness.rubric.recalibrate import (
         RecalibrationConfig,
         _closed_toss_ups,
         criterion_fractions,
         fit_weights,
         recalibrate,
     )
-    from readiness.rubric import default_rubric
+    from readiness.rubric.score import default_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
 

@@ -59,7 +59,7 @@ def _say(msg: str) -> None:
 
 
 def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
-    from readiness.contract import load_dataset
+    from readiness.data.contract import load_dataset
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
@@ -124,8 +124,8 @@ def _recommender_days(
     life (hindsight), and the replay features of the first `bound_leads` leads, for
     the feasibility checks.
     """
-    from readiness.features import build_features
-    from readiness.timing import KEEP_NURTURING, grid_points
+    from readiness.features.build import build_features
+    from readiness.scoring.timing import KEEP_NURTURING, grid_points
 
     ids = dataset.leads["lead_id"].astype(str).to_numpy()
     kept: list[pd.DataFrame] = []
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
     args = parser.parse_args(argv)
 
-    from readiness.timing import TimingModel
+    from readiness.scoring.timing import TimingModel
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp_name:

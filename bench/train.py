@@ -1,6 +1,6 @@
 """Benchmark: training time on ~100,000 closed toss-ups (target <= 5 min).
 
-Times the whole `readiness.train.train` (features, LightGBM + calibration, the
+Times the whole `readiness.model.train.train` (features, LightGBM + calibration, the
 three baselines, evaluation) and, in the same run as a baseline, LightGBM's own
 fit on the prepared feature matrix: the ratio is comparable across noisy runs.
 
@@ -27,12 +27,12 @@ def main(argv: list[str] | None = None) -> int:
 
     import lightgbm as lgb
 
-    from readiness.contract import load_dataset
-    from readiness.features import build_features, labelled_points
+    from readiness.data.contract import load_dataset
+    from readiness.features.build import build_features, labelled_points
+    from readiness.model.train import TrainConfig, train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
-    from readiness.train import TrainConfig, train
 
     # About 0.42 closed toss-ups per simulated lead (measured at 192k leads).
     leads = int(args.toss_ups / 0.42)

@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from readiness.contract import contract_markdown
+from readiness.data.contract import contract_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 _SECTION = re.compile(r"(<!-- contract:start -->\n).*?(<!-- contract:end -->)", re.S)

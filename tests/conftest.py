@@ -7,12 +7,12 @@ import os
 import pytest
 from hypothesis import settings
 
-from readiness.bundle import Bundle, bundle_from_result
-from readiness.contract import Dataset, load_dataset
+from readiness.data.contract import Dataset, load_dataset
+from readiness.model.bundle import Bundle, bundle_from_result
+from readiness.model.train import TrainConfig, train
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import write_world
 from readiness.simulate.world import simulate_world
-from readiness.train import TrainConfig, train
 
 # CI explores a fixed set of examples (reproducible); local runs explore anew.
 settings.register_profile("ci", derandomize=True, print_blob=True)

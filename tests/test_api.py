@@ -13,8 +13,8 @@ import pytest
 
 from api.app import create_app
 from api.schemas import EXAMPLE_SCORE_IN
+from readiness.scoring.timing import TIMING_FILE
 from readiness.settings import Settings
-from readiness.timing import TIMING_FILE
 
 with warnings.catch_warnings():  # starlette prefers the httpx2 package; httpx works
     warnings.simplefilter("ignore")
@@ -30,12 +30,16 @@ def build_bundle(root: Path) -> Path:
     bundle_dir = root / "bundle"
     if (bundle_dir / "bundle.json").exists():
         return bundle_dir
-    from readiness.bundle import bundle_from_result, dataset_fingerprint, save_bundle
-    from readiness.contract import load_dataset
+    from readiness.data.contract import load_dataset
+    from readiness.model.bundle import (
+        bundle_from_result,
+        dataset_fingerprint,
+        save_bundle,
+    )
+    from readiness.model.train import TrainConfig, train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
-    from readiness.train import TrainConfig, train
 
     world = simulate_world(WorldConfig(n_leads=2500, seed=11))
     write_world(world, root / "world")
@@ -54,7 +58,7 @@ def build_bundle(root: Path) -> Path:
     )
     saved = save_bundle(bundle, bundle_dir)
     # the timing model lives next to the bundle (POST /v1/timing)
-    from readiness.timing import TimingModel, save_timing
+    from readiness.scoring.timing import TimingModel, save_timing
 
     timing = TimingModel(n_estimators=40, max_grid_points=60_000).fit(dataset)
     save_timing(timing, bundle_dir)

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness.batch import BatchError, BatchOptions, run_batch
-from readiness.bundle import Bundle, save_bundle
+from readiness.batch.run import BatchError, BatchOptions, run_batch
 from readiness.cli import main
-from readiness.contract import Dataset, write_tables
+from readiness.data.contract import Dataset, write_tables
+from readiness.model.bundle import Bundle, save_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -396,7 +396,7 @@ def test_memo_drafts_are_read_for_leads_not_yet_handed_off(
 def test_timing_advice_joins_the_open_leads_and_needs_a_timing_model(
     backlog_dir: Path, scoring_bundle: Bundle, scoring_dataset: Dataset, tmp_path: Path
 ) -> None:
-    from readiness.timing import TimingModel
+    from readiness.scoring.timing import TimingModel
 
     timing = TimingModel().fit(scoring_dataset)
     out = tmp_path / "advised.parquet"

@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.bundle import bundle_from_result, save_bundle
-from readiness.contract import Dataset
-from readiness.features import build_features, toss_up_points
-from readiness.train import TrainConfig, train
+from readiness.data.contract import Dataset
+from readiness.features.build import build_features, toss_up_points
+from readiness.model.bundle import bundle_from_result, save_bundle
+from readiness.model.train import TrainConfig, train
 
 pytestmark = pytest.mark.spark
 
@@ -37,7 +37,7 @@ def test_spark_udf_of_the_registered_model_matches_the_bundle(
     import mlflow.pyfunc
     from pyspark.sql import SparkSession
 
-    from readiness.tracking import _as_strings, log_training
+    from readiness.workflows.tracking import _as_strings, log_training
 
     result = train(
         scoring_dataset,

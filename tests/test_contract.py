@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.contract import (
+from readiness.data.contract import (
     PROBLEM_KINDS,
     TABLES,
     ContractError,
@@ -29,7 +29,7 @@ from readiness.contract import (
     validate_and_coerce,
     write_tables,
 )
-from readiness.datastore import ExtraKind
+from readiness.data.files import ExtraKind
 
 MEMO = (
     "【顧客基本情報】\n"

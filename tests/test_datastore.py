@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readiness.contract import (
+from readiness.data.contract import (
     ContractError,
     coerce,
     load_dataset,
@@ -20,7 +20,7 @@ from readiness.contract import (
     validate,
     write_tables,
 )
-from readiness.datastore import (
+from readiness.data.files import (
     CsvEncoding,
     DataFileError,
     RawTables,

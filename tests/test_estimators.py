@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.estimators import TEXT_COLUMN, WinModel
+from readiness.model.estimators import TEXT_COLUMN, WinModel
 
 MEMOS = ("予算500万円、部長決裁", "課題は在庫管理の属人化", "", "競合A社と比較中")
 

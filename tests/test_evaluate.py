@@ -19,7 +19,7 @@ from sklearn.metrics import (
 )
 from synthetic_handoffs import synthetic_handoffs
 
-from readiness.evaluate import (
+from readiness.model.evaluate import (
     _sorted_groups,
     _weighted_auc,
     band_table,

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from readiness.bundle import bundle_from_result, dataset_fingerprint, save_bundle
 from readiness.cli import _time_order, main
-from readiness.contract import load_dataset
+from readiness.data.contract import load_dataset
+from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
+from readiness.model.train import TrainConfig, train
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import write_world
 from readiness.simulate.world import simulate_world
-from readiness.train import TrainConfig, train
 
 FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_wins=30)
 ORDER = {"kind": "order", "column": "seq_no", "note": "the export has no dates"}

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.bundle import Bundle
-from readiness.contract import Dataset
-from readiness.estimators import WinModel
-from readiness.explain import Counterfactual, element_effects, rank_missing
-from readiness.features import build_features, toss_up_points
+from readiness.data.contract import Dataset
+from readiness.features.build import build_features, toss_up_points
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
-from readiness.rubric import score_memo
-from readiness.scoring import LeadScore, score_points
+from readiness.model.bundle import Bundle
+from readiness.model.estimators import WinModel
+from readiness.model.explain import Counterfactual, element_effects, rank_missing
+from readiness.rubric.score import score_memo
+from readiness.scoring.score import LeadScore, score_points
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +198,7 @@ def test_all_factors_and_the_bias_add_up_to_the_models_log_odds(
 def test_a_pricing_feature_reads_as_the_business_says_it(
     scores: list[LeadScore],
 ) -> None:
-    from readiness.features import feature_info
+    from readiness.features.build import feature_info
 
     info = feature_info("web_pricing_7d")
     assert "料金" in info.label_ja and "pricing" in info.label_en

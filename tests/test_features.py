@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
-from readiness.contract import EVENT_TYPES, Dataset, RawTables, coerce
-from readiness.features import (
+from readiness.data.contract import EVENT_TYPES, Dataset, RawTables, coerce
+from readiness.features.build import (
     CATEGORICAL,
     build_features,
     extra_feature_names,
@@ -491,7 +491,7 @@ def test_a_blank_rep_name_is_treated_as_no_rep() -> None:
             "created_at": [pd.Timestamp("2026-02-01 09:00")],
         }
     )
-    from readiness.contract import RawTables, coerce
+    from readiness.data.contract import RawTables, coerce
 
     dataset = coerce(RawTables.from_frames({"leads": leads}))
     features = build_features(dataset, points)
@@ -512,7 +512,7 @@ def test_a_blank_rep_name_is_treated_as_no_rep() -> None:
 )
 def test_reps_of_a_few_points_are_read_exactly_as_of_many(reps: list[object]) -> None:
     """The small-input path (a single lead) and the vectorised one agree."""
-    from readiness.features import _rep
+    from readiness.features.build import _rep
 
     few = pd.DataFrame({"is_rep": pd.Series(reps, dtype=object)})
     many = pd.DataFrame(
@@ -532,7 +532,7 @@ def test_a_few_lead_values_become_the_same_categories_as_many(
 ) -> None:
     """The small-input lookup (a single lead) and pandas' categorical agree (callers
     pass categories that hold every value: observed ones, or the contract's)."""
-    from readiness.features import _category
+    from readiness.features.build import _category
 
     cats = ["IT", "小売", "製造業"]
     few = pd.Series([*values, None], dtype="str")

@@ -11,10 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.contract import load_dataset
-from readiness.features import build_features, labelled_points
-from readiness.import_time import row_order_times
-from readiness.importer import (
+from readiness.data.contract import load_dataset
+from readiness.data.importer import (
     ExportError,
     ImportMapping,
     ImportResult,
@@ -24,6 +22,8 @@ from readiness.importer import (
     read_export,
     write_import,
 )
+from readiness.data.timestamps import row_order_times
+from readiness.features.build import build_features, labelled_points
 
 MAPPING = """
 source: {delimiter: ";"}

@@ -20,8 +20,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from readiness.importer import import_export, load_mapping, read_export
-from readiness.train import load_train_config, train
+from readiness.data.importer import import_export, load_mapping, read_export
+from readiness.model.train import load_train_config, train
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"

@@ -25,8 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.contract import load_dataset
-from readiness.datastore import parse_datetimes
+from readiness.data.contract import load_dataset
+from readiness.data.files import parse_datetimes
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from readiness.fields import FIELD_KEYS
-from readiness.memo import Memo, parse_memo
-from readiness.rubric import default_rubric, score_memo
+from readiness.memo.parse import Memo, parse_memo
+from readiness.rubric.score import default_rubric, score_memo
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.world import simulate_world
 

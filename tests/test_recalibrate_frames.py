@@ -5,14 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from readiness.contract import Dataset
-from readiness.recalibrate import (
-    Recalibration,
-    RecalibrationConfig,
-    recalibrate,
-    recalibrated_rubric,
-)
-from readiness.recalibrate_report import (
+from readiness.data.contract import Dataset
+from readiness.reports.recalibration import (
     band_changes_frame,
     cutoffs_frame,
     heldout_bands_frame,
@@ -20,7 +14,13 @@ from readiness.recalibrate_report import (
     rescore_handoffs,
     weights_frame,
 )
-from readiness.rubric import BANDS, default_rubric, score_frame, score_memo
+from readiness.rubric.recalibrate import (
+    Recalibration,
+    RecalibrationConfig,
+    recalibrate,
+    recalibrated_rubric,
+)
+from readiness.rubric.score import BANDS, default_rubric, score_frame, score_memo
 
 
 @pytest.fixture(scope="module")

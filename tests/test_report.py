@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from synthetic_handoffs import synthetic_handoffs
 
-from readiness.evaluate import Evaluation, evaluate
-from readiness.report import (
+from readiness.model.evaluate import Evaluation, evaluate
+from readiness.reports.evaluation import (
     conclusions,
     plot_figures,
     render_html,

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from readiness.cli import main
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, FIELDS, SECTIONS, element
-from readiness.memo import parse_memo
-from readiness.rubric import (
+from readiness.memo.parse import parse_memo
+from readiness.rubric.score import (
     CRITERIA,
     Rubric,
     RubricError,

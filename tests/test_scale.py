@@ -10,7 +10,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from readiness.scale import ScoreScale
+from readiness.model.scale import ScoreScale
 
 
 def _history(n: int = 5_000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

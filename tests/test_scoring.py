@@ -11,11 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.bundle import Bundle
-from readiness.contract import Dataset
-from readiness.explain import counterfactual_edits, edited_rows, read_memos
-from readiness.features import _item_names, build_features, toss_up_points
-from readiness.scoring import LeadScore, ScoringInputError, lead_dataset, score_points
+from readiness.data.contract import Dataset
+from readiness.features.build import _item_names, build_features, toss_up_points
+from readiness.model.bundle import Bundle
+from readiness.model.explain import counterfactual_edits, edited_rows, read_memos
+from readiness.scoring.score import (
+    LeadScore,
+    ScoringInputError,
+    lead_dataset,
+    score_points,
+)
 
 
 @pytest.fixture(scope="module")
@@ -280,8 +285,8 @@ def test_tz_aware_as_of_is_read_as_tokyo_time(
 def test_whatever_candidate_is_served_scores_explains_and_counterfactuals(
     scoring_dataset: Dataset, points: pd.DataFrame, kind: str
 ) -> None:
-    from readiness.bundle import bundle_from_result
-    from readiness.train import TrainConfig, train
+    from readiness.model.bundle import bundle_from_result
+    from readiness.model.train import TrainConfig, train
 
     config = TrainConfig(
         n_estimators=40, text_components=4, min_toss_ups=300, candidates=(kind,)

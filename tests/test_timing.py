@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness.bundle import Bundle, save_bundle
 from readiness.cli import main
-from readiness.contract import Dataset
-from readiness.datastore import write_frames
-from readiness.features import build_features
-from readiness.scoring import lead_dataset
-from readiness.timing import (
+from readiness.data.contract import Dataset
+from readiness.data.files import write_frames
+from readiness.features.build import build_features
+from readiness.model.bundle import Bundle, save_bundle
+from readiness.scoring.score import lead_dataset
+from readiness.scoring.timing import (
     AT_RISK,
     KEEP_NURTURING,
     TimingError,

@@ -9,14 +9,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from readiness.bundle import bundle_from_result, dataset_fingerprint, save_bundle
-from readiness.contract import load_dataset
-from readiness.features import TEXT_COLUMN
+from readiness.data.contract import load_dataset
+from readiness.features.build import TEXT_COLUMN
+from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
+from readiness.model.train import TrainConfig, TrainResult, train
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import write_world
 from readiness.simulate.world import simulate_world
-from readiness.tracking import EXAMPLE_CATEGORY, log_training, synthetic_example
-from readiness.train import TrainConfig, TrainResult, train
+from readiness.workflows.tracking import (
+    EXAMPLE_CATEGORY,
+    log_training,
+    synthetic_example,
+)
 
 FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_wins=30)
 PHONE = re.compile(r"\d{2,4}[-‐－ー]\d{2,4}[-‐－ー]\d{3,4}")

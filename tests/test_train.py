@@ -12,20 +12,17 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness.bundle import (
+from readiness.cli import main
+from readiness.data.contract import Dataset, load_dataset
+from readiness.features.build import build_features, labelled_points
+from readiness.model.bundle import (
     BundleError,
     bundle_from_result,
     dataset_fingerprint,
     load_bundle,
     save_bundle,
 )
-from readiness.cli import main
-from readiness.contract import Dataset, load_dataset
-from readiness.features import build_features, labelled_points
-from readiness.simulate.config import WorldConfig
-from readiness.simulate.store import read_truth, write_world
-from readiness.simulate.world import simulate_world
-from readiness.train import (
+from readiness.model.train import (
     CANDIDATES,
     ConfigError,
     TrainConfig,
@@ -34,6 +31,9 @@ from readiness.train import (
     load_train_config,
     train,
 )
+from readiness.simulate.config import WorldConfig
+from readiness.simulate.store import read_truth, write_world
+from readiness.simulate.world import simulate_world
 
 # Only LightGBM may be served here, so the tests below exercise a learned model;
 # which candidate wins a small world is the business of the tests on the choice.

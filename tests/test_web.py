@@ -17,10 +17,10 @@ from uvicorn_server import running_server
 
 from api.app import create_app
 from api.web import STATIC
-from readiness.bundle import load_bundle
-from readiness.contract import load_dataset
-from readiness.features import toss_up_points
-from readiness.scoring import score_points
+from readiness.data.contract import load_dataset
+from readiness.features.build import toss_up_points
+from readiness.model.bundle import load_bundle
+from readiness.scoring.score import score_points
 from readiness.settings import Settings
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"

@@ -12,32 +12,34 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "ContractError": "readiness.contract",
-    "Dataset": "readiness.contract",
-    "load_dataset": "readiness.contract",
-    "validate": "readiness.contract",
-    "write_tables": "readiness.contract",
-    "Memo": "readiness.memo",
-    "parse_memo": "readiness.memo",
-    "Rubric": "readiness.rubric",
-    "RubricError": "readiness.rubric",
-    "load_rubric": "readiness.rubric",
-    "score_memo": "readiness.rubric",
-    "score_frame": "readiness.rubric",
+    "ReadinessError": "readiness.errors",
+    "ContractError": "readiness.data.contract",
+    "Dataset": "readiness.data.contract",
+    "load_dataset": "readiness.data.contract",
+    "validate": "readiness.data.contract",
+    "write_tables": "readiness.data.contract",
+    "Memo": "readiness.memo.parse",
+    "parse_memo": "readiness.memo.parse",
+    "Rubric": "readiness.rubric.score",
+    "RubricError": "readiness.rubric.score",
+    "load_rubric": "readiness.rubric.score",
+    "score_memo": "readiness.rubric.score",
+    "score_frame": "readiness.rubric.score",
     "WorldConfig": "readiness.simulate.config",
     "simulate_world": "readiness.simulate.world",
-    "build_features": "readiness.features",
-    "TrainConfig": "readiness.train",
-    "train": "readiness.train",
-    "load_bundle": "readiness.bundle",
-    "lead_dataset": "readiness.scoring",
-    "score_points": "readiness.scoring",
+    "build_features": "readiness.features.build",
+    "TrainConfig": "readiness.model.train",
+    "train": "readiness.model.train",
+    "load_bundle": "readiness.model.bundle",
+    "lead_dataset": "readiness.scoring.score",
+    "score_points": "readiness.scoring.score",
 }
 
 __all__ = [
     "ContractError",
     "Dataset",
     "Memo",
+    "ReadinessError",
     "Rubric",
     "RubricError",
     "TrainConfig",
@@ -59,27 +61,28 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from readiness.bundle import load_bundle
-    from readiness.contract import (
+    from readiness.data.contract import (
         ContractError,
         Dataset,
         load_dataset,
         validate,
         write_tables,
     )
-    from readiness.features import build_features
-    from readiness.memo import Memo, parse_memo
-    from readiness.rubric import (
+    from readiness.errors import ReadinessError
+    from readiness.features.build import build_features
+    from readiness.memo.parse import Memo, parse_memo
+    from readiness.model.bundle import load_bundle
+    from readiness.model.train import TrainConfig, train
+    from readiness.rubric.score import (
         Rubric,
         RubricError,
         load_rubric,
         score_frame,
         score_memo,
     )
-    from readiness.scoring import lead_dataset, score_points
+    from readiness.scoring.score import lead_dataset, score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
-    from readiness.train import TrainConfig, train
 
 
 def __getattr__(name: str) -> Any:

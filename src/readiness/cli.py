@@ -63,7 +63,7 @@ def simulate(
 
     from tqdm import tqdm
 
-    from readiness.rubric import load_rubric
+    from readiness.rubric.score import load_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import WorldDirError, write_world
     from readiness.simulate.summary import format_headline, headline
@@ -91,7 +91,7 @@ def validate_command(data_dir: Path, as_json: bool) -> None:
     """Check the tables in DIR against the data contract; exit 1 on errors."""
     import json
 
-    from readiness.contract import ContractError, read_tables, validate
+    from readiness.data.contract import ContractError, read_tables, validate
 
     try:
         report = validate(read_tables(data_dir))
@@ -167,8 +167,13 @@ def rubric_score(
     import json
     from datetime import date
 
-    from readiness.memo import parse_memo
-    from readiness.rubric import RubricError, load_rubric, render_result, score_memo
+    from readiness.memo.parse import parse_memo
+    from readiness.rubric.score import (
+        RubricError,
+        load_rubric,
+        render_result,
+        score_memo,
+    )
 
     if (memo_file is None) == (data_dir is None):
         raise click.UsageError("give either MEMO_FILE or --handoffs DATA_DIR")
@@ -183,7 +188,7 @@ def rubric_score(
     try:
         rubric = load_rubric(rubric_path)
         if rubric_path is None:  # the adopted rubric, when ops adopted one
-            from readiness.rubric_store import active_rubric
+            from readiness.rubric.store import active_rubric
             from readiness.settings import get_settings
 
             rubric = active_rubric(get_settings().rubric_dir) or rubric
@@ -216,8 +221,13 @@ def _score_handoffs(
 
     from tqdm import tqdm
 
-    from readiness.contract import ContractError, DataFileError, load_dataset
-    from readiness.rubric import Rubric, band_summary, render_band_summary, score_frame
+    from readiness.data.contract import ContractError, DataFileError, load_dataset
+    from readiness.rubric.score import (
+        Rubric,
+        band_summary,
+        render_band_summary,
+        score_frame,
+    )
 
     assert isinstance(rubric, Rubric)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
@@ -267,7 +277,7 @@ def _score_handoffs(
 
 
 def _load(data_dir: Path) -> Any:
-    from readiness.contract import ContractError, DataFileError, load_dataset
+    from readiness.data.contract import ContractError, DataFileError, load_dataset
 
     try:
         return load_dataset(data_dir)
@@ -299,7 +309,7 @@ def _truth(data_dir: Path) -> Any:
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Training config YAML (overrides of readiness.train.TrainConfig).",
+    help="Training config YAML (overrides of readiness.model.train.TrainConfig).",
 )
 @click.option(
     "--rubric",
@@ -321,17 +331,17 @@ def train_command(
 ) -> None:
     """Train the win-probability model on DATA_DIR, evaluate it against the rubric,
     export the bundle, log to MLflow and register it."""
-    from readiness.bundle import (
+    from readiness.model.bundle import (
         bundle_from_result,
         dataset_fingerprint,
         git_commit,
         save_bundle,
         update_meta,
     )
-    from readiness.report import write_report
-    from readiness.rubric import RubricError, load_rubric
+    from readiness.model.train import ConfigError, load_train_config, train
+    from readiness.reports.evaluation import write_report
+    from readiness.rubric.score import RubricError, load_rubric
     from readiness.settings import get_settings
-    from readiness.train import ConfigError, load_train_config, train
 
     settings = get_settings()
     model_dir = model_dir or settings.model_dir
@@ -394,7 +404,7 @@ def train_command(
     update_meta(model_dir, skipped=skipped)
     run_line = "MLflow: not logged (--no-tracking)"
     if not no_tracking:
-        from readiness.tracking import default_tracking_uri, log_training
+        from readiness.workflows.tracking import default_tracking_uri, log_training
 
         uri = (
             tracking_uri
@@ -455,7 +465,7 @@ def _fit_timing(dataset: Any, model_dir: Path, *, n_jobs: int) -> str | None:
 
     Returns why it could not be learned, or None when it was.
     """
-    from readiness.timing import TimingError, TimingModel, save_timing
+    from readiness.scoring.timing import TimingError, TimingModel, save_timing
 
     try:
         timing = TimingModel(n_jobs=n_jobs).fit(
@@ -498,12 +508,12 @@ def evaluate_command(
     """Evaluate a trained bundle on the closed toss-ups of DATA_DIR vs the rubric."""
     import pandas as pd
 
-    from readiness.bundle import BundleError, load_bundle
-    from readiness.evaluate import evaluate
-    from readiness.features import build_features, labelled_points
-    from readiness.report import write_report
+    from readiness.features.build import build_features, labelled_points
+    from readiness.model.bundle import BundleError, load_bundle
+    from readiness.model.evaluate import evaluate
+    from readiness.model.train import prediction_frame
+    from readiness.reports.evaluation import write_report
     from readiness.settings import get_settings
-    from readiness.train import prediction_frame
 
     model_dir = model_dir or get_settings().model_dir
     try:
@@ -600,8 +610,8 @@ def rubric_adopt(rubric_file: Path) -> None:
     The API shows it after `POST /admin/reload` (or a restart); the model's
     features keep the rubric it was trained with.
     """
-    from readiness.rubric import RubricError
-    from readiness.rubric_store import ACTIVE, adopt_rubric
+    from readiness.rubric.score import RubricError
+    from readiness.rubric.store import ACTIVE, adopt_rubric
     from readiness.settings import get_settings
 
     store = get_settings().rubric_dir
@@ -620,8 +630,8 @@ def rubric_adopt(rubric_file: Path) -> None:
 @rubric_group.command("revert")
 def rubric_revert() -> None:
     """Put the previously active rubric back (or the default if there was none)."""
-    from readiness.rubric import RubricError
-    from readiness.rubric_store import revert_rubric
+    from readiness.rubric.score import RubricError
+    from readiness.rubric.store import revert_rubric
     from readiness.settings import get_settings
 
     try:
@@ -638,8 +648,8 @@ def rubric_revert() -> None:
 @rubric_group.command("history")
 def rubric_history_command() -> None:
     """List the active rubric and the versions `revert` can go back to."""
-    from readiness.rubric import RubricError, load_rubric
-    from readiness.rubric_store import ACTIVE, rubric_history
+    from readiness.rubric.score import RubricError, load_rubric
+    from readiness.rubric.store import ACTIVE, rubric_history
     from readiness.settings import get_settings
 
     store = get_settings().rubric_dir
@@ -714,16 +724,16 @@ def recalibrate_command(
     no_tracking: bool,
 ) -> None:
     """Recommend rubric weights and bands from DATA_DIR's outcomes, with a report."""
-    from readiness.bundle import dataset_fingerprint
-    from readiness.recalibrate import (
+    from readiness.model.bundle import dataset_fingerprint
+    from readiness.reports.recalibration import write_recalibration
+    from readiness.rubric.recalibrate import (
         RecalibrationConfig,
         RecalibrationError,
         check_recalibration_data,
         recalibrate,
     )
-    from readiness.recalibrate_report import write_recalibration
-    from readiness.rubric import RubricError, load_rubric
-    from readiness.rubric_store import active_rubric
+    from readiness.rubric.score import RubricError, load_rubric
+    from readiness.rubric.store import active_rubric
     from readiness.settings import get_settings
 
     settings = get_settings()
@@ -768,7 +778,7 @@ def recalibrate_command(
     )
     run = ""
     if not no_tracking:
-        from readiness.tracking import default_tracking_uri, log_recalibration
+        from readiness.workflows.tracking import default_tracking_uri, log_recalibration
 
         run_id = log_recalibration(
             result.to_dict(),
@@ -791,8 +801,8 @@ def recalibrate_command(
 
 def _bundle_probability(dataset: Any, bundle_dir: Path) -> Any:
     """lead_id → the bundle's win probability at each toss-up."""
-    from readiness.bundle import BundleError, load_bundle
-    from readiness.features import build_features, toss_up_points
+    from readiness.features.build import build_features, toss_up_points
+    from readiness.model.bundle import BundleError, load_bundle
 
     try:
         bundle = load_bundle(bundle_dir)
@@ -838,8 +848,8 @@ def import_command(
     """Turn a CRM/MA export (CSV, .csv.gz) into a data directory of the contract."""
     import hashlib
 
-    from readiness.datastore import DataFileError
-    from readiness.importer import (
+    from readiness.data.files import DataFileError
+    from readiness.data.importer import (
         ExportError,
         MappingError,
         import_export,
@@ -911,10 +921,9 @@ def timing_command(
     refit: bool,
 ) -> None:
     """Toss up now, keep nurturing or at risk: advice for each open lead of DATA_DIR."""
-    from readiness.bundle import BundleError, load_bundle
-    from readiness.datastore import atomic_write_bytes, csv_bytes, parquet_bytes
-    from readiness.settings import get_settings
-    from readiness.timing import (
+    from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
+    from readiness.model.bundle import BundleError, load_bundle
+    from readiness.scoring.timing import (
         TIMING_FILE,
         TimingError,
         TimingModel,
@@ -924,6 +933,7 @@ def timing_command(
         recommend,
         save_timing,
     )
+    from readiness.settings import get_settings
 
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise click.BadParameter(
@@ -1073,7 +1083,7 @@ def score_batch_command(
     import pandas as pd
     from tqdm import tqdm
 
-    from readiness.batch import (
+    from readiness.batch.run import (
         BatchError,
         BatchOptions,
         now_tokyo,
@@ -1081,15 +1091,15 @@ def score_batch_command(
         run_batch,
         summary_text,
     )
-    from readiness.bundle import BundleError, load_bundle
+    from readiness.model.bundle import BundleError, load_bundle
+    from readiness.scoring.timing import TimingError
     from readiness.settings import get_settings
-    from readiness.timing import TimingError
 
     settings = get_settings()
     try:
         explain = parse_explain(explain)
         if model_uri:
-            from readiness.tracking import (
+            from readiness.workflows.tracking import (
                 default_tracking_uri,
                 load_bundle_from_registry,
             )
@@ -1102,7 +1112,7 @@ def score_batch_command(
         raise click.ClickException(str(exc)) from exc
     timing = None
     if with_timing:
-        from readiness.timing import load_timing
+        from readiness.scoring.timing import load_timing
 
         try:
             timing = load_timing(model_dir or settings.model_dir)

@@ -15,8 +15,9 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 from readiness import __version__
-from readiness.contract import TABLES, write_tables
-from readiness.datastore import CsvEncoding, atomic_write_bytes, parquet_bytes
+from readiness.data.contract import TABLES, write_tables
+from readiness.data.files import CsvEncoding, atomic_write_bytes, parquet_bytes
+from readiness.errors import ReadinessError
 from readiness.simulate.world import World
 
 WORLD_FILE: Final = "world.json"
@@ -37,7 +38,7 @@ _CP932_FORMS: Final = str.maketrans(
 TRUTH_DIR: Final = "truth"
 
 
-class WorldDirError(Exception):
+class WorldDirError(ReadinessError):
     """The output directory holds something that is not a simulated world."""
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from readiness.rubric import Rubric, score_frame
+from readiness.rubric.score import Rubric, score_frame
 from readiness.simulate.world import World
 
 

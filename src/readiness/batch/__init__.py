@@ -1,0 +1,1 @@
+"""Nightly scoring of a whole backlog: chunks, rejects, resume, ranks, capacity cut."""

@@ -1,0 +1,549 @@
+"""Nightly batch scoring of the lead backlog, in chunks, resumable, losing nothing.
+
+Every lead of a data directory is scored with
+`readiness.scoring.score.score_points` (the one scoring function the API also uses):
+
+- a lead handed off and not closed (no outcome) at its toss-up, with its memo
+  and reps (`status = handed_off`);
+- a lead not handed off "as if tossed up now": at `as_of` (default: the latest
+  timestamp in the data plus one second, so the last event counts), with its memo
+  draft from `--drafts` if any (`status = open`);
+- a closed lead (hand-off with an outcome) is not backlog: skipped and counted,
+  unless `include_closed` scores it at its toss-up (`status = closed`).
+
+Leads are processed in chunks (all rows of a lead id in one chunk, events picked
+per chunk from one sort), so memory is bounded by the chunk, not the backlog.
+Each chunk is validated against the contract on its own: a lead with any error in
+its lead row, events or hand-off is rejected with the column and reason, and the
+run goes on. Rows in = rows scored + rows rejected (+ closed rows skipped); the
+run checks it. Each chunk writes a part file into a hidden work directory beside
+the output with a manifest (input fingerprint, model, options, per-chunk counts
+and checksums); `resume=True` reuses the parts whose manifest matches and refuses
+when inputs, model or options changed. Explanations are computed afterwards only
+for the top of the ranking (or all rows, or none); ranks, the summary and the
+drift check need the whole backlog, so the output is assembled at the end and
+moved into place atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from readiness.batch.backlog import (
+    REJECT_COLUMNS,
+    Backlog,
+    BatchError,
+    ChunkPlan,
+    backlog_points,
+    chunk_frames,
+    clean_ids,
+    latest_timestamp,
+    plan_chunks,
+    read_backlog,
+    reject_row,
+    validate_chunk,
+)
+from readiness.batch.summary import now_tokyo, summarise, summary_text
+from readiness.data.contract import Dataset
+from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
+from readiness.features.build import build_features
+from readiness.model.bundle import Bundle
+from readiness.model.drift import add_counts, reference_counts
+from readiness.scoring.score import LeadScore, score_points
+from readiness.scoring.timing import TimingModel, recommend
+
+__all__ = [
+    "BatchError",
+    "BatchOptions",
+    "BatchResult",
+    "now_tokyo",
+    "parse_explain",
+    "run_batch",
+    "summarise",
+    "summary_text",
+    "validate_chunk",
+]
+
+_MANIFEST: Final = "manifest.json"
+_FORMAT: Final = 1  # manifest layout version
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What a run computes; any change makes earlier parts unusable for `resume`."""
+
+    as_of: datetime | None = None  # naive Asia/Tokyo; None: latest in data + 1 s
+    chunk_size: int = 50_000
+    explain: str = "top:500"  # "none" | "all" | "top:N"
+    include_closed: bool = False
+    top_k: int = 3
+    drift_sample: int = 10_000  # points whose features are counted for drift
+    timing: bool = False  # timing advice for the open leads (needs a timing model)
+
+
+@dataclass
+class BatchResult:
+    out: Path
+    rejects: Path
+    summary_path: Path
+    summary: dict[str, Any]
+    reused_chunks: int = 0
+
+
+def parse_explain(text: str) -> str:
+    """Normalise `none`, `all` or `top:N`; raise BatchError otherwise."""
+    value = str(text).strip().lower()
+    if value in ("none", "all"):
+        return value
+    if value.startswith("top:") and value[4:].isdigit():
+        return f"top:{int(value[4:])}"
+    raise BatchError(
+        f"--explain {text!r}: write none, all or top:N (e.g. top:500, the N "
+        "highest-ranked leads)"
+    )
+
+
+# --- scoring a chunk -------------------------------------------------------------
+
+
+def _factors(score: LeadScore, lang: str) -> str:
+    label = "label_ja" if lang == "ja" else "label_en"
+    return "; ".join(
+        f"{getattr(f, label)} ({f.contribution:+.3f})"
+        for f in (*score.positive, *score.negative)
+    )
+
+
+def _rows(scores: Sequence[LeadScore], status: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "lead_id": [s.lead_id for s in scores],
+            "status": list(status),
+            "as_of": pd.to_datetime([s.as_of for s in scores]).astype("datetime64[us]"),
+            "probability": np.array([s.probability for s in scores], dtype=np.float64),
+            "points": np.array([s.points for s in scores], dtype=np.float64),
+            "grade": [s.grade for s in scores],
+            "rubric_total": np.array(
+                [s.rubric_total for s in scores], dtype=np.float64
+            ),
+            "rubric_band": [s.rubric_band for s in scores],
+            "rubric_band_ja": [s.rubric_band_ja for s in scores],
+            "gate_passed": np.array([s.gate_passed for s in scores], dtype=bool),
+            "gate_failures": [
+                "; ".join(en for _ja, en in s.gate_failures) for s in scores
+            ],
+            "top_missing": [
+                "; ".join(f"{m.element} ({m.gain:+.3f})" for m in s.missing)
+                for s in scores
+            ],
+            "top_missing_ja": [
+                "; ".join(f"{m.label_ja} ({m.gain:+.3f})" for m in s.missing)
+                for s in scores
+            ],
+            "top_factors": [_factors(s, "en") for s in scores],
+            "top_factors_ja": [_factors(s, "ja") for s in scores],
+            "explained": np.array(
+                [bool(s.positive or s.negative or s.missing) for s in scores],
+                dtype=bool,
+            ),
+            "model_version": [s.model_version or "" for s in scores],
+        }
+    )
+
+
+def _score_chunk(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    bundle: Bundle,
+    extras: Mapping[str, Any],
+    as_of: datetime,
+    options: BatchOptions,
+    drift_step: int,
+    timing: TimingModel | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, list[int]]]:
+    """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
+    dataset, rejects = validate_chunk(frames, extras)
+    points, late, n_closed = backlog_points(
+        dataset, frames.get("drafts"), as_of, options.include_closed
+    )
+    if len(late):
+        rows = frames["leads"]
+        key = clean_ids(rows["lead_id"])
+        late["row"] = [int(rows.index[key == lid][0]) + 1 for lid in late["lead_id"]]
+        rejects = pd.concat([rejects, late], ignore_index=True)
+    explain = options.explain == "all"
+    scored = _rows([], [])
+    counts: dict[str, list[int]] = {}
+    if len(points):
+        scores = score_points(
+            dataset,
+            points.drop(columns="status"),
+            bundle=bundle,
+            explain=explain,
+            top_k=options.top_k,
+        )
+        scored = _rows(scores, points["status"].tolist())
+        if timing is not None:
+            scored = _with_timing(scored, dataset, points, bundle, timing)
+        reference = bundle.meta.get("reference")
+        if reference:
+            sample = points.iloc[::drift_step].drop(columns="status")
+            features = build_features(dataset, sample, rubric=bundle.rubric)
+            counts = reference_counts(features, reference)
+    return scored, rejects, len(frames["leads"]), n_closed, counts
+
+
+TIMING_COLUMNS: Final = ("timing_action", "timing_action_ja", "timing_next_element")
+
+
+def _with_timing(
+    scored: pd.DataFrame,
+    dataset: Dataset,
+    points: pd.DataFrame,
+    bundle: Bundle,
+    timing: TimingModel,
+) -> pd.DataFrame:
+    """The timing advice of each open lead (blank for leads already handed off)."""
+    out = scored.assign(**{c: "" for c in TIMING_COLUMNS})
+    open_rows = np.flatnonzero(points["status"].to_numpy() == "open")
+    if not len(open_rows):
+        return out
+    chosen = points.iloc[open_rows].drop(columns="status").reset_index(drop=True)
+    advice = recommend(dataset, chosen, bundle=bundle, timing=timing)
+    nxt = [a.next_element.element if a.next_element else "" for a in advice]
+    out.loc[out.index[open_rows], "timing_action"] = [a.action for a in advice]
+    out.loc[out.index[open_rows], "timing_action_ja"] = [a.action_ja for a in advice]
+    out.loc[out.index[open_rows], "timing_next_element"] = nxt
+    return out
+
+
+# --- the run ---------------------------------------------------------------------
+
+
+def _bundle_key(bundle: Bundle) -> dict[str, Any]:
+    meta = bundle.meta
+    return {
+        k: meta.get(k)
+        for k in (
+            "data_fingerprint",
+            "trained_at",
+            "registered_version",
+            "mlflow_run_id",
+            "served",
+            "git_commit",
+        )
+    }
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_part(path: Path, frame: pd.DataFrame) -> str:
+    data = parquet_bytes(frame, path=path, table=path.stem)
+    atomic_write_bytes(path, data)
+    return _sha(data)
+
+
+def _read_part(path: Path, checksum: str) -> pd.DataFrame | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if _sha(data) != checksum:
+        return None
+    return pq.read_table(pa.BufferReader(data)).to_pandas()
+
+
+def _save_manifest(work: Path, manifest: Mapping[str, Any]) -> None:
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, default=str)
+    atomic_write_bytes(work / _MANIFEST, text.encode("utf-8"))
+
+
+def _load_manifest(work: Path, key: Mapping[str, Any]) -> dict[str, Any] | None:
+    path = work / _MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    old = manifest.get("key", {})
+    changed = [k for k in key if old.get(k) != key[k]]
+    if changed:
+        raise BatchError(
+            f"cannot resume: {', '.join(changed)} changed since the interrupted run "
+            f"(parts in {work}). Run without --resume to start over, or restore the "
+            "inputs, model and options of that run."
+        )
+    return dict(manifest)
+
+
+def _resumed_as_of(work: Path) -> datetime | None:
+    try:
+        manifest = json.loads((work / _MANIFEST).read_text(encoding="utf-8"))
+        return datetime.fromisoformat(manifest["key"]["options"]["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix.lower() == ".csv":
+        data = csv_bytes(frame, path=path, table=path.stem, encoding="utf-8")
+    else:
+        data = parquet_bytes(frame, path=path, table=path.stem)
+    atomic_write_bytes(path, data)
+
+
+def _rank(scored: pd.DataFrame) -> pd.DataFrame:
+    order = np.lexsort((scored["lead_id"].to_numpy(dtype=object),
+                        -scored["probability"].to_numpy()))  # fmt: skip
+    out = scored.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
+    return out
+
+
+def run_batch(
+    data_dir: Path,
+    out: Path,
+    *,
+    bundle: Bundle,
+    options: BatchOptions | None = None,
+    resume: bool = False,
+    drafts: Path | None = None,
+    fs_capacity: int | None = None,
+    as_of_is_now: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+    timing: TimingModel | None = None,
+) -> BatchResult:
+    """Score every lead of `data_dir` into `out` (.parquet or .csv); see the module.
+
+    `progress(done, total)` is called after each chunk (a progress bar, or a test
+    that interrupts the run). Rejects go to `<out>.rejects.csv`, the summary to
+    `<out>.summary.json`. `as_of_is_now` says `options.as_of` was "now": a resumed
+    run then keeps the moment of the run it resumes instead of refusing.
+    """
+    options = options or BatchOptions()
+    out = Path(out)
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise BatchError(f"--out {out}: give a .parquet or .csv file name")
+    if options.chunk_size < 1:
+        raise BatchError(f"chunk size {options.chunk_size}: give 1 or more")
+    explain = parse_explain(options.explain)
+    options = BatchOptions(**{**asdict(options), "explain": explain})
+    if options.timing and timing is None:
+        raise BatchError(
+            "timing advice needs the timing model: `readiness train` saves it next "
+            "to the bundle (or run `readiness timing DATA_DIR` once)"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    backlog = read_backlog(Path(data_dir), drafts)
+    work = out.with_name(f".{out.name}.parts")
+    as_of = options.as_of or latest_timestamp(backlog)
+    if as_of_is_now and resume:
+        as_of = _resumed_as_of(work) or as_of
+    options = BatchOptions(**{**asdict(options), "as_of": as_of})
+    plan = plan_chunks(backlog, options.chunk_size)
+    n_leads = len(backlog.leads)
+    drift_step = max(1, math.ceil(n_leads / max(1, options.drift_sample)))
+    key = {
+        "format": _FORMAT,
+        "inputs": backlog.fingerprint,
+        "model": _bundle_key(bundle),
+        "options": {k: str(v) for k, v in asdict(options).items()},
+        "chunks": plan.n_chunks,
+    }
+    manifest = _load_manifest(work, key) if resume else None
+    if manifest is None:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        manifest = {"key": key, "parts": {}, "explain": None}
+        _save_manifest(work, manifest)
+
+    parts: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    reused = 0
+    for c in range(plan.n_chunks):
+        entry = manifest["parts"].get(str(c))
+        if entry is not None:
+            got = _read_part(work / entry["file"], entry["sha256"])
+            rej = _read_part(work / entry["rejects_file"], entry["rejects_sha256"])
+            if got is not None and rej is not None:
+                parts[c] = (got, rej)
+                reused += 1
+                if progress:
+                    progress(c + 1, plan.n_chunks)
+                continue
+        frames = chunk_frames(backlog, plan, c)
+        scored, rejects, rows_in, closed, counts = _score_chunk(
+            frames,
+            bundle=bundle,
+            extras=backlog.extras,
+            as_of=as_of,
+            options=options,
+            drift_step=drift_step,
+            timing=timing if options.timing else None,
+        )
+        if rows_in != len(scored) + _lead_rejects(rejects) + closed:
+            raise BatchError(
+                f"chunk {c}: {rows_in} lead rows in but {len(scored)} scored + "
+                f"{_lead_rejects(rejects)} rejected + {closed} closed; this is a bug"
+            )
+        name = f"part-{c:05d}"
+        entry = {
+            "file": f"{name}.parquet",
+            "rejects_file": f"{name}.rejects.parquet",
+            "sha256": _write_part(work / f"{name}.parquet", scored),
+            "rejects_sha256": _write_part(work / f"{name}.rejects.parquet", rejects),
+            "rows_in": rows_in,
+            "scored": len(scored),
+            "rejected": _lead_rejects(rejects),
+            "closed": closed,
+            "drift_counts": counts,
+        }
+        manifest["parts"][str(c)] = entry
+        _save_manifest(work, manifest)
+        parts[c] = (scored, rejects)
+        if progress:
+            progress(c + 1, plan.n_chunks)
+
+    scored = pd.concat([parts[c][0] for c in range(plan.n_chunks)], ignore_index=True)
+    ranked = _rank(scored)
+    del scored
+    if explain.startswith("top:"):
+        ranked = _explain_top(
+            ranked, int(explain[4:]), backlog, plan, bundle, options, as_of, work,
+            manifest,
+        )  # fmt: skip
+    orphan_rejects = _orphans(backlog, plan)
+    rejects = pd.concat(
+        [orphan_rejects, *(parts[c][1] for c in range(plan.n_chunks))],
+        ignore_index=True,
+    )
+    parts.clear()
+    entries = [manifest["parts"][str(c)] for c in range(plan.n_chunks)]
+    drift_counts: dict[str, list[int]] = {}
+    for e in entries:
+        drift_counts = add_counts(drift_counts, e["drift_counts"])
+    summary = summarise(
+        ranked,
+        rows_in=n_leads,
+        rows_rejected=sum(e["rejected"] for e in entries),
+        rows_closed=sum(e["closed"] for e in entries),
+        other_rejects=len(orphan_rejects),
+        fs_capacity=fs_capacity,
+        drift_counts=drift_counts,
+        reference=bundle.meta.get("reference"),
+        as_of=as_of,
+        model=_bundle_key(bundle),
+        options=options,
+    )
+    rejects_path = out.with_name(out.name + ".rejects.csv")
+    summary_path = out.with_name(out.name + ".summary.json")
+    _write_table(ranked, out)
+    _write_table(rejects, rejects_path)
+    text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
+    atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
+    shutil.rmtree(work, ignore_errors=True)
+    return BatchResult(out, rejects_path, summary_path, summary, reused)
+
+
+def _lead_rejects(rejects: pd.DataFrame) -> int:
+    return int((rejects["table"] == "leads").sum()) if len(rejects) else 0
+
+
+def _orphans(backlog: Backlog, plan: ChunkPlan) -> pd.DataFrame:
+    """Rows of other tables whose lead is not in leads: rejected, not lost."""
+    rows: list[dict[str, Any]] = []
+    reason = (
+        "{t}.lead_id: lead_id not found in leads; fix: add the lead or remove the row"
+    )
+    if backlog.events is not None and len(plan.orphan_events):
+        ids = backlog.events["lead_id"].take(pa.array(plan.orphan_events)).to_pylist()
+        for r, lead in zip(plan.orphan_events.tolist(), ids, strict=True):
+            rows.append(
+                reject_row("events", r, lead, "lead_id", reason.format(t="events"))
+            )
+    for name in ("handoffs", "outcomes", "drafts"):
+        frame = getattr(backlog, name)
+        if frame is None:
+            continue
+        for r in np.flatnonzero(plan.chunk_of[name] < 0).tolist():
+            lead = frame["lead_id"].iloc[r]
+            rows.append(
+                reject_row(name, r, None if pd.isna(lead) else str(lead), "lead_id",
+                        reason.format(t=name))
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=list(REJECT_COLUMNS))
+
+
+def _explain_top(
+    ranked: pd.DataFrame,
+    n: int,
+    backlog: Backlog,
+    plan: ChunkPlan,
+    bundle: Bundle,
+    options: BatchOptions,
+    as_of: datetime,
+    work: Path,
+    manifest: dict[str, Any],
+) -> pd.DataFrame:
+    """Explain the `n` highest-ranked rows: re-score them with explanations."""
+    top = ranked.head(n)
+    if not len(top):
+        return ranked
+    done = manifest.get("explain")
+    explained = None
+    if done is not None:
+        explained = _read_part(work / done["file"], done["sha256"])
+    if explained is None:
+        wanted = set(top["lead_id"])
+        codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
+        pieces = []
+        for c in sorted(set((codes // options.chunk_size).tolist())):
+            frames = chunk_frames(backlog, plan, c, only=wanted)
+            dataset, _ = validate_chunk(frames, backlog.extras)
+            points, _, _ = backlog_points(dataset, frames.get("drafts"), as_of, True)
+            points = points[points["lead_id"].isin(wanted)].reset_index(drop=True)
+            scores = score_points(
+                dataset,
+                points.drop(columns="status"),
+                bundle=bundle,
+                explain=True,
+                top_k=options.top_k,
+            )
+            pieces.append(_rows(scores, points["status"].tolist()))
+        explained = pd.concat(pieces, ignore_index=True)
+        entry = {"file": "explain.parquet"}
+        entry["sha256"] = _write_part(work / "explain.parquet", explained)
+        manifest["explain"] = entry
+        _save_manifest(work, manifest)
+    by_id = explained.set_index("lead_id")
+    idx = ranked.index[ranked["lead_id"].isin(by_id.index)]
+    ids = ranked.loc[idx, "lead_id"]
+    drift = np.abs(
+        by_id.loc[ids, "probability"].to_numpy()
+        - ranked.loc[idx, "probability"].to_numpy()
+    )
+    if len(drift) and drift.max() > 1e-9:
+        raise BatchError(
+            "explaining the top rows gave other probabilities than scoring them "
+            f"(max difference {drift.max():.2e}); this is a bug"
+        )
+    out = ranked.copy()
+    for col in ("top_missing", "top_missing_ja", "top_factors", "top_factors_ja",
+                "explained"):  # fmt: skip
+        out.loc[idx, col] = by_id.loc[ids, col].to_numpy()
+    return out

@@ -1,0 +1,1 @@
+"""The data contract and its files: validate, read, write, and import an export."""

@@ -1,0 +1,1 @@
+"""The win model: candidates, training, evaluation, explanation, the bundle, drift."""

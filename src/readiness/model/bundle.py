@@ -1,0 +1,312 @@
+"""A self-describing model bundle: what scoring loads, with or without MLflow.
+
+A bundle is a directory with `bundle.json` (schema version, package version, git
+commit, data fingerprint, features, calibration, what is served and why, MLflow
+run id, metrics) and `model.joblib` (the fitted objects). The loader refuses a
+schema it does not know, with a message saying what to do. joblib files are
+pickles: load bundles only from a source you trust.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import joblib
+import numpy as np
+import pandas as pd
+
+from readiness import __version__
+from readiness.data.contract import Dataset
+from readiness.errors import ReadinessError
+from readiness.model.drift import feature_reference
+from readiness.model.estimators import RubricModel, WinModel
+from readiness.model.explain import edited_rows
+from readiness.model.scale import ScoreScale
+from readiness.model.train import TrainResult
+from readiness.rubric.score import Rubric, rubric_from_yaml, rubric_to_yaml
+
+# 2: the served predictor is one of several candidates (`predictor`,
+# `candidates`), calibrated by cross-fitting; version-1 estimators cannot be read.
+SCHEMA_VERSION: Final = 2
+META_FILE: Final = "bundle.json"
+OBJECT_FILE: Final = "model.joblib"
+MODEL_NAME: Final = "lead-readiness"
+
+
+class BundleError(ReadinessError):
+    """A bundle that cannot be loaded; the message says why and what to do."""
+
+
+@dataclass
+class Bundle:
+    """The served estimator, its score scale, its rubric, and meta."""
+
+    meta: dict[str, Any]
+    estimator: WinModel | RubricModel
+    rubric_model: RubricModel
+    scale: ScoreScale
+    rubric: Rubric
+
+    @property
+    def served(self) -> str:
+        return str(self.meta["served"])
+
+    @property
+    def predictor(self) -> str:
+        """The served candidate: rubric, logistic, lightgbm or lightgbm_linear."""
+        return str(self.meta.get("predictor", self.served))
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.meta["features"])
+
+    def predict(self, features: pd.DataFrame) -> pd.DataFrame:
+        """Probability, 100-point equivalent and A-D grade per row of features."""
+        return self.score(features).predictions
+
+    def score(
+        self,
+        features: pd.DataFrame,
+        *,
+        contributions_for: Sequence[int] = (),
+        counterfactuals: Sequence[tuple[int, Mapping[str, float]]] = (),
+    ) -> Scored:
+        """`predict` of the rows and of their counterfactuals, plus the model's
+        contributions for the rows asked (by position).
+
+        A counterfactual is (row position, {feature: new value}); its prediction
+        follows the rows' in `predictions`. The model matrix is built once, for the
+        rows only — counterfactuals edit copies of their row's matrix row — which is
+        most of a single lead's cost. Only a LightGBM-served bundle has
+        contributions; otherwise they are None.
+        """
+        estimator = self.estimator
+        contributions = None
+        if isinstance(estimator, WinModel):
+            design = estimator.design_matrix(features)
+            if len(counterfactuals):
+                design = np.vstack(
+                    [design, _edited(estimator, design, counterfactuals)]
+                )
+            p = estimator.predict_design(design)
+            if len(contributions_for):
+                rows = np.asarray(contributions_for, dtype=np.int64)
+                contributions = estimator.contributions_design(design[rows])
+        else:
+            frame = features
+            if len(counterfactuals):
+                frame = pd.concat(
+                    [features, edited_rows(features, counterfactuals)],
+                    ignore_index=True,
+                )
+            p = np.asarray(estimator.predict_proba(frame))[:, 1]
+        predictions = pd.DataFrame(
+            {
+                "probability": p,
+                "points": self.scale.to_points(p),
+                "grade": self.scale.to_grade(p),
+            },
+            index=features.index if not len(counterfactuals) else None,
+        )
+        return Scored(predictions, contributions)
+
+
+def _edited(
+    model: WinModel,
+    design: np.ndarray,
+    counterfactuals: Sequence[tuple[int, Mapping[str, float]]],
+) -> np.ndarray:
+    """Copies of the rows' matrix rows with the counterfactual edits applied.
+
+    Values pass through float32 first, as they would in a feature frame, so the
+    result equals building the edited frames and their matrix.
+    """
+    index = {name: j for j, name in enumerate(model.matrix_.columns)}
+    rows = design[[row for row, _ in counterfactuals]].copy()
+    for i, (_, edit) in enumerate(counterfactuals):
+        for name, value in edit.items():
+            j = index.get(name)
+            if j is not None and name not in model.matrix_.categories:
+                rows[i, j] = float(np.float32(value))
+    return rows
+
+
+@dataclass(frozen=True)
+class Scored:
+    """`Bundle.score`'s answer: predictions per row, contributions where asked."""
+
+    predictions: pd.DataFrame
+    contributions: pd.DataFrame | None
+
+
+def dataset_fingerprint(dataset: Dataset) -> str:
+    """SHA-256 over the typed tables' contents: same data, same fingerprint."""
+    digest = hashlib.sha256()
+    for name, frame in dataset.tables().items():
+        digest.update(name.encode())
+        digest.update("\x1f".join(map(str, frame.columns)).encode())
+        hashed = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        digest.update(hashed.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def git_commit(cwd: Path | None = None) -> str | None:
+    """The commit of the working tree, or None outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=cwd or Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def bundle_from_result(
+    result: TrainResult,
+    *,
+    data_fingerprint: str,
+    commit: str | None,
+    run_id: str | None = None,
+) -> Bundle:
+    metrics = result.evaluation.to_dict().get("metrics", {})
+    meta: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "model_name": MODEL_NAME,
+        "package_version": __version__,
+        "git_commit": commit,
+        "data_fingerprint": data_fingerprint,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "served": result.served,
+        "predictor": result.predictor,
+        "reason": result.reason,
+        "candidates": result.candidates,
+        "calibration": (
+            f"{result.config.calibration}, {result.config.calibration_scheme}"
+            if result.served == "model"
+            else "logistic on rubric total"
+        ),
+        "features": result.feature_names,
+        "split": result.split,
+        "validation": result.validation,
+        "metrics": metrics,
+        "config": result.config.model_dump(),
+        "mlflow_run_id": run_id,
+        "element_effects": result.extra.get("element_effects"),
+        # what batch scoring's drift check compares a backlog with (optional key:
+        # bundles without it load and score, only without the drift check)
+        "reference": feature_reference(result.test_features),
+    }
+    rubric_model = result.baselines["rubric_total"]
+    return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)
+
+
+def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
+    """Write atomically: a half-written bundle never replaces a good one."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.with_name(f".{out_dir.name}.{uuid.uuid4().hex}.tmp")
+    tmp.mkdir()
+    try:
+        meta = dict(bundle.meta, rubric_yaml=rubric_to_yaml(bundle.rubric))
+        text = json.dumps(meta, ensure_ascii=False, indent=2, default=str)
+        (tmp / META_FILE).write_text(text + "\n", encoding="utf-8")
+        joblib.dump(
+            {
+                "estimator": bundle.estimator,
+                "rubric_model": bundle.rubric_model,
+                "scale": bundle.scale,
+            },
+            tmp / OBJECT_FILE,
+            compress=3,
+        )
+        old = out_dir.with_name(f".{out_dir.name}.{uuid.uuid4().hex}.old")
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        os.replace(tmp, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def update_meta(path: Path, **fields: Any) -> dict[str, Any]:
+    """Add fields (e.g. the MLflow run id) to a saved bundle's meta, atomically."""
+    path = Path(path)
+    meta = read_meta(path)
+    meta.update(fields)
+    tmp = path / f".{META_FILE}.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2, default=str) + "\n",
+        encoding="utf-8",
+    )
+    os.replace(tmp, path / META_FILE)
+    return meta
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """The bundle's meta, checked for a schema this version can read."""
+    path = Path(path)
+    meta_path = path / META_FILE
+    if not meta_path.exists():
+        raise BundleError(
+            f"{path} is not a model bundle (no {META_FILE}). Train one with "
+            "`readiness train DATA_DIR`."
+        )
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BundleError(f"{meta_path} is unreadable: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise BundleError(f"{meta_path} is not a JSON object; retrain the bundle")
+    version = meta.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise BundleError(
+            f"{path} has bundle schema version {version!r}; readiness {__version__} "
+            f"reads version {SCHEMA_VERSION}. Retrain with this version "
+            "(`readiness train DATA_DIR`) or use the readiness version that made it "
+            f"({meta.get('package_version', 'unknown')})."
+        )
+    return meta
+
+
+def load_bundle(path: Path) -> Bundle:
+    path = Path(path)
+    meta = read_meta(path)
+    try:
+        objects = joblib.load(path / OBJECT_FILE)
+        rubric = rubric_from_yaml(meta["rubric_yaml"], source=f"{path}/{META_FILE}")
+        return Bundle(
+            meta=meta,
+            estimator=objects["estimator"],
+            rubric_model=objects["rubric_model"],
+            scale=objects["scale"],
+            rubric=rubric,
+        )
+    except (
+        OSError,
+        KeyError,
+        EOFError,
+        ValueError,
+        ImportError,
+        AttributeError,
+    ) as exc:
+        raise BundleError(
+            f"{path}/{OBJECT_FILE} cannot be loaded ({type(exc).__name__}: {exc}); "
+            "retrain with `readiness train DATA_DIR`."
+        ) from exc

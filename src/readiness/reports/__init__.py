@@ -1,0 +1,1 @@
+"""Pages for people: the evaluation and recalibration reports and their conclusions."""

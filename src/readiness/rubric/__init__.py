@@ -1,0 +1,1 @@
+"""The 100-point rubric: its criteria and score, the adopted store, recalibration."""

@@ -1,0 +1,620 @@
+"""One scoring function for the API, the CLI and batch scoring.
+
+`score_points` turns points (a lead at a moment, with its memo) into `LeadScore`s:
+the served bundle's win probability, its 100-point equivalent and grade, the
+rubric's view of the memo, and — where asked — why (factors) and what IS should
+collect next (missing elements ranked by the model's counterfactual gain).
+`lead_dataset` types one lead given as plain mappings (an API request) through the
+data contract, so a single lead is scored exactly like a row of a batch. Pure: no
+I/O; the bundle is loaded by the caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from readiness.data.contract import TABLES, Dataset, RawTables, validate_and_coerce
+from readiness.data.files import TIMEZONE, ExtraKind
+from readiness.errors import ReadinessError
+from readiness.features.build import (
+    EXTRA_PREFIX,
+    _item_names,
+    build_features,
+    extra_feature_names,
+    sanitize_name,
+)
+from readiness.model.bundle import Bundle
+from readiness.model.estimators import RubricModel, WinModel
+from readiness.model.explain import (
+    Factor,
+    MissingElement,
+    counterfactual_edits,
+    model_factors,
+    rank_missing,
+    read_memos,
+    rubric_factors,
+)
+from readiness.rubric.score import Rubric, RubricResult
+
+__all__ = [
+    "Factor",
+    "LeadScore",
+    "MissingElement",
+    "ScoringInputError",
+    "extra_attribute_kinds",
+    "lead_dataset",
+    "lead_request",
+    "score_points",
+]
+
+_LEAD_COLUMNS: Final = TABLES["leads"].column_names
+_EVENT_COLUMNS: Final = tuple(c for c in TABLES["events"].column_names)
+_RUBRIC_SERVED: Final = (
+    "served by the calibrated rubric: factors are the rubric items (points against "
+    "their maximum, relative to an average hand-off), not model contributions"
+)
+
+
+class ScoringInputError(ReadinessError, ValueError):
+    """Input that cannot be scored; `.problems` lists each one with its fix."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = "\n".join(f"- {p}" for p in self.problems)
+        super().__init__(
+            f"cannot score this input ({len(self.problems)} {noun}):\n{lines}"
+        )
+
+
+@dataclass(frozen=True)
+class LeadScore:
+    """Everything scoring says about one point (a lead at a moment)."""
+
+    lead_id: str
+    as_of: datetime
+    probability: float
+    points: float
+    grade: str
+    rubric_total: float
+    rubric_band: str
+    rubric_band_ja: str
+    rubric_band_en: str
+    gate_passed: bool
+    gate_failures: tuple[tuple[str, str], ...]  # (ja, en) per failed condition
+    rubric_items: tuple[
+        tuple[str, str, str, float, float], ...
+    ]  # key, ja, en, pts, max
+    positive: tuple[Factor, ...]
+    negative: tuple[Factor, ...]
+    missing: tuple[MissingElement, ...]
+    served: str
+    model_version: str | None
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ISO time, lists, dicts with named fields."""
+        return {
+            "lead_id": self.lead_id,
+            "as_of": self.as_of.isoformat(),
+            "probability": self.probability,
+            "points": self.points,
+            "grade": self.grade,
+            "rubric_total": self.rubric_total,
+            "rubric_band": self.rubric_band,
+            "rubric_band_ja": self.rubric_band_ja,
+            "rubric_band_en": self.rubric_band_en,
+            "gate_passed": self.gate_passed,
+            "gate_failures": [{"ja": ja, "en": en} for ja, en in self.gate_failures],
+            "rubric_items": [
+                {"key": k, "label_ja": ja, "label_en": en, "points": p, "max": mx}
+                for k, ja, en, p, mx in self.rubric_items
+            ],
+            "positive": [vars(f) for f in self.positive],
+            "negative": [vars(f) for f in self.negative],
+            "missing": [vars(m) for m in self.missing],
+            "served": self.served,
+            "model_version": self.model_version,
+            "warnings": list(self.warnings),
+        }
+
+
+# --- scoring -------------------------------------------------------------------------
+
+
+def score_points(
+    dataset: Dataset,
+    points: pd.DataFrame,
+    *,
+    bundle: Bundle,
+    explain: bool | Sequence[bool] = True,
+    top_k: int = 3,
+    display_rubric: Rubric | None = None,
+) -> list[LeadScore]:
+    """Score each point: one `LeadScore` per row of `points`, in the same order.
+
+    `points` has `lead_id` and `as_of`, optionally `memo`, `is_rep` and `fs_rep` (as
+    `readiness.features.build.build_features`). `explain` (one flag, or one per row)
+    asks for factors and missing elements; both cost more than the probability, so
+    nightly scoring of a backlog can explain only the rows someone will read. Every
+    row's counterfactuals and the rows themselves go through one `bundle.score`.
+    `display_rubric` (an adopted rubric) replaces the bundle's only in the rubric
+    breakdown shown (total, band, gate, items); features keep the training rubric.
+    """
+    points = _checked_points(points)
+    n = len(points)
+    flags = _explain_flags(explain, n)
+    if top_k < 0:
+        raise ScoringInputError([f"top_k: {top_k} is negative; give 0 or more"])
+    rubric = bundle.rubric
+    features = build_features(dataset, points, rubric=rubric)
+    features, absent = _with_absent_extras(features, bundle)
+    as_of = _naive_as_of(points["as_of"])
+    memos = points["memo"].tolist() if "memo" in points else [None] * n
+    reads, memo_warnings = read_memos(memos, as_of, rubric)
+
+    explained = [int(i) for i in np.flatnonzero(flags)]
+    plan, edits = counterfactual_edits(
+        features, reads, explained, rubric=rubric, item_names=_item_names(rubric)
+    )
+    estimator = bundle.estimator
+    contribute = explained if isinstance(estimator, WinModel) else []
+    scored = bundle.score(
+        features,
+        contributions_for=contribute,
+        counterfactuals=list(zip([c.row for c in plan], edits, strict=True)),
+    )
+    predicted = scored.predictions
+    p_all = predicted["probability"].to_numpy(dtype=np.float64)
+    p_now, p_if = p_all[:n], p_all[n:]
+    effects = bundle.meta.get("element_effects") or {}
+    missing = rank_missing(
+        plan,
+        p_now,
+        p_if,
+        n,
+        effects=effects.get("elements"),
+        own_weight=float(effects.get("own_weight", 1.0)),
+    )
+
+    factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
+    warnings: list[str] = []
+    if contribute and scored.contributions is not None:
+        found = model_factors(
+            scored.contributions,
+            features.iloc[contribute],
+            top_k=top_k,
+            extra_names=extra_feature_names(dataset),
+        )
+        factors = dict(zip(contribute, found, strict=True))
+    elif explained and isinstance(estimator, RubricModel):
+        found = rubric_factors(estimator, [reads[i] for i in explained], top_k=top_k)
+        factors = dict(zip(explained, found, strict=True))
+        warnings.append(_RUBRIC_SERVED)
+
+    if absent:
+        names = ", ".join(a.removeprefix(EXTRA_PREFIX) for a in absent[:5])
+        warnings.append(
+            f"{len(absent)} lead attributes the model uses were not given ({names}"
+            f"{', …' if len(absent) > 5 else ''}): scored as unknown; send them in "
+            "lead.attributes"
+        )
+    known = set(dataset.leads["lead_id"].astype("str"))
+    lead_ids = points["lead_id"].astype("str").tolist()
+    version = bundle.meta.get("registered_version")
+    shown = _display_results(memos, as_of, display_rubric)
+    # plain lists: row-wise pandas access was a fifth of a large batch's time
+    moments = [t.to_pydatetime() for t in as_of]
+    points_100 = predicted["points"].iloc[:n].astype(float).tolist()
+    grades = predicted["grade"].iloc[:n].astype(str).tolist()
+    out = []
+    for i in range(n):
+        result = reads[i].result if shown is None else shown[i]
+        lacking = missing[i] if shown is None else _worth(missing[i], shown[i])
+        positive, negative = factors.get(i, ((), ()))
+        notes = [*warnings, *memo_warnings[i]]
+        if lead_ids[i] not in known:
+            notes.insert(0, f"lead {lead_ids[i]} is not in the data: no lead features")
+        out.append(
+            LeadScore(
+                lead_id=lead_ids[i],
+                as_of=moments[i],
+                probability=float(p_now[i]),
+                points=points_100[i],
+                grade=grades[i],
+                rubric_total=float(result.total),
+                rubric_band=result.band,
+                rubric_band_ja=result.band_ja,
+                rubric_band_en=result.band_en,
+                gate_passed=result.gate_passed,
+                gate_failures=tuple((g.ja, g.en) for g in result.gate_failures),
+                rubric_items=tuple(
+                    (s.key, s.label_ja, s.label_en, float(s.points), float(s.max))
+                    for s in result.items
+                ),
+                positive=positive,
+                negative=negative,
+                missing=lacking,
+                served=bundle.served,
+                model_version=None if version is None else str(version),
+                warnings=tuple(notes),
+            )
+        )
+    return out
+
+
+def _display_results(
+    memos: Sequence[object], as_of: pd.Series, rubric: Rubric | None
+) -> list[RubricResult] | None:
+    """The adopted rubric's reading of each memo (None: show the bundle's)."""
+    if rubric is None:
+        return None
+    return [read.result for read in read_memos(memos, as_of, rubric)[0]]
+
+
+def _worth(
+    missing: tuple[MissingElement, ...], shown: RubricResult
+) -> tuple[MissingElement, ...]:
+    """Missing elements with the rubric points the shown rubric gives them."""
+    points = {m.key: float(m.points) for m in shown.missing}
+    return tuple(
+        dataclasses.replace(m, rubric_points=points.get(m.element, m.rubric_points))
+        for m in missing
+    )
+
+
+def _checked_points(points: pd.DataFrame) -> pd.DataFrame:
+    problems = [
+        f"points.{c}: missing column; every point needs a {c}"
+        for c in ("lead_id", "as_of")
+        if c not in points
+    ]
+    if not problems:
+        bad = points["lead_id"].isna().to_numpy()
+        problems += [f"points[{i}].lead_id: missing; give the lead's id" for i in
+                     np.flatnonzero(bad)[:10]]  # fmt: skip
+        as_of = pd.to_datetime(points["as_of"], errors="coerce", format="mixed")
+        bad = as_of.isna().to_numpy()
+        problems += [
+            f"points[{i}].as_of: {points['as_of'].iloc[i]!r} is not a timestamp; "
+            "write e.g. 2026-11-03T10:00:00"
+            for i in np.flatnonzero(bad)[:10]
+        ]
+    if problems:
+        raise ScoringInputError(problems)
+    out = points.reset_index(drop=True).copy()
+    out["as_of"] = _naive_as_of(out["as_of"])
+    return out
+
+
+def _naive_as_of(values: pd.Series) -> pd.Series:
+    """Naive Asia/Tokyo times, as the contract stores them."""
+    as_of = pd.to_datetime(values, format="mixed")
+    if isinstance(as_of.dtype, pd.DatetimeTZDtype):
+        as_of = as_of.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+    return as_of.reset_index(drop=True)
+
+
+def _explain_flags(explain: bool | Sequence[bool], n: int) -> np.ndarray:
+    if isinstance(explain, bool | np.bool_):
+        return np.full(n, bool(explain))
+    flags = np.asarray(list(explain), dtype=bool)
+    if len(flags) != n:
+        raise ScoringInputError(
+            [f"explain: {len(flags)} flags for {n} points; give one per point"]
+        )
+    return flags
+
+
+def _with_absent_extras(
+    features: pd.DataFrame, bundle: Bundle
+) -> tuple[pd.DataFrame, list[str]]:
+    """Declared lead attributes the model uses but the data lacks, as missing.
+
+    A model trained on an import with extra lead columns still scores a lead sent
+    without them (an API client, another data directory): unknown, as LightGBM and
+    the linear base treat a missing value, and said so in the warnings.
+    """
+    features = features.reset_index(drop=True)
+    absent = [
+        c
+        for c in bundle.feature_names
+        if c.startswith(EXTRA_PREFIX) and c not in features.columns
+    ]
+    if absent:
+        filler = pd.DataFrame(np.nan, index=features.index, columns=absent)
+        features = pd.concat([features, filler], axis=1)
+    return features, absent
+
+
+def extra_attribute_kinds(
+    attributes: Mapping[str, Any], *, bundle: Bundle
+) -> dict[str, ExtraKind]:
+    """The kind of each extra lead attribute of a request, as the bundle learned it.
+
+    Names are the declared raw names (the `extra_lead_columns` of the import
+    mapping); one the model does not use is a ScoringInputError naming those it
+    does.
+    """
+    reference = (bundle.meta.get("reference") or {}).get("features") or {}
+    used = {c: c for c in bundle.feature_names if c.startswith(EXTRA_PREFIX)}
+    kinds: dict[str, ExtraKind] = {}
+    problems = []
+    for raw, value in attributes.items():
+        name = EXTRA_PREFIX + sanitize_name(raw)
+        if name not in used:
+            known = sorted(u.removeprefix(EXTRA_PREFIX) for u in used) or ["none"]
+            problems.append(
+                f"lead.attributes.{raw}: the model uses no such attribute; it uses "
+                f"{', '.join(known[:20])}"
+            )
+            continue
+        if (reference.get(name) or {}).get("kind") == "category":
+            kinds[raw] = "category"
+        elif isinstance(value, bool):
+            kinds[raw] = "boolean"
+        else:
+            kinds[raw] = "numeric"
+    if problems:
+        raise ScoringInputError(problems)
+    return kinds
+
+
+# --- one lead from plain mappings ----------------------------------------------
+
+
+def lead_dataset(
+    lead: Mapping[str, Any],
+    events: Sequence[Mapping[str, Any]],
+    *,
+    lead_id: str = "lead",
+    as_of: datetime | None = None,
+    extra_lead_columns: Mapping[str, ExtraKind] | None = None,
+) -> Dataset:
+    """One lead and its events (e.g. an API request) as a typed, validated Dataset.
+
+    `lead` holds leads-table columns (optional ones may be left out; a `lead_id`
+    in it wins over the keyword); `created_at` defaults to the earliest event, or
+    `as_of`. Values are read like a CSV export (`"1,200"`, `2026/11/03 10:00`,
+    `はい`). Every problem — a wrong type, an unknown category or key, a NaN, an
+    unparsable timestamp, a missing required attribute — is raised at once as
+    ScoringInputError, each with its field path (`lead.employees`,
+    `events[2].timestamp`) and how to fix it.
+    """
+    extras = dict(extra_lead_columns or {})
+    if not isinstance(lead, Mapping):
+        raise ScoringInputError(["lead: not an object of lead attributes"])
+    attributes = lead.get("attributes")
+    if isinstance(attributes, Mapping):  # declared extra columns, as lead_request
+        lead = {**{k: v for k, v in lead.items() if k != "attributes"}, **attributes}
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Sequence):
+        raise ScoringInputError(["events: not a list of events"])
+    problems: dict[str, str] = {}  # field path → problem (one per field)
+    lead_row = _raw_row("lead", lead, (*_LEAD_COLUMNS, *extras), problems)
+    the_id = lead_row.get("lead_id") or str(lead_id)
+    lead_row["lead_id"] = the_id
+    event_rows = []
+    for i, event in enumerate(events):
+        if not isinstance(event, Mapping):
+            problems[f"events[{i}]"] = "not an object with timestamp, type and detail"
+            continue
+        row = _raw_row(f"events[{i}]", event, _EVENT_COLUMNS, problems)
+        if row.get("lead_id") not in (None, the_id):
+            problems[f"events[{i}].lead_id"] = (
+                f"{row['lead_id']!r} is not this lead ({the_id!r}); leave it out"
+            )
+        row["lead_id"] = the_id
+        event_rows.append(row)
+    if not lead_row.get("created_at") and "lead.created_at" not in problems:
+        lead_row["created_at"] = _default_created(event_rows, as_of)
+        if lead_row["created_at"] is None:
+            problems["lead.created_at"] = (
+                "missing; give when the lead came in (there are no events and no "
+                "as_of to default to)"
+            )
+    frames = {
+        "leads": _frame([lead_row], list(lead_row)),
+        "events": _frame(event_rows, list(_EVENT_COLUMNS)),
+    }
+    raw = RawTables.from_frames(frames, extra_lead_columns=extras)
+    report, dataset = validate_and_coerce(raw)
+    for p in report.errors:
+        hint = f"; {p.hint}" if p.hint else ""
+        for path in _paths(p.table, p.column, p.rows):
+            # a field already reported (e.g. a NaN, now missing) is reported once
+            problems.setdefault(path, f"{p.message}{hint}")
+    if problems:
+        raise ScoringInputError([f"{path}: {why}" for path, why in problems.items()])
+    return dataset
+
+
+Cell = str | float | pd.Timestamp | None
+
+
+def _raw_row(
+    where: str,
+    values: Mapping[str, Any],
+    allowed: Sequence[str],
+    problems: dict[str, str],
+) -> dict[str, Cell]:
+    """A mapping's values as cells; wrong kinds of value become problems.
+
+    Text stays text (read like a CSV export), while numbers and times stay typed:
+    the contract's parsers take typed columns as they are, which is most of a
+    single lead's typing cost. Ids are always text.
+    """
+    row: dict[str, Cell] = {}
+    for key, value in values.items():
+        name = str(key)
+        if name not in allowed:
+            guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
+            hint = f"did you mean {guess[0]!r}? " if guess else ""
+            problems[f"{where}.{name}"] = (
+                f"not a known field; {hint}use one of {', '.join(allowed)}"
+            )
+            continue
+        cell, problem = _as_cell(value)
+        if problem:
+            problems[f"{where}.{name}"] = problem
+        row[name] = _text(cell) if name == "lead_id" else cell
+    return row
+
+
+def _as_cell(value: Any) -> tuple[Cell, str | None]:
+    """(cell, None) for a usable scalar, (None, why) otherwise."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool | np.bool_):
+        return ("true" if value else "false"), None
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return None, "NaN is not a value; leave the field out or send null"
+        if math.isinf(value):
+            return None, "infinity is not a value; send a finite number"
+        return float(value), None
+    if isinstance(value, int | np.integer):
+        return float(value), None
+    if isinstance(value, datetime | date):
+        stamp = pd.Timestamp(value)
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
+        return stamp, None
+    if isinstance(value, str):
+        return value, None
+    kind = type(value).__name__
+    return None, f"a {kind} is not a single value; send text, a number or a time"
+
+
+def _text(cell: Cell) -> str | None:
+    """A cell as the text a CSV export would hold."""
+    if cell is None or isinstance(cell, str):
+        return cell
+    if isinstance(cell, pd.Timestamp):
+        return cell.isoformat()
+    return str(int(cell)) if cell.is_integer() else repr(cell)
+
+
+def _frame(rows: Sequence[Mapping[str, Cell]], columns: list[str]) -> pd.DataFrame:
+    """Rows of cells as a frame: a column of only numbers (or only times) is typed,
+    any other column is text, as it would be read from a file."""
+    data: dict[str, pd.Series] = {}
+    for name in columns:
+        cells = [row.get(name) for row in rows]
+        given = [c for c in cells if c is not None]
+        if given and all(isinstance(c, pd.Timestamp) for c in given):
+            stamps = [pd.NaT if c is None else c for c in cells]
+            data[name] = pd.Series(stamps, dtype="datetime64[us]")
+        elif given and all(isinstance(c, float) for c in given):
+            data[name] = pd.Series(cells, dtype="float64")
+        else:
+            data[name] = pd.Series([_text(c) for c in cells], dtype=object)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def _default_created(
+    events: Sequence[Mapping[str, Cell]], as_of: datetime | None
+) -> pd.Timestamp | None:
+    """The earliest event time (naive Asia/Tokyo), else `as_of`, else None."""
+    times = []
+    for event in events:
+        cell = event.get("timestamp")
+        if isinstance(cell, str):
+            try:
+                cell = pd.Timestamp(cell)
+            except ValueError:
+                continue  # reported by the contract's own check of the column
+            if cell.tzinfo is not None:
+                cell = cell.tz_convert(TIMEZONE).tz_localize(None)
+        if isinstance(cell, pd.Timestamp) and not pd.isna(cell):
+            times.append(cell)
+    if times:
+        return min(times)
+    stamp = None if as_of is None else _as_cell(as_of)[0]
+    return stamp if isinstance(stamp, pd.Timestamp) else None
+
+
+def _paths(table: str | None, column: str | None, rows: tuple[int, ...]) -> list[str]:
+    suffix = f".{column}" if column else ""
+    if table == "leads":
+        return [f"lead{suffix}"]
+    if table == "events" and rows:
+        return [f"events[{r - 1}]{suffix}" for r in rows]
+    return [f"{table or 'input'}{suffix}"]
+
+
+# --- one lead of a dataset, as a request -------------------------------------------
+
+
+def lead_request(
+    dataset: Dataset, lead_id: str, *, as_of: datetime | None = None
+) -> dict[str, Any]:
+    """A lead of `dataset` as a plain, JSON-ready scoring request.
+
+    `{"lead", "events", "memo", "as_of", "is_rep", "fs_rep"}` — the body of `POST
+    /v1/score` — so a lead picked from loaded data is scored exactly like one sent
+    by a CRM. A handed-off lead is taken at its toss-up with its memo; an open
+    lead as of `as_of` (default: just after its latest event) with no memo.
+    Events are those strictly before `as_of`. KeyError for an unknown lead.
+    """
+    leads = dataset.leads[dataset.leads["lead_id"].astype("str") == str(lead_id)]
+    if leads.empty:
+        raise KeyError(f"lead {lead_id!r} is not in the data")
+    lead = leads.iloc[0]
+    handoffs = dataset.handoffs[dataset.handoffs["lead_id"].astype("str") == lead_id]
+    events = dataset.events[dataset.events["lead_id"].astype("str") == str(lead_id)]
+    memo = is_rep = fs_rep = None
+    if as_of is None and len(handoffs):
+        handoff = handoffs.iloc[0]
+        moment = pd.Timestamp(handoff["tossed_up_at"])
+        memo = _plain(handoff.get("memo"))
+        is_rep, fs_rep = _plain(handoff.get("is_rep")), _plain(handoff.get("fs_rep"))
+    elif as_of is None:
+        latest = events["timestamp"].max() if len(events) else lead["created_at"]
+        moment = pd.Timestamp(latest) + pd.Timedelta(seconds=1)
+    else:
+        moment = pd.Timestamp(as_of)
+    before = events[events["timestamp"] < moment].sort_values("timestamp")
+    # every declared attribute, known or not: an absent one would read as "not sent"
+    attributes = {k: _plain(lead[k]) for k in dataset.extra_lead_columns if k in lead}
+    return {
+        "lead": {
+            **{
+                k: _plain(v)
+                for k, v in lead.items()
+                if k in _LEAD_COLUMNS and _plain(v) is not None
+            },
+            **({"attributes": attributes} if attributes else {}),
+        },
+        "events": [
+            {k: _plain(v) for k, v in e.items() if k != "lead_id"}
+            for e in before.to_dict("records")
+        ],
+        "memo": memo,
+        "as_of": moment.isoformat(),
+        "is_rep": is_rep,
+        "fs_rep": fs_rep,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A cell as a JSON value: numpy scalars unwrapped, NA and blanks → None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return pd.Timestamp(value).isoformat()
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value

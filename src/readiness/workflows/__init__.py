@@ -1,0 +1,1 @@
+"""What the commands do, as plain functions; the only place that imports MLflow."""

@@ -1,0 +1,53 @@
+"""Every error readiness raises on purpose shares one base and keeps its old one."""
+
+from __future__ import annotations
+
+import pytest
+
+import readiness
+from readiness.batch.backlog import BatchError
+from readiness.data.contract import ContractError
+from readiness.data.files import DataFileError, UnencodableError
+from readiness.data.mapping import ExportError, MappingError
+from readiness.errors import ReadinessError
+from readiness.model.bundle import BundleError
+from readiness.model.train import ConfigError
+from readiness.rubric.recalibrate import RecalibrationError
+from readiness.rubric.score import RubricError
+from readiness.scoring.score import ScoringInputError
+from readiness.scoring.timing import TimingError
+from readiness.simulate.store import WorldDirError
+
+VALUE_ERRORS = [
+    MappingError,
+    ExportError,
+    ConfigError,
+    RecalibrationError,
+    RubricError,
+    ScoringInputError,
+]
+OTHER_ERRORS = [
+    BatchError,
+    ContractError,
+    DataFileError,
+    UnencodableError,
+    BundleError,
+    TimingError,
+    WorldDirError,
+]
+
+
+@pytest.mark.parametrize("cls", VALUE_ERRORS + OTHER_ERRORS, ids=lambda c: c.__name__)
+def test_every_error_is_a_readiness_error(cls: type[Exception]) -> None:
+    assert issubclass(cls, ReadinessError)
+    assert issubclass(cls, Exception)
+
+
+@pytest.mark.parametrize("cls", VALUE_ERRORS, ids=lambda c: c.__name__)
+def test_value_errors_are_still_value_errors(cls: type[Exception]) -> None:
+    assert issubclass(cls, ValueError)
+
+
+def test_the_package_face_names_the_base() -> None:
+    assert readiness.ReadinessError is ReadinessError
+    assert "ReadinessError" in readiness.__all__
