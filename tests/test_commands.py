@@ -13,18 +13,16 @@ import gzip
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pandas as pd
 import pytest
+from uvicorn_server import running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "examples" / "bank-marketing"
@@ -98,47 +96,13 @@ def _one_line(out: str, needle: str) -> None:
 # --- the API through a real server -------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _server(cli: Cli, model: Path, data: Path) -> Iterator[str]:
-    port = _free_port()
-    log = (cli.home / "uvicorn.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        cwd=ROOT,
-        env={**cli.env, "READINESS_MODEL_DIR": str(model),
-             "READINESS_DATA_DIR": str(data)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, (cli.home / "uvicorn.log").read_text()
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "uvicorn did not become ready"
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-    assert "Traceback" not in (cli.home / "uvicorn.log").read_text()
+def _server(cli: Cli, model: Path, data: Path) -> AbstractContextManager[str]:
+    env = {
+        **cli.env,
+        "READINESS_MODEL_DIR": str(model),
+        "READINESS_DATA_DIR": str(data),
+    }
+    return running_server(env, timeout=120, inherit=False, log=cli.home / "uvicorn.log")
 
 
 def _score_one_lead(cli: Cli, model: Path, data: Path, lead_id: str) -> dict:

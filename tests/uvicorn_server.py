@@ -24,24 +24,41 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], *, timeout: float = 60) -> Iterator[str]:
-    """The base URL of a uvicorn serving `api.app` with `env` over os.environ."""
+def running_server(
+    env: dict[str, str],
+    *,
+    timeout: float = 60,
+    inherit: bool = True,
+    log: Path | None = None,
+) -> Iterator[str]:
+    """The base URL of a uvicorn serving `api.app` with `env`.
+
+    `env` goes over os.environ unless `inherit` is False (a test that scrubbed its
+    environment passes the whole of it). With `log`, the server's output is
+    written there and a Traceback in it fails the test when the server stops.
+    """
     port = free_port()
+    sink = log.open("w") if log is not None else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        env={**os.environ, **env} if inherit else env,
+        stdout=sink if sink is not None else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if sink is not None else subprocess.PIPE,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+
+    def output() -> str:
+        if log is not None:
+            return log.read_text()
+        return proc.stderr.read().decode() if proc.stderr else ""
+
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"uvicorn exited with {proc.returncode}:\n{err}")
+                pytest.fail(f"uvicorn exited with {proc.returncode}:\n{output()}")
             try:
                 if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                     break
@@ -58,3 +75,7 @@ def running_server(env: dict[str, str], *, timeout: float = 60) -> Iterator[str]
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if sink is not None:
+            sink.close()
+    if log is not None:
+        assert "Traceback" not in log.read_text()
