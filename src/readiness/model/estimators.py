@@ -6,8 +6,7 @@ LightGBM, or LightGBM boosted from the logistic regression. Each is calibrated w
 `CalibratedClassifierCV` — by default cross-fitted over the whole training period
 (`ensemble=False`), or on a held-out latest slice. `RubricModel` is the rubric
 total alone (the "calibrated rubric", also what a cold start serves) or the rubric
-items; `LogisticModel` is a plain logistic regression on the same features, kept
-as a baseline. All follow the same contract, so everything is trained and reported
+items. All follow the same contract, so everything is trained and reported
 on the same split (`readiness.model.train` chooses what is served).
 """
 
@@ -20,15 +19,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 TEXT_COLUMN = "memo_text"
 RUBRIC_TOTAL = "rubric_total"
@@ -682,70 +680,6 @@ class RubricModel(ClassifierMixin, BaseEstimator):
         return np.asarray(
             self.model_.predict_proba(X[list(self.columns)].astype(float))
         )
-
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
-
-
-class LogisticModel(ClassifierMixin, BaseEstimator):
-    """Logistic regression on the same features (imputed, scaled, one-hot, text)."""
-
-    def __init__(self, *, C: float = 0.3, text_components: int = 16) -> None:
-        self.C = C
-        self.text_components = text_components
-
-    def fit(self, X: pd.DataFrame, y: Any) -> LogisticModel:
-        cats = [
-            c
-            for c in X.columns
-            if c != TEXT_COLUMN
-            and (isinstance(X[c].dtype, pd.CategoricalDtype) or X[c].dtype == object)
-        ]
-        nums = [c for c in X.columns if c not in cats and c != TEXT_COLUMN]
-        parts: list[tuple[str, Any, Any]] = [
-            (
-                "num",
-                make_pipeline(
-                    SimpleImputer(
-                        strategy="median", add_indicator=True, keep_empty_features=True
-                    ),
-                    StandardScaler(),
-                ),
-                nums,
-            ),
-            (
-                "cat",
-                OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=20),
-                cats,
-            ),
-        ]
-        if TEXT_COLUMN in X.columns:
-            parts.append(
-                (
-                    "text",
-                    MemoTextEncoder(n_components=self.text_components),
-                    TEXT_COLUMN,
-                )
-            )
-        self.model_ = Pipeline(
-            [
-                ("prep", ColumnTransformer(parts)),
-                ("clf", LogisticRegression(C=self.C, max_iter=2000)),
-            ]
-        )
-        self.cat_columns_ = cats
-        self.model_.fit(self._prep(X), np.asarray(y).astype(int))
-        self.classes_ = np.array([0, 1])
-        return self
-
-    def _prep(self, X: pd.DataFrame) -> pd.DataFrame:
-        out = X.copy()
-        for c in self.cat_columns_:
-            out[c] = out[c].astype("string").astype(object).fillna("__missing__")
-        return out
-
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.model_.predict_proba(self._prep(X)))
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
