@@ -13,7 +13,7 @@ PORT   ?= 8000
 help:
 	@echo "make run    - install, simulate a world into $(WORLD) (if none), train, evaluate, register, serve"
 	@echo "make serve  - serve the trained model (API on http://$(HOST):$(PORT))"
-	@echo "make test   - install, lint (ruff), type-check (mypy) and run every test"
+	@echo "make test   - install, lint (ruff, import rules), type-check (mypy) and run every test"
 	@echo "make bench  - run the benchmarks in bench/ (slow)"
 
 $(BIN)/python:
@@ -37,8 +37,9 @@ serve: $(VENV)/.installed
 	$(BIN)/python -m uvicorn api.app:create_app --factory --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src api tests bench docs
-	$(BIN)/ruff format --check src api tests bench docs
+	$(BIN)/ruff check src api tests bench docs scripts
+	$(BIN)/ruff format --check src api tests bench docs scripts
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy src api
