@@ -37,7 +37,13 @@ from readiness.model.estimators import (
 )
 from readiness.model.loaded import SavedLightGBM, SigmoidCalibration
 
-__all__ = ["feature_kinds", "read_estimator", "write_estimator"]
+__all__ = [
+    "feature_kinds",
+    "read_estimator",
+    "read_state",
+    "write_estimator",
+    "write_state",
+]
 
 # Attributes that are not state: training-only wrappers, aliases and what is
 # derived again after loading (`_AFTER`).
@@ -85,7 +91,9 @@ _AFTER: Final[dict[type, Callable[[Any], object]]] = {
 }
 
 
-def _state_hook(writer: ArtifactWriter) -> Callable[[Any, str], Any]:
+def _state_hook(
+    writer: ArtifactWriter, ours: dict[str, type]
+) -> Callable[[Any, str], Any]:
     def hook(value: Any, name: str) -> Any:
         if isinstance(value, lgb.LGBMModel | SavedLightGBM):
             booster = value.booster_
@@ -98,7 +106,7 @@ def _state_hook(writer: ArtifactWriter) -> Callable[[Any, str], Any]:
         if type(value).__name__ in ("_SigmoidCalibration", "SigmoidCalibration"):
             return {"$sigmoid": [float(value.a_), float(value.b_)]}
         cls = type(value)
-        if _OURS.get(cls.__name__) is cls or _SKLEARN.get(cls.__name__) is cls:
+        if ours.get(cls.__name__) is cls or _SKLEARN.get(cls.__name__) is cls:
             skip = _SKIP.get(cls, frozenset())
             state = {k: v for k, v in vars(value).items() if k not in skip}
             return {
@@ -115,7 +123,9 @@ def _state_hook(writer: ArtifactWriter) -> Callable[[Any, str], Any]:
     return hook
 
 
-def _load_hook(reader: ArtifactReader) -> Callable[[Any, str], Any]:
+def _load_hook(
+    reader: ArtifactReader, ours: dict[str, type]
+) -> Callable[[Any, str], Any]:
     def hook(value: Any, _name: str) -> Any:
         if not isinstance(value, dict):
             return NotImplemented
@@ -139,8 +149,8 @@ def _load_hook(reader: ArtifactReader) -> Callable[[Any, str], Any]:
         state = reader.decode(value.get("state", {}), hook=hook)
         if not isinstance(state, dict):
             raise reader.refuse(f"the state of a {name} is not a mapping")
-        if name in _OURS:
-            cls = _OURS[name]
+        if name in ours:
+            cls = ours[name]
             obj: Any = object.__new__(cls)
             obj.__dict__.update(state)
             after = _AFTER.get(cls)
@@ -161,20 +171,45 @@ def _load_hook(reader: ArtifactReader) -> Callable[[Any, str], Any]:
     return hook
 
 
-def write_estimator(writer: ArtifactWriter, name: str, model: Any) -> None:
-    """`model`'s state as `name.json` plus its arrays and LightGBM texts."""
-    hook = _state_hook(writer)
-    writer.json(f"{name}.json", writer.encode(model, name, hook=hook))
+def _classes(extra: tuple[type, ...]) -> dict[str, type]:
+    return {**_OURS, **{cls.__name__: cls for cls in extra}}
 
 
-def read_estimator(reader: ArtifactReader, name: str) -> WinModel | RubricModel:
-    """Rebuild what `write_estimator` saved and check it is whole and consistent."""
+def write_state(
+    writer: ArtifactWriter, name: str, obj: Any, *, classes: tuple[type, ...] = ()
+) -> None:
+    """`obj`'s state as `name.json` plus its arrays and LightGBM texts.
+
+    `classes` adds classes of the caller's (e.g. the timing model) to those this
+    module saves and rebuilds; their attributes must be plain data or objects
+    this module knows.
+    """
+    hook = _state_hook(writer, _classes(classes))
+    writer.json(f"{name}.json", writer.encode(obj, name, hook=hook))
+
+
+def read_state(
+    reader: ArtifactReader, name: str, *, classes: tuple[type, ...] = ()
+) -> Any:
+    """Rebuild what `write_state` saved (only classes this module or `classes`
+    names are ever created)."""
     try:
-        model = reader.decode(reader.json(f"{name}.json"), hook=_load_hook(reader))
+        hook = _load_hook(reader, _classes(classes))
+        return reader.decode(reader.json(f"{name}.json"), hook=hook)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise reader.refuse(
             f"{name}.json is malformed ({type(exc).__name__}: {exc})"
         ) from exc
+
+
+def write_estimator(writer: ArtifactWriter, name: str, model: Any) -> None:
+    """A bundle's estimator (WinModel or RubricModel) as artifact files."""
+    write_state(writer, name, model)
+
+
+def read_estimator(reader: ArtifactReader, name: str) -> WinModel | RubricModel:
+    """Rebuild what `write_estimator` saved and check it is whole and consistent."""
+    model = read_state(reader, name)
     if not isinstance(model, WinModel | RubricModel):
         raise reader.refuse(f"{name}.json holds a {type(model).__name__}, not a model")
     if isinstance(model, WinModel):
