@@ -140,6 +140,17 @@ class ArtifactWriter:
         if isinstance(value, Mapping):
             if not all(isinstance(k, str) and not k.startswith("$") for k in value):
                 raise ValueError(f"{name}: only string keys (not '$…') can be stored")
+            kinds = {v.dtype.str for v in value.values() if isinstance(v, np.integer)}
+            if (
+                value
+                and len(kinds) == 1
+                and all(isinstance(v, np.integer) for v in value.values())
+            ):
+                # e.g. a vocabulary: token → column, without a tag per entry
+                return {
+                    "$index": {k: int(v) for k, v in value.items()},
+                    "dtype": kinds.pop(),
+                }
             return {
                 k: self.encode(v, child(name, k), hook=hook) for k, v in value.items()
             }
@@ -307,6 +318,9 @@ class ArtifactReader:
                 return _dtype(value[tag]).type
             if tag == "$strings":
                 return np.array(value[tag], dtype=_dtype(value["dtype"]))
+            if tag == "$index":
+                kind = _dtype(value["dtype"]).type
+                return {str(k): kind(v) for k, v in value[tag].items()}
             if tag == "$objects":
                 return np.array(value[tag], dtype=object)
         except (KeyError, TypeError, ValueError) as exc:
@@ -393,7 +407,7 @@ def open_artifact(
         if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
             raise error(
                 f"{file} differs from its checksum in {MANIFEST}: tampered or "
-                f"damaged; retrain or restore the artifact ({fix})"
+                f"damaged: retrain or restore the artifact from a backup ({fix})"
             )
         files[name] = data
     return ArtifactReader(path, manifest, files, error=error, fix=fix)
