@@ -1,10 +1,12 @@
 """A self-describing model bundle: what scoring loads, with or without MLflow.
 
-A bundle is a directory with `bundle.json` (schema version, package version, git
-commit, data fingerprint, features, calibration, what is served and why, MLflow
-run id, metrics) and `model.joblib` (the fitted objects). The loader refuses a
-schema it does not know, with a message saying what to do. joblib files are
-pickles: load bundles only from a source you trust.
+A bundle is an artifact directory (docs/artifact.md): `bundle.json` (format
+version, package version, git commit, data fingerprint, features, calibration,
+what is served and why, MLflow run id, metrics), `manifest.json` (every other
+file's checksum, the features with their kinds and categories) and the fitted
+objects as JSON, `.npy` arrays and LightGBM model text — no pickle, so loading
+runs no code. One loader is kept per format version (`LOADERS`); the loader
+refuses what it cannot read, with a message saying what to do.
 """
 
 from __future__ import annotations
@@ -12,22 +14,28 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-import joblib
 import numpy as np
 import pandas as pd
 
 from readiness import __version__
 from readiness.data.contract import Dataset
 from readiness.errors import ReadinessError
+from readiness.model.artifact import (
+    FORMAT_VERSION,
+    ArtifactReader,
+    ArtifactWriter,
+    open_artifact,
+    staged_directory,
+)
+from readiness.model.bundle_state import feature_kinds, read_estimator, write_estimator
 from readiness.model.drift import feature_reference
 from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import edited_rows
@@ -35,12 +43,17 @@ from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
 from readiness.rubric.score import Rubric, rubric_from_yaml, rubric_to_yaml
 
-# 2: the served predictor is one of several candidates (`predictor`,
-# `candidates`), calibrated by cross-fitting; version-1 estimators cannot be read.
-SCHEMA_VERSION: Final = 2
+# bundle.json's `schema_version` is the artifact format version (one number for
+# every artifact; docs/artifact.md says how to raise it). Versions 1-2 were
+# joblib pickles (`model.joblib`): never loaded again, they execute code.
+SCHEMA_VERSION: Final = FORMAT_VERSION
 META_FILE: Final = "bundle.json"
-OBJECT_FILE: Final = "model.joblib"
+ARTIFACT_KIND: Final = "readiness.bundle"
+SCALE_FILE: Final = "scale.json"
+ESTIMATOR: Final = "estimator"  # the served estimator: estimator.json + files
+RUBRIC_MODEL: Final = "rubric_model"  # the calibrated rubric, always kept
 MODEL_NAME: Final = "lead-readiness"
+_RETRAIN: Final = "retrain with `readiness train DATA_DIR`"
 
 
 class BundleError(ReadinessError):
@@ -217,32 +230,23 @@ def bundle_from_result(
 
 def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
     """Write atomically: a half-written bundle never replaces a good one."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.with_name(f".{out_dir.name}.{uuid.uuid4().hex}.tmp")
-    tmp.mkdir()
-    try:
-        meta = dict(bundle.meta, rubric_yaml=rubric_to_yaml(bundle.rubric))
+    writer = ArtifactWriter()
+    write_estimator(writer, ESTIMATOR, bundle.estimator)
+    write_estimator(writer, RUBRIC_MODEL, bundle.rubric_model)
+    writer.json(SCALE_FILE, bundle.scale.to_dict())
+    meta = dict(
+        bundle.meta,
+        schema_version=SCHEMA_VERSION,
+        rubric_yaml=rubric_to_yaml(bundle.rubric),
+    )
+    with staged_directory(Path(out_dir)) as tmp:
+        writer.write(
+            tmp,
+            {"kind": ARTIFACT_KIND, "features": feature_kinds(bundle.estimator)},
+        )
         text = json.dumps(meta, ensure_ascii=False, indent=2, default=str)
         (tmp / META_FILE).write_text(text + "\n", encoding="utf-8")
-        joblib.dump(
-            {
-                "estimator": bundle.estimator,
-                "rubric_model": bundle.rubric_model,
-                "scale": bundle.scale,
-            },
-            tmp / OBJECT_FILE,
-            compress=3,
-        )
-        old = out_dir.with_name(f".{out_dir.name}.{uuid.uuid4().hex}.old")
-        if out_dir.exists():
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out_dir
+    return Path(out_dir)
 
 
 def update_meta(path: Path, **fields: Any) -> dict[str, Any]:
@@ -275,38 +279,61 @@ def read_meta(path: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise BundleError(f"{meta_path} is not a JSON object; retrain the bundle")
     version = meta.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if isinstance(version, int) and version < min(LOADERS):
+        raise BundleError(
+            f"{path} is a bundle of format version {version} (a pickled "
+            f"model.joblib, made by readiness {meta.get('package_version', '?')}). "
+            "Pickles run code when loaded, so this readiness no longer reads them: "
+            f"{_RETRAIN}."
+        )
+    if version not in LOADERS:
         raise BundleError(
             f"{path} has bundle schema version {version!r}; readiness {__version__} "
-            f"reads version {SCHEMA_VERSION}. Retrain with this version "
-            "(`readiness train DATA_DIR`) or use the readiness version that made it "
-            f"({meta.get('package_version', 'unknown')})."
+            f"reads version {', '.join(map(str, sorted(LOADERS)))}. Retrain with "
+            "this version (`readiness train DATA_DIR`) or use the readiness version "
+            f"that made it ({meta.get('package_version', 'unknown')})."
         )
     return meta
 
 
 def load_bundle(path: Path) -> Bundle:
+    """Read a bundle; refuses a missing, tampered or inconsistent file, saying why."""
     path = Path(path)
     meta = read_meta(path)
-    try:
-        objects = joblib.load(path / OBJECT_FILE)
-        rubric = rubric_from_yaml(meta["rubric_yaml"], source=f"{path}/{META_FILE}")
-        return Bundle(
-            meta=meta,
-            estimator=objects["estimator"],
-            rubric_model=objects["rubric_model"],
-            scale=objects["scale"],
-            rubric=rubric,
+    reader = open_artifact(
+        path, kind=ARTIFACT_KIND, versions=LOADERS, error=BundleError, fix=_RETRAIN
+    )
+    if reader.version != meta["schema_version"]:
+        raise reader.refuse(
+            f"{META_FILE} says format version {meta['schema_version']} but "
+            f"manifest.json says {reader.version}"
         )
-    except (
-        OSError,
-        KeyError,
-        EOFError,
-        ValueError,
-        ImportError,
-        AttributeError,
-    ) as exc:
-        raise BundleError(
-            f"{path}/{OBJECT_FILE} cannot be loaded ({type(exc).__name__}: {exc}); "
-            "retrain with `readiness train DATA_DIR`."
-        ) from exc
+    return LOADERS[reader.version](reader, meta)
+
+
+def _load_v3(reader: ArtifactReader, meta: dict[str, Any]) -> Bundle:
+    path = reader.path
+    estimator = read_estimator(reader, ESTIMATOR)
+    rubric_model = read_estimator(reader, RUBRIC_MODEL)
+    if not isinstance(rubric_model, RubricModel):
+        raise reader.refuse(f"{RUBRIC_MODEL}.json does not hold the calibrated rubric")
+    try:
+        scale = ScoreScale.from_dict(reader.json(SCALE_FILE))
+        rubric = rubric_from_yaml(meta["rubric_yaml"], source=f"{path}/{META_FILE}")
+    except (KeyError, ValueError) as exc:
+        raise reader.refuse(f"{type(exc).__name__}: {exc}") from exc
+    return Bundle(
+        meta=meta,
+        estimator=estimator,
+        rubric_model=rubric_model,
+        scale=scale,
+        rubric=rubric,
+    )
+
+
+# One loader per format version this readiness reads (the skops way): raising
+# FORMAT_VERSION adds a loader and keeps the old ones, each tested on a saved
+# artifact of its version (tests/fixtures/artifacts/).
+LOADERS: Final[dict[int, Callable[[ArtifactReader, dict[str, Any]], Bundle]]] = {
+    3: _load_v3,
+}

@@ -12,15 +12,13 @@ on the same split (`readiness.model.train` chooses what is served).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -28,7 +26,23 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-TEXT_COLUMN = "memo_text"
+from readiness.model.linear import LinearBase
+from readiness.model.matrix import TEXT_COLUMN, ModelMatrix, codes_array
+from readiness.model.text import MemoTextEncoder
+
+__all__ = [
+    "RUBRIC_ITEMS",
+    "RUBRIC_TOTAL",
+    "TEXT_COLUMN",
+    "LinearBase",
+    "LogOddsScorer",
+    "MemoTextEncoder",
+    "ModelMatrix",
+    "Prepared",
+    "RubricModel",
+    "WinModel",
+]
+
 RUBRIC_TOTAL = "rubric_total"
 RUBRIC_ITEMS = (
     "rubric_basics_points",
@@ -41,63 +55,12 @@ RUBRIC_ITEMS = (
 Calibration = Literal["isotonic", "sigmoid"]
 
 
-class MemoTextEncoder(TransformerMixin, BaseEstimator):
-    """Character-bigram TF-IDF of the memo, reduced to a few dense components.
+class Trees(Protocol):
+    """What the scorer needs of fitted trees: LightGBM's `LGBMClassifier`, or
+    the booster read back from its model text (`readiness.model.booster`)."""
 
-    Japanese has no spaces, so words are not tokens; character n-grams work
-    without a tokenizer (stack notes). Bigrams over at most `max_fit_docs` memos
-    keep it at ~0.2 ms a memo. A corpus too small to learn from yields zeros.
-    """
-
-    def __init__(
-        self,
-        *,
-        n_components: int = 16,
-        max_features: int = 5_000,
-        max_fit_docs: int = 20_000,
-    ) -> None:
-        self.n_components = n_components
-        self.max_features = max_features
-        self.max_fit_docs = max_fit_docs
-
-    def fit(self, texts: pd.Series, y: Any = None) -> MemoTextEncoder:
-        docs = pd.Series(texts).fillna("").astype(str)
-        if len(docs) > self.max_fit_docs:
-            docs = docs.sample(self.max_fit_docs, random_state=0)
-        self.vectorizer_: TfidfVectorizer | None = None
-        self.svd_: TruncatedSVD | None = None
-        if self.n_components <= 0 or (docs.str.len() > 0).sum() < 20:
-            return self
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char",
-            ngram_range=(2, 2),
-            min_df=5,
-            max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-        try:
-            tfidf = self.vectorizer_.fit_transform(docs)
-        except ValueError:  # every n-gram below min_df
-            self.vectorizer_ = None
-            return self
-        k = min(self.n_components, tfidf.shape[1] - 1)
-        if k < 1:
-            self.vectorizer_ = None
-            return self
-        self.svd_ = TruncatedSVD(n_components=k, n_iter=3, random_state=0).fit(tfidf)
-        return self
-
-    def transform(self, texts: pd.Series) -> np.ndarray:
-        docs = pd.Series(texts).fillna("").astype(str)
-        out = np.zeros((len(docs), self.n_components), dtype=np.float32)
-        if self.vectorizer_ is not None and self.svd_ is not None:
-            reduced = self.svd_.transform(self.vectorizer_.transform(docs))
-            out[:, : reduced.shape[1]] = reduced
-        return out
-
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.array([f"memo_text_svd_{i}" for i in range(self.n_components)])
+    @property
+    def booster_(self) -> lgb.Booster: ...
 
 
 def _split_calibration(n: int, fraction: float) -> int:
@@ -106,211 +69,7 @@ def _split_calibration(n: int, fraction: float) -> int:
     return max(1, min(n - 1, cut))
 
 
-class _Matrix:
-    """Feature frame → model matrix: fixed columns, categories as in training."""
-
-    def __init__(self, columns: list[str], categories: dict[str, list[str]]) -> None:
-        self.columns = columns
-        self.categories = categories
-
-    @classmethod
-    def learn(cls, X: pd.DataFrame) -> _Matrix:
-        cats = {
-            c: sorted(map(str, X[c].dropna().unique()))
-            for c in X.columns
-            if c != TEXT_COLUMN
-            and (isinstance(X[c].dtype, pd.CategoricalDtype) or X[c].dtype == object)
-        }
-        cols = [c for c in X.columns if c != TEXT_COLUMN]
-        return cls(cols, cats)
-
-    def frame(self, X: pd.DataFrame) -> pd.DataFrame:
-        self._check(X)
-        numeric = [c for c in self.columns if c not in self.categories]
-        parts = X[numeric]
-        if not all(pd.api.types.is_numeric_dtype(t) for t in parts.dtypes):
-            parts = parts.apply(pd.to_numeric, errors="coerce")
-        # One block conversion: per-column work dominated single-lead latency.
-        out = pd.DataFrame(
-            parts.to_numpy(dtype=np.float64, na_value=np.nan),
-            columns=numeric,
-            index=X.index,
-        )
-        for c, cats in self.categories.items():
-            # Unseen categories become missing, which LightGBM treats as such.
-            values = X[c].astype("string").astype(object)
-            out[c] = pd.Categorical(values.where(values.isin(cats)), categories=cats)
-        return out[self.columns]
-
-    def array(self, X: pd.DataFrame) -> np.ndarray:
-        """`frame` as float64, categories as their codes (missing or unseen → NaN)."""
-        self._check(X)
-        out = np.empty((len(X), len(self.columns)), dtype=np.float64)
-        numeric = [i for i, c in enumerate(self.columns) if c not in self.categories]
-        parts = X[[self.columns[i] for i in numeric]]
-        if not all(pd.api.types.is_numeric_dtype(t) for t in parts.dtypes):
-            parts = parts.apply(pd.to_numeric, errors="coerce")
-        out[:, numeric] = parts.to_numpy(dtype=np.float64, na_value=np.nan)
-        for i, c in enumerate(self.columns):
-            if c in self.categories:
-                out[:, i] = self._codes(c, X[c])
-        return out
-
-    def _codes(self, column: str, values: pd.Series) -> np.ndarray:
-        """Training codes of a column's values as float (missing or unseen → NaN)."""
-        table = {v: i for i, v in enumerate(self.categories[column])}
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            # Map the (few) categories, then index by code: no per-row strings.
-            lookup = np.array(
-                [table.get(str(v), -1) for v in values.cat.categories] + [-1],
-                dtype=np.int64,
-            )
-            codes = lookup[values.cat.codes.to_numpy()]  # code -1 → the last, -1
-        else:
-            codes = np.array(
-                [-1 if pd.isna(v) else table.get(str(v), -1) for v in values],
-                dtype=np.int64,
-            )
-        return np.where(codes >= 0, codes, np.nan)
-
-    def _check(self, X: pd.DataFrame) -> None:
-        missing = [c for c in self.columns if c not in X.columns]
-        if missing:
-            raise ValueError(
-                f"features missing from the input: {missing[:10]}"
-                f"{' …' if len(missing) > 10 else ''}; build them with "
-                "readiness.features.build.build_features"
-            )
-
-
 Base = Literal["none", "logistic"]
-
-
-class LinearBase(BaseEstimator):
-    """Regularised logistic regression on the design matrix: where the trees start.
-
-    Trees predict flat beyond the range they saw; a linear model carries a trend
-    on (e.g. interest rates falling below anything in training). Boosting from its
-    log-odds (LightGBM `init_score`) keeps that trend and lets the trees model what
-    is not linear. Numeric columns are median-imputed (with a missing flag) and
-    standardised; categories (training codes, missing or unseen → their own level)
-    are one-hot (centred, not scaled), the `max_levels` most frequent kept and the
-    rest pooled. Every
-    expanded column is centred on the fit rows, so a feature's contribution is
-    `coef · (z − mean)` summed over its columns and the intercept is the bias: the
-    contributions add up exactly to `decision_function`. Standardised values are
-    clipped at ±`clip` so one absurd input cannot dominate a score.
-    """
-
-    def __init__(
-        self, *, C: float = 0.3, max_levels: int = 30, clip: float = 8.0
-    ) -> None:
-        self.C = C
-        self.max_levels = max_levels
-        self.clip = clip
-
-    def fit(self, design: np.ndarray, y: Any, *, categorical: list[int]) -> LinearBase:
-        design = np.asarray(design, dtype=np.float64)
-        _, d = design.shape
-        self.n_features_in_ = d
-        self.categorical_ = list(categorical)
-        self.medians_ = np.zeros(d)
-        self.flag_ = np.zeros(d, dtype=bool)  # numeric columns with a missing flag
-        # Per category: design column, first expanded column, code → slot, and
-        # the slot of missing or unseen values (after the kept and pooled levels).
-        self.levels_: list[tuple[int, int, np.ndarray, int]] = []
-        owner: list[int] = []
-        value: list[bool] = []  # numeric values (scaled) vs 0/1 indicators (not)
-        for j in range(d):
-            col = design[:, j]
-            missing = np.isnan(col)
-            if j in self.categorical_:
-                codes, counts = np.unique(col[~missing], return_counts=True)
-                keep = codes[np.argsort(-counts, kind="stable")[: self.max_levels]]
-                size = int(np.nanmax(col)) + 1 if (~missing).any() else 0
-                slot = np.full(size, len(keep), dtype=np.int64)  # pooled level
-                slot[keep.astype(np.int64)] = np.arange(len(keep))
-                self.levels_.append((j, len(owner), slot, len(keep) + 1))
-                owner += [j] * (len(keep) + 2)  # kept, pooled, missing/unseen
-                value += [False] * (len(keep) + 2)
-            else:
-                self.medians_[j] = (
-                    float(np.median(col[~missing])) if (~missing).any() else 0.0
-                )
-                self.flag_[j] = bool(missing.any())
-                owner += [j] * (1 + int(self.flag_[j]))
-                value += [True] + [False] * int(self.flag_[j])
-        self.owner_ = np.asarray(owner, dtype=np.int64)
-        self.value_ = np.asarray(value, dtype=bool)
-        numeric = np.flatnonzero(self.value_)
-        self.numeric_ = (numeric, self.owner_[numeric])  # expanded, design column
-        is_flag = ~self.value_ & np.isin(self.owner_, self.categorical_, invert=True)
-        flags = np.flatnonzero(is_flag)
-        self.flags_ = (flags, self.owner_[flags])
-        self.sum_ = np.zeros((len(owner), d))  # expanded → design column totals
-        self.sum_[np.arange(len(owner)), self.owner_] = 1.0
-        expanded = self._expand(design)
-        self.mean_ = expanded.mean(axis=0)
-        # Indicators are only centred: scaling a rare level up to unit variance
-        # lets its coefficient run away (measured on the bank data: −0.04 AUC).
-        scale = expanded.std(axis=0)
-        self.scale_ = np.where(self.value_ & (scale > 0), scale, 1.0)
-        z = self._standardise(expanded)
-        # Newton-Cholesky: a few hundred standardised columns converge in ~4
-        # iterations, 3× faster than lbfgs's ~100 (same optimum: the problem is
-        # strictly convex).
-        lr = LogisticRegression(C=self.C, max_iter=200, solver="newton-cholesky").fit(
-            z, np.asarray(y).astype(int)
-        )
-        self.coef_ = lr.coef_[0].astype(np.float64)
-        self.intercept_ = float(lr.intercept_[0])
-        return self
-
-    def _expand(self, design: np.ndarray) -> np.ndarray:
-        n = len(design)
-        out = np.zeros((n, len(self.owner_)), dtype=np.float64)
-        at, src = self.numeric_
-        values = design[:, src]
-        out[:, at] = np.where(np.isnan(values), self.medians_[src], values)
-        at, src = self.flags_
-        out[:, at] = np.isnan(design[:, src])
-        rows = np.arange(n)
-        for j, start, slot, missing_slot in self.levels_:
-            col = design[:, j]
-            codes = np.where(np.isnan(col), -1, col).astype(np.int64)
-            known = (codes >= 0) & (codes < len(slot))
-            where = np.full(n, missing_slot, dtype=np.int64)  # missing or unseen
-            where[known] = slot[codes[known]]
-            out[rows, start + where] = 1.0
-        return out
-
-    def _standardise(self, expanded: np.ndarray) -> np.ndarray:
-        z = (expanded - self.mean_) / self.scale_
-        return np.clip(z, -self.clip, self.clip)
-
-    def contributions(self, design: np.ndarray) -> np.ndarray:
-        """Log-odds per design column (rows × columns); the bias is `intercept_`."""
-        terms = self._standardise(self._expand(np.asarray(design, dtype=np.float64)))
-        terms *= self.coef_
-        return np.asarray(terms @ self.sum_)
-
-    def decision_function(self, design: np.ndarray) -> np.ndarray:
-        return self.contributions(design).sum(axis=1) + self.intercept_
-
-
-def _codes_array(design: pd.DataFrame | np.ndarray) -> np.ndarray:
-    """A design frame (categories as in training) as the float64 design array."""
-    if isinstance(design, np.ndarray):
-        return design.astype(np.float64, copy=False)
-    out = np.empty(design.shape, dtype=np.float64)
-    for i, c in enumerate(design.columns):
-        col = design[c]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            codes = col.cat.codes.to_numpy()
-            out[:, i] = np.where(codes >= 0, codes, np.nan)
-        else:
-            out[:, i] = col.to_numpy(dtype=np.float64, na_value=np.nan)
-    return out
 
 
 class LogOddsScorer(ClassifierMixin, BaseEstimator):
@@ -356,7 +115,7 @@ class LogOddsScorer(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, design: Any, y: Any) -> LogOddsScorer:
-        array = _codes_array(design)
+        array = codes_array(design)
         y = np.asarray(y).astype(int)
         if self.base not in ("none", "logistic"):
             raise ValueError(f"base must be 'none' or 'logistic', not {self.base!r}")
@@ -369,7 +128,7 @@ class LogOddsScorer(ClassifierMixin, BaseEstimator):
                 array, y, categorical=list(self.categorical)
             )
             init_score = self.base_.decision_function(array)
-        self.booster_: lgb.LGBMClassifier | None = None
+        self.booster_: Trees | None = None
         if self.trees:
             self.booster_ = lgb.LGBMClassifier(
                 n_estimators=self.n_estimators,
@@ -394,7 +153,7 @@ class LogOddsScorer(ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, design: Any) -> np.ndarray:
-        array = _codes_array(design)
+        array = codes_array(design)
         raw = np.zeros(len(array))
         if self.booster_ is not None:
             raw += np.asarray(
@@ -426,7 +185,7 @@ class Prepared:
     """
 
     def __init__(self, X: pd.DataFrame, *, text_components: int) -> None:
-        self.matrix = _Matrix.learn(X)
+        self.matrix = ModelMatrix.learn(X)
         text = X[TEXT_COLUMN] if TEXT_COLUMN in X else pd.Series([""] * len(X))
         # Unsupervised: the memo components are learned from every training row.
         self.text = MemoTextEncoder(n_components=text_components).fit(text)
@@ -580,7 +339,7 @@ class WinModel(ClassifierMixin, BaseEstimator):
             raise ValueError("`prepared` was built from other rows or settings")
         self.matrix_, self.text_ = prepared.matrix, prepared.text
         design = prepared.design
-        array = _codes_array(design)
+        array = codes_array(design)
         scorer = LogOddsScorer(
             trees=self.trees,
             base=self.base,

@@ -1,55 +1,55 @@
 """When to toss up: toss up now, keep nurturing, or at risk (docs/timing.md).
 
-The win model says how likely a toss-up *now* is to win. Timing needs the value of
-*waiting*. `TimingModel` learns both from the history alone, on what can be seen
-before any memo exists (behaviour, IS activity, lead attributes):
-
-- `win_`: p(win | toss-up in this behavioural state), fitted on the historical
-  toss-ups and their outcomes. Reps toss up at very different moments (early,
-  gate-following and late habits), so similar leads were handed off before, at
-  and after their intent peak: that spread is what lets the model see what a
-  later or earlier toss-up would have won. Each toss-up is weighted by the inverse
-  frequency of its intent phase, so the phases the gate makes rare still count.
-- `gain_`: the change of that probability over the next `lookahead_days`,
-  regressed on the state now over every lead's history (day by day up to its
-  toss-up or the export) — the learned value of waiting.
-
-The decision (`decide`): nothing before IS has heard the customer about as much
-as before a typical toss-up; at risk once intent is past its peak and waiting is
-not expected to win it back; toss up now when the chance looks like a typical
-toss-up's and waiting is not expected to raise it; else keep nurturing.
+The timing model (`readiness.scoring.timing_model`) says, from behaviour and IS
+activity alone, how likely a toss-up now is to win and what waiting is worth.
 `recommend` adds the served bundle's view of the memo draft: the current win
 probability, its trend (the same memo scored on earlier days), the element to
 collect next — and holds a toss-up while collecting an element is worth more
-than waiting costs. bench/timing.py measures it against the world's truth.
+than waiting costs; `advice_frame` tabulates the advice. The model is saved and
+loaded by `readiness.scoring.timing_store`; its names are importable from here too.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Final
 
-import joblib
-import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
 from readiness.data.contract import Dataset
-from readiness.errors import ReadinessError
-from readiness.features.build import build_features, feature_info, labelled_points
+from readiness.features.build import build_features
 from readiness.fields import BANT_KEYS
 from readiness.model.bundle import Bundle
 from readiness.model.explain import MissingElement
 from readiness.scoring.score import LeadScore, score_points
+from readiness.scoring.timing_model import (
+    ACTIONS,
+    AT_RISK,
+    KEEP_NURTURING,
+    TOSS_UP_NOW,
+    TimingError,
+    TimingModel,
+    export_end,
+    grid_points,
+    timing_columns,
+)
+from readiness.scoring.timing_store import (
+    TIMING_FILE,
+    TIMING_META,
+    load_timing,
+    save_timing,
+)
 
 __all__ = [
     "ACTIONS",
+    "AT_RISK",
+    "KEEP_NURTURING",
+    "TIMING_FILE",
+    "TIMING_META",
+    "TOSS_UP_NOW",
     "TimingAdvice",
     "TimingError",
     "TimingModel",
@@ -63,377 +63,7 @@ __all__ = [
     "timing_columns",
 ]
 
-SCHEMA_VERSION: Final = 1
-TIMING_FILE: Final = "timing.joblib"
-TIMING_META: Final = "timing.json"
 _DAY: Final = pd.Timedelta(days=1)
-_GROUPS: Final = ("lead", "behaviour", "is_activity")
-# Reps are who decides, not what the lead is; a lead's age at its toss-up mostly
-# says how it came in (inquiries are tossed up within days), which is the habit
-# and source mixing with timing, not the value of a day.
-_NOT_FEATURES: Final = ("is_rep", "fs_rep", "lead_age_days")
-
-TOSS_UP_NOW: Final = "toss_up_now"
-KEEP_NURTURING: Final = "keep_nurturing"
-AT_RISK: Final = "at_risk"
-ACTIONS: Final[dict[str, tuple[str, str]]] = {
-    TOSS_UP_NOW: ("今トスアップ", "toss up now"),
-    KEEP_NURTURING: ("育成を継続", "keep nurturing"),
-    AT_RISK: ("要注意：今すぐトスアップ（意欲が低下中）", "at risk: hand off now"),
-}
-_CODE: Final = {0: KEEP_NURTURING, 1: TOSS_UP_NOW, 2: AT_RISK}
-
-
-class TimingError(ReadinessError):
-    """A timing model that cannot be fitted or loaded; the message says what to do."""
-
-
-# How recently IS reached the customer is the densest intent signal there is
-# (customers pick up and agree to hearings when interested), so it is used by
-# default. Where reps habitually call just before handing off (to agree the
-# meeting), recency describes the rep's routine instead: `is_recency=False`
-# leaves it out (docs/timing.md has both measured).
-_IS_RECENCY: Final = re.compile(
-    r"^days_since_(is_|online_hearing)|^(is_call|is_call_connected|is_mail"
-    r"|online_hearing|is_call_attempts)_(7|14)d$"
-)
-
-
-def timing_columns(features: pd.DataFrame, *, is_recency: bool = True) -> list[str]:
-    """The columns a timing decision may use: nothing from a memo or the reps."""
-    return [
-        c
-        for c in features.columns
-        if c not in _NOT_FEATURES
-        and (is_recency or not _IS_RECENCY.match(c))
-        and _group(c) in _GROUPS
-        and features[c].dtype != "str"
-    ]
-
-
-def _group(name: str) -> str | None:
-    try:
-        return feature_info(name).group
-    except KeyError:
-        return None
-
-
-def export_end(dataset: Dataset) -> pd.Timestamp:
-    """The latest moment the data knows of (the export)."""
-    stamps = [dataset.leads["created_at"].max()]
-    if len(dataset.events):
-        stamps.append(dataset.events["timestamp"].max())
-    if len(dataset.handoffs):
-        stamps.append(dataset.handoffs["tossed_up_at"].max())
-    return pd.Timestamp(max(s for s in stamps if pd.notna(s)))
-
-
-def grid_points(
-    dataset: Dataset,
-    *,
-    step_days: int = 3,
-    lead_ids: Sequence[str] | None = None,
-    until_toss_up: bool = True,
-    end: pd.Timestamp | None = None,
-) -> pd.DataFrame:
-    """One point every `step_days` of each lead's life: `lead_id`, `as_of`, `day`.
-
-    A lead's life runs from its creation (day 1 first) to the export `end`, or to
-    its toss-up when `until_toss_up` (after a toss-up IS activity is no longer
-    logged, so those days do not look like a lead still in IS's hands).
-    """
-    if step_days < 1:
-        raise ValueError(f"step_days must be 1 or more, got {step_days}")
-    leads = dataset.leads[["lead_id", "created_at"]].dropna()
-    if lead_ids is not None:
-        leads = leads[leads["lead_id"].isin(set(lead_ids))]
-    end = export_end(dataset) if end is None else end
-    stop = pd.Series(end, index=leads.index)
-    if until_toss_up and len(dataset.handoffs):
-        toss = leads["lead_id"].map(
-            dataset.handoffs.set_index("lead_id")["tossed_up_at"]
-        )
-        stop = toss.where(toss.notna() & (toss < end), end)
-    seconds = (stop - leads["created_at"]).dt.total_seconds().to_numpy()
-    ratio = np.nan_to_num(seconds / (step_days * 86_400), nan=0.0)
-    n_steps = np.floor(ratio).astype(np.int64).clip(0)
-    rows = np.repeat(np.arange(len(leads)), n_steps)
-    k = np.arange(len(rows)) - np.repeat(np.cumsum(n_steps) - n_steps, n_steps) + 1
-    day = k * step_days
-    created = leads["created_at"].to_numpy()[rows]
-    return pd.DataFrame(
-        {
-            "lead_id": leads["lead_id"].to_numpy()[rows].astype(str),
-            "as_of": created + day * np.timedelta64(1, "D"),
-            "day": day.astype(np.int64),
-        }
-    )
-
-
-def _talked(features: pd.DataFrame) -> np.ndarray:
-    """IS has had a conversation with the lead: no toss-up in the history lacks one."""
-    return features["days_since_is_conversation"].notna().to_numpy()
-
-
-def _conversations(features: pd.DataFrame) -> np.ndarray:
-    """Conversations IS has had so far (connected calls and online hearings)."""
-    calls = features["is_call_connected_all"].to_numpy(dtype=np.float64)
-    return calls + features["online_hearing_all"].to_numpy(dtype=np.float64)
-
-
-def _phase(features: pd.DataFrame) -> np.ndarray:
-    """Intent phase of each point: 0 no peak yet seen, 1 rising/at peak, 2 falling."""
-    since = features["days_since_intent_peak"].to_numpy(dtype=np.float64)
-    vs = features["intent_vs_peak"].to_numpy(dtype=np.float64)
-    return np.where(np.isnan(since), 0, np.where((since >= 7) & (vs < 0.7), 2, 1))
-
-
-class TimingModel:
-    """Learns from the history when handing a lead off wins most (module doc).
-
-    Parameters: the grid `step_days`, the `lookahead_days` the value of waiting is
-    measured over, the LightGBM size, `floor_quantile` (below this quantile of the
-    chance historical toss-ups had, a lead is not ready), `margin` (a change smaller
-    than this, in probability, is "flat"), `max_grid_points` (a bound on the
-    trajectories used to learn the value of waiting), `is_recency` (use how
-    recently IS reached the customer; see `_IS_RECENCY`).
-    """
-
-    def __init__(
-        self,
-        *,
-        step_days: int = 3,
-        lookahead_days: int = 6,
-        n_estimators: int = 200,
-        learning_rate: float = 0.05,
-        num_leaves: int = 15,
-        min_child_samples: int = 40,
-        floor_quantile: float = 0.3,
-        risk_quantile: float = 0.1,
-        talk_quantile: float = 0.5,
-        margin: float = 0.0,
-        rebound: float = 0.02,
-        max_grid_points: int = 400_000,
-        is_recency: bool = True,
-        n_jobs: int = 1,
-        random_state: int = 0,
-    ) -> None:
-        self.is_recency = is_recency
-        self.step_days = step_days
-        self.lookahead_days = lookahead_days
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.num_leaves = num_leaves
-        self.min_child_samples = min_child_samples
-        self.floor_quantile = floor_quantile
-        self.risk_quantile = risk_quantile
-        self.talk_quantile = talk_quantile
-        self.margin = margin
-        self.rebound = rebound
-        self.max_grid_points = max_grid_points
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-
-    def _lgb(self, kind: type[lgb.LGBMModel]) -> lgb.LGBMModel:
-        return kind(
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves,
-            min_child_samples=self.min_child_samples,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.8,
-            n_jobs=self.n_jobs,
-            random_state=self.random_state,
-            verbose=-1,
-        )
-
-    def fit(
-        self, dataset: Dataset, *, progress: Callable[[str], object] | None = None
-    ) -> TimingModel:
-        """Fit on the dataset's toss-ups, outcomes and day-by-day lead histories."""
-        say = progress or (lambda _msg: None)
-        if not len(dataset.events):
-            raise TimingError(
-                "the data has no event log: timing learns when to toss up from "
-                "behaviour and IS activity over time; export the events table to "
-                "get timing advice"
-            )
-        points = labelled_points(dataset)
-        if len(points) < 200 or points["won"].nunique() < 2:
-            raise TimingError(
-                f"{len(points)} closed toss-ups with outcomes "
-                f"({int(points['won'].sum()) if len(points) else 0} won): timing "
-                "needs at least 200, both won and lost; export more history"
-            )
-        grid = grid_points(dataset, step_days=self.step_days)
-        if len(grid) > self.max_grid_points:
-            rng = np.random.default_rng(self.random_state)
-            keep = rng.choice(
-                dataset.leads["lead_id"].unique(),
-                size=max(
-                    1,
-                    int(
-                        dataset.leads["lead_id"].nunique()
-                        * self.max_grid_points
-                        / len(grid)
-                    ),
-                ),
-                replace=False,
-            )
-            grid = grid[grid["lead_id"].isin(set(keep))].reset_index(drop=True)
-        if len(grid) < 200:
-            # An import makes each lead at its toss-up moment: no days to follow.
-            raise TimingError(
-                f"{len(grid)} lead-days before a toss-up (one every {self.step_days} "
-                "days of each lead's life): timing needs at least 200 to learn the "
-                "value of waiting; export leads from their creation, not only at "
-                "their toss-up"
-            )
-        say(f"timing: {len(points):,} closed toss-ups")
-        X = build_features(dataset, points[["lead_id", "as_of"]])
-        self.min_conversations_ = float(
-            np.quantile(_conversations(X), self.talk_quantile)
-        )
-        self.features_ = timing_columns(X, is_recency=self.is_recency)
-        X = X[self.features_]
-        phase = _phase(X)
-        share = np.bincount(phase, minlength=3) / len(phase)
-        weight = 1.0 / np.maximum(share[phase], 0.02)
-        self.phase_share_ = {
-            name: round(float(s), 4)
-            for name, s in zip(("no_peak", "rising", "falling"), share, strict=True)
-        }
-        win = self._lgb(lgb.LGBMClassifier)
-        win.fit(X, points["won"].to_numpy(), sample_weight=weight / weight.mean())
-        self.win_ = win
-        p_toss = self.win_.predict_proba(X)[:, 1]
-        self.floor_ = float(np.quantile(p_toss, self.floor_quantile))
-        self.risk_floor_ = float(np.quantile(p_toss, self.risk_quantile))
-        self.p_toss_median_ = float(np.median(p_toss))
-
-        say(f"timing: {len(grid):,} lead-days to learn the value of waiting")
-        G = build_features(dataset, grid[["lead_id", "as_of"]])
-        talked = _talked(G)
-        G = G[self.features_]
-        p = self.win_.predict_proba(G)[:, 1]
-        ahead = self.lookahead_days // self.step_days
-        same = grid["lead_id"].to_numpy()
-        has = np.zeros(len(grid), dtype=bool)
-        target = np.full(len(grid), np.nan)
-        if ahead >= 1 and len(grid) > ahead:
-            has[:-ahead] = (same[ahead:] == same[:-ahead]) & talked[:-ahead]
-            target[:-ahead] = p[ahead:] - p[:-ahead]
-        if has.sum() < 200:
-            raise TimingError(
-                f"only {int(has.sum())} lead-days after an IS conversation with a "
-                "later day to compare: timing needs at least 200, from leads "
-                "followed over weeks"
-            )
-        gain = self._lgb(lgb.LGBMRegressor)
-        gain.fit(G[has], target[has])
-        self.gain_ = gain
-        self.n_toss_ups_ = len(points)
-        self.n_grid_ = int(has.sum())
-        self.fitted_at_ = datetime.now().isoformat(timespec="seconds")
-        return self
-
-    def _check(self) -> None:
-        if not hasattr(self, "gain_"):
-            raise TimingError("the timing model is not fitted; call fit(dataset)")
-
-    def decide(self, features: pd.DataFrame) -> pd.DataFrame:
-        """Per row of `build_features` output: chance now, value of waiting, action.
-
-        Columns: `p_now` (behaviour-based chance of a toss-up now), `gain`
-        (expected change over `lookahead_days`), `phase` (0 no peak yet, 1 rising
-        or at the peak, 2 falling), `action` (`ACTIONS` key).
-        """
-        self._check()
-        missing = [c for c in self.features_ if c not in features]
-        if missing:
-            raise TimingError(
-                f"features lack {missing[:5]}: build them with build_features"
-            )
-        talked = _talked(features)
-        heard = _conversations(features) >= self.min_conversations_
-        X = features[self.features_]
-        p = self.win_.predict_proba(X)[:, 1]
-        gain = np.asarray(self.gain_.predict(X), dtype=np.float64)
-        phase = _phase(X)
-        ready = heard & (p >= self.floor_)
-        rising = (gain > self.margin) & (phase != 2)
-        # Past the peak: hand off now unless waiting is expected to win back more
-        # than `rebound` (a second wave of interest).
-        risk = heard & (phase == 2) & (gain <= self.rebound) & (p >= self.risk_floor_)
-        code = np.where(risk, 2, np.where(ready & ~rising, 1, 0))
-        return pd.DataFrame(
-            {
-                "p_now": p,
-                "gain": gain,
-                "phase": phase,
-                "talked": talked,
-                "heard": heard,
-                "action": [_CODE[int(c)] for c in code],
-            },
-            index=features.index,
-        )
-
-    def describe(self) -> dict[str, Any]:
-        """What was learned, for timing.json and the CLI."""
-        self._check()
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "fitted_at": self.fitted_at_,
-            "toss_ups": self.n_toss_ups_,
-            "lead_days": self.n_grid_,
-            "step_days": self.step_days,
-            "lookahead_days": self.lookahead_days,
-            "floor": round(self.floor_, 4),
-            "risk_floor": round(self.risk_floor_, 4),
-            "min_conversations": self.min_conversations_,
-            "p_toss_median": round(self.p_toss_median_, 4),
-            "margin": self.margin,
-            "rebound": self.rebound,
-            "is_recency": getattr(self, "is_recency", False),
-            "phase_share_at_toss_up": self.phase_share_,
-            "features": list(self.features_),
-        }
-
-
-def save_timing(model: TimingModel, out_dir: Path) -> Path:
-    """Write `timing.joblib` and `timing.json` into `out_dir` (e.g. the bundle's)."""
-    from readiness.data.files import atomic_write_bytes
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer)
-    atomic_write_bytes(out_dir / TIMING_FILE, buffer.getvalue())
-    meta = json.dumps(model.describe(), ensure_ascii=False, indent=2).encode()
-    atomic_write_bytes(out_dir / TIMING_META, meta)
-    return out_dir / TIMING_FILE
-
-
-def load_timing(model_dir: Path) -> TimingModel:
-    """Load the timing model saved next to a bundle; refuses what it cannot read."""
-    path = model_dir / TIMING_FILE
-    if not path.is_file():
-        raise TimingError(
-            f"no timing model in {model_dir}: run `readiness timing DATA_DIR "
-            f"--model-dir {model_dir}` once to learn it from your history"
-        )
-    meta_path = model_dir / TIMING_META
-    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        raise TimingError(
-            f"{meta_path} has schema version {meta.get('schema_version')!r}, this "
-            f"package reads {SCHEMA_VERSION}; refit with `readiness timing DATA_DIR "
-            "--refit`"
-        )
-    model = joblib.load(path)
-    if not isinstance(model, TimingModel):
-        raise TimingError(f"{path} does not hold a TimingModel; refit it")
-    return model
 
 
 # --- recommendations --------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -33,8 +34,15 @@ _PIP: Final = [
     "numpy>=2.2,<2.6",
     "pyyaml>=6.0,<7",
     "pydantic>=2.10,<3",
-    "joblib>=1.4,<2",
 ]
+# Models from code: the registry keeps this source, not a pickled Python object.
+_PYFUNC_CODE: Final = """\
+import mlflow
+
+from readiness.workflows.tracking import pyfunc_model
+
+mlflow.models.set_model(pyfunc_model())
+"""
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +60,9 @@ def default_tracking_uri(project_dir: Path) -> str:
 class ReadinessPyfunc:
     """pyfunc wrapper: feature frame in, probability / points / grade out.
 
+    It wraps the bundle directory itself (an artifact that runs no code when
+    loaded, docs/artifact.md); MLflow keeps the few lines that build this class
+    as source (models from code), so nothing in the registry is a pickle.
     Categorical features arrive as strings through the MLflow signature; the
     bundled estimator maps them back onto its training categories.
     """
@@ -72,6 +83,11 @@ def _pyfunc_class() -> type:
     import mlflow.pyfunc
 
     return type("ReadinessModel", (ReadinessPyfunc, mlflow.pyfunc.PythonModel), {})
+
+
+def pyfunc_model() -> Any:
+    """The pyfunc model object MLflow's models-from-code file sets."""
+    return _pyfunc_class()()
 
 
 @dataclass(frozen=True)
@@ -209,15 +225,18 @@ def log_training(
         )
         if report_dir is not None and Path(report_dir).exists():
             mlflow.log_artifacts(str(report_dir), artifact_path="report")
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=_pyfunc_class()(),
-            artifacts={"bundle": str(bundle_dir)},
-            signature=infer_signature(example, output),
-            input_example=example,
-            pip_requirements=_PIP,
-            code_paths=[str(Path(readiness.__file__).parent)],
-        )
+        with tempfile.TemporaryDirectory() as folder:
+            code = Path(folder) / "readiness_pyfunc.py"
+            code.write_text(_PYFUNC_CODE, encoding="utf-8")
+            info = mlflow.pyfunc.log_model(
+                name="model",
+                python_model=str(code),
+                artifacts={"bundle": str(bundle_dir)},
+                signature=infer_signature(example, output),
+                input_example=example,
+                pip_requirements=_PIP,
+                code_paths=[str(Path(readiness.__file__).parent)],
+            )
         run_id = run.info.run_id
     version = mlflow.register_model(info.model_uri, MODEL_NAME).version
     client = MlflowClient(tracking_uri=tracking_uri)
