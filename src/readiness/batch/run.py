@@ -62,7 +62,8 @@ from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
 from readiness.features.build import build_features
 from readiness.model.bundle import Bundle
 from readiness.model.drift import add_counts, reference_counts
-from readiness.scoring.score import LeadScore, score_points
+from readiness.scoring.results import LeadScore, score_table
+from readiness.scoring.score import score_points
 from readiness.scoring.timing import TimingModel, recommend
 
 __all__ = [
@@ -119,49 +120,10 @@ def parse_explain(text: str) -> str:
 # --- scoring a chunk -------------------------------------------------------------
 
 
-def _factors(score: LeadScore, lang: str) -> str:
-    label = "label_ja" if lang == "ja" else "label_en"
-    return "; ".join(
-        f"{getattr(f, label)} ({f.contribution:+.3f})"
-        for f in (*score.positive, *score.negative)
-    )
-
-
 def _rows(scores: Sequence[LeadScore], status: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "lead_id": [s.lead_id for s in scores],
-            "status": list(status),
-            "as_of": pd.to_datetime([s.as_of for s in scores]).astype("datetime64[us]"),
-            "probability": np.array([s.probability for s in scores], dtype=np.float64),
-            "points": np.array([s.points for s in scores], dtype=np.float64),
-            "grade": [s.grade for s in scores],
-            "rubric_total": np.array(
-                [s.rubric_total for s in scores], dtype=np.float64
-            ),
-            "rubric_band": [s.rubric_band for s in scores],
-            "rubric_band_ja": [s.rubric_band_ja for s in scores],
-            "gate_passed": np.array([s.gate_passed for s in scores], dtype=bool),
-            "gate_failures": [
-                "; ".join(en for _ja, en in s.gate_failures) for s in scores
-            ],
-            "top_missing": [
-                "; ".join(f"{m.element} ({m.gain:+.3f})" for m in s.missing)
-                for s in scores
-            ],
-            "top_missing_ja": [
-                "; ".join(f"{m.label_ja} ({m.gain:+.3f})" for m in s.missing)
-                for s in scores
-            ],
-            "top_factors": [_factors(s, "en") for s in scores],
-            "top_factors_ja": [_factors(s, "ja") for s in scores],
-            "explained": np.array(
-                [bool(s.positive or s.negative or s.missing) for s in scores],
-                dtype=bool,
-            ),
-            "model_version": [s.model_version or "" for s in scores],
-        }
-    )
+    rows = score_table(scores)
+    rows.insert(1, "status", list(status))
+    return rows
 
 
 def _score_chunk(

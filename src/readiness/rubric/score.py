@@ -49,13 +49,13 @@ __all__ = [
     "CRITERIA",
     "Bands",
     "Criterion",
+    "ElementGap",
     "Gate",
     "GateFailure",
     "Item",
-    "ItemScore",
-    "MissingElement",
     "Rubric",
     "RubricError",
+    "RubricItem",
     "RubricResult",
     "band_for",
     "band_summary",
@@ -472,7 +472,9 @@ def rubric_to_yaml(rubric: Rubric) -> str:
 
 
 @dataclass(frozen=True)
-class ItemScore:
+class RubricItem:
+    """One item of the rubric: the points a memo earned of the item's maximum."""
+
     key: str
     label_ja: str
     label_en: str
@@ -482,14 +484,20 @@ class ItemScore:
 
 @dataclass(frozen=True)
 class GateFailure:
+    """One failed condition of the quality gate, in Japanese and English."""
+
     key: str
     ja: str
     en: str
 
 
 @dataclass(frozen=True)
-class MissingElement:
-    """An element that is missing or vague, and the points filling it would add."""
+class ElementGap:
+    """An element that is missing or vague, and the rubric points filling it would add.
+
+    The rubric's side only; what collecting it is worth to the model is
+    `readiness.scoring.results.MissingElement`.
+    """
 
     key: str
     status: str
@@ -501,13 +509,13 @@ class MissingElement:
 @dataclass(frozen=True)
 class RubricResult:
     total: float
-    items: tuple[ItemScore, ...]
+    items: tuple[RubricItem, ...]
     band: BandKey
     band_ja: str
     band_en: str
     gate_passed: bool
     gate_failures: tuple[GateFailure, ...]
-    missing: tuple[MissingElement, ...]
+    missing: tuple[ElementGap, ...]
     element_status: Mapping[str, str]
     bant_confirmed: int
     needs_signals: int
@@ -559,8 +567,8 @@ _ELEMENT_LABELS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-_item_score: Final = lru_cache(maxsize=4096)(ItemScore)
-_missing_element: Final = lru_cache(maxsize=4096)(MissingElement)
+_rubric_item: Final = lru_cache(maxsize=4096)(RubricItem)
+_element_gap: Final = lru_cache(maxsize=4096)(ElementGap)
 
 
 def _element_status(memo: Memo, key: str, concrete: bool) -> str:
@@ -632,7 +640,7 @@ def score_memo(
     vague = rubric.vague_fraction
     fields = memo.fields
     worth = {"filled": 1.0, "vague": vague, "empty": 0.0}  # what a field status earns
-    items: list[ItemScore] = []
+    items: list[RubricItem] = []
     shortfall = dict.fromkeys(_SHORTFALL_KEYS, 0.0)
     raw_total = 0.0
     for key, ja, en, weight, criteria in _plan(rubric):
@@ -647,7 +655,7 @@ def score_memo(
             points += part * frac
             shortfall[element_key] += part * (1.0 - frac)
         raw_total += points
-        items.append(_item_score(key, ja, en, round(points, 2), weight))
+        items.append(_rubric_item(key, ja, en, round(points, 2), weight))
     total = round(min(100.0, max(0.0, raw_total)), 1)
 
     signals = needs_signal_count(memo)
@@ -658,7 +666,7 @@ def score_memo(
     statuses = {k: _element_status(memo, k, concrete) for k in ELEMENT_KEYS}
     missing = sorted(
         (
-            _missing_element(k, status, round(shortfall[k], 2), *_ELEMENT_LABELS[k])
+            _element_gap(k, status, round(shortfall[k], 2), *_ELEMENT_LABELS[k])
             for k, status in statuses.items()
             if status != "filled"
         ),

@@ -15,7 +15,6 @@ import dataclasses
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -27,28 +26,19 @@ from readiness.data.files import TIMEZONE, ExtraKind
 from readiness.errors import ReadinessError
 from readiness.features.build import (
     EXTRA_PREFIX,
-    _item_names,
     build_features,
     extra_feature_names,
+    rubric_item_names,
     sanitize_name,
 )
 from readiness.model.bundle import Bundle
 from readiness.model.estimators import RubricModel, WinModel
-from readiness.model.explain import (
-    Factor,
-    MissingElement,
-    counterfactual_edits,
-    model_factors,
-    rank_missing,
-    read_memos,
-    rubric_factors,
-)
-from readiness.rubric.score import Rubric, RubricResult
+from readiness.model.explain import counterfactual_edits, read_memos
+from readiness.rubric.score import Rubric, RubricItem, RubricResult
+from readiness.scoring.reasons import model_factors, rank_missing, rubric_factors
+from readiness.scoring.results import Factor, LeadScore, MissingElement
 
 __all__ = [
-    "Factor",
-    "LeadScore",
-    "MissingElement",
     "ScoringInputError",
     "extra_attribute_kinds",
     "lead_dataset",
@@ -74,58 +64,6 @@ class ScoringInputError(ReadinessError, ValueError):
         super().__init__(
             f"cannot score this input ({len(self.problems)} {noun}):\n{lines}"
         )
-
-
-@dataclass(frozen=True)
-class LeadScore:
-    """Everything scoring says about one point (a lead at a moment)."""
-
-    lead_id: str
-    as_of: datetime
-    probability: float
-    points: float
-    grade: str
-    rubric_total: float
-    rubric_band: str
-    rubric_band_ja: str
-    rubric_band_en: str
-    gate_passed: bool
-    gate_failures: tuple[tuple[str, str], ...]  # (ja, en) per failed condition
-    rubric_items: tuple[
-        tuple[str, str, str, float, float], ...
-    ]  # key, ja, en, pts, max
-    positive: tuple[Factor, ...]
-    negative: tuple[Factor, ...]
-    missing: tuple[MissingElement, ...]
-    served: str
-    model_version: str | None
-    warnings: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: ISO time, lists, dicts with named fields."""
-        return {
-            "lead_id": self.lead_id,
-            "as_of": self.as_of.isoformat(),
-            "probability": self.probability,
-            "points": self.points,
-            "grade": self.grade,
-            "rubric_total": self.rubric_total,
-            "rubric_band": self.rubric_band,
-            "rubric_band_ja": self.rubric_band_ja,
-            "rubric_band_en": self.rubric_band_en,
-            "gate_passed": self.gate_passed,
-            "gate_failures": [{"ja": ja, "en": en} for ja, en in self.gate_failures],
-            "rubric_items": [
-                {"key": k, "label_ja": ja, "label_en": en, "points": p, "max": mx}
-                for k, ja, en, p, mx in self.rubric_items
-            ],
-            "positive": [vars(f) for f in self.positive],
-            "negative": [vars(f) for f in self.negative],
-            "missing": [vars(m) for m in self.missing],
-            "served": self.served,
-            "model_version": self.model_version,
-            "warnings": list(self.warnings),
-        }
 
 
 # --- scoring -------------------------------------------------------------------------
@@ -164,7 +102,7 @@ def score_points(
 
     explained = [int(i) for i in np.flatnonzero(flags)]
     plan, edits = counterfactual_edits(
-        features, reads, explained, rubric=rubric, item_names=_item_names(rubric)
+        features, reads, explained, rubric=rubric, item_names=rubric_item_names(rubric)
     )
     estimator = bundle.estimator
     contribute = explained if isinstance(estimator, WinModel) else []
@@ -238,7 +176,9 @@ def score_points(
                 gate_passed=result.gate_passed,
                 gate_failures=tuple((g.ja, g.en) for g in result.gate_failures),
                 rubric_items=tuple(
-                    (s.key, s.label_ja, s.label_en, float(s.points), float(s.max))
+                    RubricItem(
+                        s.key, s.label_ja, s.label_en, float(s.points), float(s.max)
+                    )
                     for s in result.items
                 ),
                 positive=positive,
