@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.features.build import toss_up_points
     from readiness.model.bundle import bundle_from_result
     from readiness.model.train import TrainConfig, train

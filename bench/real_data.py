@@ -1,7 +1,7 @@
 """Benchmark: the served predictor against plain models on real lead-conversion tables.
 
 Each data set goes through the user's path (`readiness.data.importer` into a temporary
-data directory, `readiness.data.contract.load_dataset`,
+data directory, `readiness.data.load.load_dataset`,
 `readiness.model.train.train`). On the
 SAME test split (the latest 20 % of toss-ups, as `train` cut it), the served
 predictor is compared with a plain LightGBM and a plain logistic regression (one-hot
@@ -127,13 +127,13 @@ def _load(
     name: str, bank_mapping: Any, bank: pd.DataFrame, *, seed: int, tmp: Path
 ) -> tuple[Any, Any]:
     """Import one data set through the importer into `tmp` and load it back."""
-    from readiness.data.contract import load_dataset
     from readiness.data.importer import (
         ImportMapping,
         import_export,
         read_export,
         write_import,
     )
+    from readiness.data.load import load_dataset
 
     if name == "bank":
         mapping, export, source = bank_mapping, bank, str(BANK_EXPORT)

@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from readiness.data.contract import validate_and_coerce
     from readiness.data.files import RawTables
+    from readiness.data.load import validate_and_coerce
     from readiness.rubric.recalibrate import (
         RecalibrationConfig,
         _closed_toss_ups,

@@ -12,14 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readiness.data.contract import (
-    ContractError,
-    coerce,
-    load_dataset,
-    read_tables,
-    validate,
-    write_tables,
-)
+from readiness.data.contract import write_tables
 from readiness.data.files import (
     CsvEncoding,
     DataFileError,
@@ -33,6 +26,8 @@ from readiness.data.files import (
     parse_numbers,
     read_table_file,
 )
+from readiness.data.findings import ContractError
+from readiness.data.load import coerce, load_dataset, read_tables, validate
 
 Format = Literal["parquet", "csv"]
 COMPANIES = ["株式会社山田製作所", "合同会社さくらソフト", "有限会社青葉物流"]

@@ -6,8 +6,8 @@ import pytest
 
 import readiness
 from readiness.batch.backlog import BatchError
-from readiness.data.contract import ContractError
 from readiness.data.files import DataFileError, UnencodableError
+from readiness.data.findings import ContractError
 from readiness.data.mapping import ExportError, MappingError
 from readiness.errors import ReadinessError
 from readiness.model.bundle import BundleError

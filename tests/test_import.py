@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import load_dataset
 from readiness.data.importer import (
     ExportError,
     ImportMapping,
@@ -22,6 +21,7 @@ from readiness.data.importer import (
     read_export,
     write_import,
 )
+from readiness.data.load import load_dataset
 from readiness.data.timestamps import row_order_times
 from readiness.features.build import build_features, labelled_points
 

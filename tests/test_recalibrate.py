@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import Dataset, validate_and_coerce
+from readiness.data.contract import Dataset
 from readiness.data.files import RawTables
+from readiness.data.load import validate_and_coerce
 from readiness.rubric.recalibrate import (
     RecalibrationConfig,
     criterion_fractions,

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import load_dataset
+from readiness.data.load import load_dataset
 from readiness.fields import ELEMENT_KEYS, FIELD_KEYS
 from readiness.rubric.score import load_rubric
 from readiness.simulate.config import WorldConfig

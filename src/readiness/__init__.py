@@ -13,10 +13,10 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ReadinessError": "readiness.errors",
-    "ContractError": "readiness.data.contract",
+    "ContractError": "readiness.data.findings",
     "Dataset": "readiness.data.contract",
-    "load_dataset": "readiness.data.contract",
-    "validate": "readiness.data.contract",
+    "load_dataset": "readiness.data.load",
+    "validate": "readiness.data.load",
     "write_tables": "readiness.data.contract",
     "Memo": "readiness.memo.parse",
     "parse_memo": "readiness.memo.parse",
@@ -61,13 +61,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from readiness.data.contract import (
-        ContractError,
-        Dataset,
-        load_dataset,
-        validate,
-        write_tables,
-    )
+    from readiness.data.contract import Dataset, write_tables
+    from readiness.data.findings import ContractError
+    from readiness.data.load import load_dataset, validate
     from readiness.errors import ReadinessError
     from readiness.features.build import build_features
     from readiness.memo.parse import Memo, parse_memo

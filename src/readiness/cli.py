@@ -91,7 +91,8 @@ def validate_command(data_dir: Path, as_json: bool) -> None:
     """Check the tables in DIR against the data contract; exit 1 on errors."""
     import json
 
-    from readiness.data.contract import ContractError, read_tables, validate
+    from readiness.data.findings import ContractError
+    from readiness.data.load import read_tables, validate
 
     try:
         report = validate(read_tables(data_dir))
@@ -221,7 +222,9 @@ def _score_handoffs(
 
     from tqdm import tqdm
 
-    from readiness.data.contract import ContractError, DataFileError, load_dataset
+    from readiness.data.files import DataFileError
+    from readiness.data.findings import ContractError
+    from readiness.data.load import load_dataset
     from readiness.rubric.score import (
         Rubric,
         band_summary,
@@ -277,7 +280,9 @@ def _score_handoffs(
 
 
 def _load(data_dir: Path) -> Any:
-    from readiness.data.contract import ContractError, DataFileError, load_dataset
+    from readiness.data.files import DataFileError
+    from readiness.data.findings import ContractError
+    from readiness.data.load import load_dataset
 
     try:
         return load_dataset(data_dir)

@@ -38,13 +38,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from readiness.data.contract import (
-    TABLES,
-    Dataset,
-    Problem,
-    ValidationReport,
-    validate_and_coerce,
-)
+from readiness.data.contract import TABLES, Dataset
 from readiness.data.files import (
     DatasetConfig,
     ExtraKind,
@@ -60,6 +54,8 @@ from readiness.data.files import (
     sniff_delimiter,
     write_frames,
 )
+from readiness.data.findings import Problem, ValidationReport
+from readiness.data.load import validate_and_coerce
 from readiness.data.mapping import (
     ExportError,
     FieldSpec,

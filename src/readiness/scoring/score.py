@@ -21,8 +21,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from readiness.data.contract import TABLES, Dataset, RawTables, validate_and_coerce
-from readiness.data.files import TIMEZONE, ExtraKind
+from readiness.data.contract import TABLES, Dataset
+from readiness.data.files import TIMEZONE, ExtraKind, RawTables
+from readiness.data.load import validate_and_coerce
 from readiness.errors import ReadinessError
 from readiness.features.build import (
     EXTRA_PREFIX,
