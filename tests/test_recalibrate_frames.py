@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from readiness.data.contract import Dataset
-from readiness.reports.recalibration import (
+from readiness.reports.recalibration_frames import (
     band_changes_frame,
     cutoffs_frame,
     heldout_bands_frame,
