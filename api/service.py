@@ -20,7 +20,7 @@ from api.errors import validation_items
 from api.schemas import TOKYO, ScoreIn, TimingIn
 from readiness.data.contract import Dataset
 from readiness.model.bundle import Bundle
-from readiness.rubric.score import Rubric
+from readiness.rubric.config import Rubric
 from readiness.scoring.results import LeadScore
 from readiness.scoring.score import (
     ScoringInputError,

@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from readiness.data.files import RawTables
     from readiness.data.load import validate_and_coerce
+    from readiness.rubric.config import default_rubric
     from readiness.rubric.recalibrate import (
         RecalibrationConfig,
         _closed_toss_ups,
@@ -46,7 +47,6 @@ def main(argv: list[str] | None = None) -> int:
         fit_weights,
         recalibrate,
     )
-    from readiness.rubric.score import default_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
 

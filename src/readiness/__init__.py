@@ -20,9 +20,9 @@ _EXPORTS = {
     "write_tables": "readiness.data.contract",
     "Memo": "readiness.memo.parse",
     "parse_memo": "readiness.memo.parse",
-    "Rubric": "readiness.rubric.score",
-    "RubricError": "readiness.rubric.score",
-    "load_rubric": "readiness.rubric.score",
+    "Rubric": "readiness.rubric.config",
+    "RubricError": "readiness.rubric.config",
+    "load_rubric": "readiness.rubric.config",
     "score_memo": "readiness.rubric.score",
     "score_frame": "readiness.rubric.score",
     "WorldConfig": "readiness.simulate.config",
@@ -69,13 +69,8 @@ if TYPE_CHECKING:
     from readiness.memo.parse import Memo, parse_memo
     from readiness.model.bundle import load_bundle
     from readiness.model.train import TrainConfig, train
-    from readiness.rubric.score import (
-        Rubric,
-        RubricError,
-        load_rubric,
-        score_frame,
-        score_memo,
-    )
+    from readiness.rubric.config import Rubric, RubricError, load_rubric
+    from readiness.rubric.score import score_frame, score_memo
     from readiness.scoring.score import lead_dataset, score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world

@@ -63,7 +63,7 @@ def simulate(
 
     from tqdm import tqdm
 
-    from readiness.rubric.score import load_rubric
+    from readiness.rubric.config import load_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import WorldDirError, write_world
     from readiness.simulate.summary import format_headline, headline
@@ -169,12 +169,9 @@ def rubric_score(
     from datetime import date
 
     from readiness.memo.parse import parse_memo
-    from readiness.rubric.score import (
-        RubricError,
-        load_rubric,
-        render_result,
-        score_memo,
-    )
+    from readiness.rubric.config import RubricError, load_rubric
+    from readiness.rubric.render import render_result
+    from readiness.rubric.score import score_memo
 
     if (memo_file is None) == (data_dir is None):
         raise click.UsageError("give either MEMO_FILE or --handoffs DATA_DIR")
@@ -225,12 +222,9 @@ def _score_handoffs(
     from readiness.data.files import DataFileError
     from readiness.data.findings import ContractError
     from readiness.data.load import load_dataset
-    from readiness.rubric.score import (
-        Rubric,
-        band_summary,
-        render_band_summary,
-        score_frame,
-    )
+    from readiness.rubric.config import Rubric
+    from readiness.rubric.render import band_summary, render_band_summary
+    from readiness.rubric.score import score_frame
 
     assert isinstance(rubric, Rubric)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
@@ -345,7 +339,7 @@ def train_command(
     )
     from readiness.model.train import ConfigError, load_train_config, train
     from readiness.reports.evaluation import write_report
-    from readiness.rubric.score import RubricError, load_rubric
+    from readiness.rubric.config import RubricError, load_rubric
     from readiness.settings import get_settings
 
     settings = get_settings()
@@ -615,7 +609,7 @@ def rubric_adopt(rubric_file: Path) -> None:
     The API shows it after `POST /admin/reload` (or a restart); the model's
     features keep the rubric it was trained with.
     """
-    from readiness.rubric.score import RubricError
+    from readiness.rubric.config import RubricError
     from readiness.rubric.store import ACTIVE, adopt_rubric
     from readiness.settings import get_settings
 
@@ -635,7 +629,7 @@ def rubric_adopt(rubric_file: Path) -> None:
 @rubric_group.command("revert")
 def rubric_revert() -> None:
     """Put the previously active rubric back (or the default if there was none)."""
-    from readiness.rubric.score import RubricError
+    from readiness.rubric.config import RubricError
     from readiness.rubric.store import revert_rubric
     from readiness.settings import get_settings
 
@@ -653,7 +647,7 @@ def rubric_revert() -> None:
 @rubric_group.command("history")
 def rubric_history_command() -> None:
     """List the active rubric and the versions `revert` can go back to."""
-    from readiness.rubric.score import RubricError, load_rubric
+    from readiness.rubric.config import RubricError, load_rubric
     from readiness.rubric.store import ACTIVE, rubric_history
     from readiness.settings import get_settings
 
@@ -731,13 +725,13 @@ def recalibrate_command(
     """Recommend rubric weights and bands from DATA_DIR's outcomes, with a report."""
     from readiness.model.bundle import dataset_fingerprint
     from readiness.reports.recalibration import write_recalibration
+    from readiness.rubric.config import RubricError, load_rubric
     from readiness.rubric.recalibrate import (
         RecalibrationConfig,
         RecalibrationError,
         check_recalibration_data,
         recalibrate,
     )
-    from readiness.rubric.score import RubricError, load_rubric
     from readiness.rubric.store import active_rubric
     from readiness.settings import get_settings
 

@@ -27,7 +27,7 @@ from readiness.data.contract import CONTACT_ROLES, LEAD_SOURCES, Dataset
 from readiness.data.files import TIMEZONE
 from readiness.features.events import DAY_US, behaviour_features, behaviour_info, micros
 from readiness.features.memo import MEMO_FORMATS, memo_features, memo_info
-from readiness.rubric.score import Rubric, default_rubric
+from readiness.rubric.config import Rubric, default_rubric
 
 __all__ = [
     "CATEGORICAL",

@@ -33,7 +33,7 @@ from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import edited_rows
 from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
-from readiness.rubric.score import Rubric, rubric_from_yaml, rubric_to_yaml
+from readiness.rubric.config import Rubric, rubric_from_yaml, rubric_to_yaml
 
 # 2: the served predictor is one of several candidates (`predictor`,
 # `candidates`), calibrated by cross-fitting; version-1 estimators cannot be read.

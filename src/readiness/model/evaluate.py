@@ -26,7 +26,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from readiness.rubric.score import BANDS
+from readiness.rubric.config import BANDS
 
 __all__ = [
     "ORACLE",

@@ -21,7 +21,9 @@ import pandas as pd
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
 from readiness.memo.parse import Memo, parse_memo
 from readiness.model.estimators import RUBRIC_TOTAL
-from readiness.rubric.score import CRITERIA, Rubric, RubricResult, score_memo
+from readiness.rubric.config import Rubric
+from readiness.rubric.criteria import CRITERIA
+from readiness.rubric.score import RubricResult, score_memo
 
 __all__ = [
     "Counterfactual",

@@ -35,7 +35,7 @@ from readiness.model.estimators import (
 from readiness.model.evaluate import Evaluation, evaluate
 from readiness.model.explain import counterfactual_rows, element_effects, read_memos
 from readiness.model.scale import ScoreScale
-from readiness.rubric.score import Rubric, band_for, default_rubric
+from readiness.rubric.config import Rubric, band_for, default_rubric
 
 Served = Literal["model", "rubric"]
 

@@ -32,7 +32,7 @@ from readiness.reports.html import (
     table,
 )
 from readiness.reports.split import split_sentence
-from readiness.rubric.score import BANDS
+from readiness.rubric.config import BANDS
 
 __all__ = ["render_html", "write_report"]
 

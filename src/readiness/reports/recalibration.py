@@ -27,8 +27,8 @@ from readiness.reports.html import (
     section,
     table,
 )
+from readiness.rubric.config import BANDS, Rubric, rubric_to_yaml
 from readiness.rubric.recalibrate import Recalibration, recalibrated_rubric
-from readiness.rubric.score import BANDS, Rubric, rubric_to_yaml
 
 __all__ = [
     "plot_recalibration",

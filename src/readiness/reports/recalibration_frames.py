@@ -11,8 +11,9 @@ from typing import Any
 import pandas as pd
 
 from readiness.memo.parse import Memo
+from readiness.rubric.config import BANDS, Rubric
 from readiness.rubric.recalibrate import Recalibration
-from readiness.rubric.score import BANDS, Rubric, score_frame, score_memo
+from readiness.rubric.score import score_frame, score_memo
 
 __all__ = [
     "band_changes_frame",

@@ -33,14 +33,9 @@ from sklearn.metrics import roc_auc_score
 from readiness.data.contract import Dataset
 from readiness.errors import ReadinessError
 from readiness.memo.parse import parse_memo
-from readiness.rubric.score import (
-    CRITERIA,
-    Rubric,
-    _days,
-    _memo_source,
-    default_rubric,
-    score_memo,
-)
+from readiness.rubric.config import Rubric, default_rubric
+from readiness.rubric.criteria import CRITERIA
+from readiness.rubric.score import memo_days, memo_source, score_memo
 
 __all__ = [
     "Recalibration",
@@ -116,7 +111,9 @@ def criterion_fractions(
     n = len(handoffs)
     memos = handoffs["memo"].tolist() if "memo" in handoffs else [None] * n
     days: list[date | None] = (
-        _days(handoffs["tossed_up_at"]) if "tossed_up_at" in handoffs else [None] * n
+        memo_days(handoffs["tossed_up_at"])
+        if "tossed_up_at" in handoffs
+        else [None] * n
     )
     vague = rubric.vague_fraction
     plan = [
@@ -134,7 +131,7 @@ def criterion_fractions(
     crit_rows = np.zeros((n, len(crit_cols)))
     gate = np.zeros(n, dtype=bool)
     for r, (text, day) in enumerate(zip(memos, days, strict=True)):
-        memo = parse_memo(_memo_source(text), reference_date=day)
+        memo = parse_memo(memo_source(text), reference_date=day)
         gate[r] = score_memo(memo, rubric=rubric).gate_passed
         c = 0
         for i, (_, crits) in enumerate(plan):

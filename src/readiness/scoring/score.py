@@ -35,7 +35,8 @@ from readiness.features.build import (
 from readiness.model.bundle import Bundle
 from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import counterfactual_edits, read_memos
-from readiness.rubric.score import Rubric, RubricItem, RubricResult
+from readiness.rubric.config import Rubric
+from readiness.rubric.score import RubricItem, RubricResult
 from readiness.scoring.reasons import model_factors, rank_missing, rubric_factors
 from readiness.scoring.results import Factor, LeadScore, MissingElement
 
