@@ -13,7 +13,7 @@ from readiness.errors import ReadinessError
 from readiness.model.bundle import BundleError
 from readiness.model.train import ConfigError
 from readiness.rubric.config import RubricError
-from readiness.rubric.recalibrate import RecalibrationError
+from readiness.rubric.fit import RecalibrationError
 from readiness.scoring.score import ScoringInputError
 from readiness.scoring.timing import TimingError
 from readiness.simulate.store import WorldDirError

@@ -13,10 +13,9 @@ from readiness.data.contract import Dataset
 from readiness.data.files import RawTables
 from readiness.data.load import validate_and_coerce
 from readiness.rubric.config import default_rubric, load_rubric
+from readiness.rubric.fit import criterion_fractions, fit_weights
 from readiness.rubric.recalibrate import (
     RecalibrationConfig,
-    criterion_fractions,
-    fit_weights,
     recalibrate,
     recalibrated_rubric,
 )

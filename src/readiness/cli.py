@@ -726,9 +726,9 @@ def recalibrate_command(
     from readiness.model.bundle import dataset_fingerprint
     from readiness.reports.recalibration import write_recalibration
     from readiness.rubric.config import RubricError, load_rubric
+    from readiness.rubric.fit import RecalibrationError
     from readiness.rubric.recalibrate import (
         RecalibrationConfig,
-        RecalibrationError,
         check_recalibration_data,
         recalibrate,
     )
