@@ -283,7 +283,7 @@ def _run(
     say: Callable[[str], object],
 ) -> dict[str, Any]:
     from readiness.features.build import labelled_points
-    from readiness.model.evaluate import classification_metrics
+    from readiness.model.metrics import classification_metrics
     from readiness.model.train import TrainConfig, load_train_config, train
 
     t0 = time.perf_counter()
