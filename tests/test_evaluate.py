@@ -19,8 +19,10 @@ from sklearn.metrics import (
 )
 from synthetic_handoffs import synthetic_handoffs
 
-from readiness.model.evaluate import _sorted_groups, _weighted_auc, evaluate
+from readiness.model.evaluate import evaluate
 from readiness.model.metrics import (
+    _sorted_groups,
+    _weighted_auc,
     classification_metrics,
     compare_predictors,
     expected_calibration_error,

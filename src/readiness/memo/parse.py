@@ -34,6 +34,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from readiness.fields import FIELD_KEYS, FieldStatus
+from readiness.memo import customer as mc
 from readiness.memo import dates as md
 from readiness.memo import values as mv
 from readiness.memo.collect import (
@@ -95,7 +96,7 @@ class Memo:
     competitor_names: tuple[str, ...] = ()
     no_competitor: bool = False
     differences_asked: bool = False
-    urgency: mv.Urgency | None = None
+    urgency: mc.Urgency | None = None
     decision_maker: str | None = None
     timeline_date: date | None = None
     start_in_months: float | None = None
@@ -103,7 +104,7 @@ class Memo:
     first_contact: date | None = None
     employees: int | None = None
     annual_revenue_m: float | None = None
-    problem_signals: mv.ProblemSignals = field(default_factory=mv.ProblemSignals)
+    problem_signals: mc.ProblemSignals = field(default_factory=mc.ProblemSignals)
 
     def status(self, key: str) -> FieldStatus:
         return self.fields[key].status
@@ -233,7 +234,7 @@ _EMPTY_FIELDS: Final[dict[tuple[str, bool], MemoField]] = {
     for k in FIELD_KEYS
     for present in (False, True)
 }
-_NO_SIGNALS: Final = mv.ProblemSignals()
+_NO_SIGNALS: Final = mc.ProblemSignals()
 
 
 def _read_field(key: str, parts: list[Part], present: bool) -> tuple[MemoField, str]:
@@ -356,15 +357,15 @@ def _build(
         competitor_names=names,
         no_competitor=none,
         differences_asked=mv.differences_asked(talk) if talk else False,
-        urgency=mv.urgency(need) if need else None,
+        urgency=mc.urgency(need) if need else None,
         decision_maker=mv.decision_maker(authority) if authority else None,
         timeline_date=timeline_day,
         start_in_months=months,
-        touch_count=mv.touch_count(touches) if touches else None,
+        touch_count=mc.touch_count(touches) if touches else None,
         first_contact=md.past_date(first, ref) if first else None,
-        employees=mv.employees(size_text) if size_text else None,
-        annual_revenue_m=mv.revenue_millions(size_text) if size_text else None,
-        problem_signals=mv.problem_signals(needs) if needs else _NO_SIGNALS,
+        employees=mc.employees(size_text) if size_text else None,
+        annual_revenue_m=mc.revenue_millions(size_text) if size_text else None,
+        problem_signals=mc.problem_signals(needs) if needs else _NO_SIGNALS,
     )
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from readiness.fields import FIELDS, field
+from readiness.memo.customer import states_cause, states_desire
 from readiness.memo.parse import Memo
-from readiness.memo.values import states_cause, states_desire
 
 __all__ = ["CRITERIA", "Criterion", "Score"]
 
