@@ -12,18 +12,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from readiness.data.cells import (
+    clean_text,
+    is_present,
+    parse_bools,
+    parse_datetimes,
+    parse_numbers,
+)
 from readiness.data.contract import write_tables
 from readiness.data.files import (
     CsvEncoding,
     DataFileError,
     RawTables,
     UnencodableError,
-    clean_text,
     csv_record_lines,
-    is_present,
-    parse_bools,
-    parse_datetimes,
-    parse_numbers,
     read_table_file,
 )
 from readiness.data.findings import ContractError

@@ -105,7 +105,7 @@ def test_adopted_yaml_round_trips_changes_scores_and_reverts(
 
     get_settings.cache_clear()
     world = tmp_path / "world"
-    from readiness.data.files import write_frames
+    from readiness.data.write import write_frames
 
     write_frames(
         {

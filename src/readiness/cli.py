@@ -920,7 +920,7 @@ def timing_command(
     refit: bool,
 ) -> None:
     """Toss up now, keep nurturing or at risk: advice for each open lead of DATA_DIR."""
-    from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
+    from readiness.data.write import atomic_write_bytes, csv_bytes, parquet_bytes
     from readiness.model.bundle import BundleError, load_bundle
     from readiness.scoring.timing import (
         TIMING_FILE,

@@ -24,13 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from readiness.data.cells import parse_datetimes
 from readiness.data.checks import assemble, check_keys, check_rules, type_table
 from readiness.data.contract import TABLES, Dataset
 from readiness.data.files import (
     TIMEZONE,
     DataFileError,
     RawTables,
-    parse_datetimes,
     read_dataset_config,
     read_table_file,
 )

@@ -58,7 +58,7 @@ from readiness.batch.backlog import (
 )
 from readiness.batch.summary import now_tokyo, summarise, summary_text
 from readiness.data.contract import Dataset
-from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
+from readiness.data.write import atomic_write_bytes, csv_bytes, parquet_bytes
 from readiness.features.build import build_features
 from readiness.model.bundle import Bundle
 from readiness.model.drift import add_counts, reference_counts

@@ -19,6 +19,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from readiness.data.cells import (
+    clean_text,
+    is_present,
+    parse_bools,
+    parse_datetimes,
+    parse_numbers,
+)
 from readiness.data.contract import (
     BOOL_SPELLINGS,
     EXTRA_DTYPES,
@@ -35,11 +42,6 @@ from readiness.data.files import (
     FILE_SUFFIXES,
     ExtraKind,
     RawTables,
-    clean_text,
-    is_present,
-    parse_bools,
-    parse_datetimes,
-    parse_numbers,
 )
 from readiness.data.findings import At, Findings
 from readiness.fields import ELEMENT_KEYS

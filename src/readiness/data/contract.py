@@ -19,17 +19,16 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
+from readiness.data.cells import FALSE_WORDS, TRUE_WORDS
 from readiness.data.files import (
     CONFIG_FILE,
     DATETIME_DTYPE,
-    FALSE_WORDS,
-    TRUE_WORDS,
     CsvEncoding,
     DatasetConfig,
     ExtraKind,
-    write_frames,
 )
 from readiness.data.findings import PROBLEM_KINDS
+from readiness.data.write import write_frames
 from readiness.fields import ELEMENT_KEYS
 
 __all__ = [

@@ -38,21 +38,21 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from readiness.data.contract import TABLES, Dataset
-from readiness.data.files import (
-    DatasetConfig,
-    ExtraKind,
-    RawTables,
-    atomic_write_bytes,
-    csv_record_lines,
+from readiness.data.cells import (
     from_excel_serial,
     has_utc_offset,
     is_present,
     looks_numeric,
     parse_datetimes,
     parse_numbers,
+)
+from readiness.data.contract import TABLES, Dataset
+from readiness.data.files import (
+    DatasetConfig,
+    ExtraKind,
+    RawTables,
+    csv_record_lines,
     sniff_delimiter,
-    write_frames,
 )
 from readiness.data.findings import Problem, ValidationReport
 from readiness.data.load import validate_and_coerce
@@ -74,6 +74,7 @@ from readiness.data.timestamps import (
     order_times,
     row_order_times,
 )
+from readiness.data.write import atomic_write_bytes, write_frames
 
 __all__ = [
     "ExportError",

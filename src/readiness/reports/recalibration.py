@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from readiness.data.files import atomic_write_bytes
+from readiness.data.write import atomic_write_bytes
 from readiness.reports.html import (
     Conclusion,
     Safe,

@@ -401,7 +401,7 @@ class TimingModel:
 
 def save_timing(model: TimingModel, out_dir: Path) -> Path:
     """Write `timing.joblib` and `timing.json` into `out_dir` (e.g. the bundle's)."""
-    from readiness.data.files import atomic_write_bytes
+    from readiness.data.write import atomic_write_bytes
 
     out_dir.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
