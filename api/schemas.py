@@ -1,7 +1,7 @@
 """Request and response models of the HTTP API; their examples become the OpenAPI docs.
 
 Inputs are checked here only for shape (types, enums, sizes); the contract rules a
-lead must meet are the library's (`readiness.scoring.score.lead_dataset`), so the
+lead must meet are the library's (`readiness.scoring.lead.lead_dataset`), so the
 CLI, the batch path and the API agree on what a valid lead is.
 """
 

@@ -21,13 +21,9 @@ from api.schemas import TOKYO, ScoreIn, TimingIn
 from readiness.data.contract import Dataset
 from readiness.model.bundle import Bundle
 from readiness.rubric.config import Rubric
+from readiness.scoring.lead import extra_attribute_kinds, lead_dataset
 from readiness.scoring.results import LeadScore
-from readiness.scoring.score import (
-    ScoringInputError,
-    extra_attribute_kinds,
-    lead_dataset,
-    score_points,
-)
+from readiness.scoring.score import ScoringInputError, score_points
 from readiness.scoring.timing import TIMING_FILE, TimingModel, load_timing, recommend
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)

@@ -19,8 +19,9 @@ from readiness.features.build import (
 )
 from readiness.model.bundle import Bundle
 from readiness.model.explain import counterfactual_edits, edited_rows, read_memos
+from readiness.scoring.lead import lead_dataset
 from readiness.scoring.results import LeadScore
-from readiness.scoring.score import ScoringInputError, lead_dataset, score_points
+from readiness.scoring.score import ScoringInputError, score_points
 
 
 @pytest.fixture(scope="module")

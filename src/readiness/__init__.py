@@ -31,7 +31,7 @@ _EXPORTS = {
     "TrainConfig": "readiness.model.train",
     "train": "readiness.model.train",
     "load_bundle": "readiness.model.bundle",
-    "lead_dataset": "readiness.scoring.score",
+    "lead_dataset": "readiness.scoring.lead",
     "score_points": "readiness.scoring.score",
 }
 
@@ -71,7 +71,8 @@ if TYPE_CHECKING:
     from readiness.model.train import TrainConfig, train
     from readiness.rubric.config import Rubric, RubricError, load_rubric
     from readiness.rubric.score import score_frame, score_memo
-    from readiness.scoring.score import lead_dataset, score_points
+    from readiness.scoring.lead import lead_dataset
+    from readiness.scoring.score import score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
 
