@@ -117,7 +117,8 @@ def _clients_export(bank: pd.DataFrame, seed: int, path: Path) -> None:
 
 def _bank_export(rows: int | None, seed: int) -> tuple[Any, pd.DataFrame]:
     """The shipped export as text cells (read once per run) and its mapping."""
-    from readiness.data.importer import load_mapping, read_export
+    from readiness.data.mapping import load_mapping
+    from readiness.data.read import read_export
 
     mapping = load_mapping(BANK_MAPPING)
     return mapping, _subsample(read_export(BANK_EXPORT, mapping=mapping), rows, seed)
@@ -127,13 +128,10 @@ def _load(
     name: str, bank_mapping: Any, bank: pd.DataFrame, *, seed: int, tmp: Path
 ) -> tuple[Any, Any]:
     """Import one data set through the importer into `tmp` and load it back."""
-    from readiness.data.importer import (
-        ImportMapping,
-        import_export,
-        read_export,
-        write_import,
-    )
+    from readiness.data.importer import import_export, write_import
     from readiness.data.load import load_dataset
+    from readiness.data.mapping import ImportMapping
+    from readiness.data.read import read_export
 
     if name == "bank":
         mapping, export, source = bank_mapping, bank, str(BANK_EXPORT)

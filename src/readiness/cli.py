@@ -848,15 +848,9 @@ def import_command(
     import hashlib
 
     from readiness.data.files import DataFileError
-    from readiness.data.importer import (
-        ExportError,
-        MappingError,
-        import_export,
-        load_mapping,
-        read_export,
-        record_lines,
-        write_import,
-    )
+    from readiness.data.importer import import_export, record_lines, write_import
+    from readiness.data.mapping import ExportError, MappingError, load_mapping
+    from readiness.data.read import read_export
 
     try:
         mapping = load_mapping(mapping_path)
@@ -1082,14 +1076,9 @@ def score_batch_command(
     import pandas as pd
     from tqdm import tqdm
 
-    from readiness.batch.run import (
-        BatchError,
-        BatchOptions,
-        now_tokyo,
-        parse_explain,
-        run_batch,
-        summary_text,
-    )
+    from readiness.batch.backlog import BatchError
+    from readiness.batch.run import BatchOptions, parse_explain, run_batch
+    from readiness.batch.summary import now_tokyo, summary_text
     from readiness.model.bundle import BundleError, load_bundle
     from readiness.scoring.timing import TimingError
     from readiness.settings import get_settings

@@ -63,7 +63,7 @@ from readiness.batch.parts import (
     write_part,
     write_table,
 )
-from readiness.batch.summary import now_tokyo, summarise, summary_text
+from readiness.batch.summary import summarise
 from readiness.data.contract import Dataset
 from readiness.data.write import atomic_write_bytes
 from readiness.features.build import build_features
@@ -73,17 +73,7 @@ from readiness.scoring.results import LeadScore, score_table
 from readiness.scoring.score import score_points
 from readiness.scoring.timing import TimingModel, recommend
 
-__all__ = [
-    "BatchError",
-    "BatchOptions",
-    "BatchResult",
-    "now_tokyo",
-    "parse_explain",
-    "run_batch",
-    "summarise",
-    "summary_text",
-    "validate_chunk",
-]
+__all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
 
 _FORMAT: Final = 1  # manifest layout version
 

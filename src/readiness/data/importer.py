@@ -54,23 +54,11 @@ from readiness.data.mapping import (
     ImportMapping,
     MappingError,
     headline,
-    load_mapping,
     rows_text,
 )
-from readiness.data.read import read_export
 from readiness.data.write import atomic_write_bytes, write_frames
 
-__all__ = [
-    "ExportError",
-    "FieldSpec",
-    "ImportMapping",
-    "ImportResult",
-    "MappingError",
-    "import_export",
-    "load_mapping",
-    "read_export",
-    "write_import",
-]
+__all__ = ["ImportResult", "import_export", "record_lines", "write_import"]
 
 # Filled from the row's time when the mapping does not say otherwise.
 _ROW_TIME_COLUMNS: Final = {"leads": "created_at", "handoffs": "tossed_up_at"}
