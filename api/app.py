@@ -151,8 +151,7 @@ def _add_timing(
             "DATA_DIR`) saves the timing model next to the bundle"
         )
         return
-    item = TimingIn.model_validate(body.model_dump(exclude={"explain", "timing"}))
-    result["timing"] = timing_one(item, bundle=model.bundle, timing=timing_model)
+    result["timing"] = timing_one(body, bundle=model.bundle, timing=timing_model)
 
 
 @v1.post("/score/batch", tags=["score"])

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from readiness.model.bundle import Bundle, BundleError, load_bundle
-from readiness.rubric.score import Rubric
+from readiness.rubric.config import Rubric
 from readiness.rubric.store import active_rubric
 from readiness.settings import Settings
 

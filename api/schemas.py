@@ -1,15 +1,17 @@
 """Request and response models of the HTTP API; their examples become the OpenAPI docs.
 
 Inputs are checked here only for shape (types, enums, sizes); the contract rules a
-lead must meet are the library's (`readiness.scoring.score.lead_dataset`), so the
+lead must meet are the library's (`readiness.scoring.lead.lead_dataset`), so the
 CLI, the batch path and the API agree on what a valid lead is.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 from datetime import datetime
-from typing import Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -18,9 +20,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    create_model,
 )
 
 from readiness.data.contract import CONTACT_ROLES, EVENT_TYPES, LEAD_SOURCES
+from readiness.scoring.results import LeadScore, TimingAdvice
 
 TOKYO: Final = ZoneInfo("Asia/Tokyo")
 MAX_EVENTS: Final = 20_000
@@ -213,15 +217,38 @@ class EventIn(BaseModel):
     )
 
 
-class ScoreIn(BaseModel):
+class TimingIn(BaseModel):
+    """One lead not yet tossed up: attributes, touches, and IS's memo draft so far."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{k: v for k, v in EXAMPLE_SCORE_IN.items() if k != "explain"}]
+        },
+    )
+
+    lead: LeadIn
+    events: list[EventIn] = Field(default_factory=list, max_length=MAX_EVENTS)
+    memo: Memo = Field(
+        None,
+        description="IS's memo draft so far (template text, free text or a JSON "
+        "object). Absent means nothing written yet.",
+    )
+    as_of: Timestamp | None = Field(
+        None, description="The moment to advise for; default: now (Asia/Tokyo)."
+    )
+    is_rep: Short | None = Field(None, description="Inside-sales rep.")
+    fs_rep: Short | None = Field(None, description="Field-sales rep.")
+
+
+class ScoreIn(TimingIn):
     """One lead to score: attributes, touches and the hand-off memo."""
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [EXAMPLE_SCORE_IN]}
     )
 
-    lead: LeadIn
-    events: list[EventIn] = Field(default_factory=list, max_length=MAX_EVENTS)
+    # the same point as TimingIn, read as a hand-off rather than a draft
     memo: Memo = Field(
         None,
         description="The hand-off memo: template text (【顧客基本情報】…), free text, "
@@ -230,8 +257,6 @@ class ScoreIn(BaseModel):
     as_of: Timestamp | None = Field(
         None, description="The moment to score at; default: now (Asia/Tokyo)."
     )
-    is_rep: Short | None = Field(None, description="Inside-sales rep.")
-    fs_rep: Short | None = Field(None, description="Field-sales rep.")
     explain: bool = Field(
         True, description="Return factors and missing elements (slower)."
     )
@@ -283,65 +308,63 @@ class ErrorOut(BaseModel):
     detail: list[ErrorItem]
 
 
-class Factor(BaseModel):
-    name: str
-    group: str
-    label_ja: str
-    label_en: str
-    value: float | str | None = None
-    contribution: float = Field(description="Log-odds contribution.")
-
-
-class MissingElement(BaseModel):
-    element: str
-    label_ja: str
-    label_en: str
-    status: str
-    gain: float
-    probability_if_collected: float
-    rubric_points: float
-    question_ja: str
-    question_en: str
-
-
 class GateFailure(BaseModel):
     ja: str
     en: str
 
 
-class RubricItem(BaseModel):
-    key: str
-    label_ja: str
-    label_en: str
-    points: float
-    max: float
+class Reason(BaseModel):
+    ja: str
+    en: str
 
 
-class ScoreOut(BaseModel):
-    """The win probability of the toss-up, why, and what to collect first."""
+def _response_model(
+    result: type, name: str, doc: str, wire: dict[str, Any]
+) -> type[BaseModel]:
+    """A response model with the fields of a library result, in its order.
 
-    lead_id: str
-    as_of: str
-    probability: float
-    points: float
-    grade: str
-    rubric_total: float
-    rubric_band: str
-    rubric_band_ja: str
-    rubric_band_en: str
-    gate_passed: bool
-    gate_failures: list[GateFailure]
-    rubric_items: list[RubricItem]
-    positive: list[Factor] = Field(description="Factors that raise the probability.")
-    negative: list[Factor] = Field(description="Factors that lower it.")
-    missing: list[MissingElement] = Field(
-        description="Information elements to collect, largest gain first."
+    Types, defaults and descriptions come from the result (`readiness.scoring.
+    results`); `wire` gives the JSON form where it differs from the Python one
+    (times as ISO text, (ja, en) pairs as objects) and adds API-only fields.
+    """
+    hints = typing.get_type_hints(result, include_extras=True)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(result):
+        default = ... if f.default is dataclasses.MISSING else f.default
+        fields[f.name] = (wire.get(f.name, hints[f.name]), default)
+    fields.update({k: v for k, v in wire.items() if k not in fields})
+    model: type[BaseModel] = create_model(name, __doc__=doc, **fields)
+    return model
+
+
+if TYPE_CHECKING:
+    ScoreOut = BaseModel
+    TimingOut = BaseModel
+else:
+    TimingOut = _response_model(
+        TimingAdvice,
+        "TimingOut",
+        "Toss up now, keep nurturing (and what to collect next) or at risk, and why.",
+        {
+            "as_of": str,
+            "action": Literal["toss_up_now", "keep_nurturing", "at_risk"],
+            "reasons": list[Reason],
+        },
     )
-    served: str
-    model_version: str | None = None
-    warnings: list[str]
-    timing: TimingOut | None = Field(
-        None, description="When to toss up, if asked with `timing: true`."
+    ScoreOut = _response_model(
+        LeadScore,
+        "ScoreOut",
+        "The win probability of the toss-up, why, and what to collect first.",
+        {
+            "as_of": str,
+            "gate_failures": list[GateFailure],
+            "timing": (
+                TimingOut | None,
+                Field(
+                    None, description="When to toss up, if asked with `timing: true`."
+                ),
+            ),
+        },
     )
 
 
@@ -408,63 +431,3 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str
     model: ModelOut | None = None
-
-
-# --- timing ------------------------------------------------------------------------
-
-
-class TimingIn(BaseModel):
-    """One lead not yet tossed up: attributes, touches, and IS's memo draft so far."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{k: v for k, v in EXAMPLE_SCORE_IN.items() if k != "explain"}]
-        },
-    )
-
-    lead: LeadIn
-    events: list[EventIn] = Field(default_factory=list, max_length=MAX_EVENTS)
-    memo: Memo = Field(
-        None,
-        description="IS's memo draft so far (template text, free text or a JSON "
-        "object). Absent means nothing written yet.",
-    )
-    as_of: Timestamp | None = Field(
-        None, description="The moment to advise for; default: now (Asia/Tokyo)."
-    )
-    is_rep: Short | None = Field(None, description="Inside-sales rep.")
-    fs_rep: Short | None = Field(None, description="Field-sales rep.")
-
-
-class Reason(BaseModel):
-    ja: str
-    en: str
-
-
-class TimingOut(BaseModel):
-    """Toss up now, keep nurturing (and what to collect next) or at risk, and why."""
-
-    lead_id: str
-    as_of: str
-    action: Literal["toss_up_now", "keep_nurturing", "at_risk"]
-    action_ja: str
-    action_en: str
-    probability: float = Field(description="Win probability of a toss-up now.")
-    probability_7d_ago: float | None = Field(
-        None, description="The same memo scored as of 7 days earlier."
-    )
-    probability_14d_ago: float | None = None
-    trend_per_week: float | None = Field(
-        None, description="Change of the probability per week (recent 1-2 weeks)."
-    )
-    expected_change: float = Field(
-        description="Expected change of the behaviour-based win chance if IS waits "
-        "lookahead_days (learned from past leads)."
-    )
-    lookahead_days: int
-    next_element: MissingElement | None = Field(
-        None, description="When nurturing: the element to collect next."
-    )
-    reasons: list[Reason]
-    warnings: list[str]

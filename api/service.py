@@ -20,14 +20,10 @@ from api.errors import validation_items
 from api.schemas import TOKYO, ScoreIn, TimingIn
 from readiness.data.contract import Dataset
 from readiness.model.bundle import Bundle
-from readiness.rubric.score import Rubric
-from readiness.scoring.score import (
-    LeadScore,
-    ScoringInputError,
-    extra_attribute_kinds,
-    lead_dataset,
-    score_points,
-)
+from readiness.rubric.config import Rubric
+from readiness.scoring.lead import extra_attribute_kinds, lead_dataset
+from readiness.scoring.results import LeadScore
+from readiness.scoring.score import ScoringInputError, score_points
 from readiness.scoring.timing import TIMING_FILE, TimingModel, load_timing, recommend
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
@@ -69,7 +65,7 @@ def _memo_text(memo: str | dict[str, Any] | None) -> str | None:
 
 
 def _dataset(
-    item: ScoreIn, *, lead_id: str | None, as_of: datetime, bundle: Bundle
+    item: TimingIn, *, lead_id: str | None, as_of: datetime, bundle: Bundle
 ) -> Dataset:
     lead = item.lead.model_dump(exclude_none=True)
     if lead_id is not None:
@@ -85,7 +81,7 @@ def _rep(name: str | None) -> str | None:
     return name.strip() or None if name is not None else None
 
 
-def _point(item: ScoreIn, lead_id: str, as_of: datetime) -> dict[str, Any]:
+def _point(item: TimingIn, lead_id: str, as_of: datetime) -> dict[str, Any]:
     return {
         "lead_id": lead_id,
         "as_of": as_of,
@@ -198,9 +194,8 @@ def load_timing_cached(model_dir: Path) -> TimingModel:
 def timing_one(item: TimingIn, *, bundle: Bundle, timing: TimingModel) -> dict:
     """Advise on one lead; raises ScoringInputError for input the contract refuses."""
     as_of = item.as_of or now_tokyo()
-    as_score = ScoreIn.model_validate(item.model_dump())
-    dataset = _dataset(as_score, lead_id=None, as_of=as_of, bundle=bundle)
+    dataset = _dataset(item, lead_id=None, as_of=as_of, bundle=bundle)
     lead_id = str(dataset.leads["lead_id"].iloc[0])
-    points = pd.DataFrame([_point(as_score, lead_id, as_of)])
+    points = pd.DataFrame([_point(item, lead_id, as_of)])
     (advice,) = recommend(dataset, points, bundle=bundle, timing=timing)
     return advice.to_dict()

@@ -17,8 +17,10 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from api.security import error_detail, require_key
-from readiness.data.contract import ContractError, Dataset, load_dataset
-from readiness.scoring.score import lead_request
+from readiness.data.contract import Dataset
+from readiness.data.findings import ContractError
+from readiness.data.load import load_dataset
+from readiness.scoring.lead import lead_request
 from readiness.settings import Settings
 
 STATIC = Path(__file__).parent / "static"

@@ -91,9 +91,9 @@ def train_and_register(
 
 def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """A toss-up as our request body and as MLflow's dataframe_split feature row."""
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.features.build import build_features
-    from readiness.scoring.score import lead_request
+    from readiness.scoring.lead import lead_request
     from readiness.workflows.tracking import _as_strings
 
     ds = load_dataset(data)

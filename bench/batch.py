@@ -78,7 +78,7 @@ def predict_only(base: Path, bundle_dir: Path, rows: int) -> tuple[float, int]:
     import pandas as pd
 
     from readiness.batch.backlog import backlog_points, latest_timestamp, read_backlog
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.features.build import build_features
     from readiness.model.bundle import load_bundle
 
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.model.bundle import bundle_from_result, load_bundle, save_bundle
     from readiness.model.train import train
     from readiness.simulate.config import WorldConfig

@@ -49,11 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.features.build import toss_up_points
     from readiness.model.bundle import bundle_from_result
     from readiness.model.train import TrainConfig, train
-    from readiness.scoring.score import lead_dataset, score_points
+    from readiness.scoring.lead import lead_dataset
+    from readiness.scoring.score import score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import read_truth, write_world
     from readiness.simulate.world import simulate_world

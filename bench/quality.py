@@ -26,7 +26,7 @@ from typing import Any
 
 
 def _run(leads: int, seed: int, tmp: Path, **overrides: Any) -> dict[str, Any]:
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.model.train import TrainConfig, train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import read_truth, write_world

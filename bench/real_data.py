@@ -1,7 +1,7 @@
 """Benchmark: the served predictor against plain models on real lead-conversion tables.
 
 Each data set goes through the user's path (`readiness.data.importer` into a temporary
-data directory, `readiness.data.contract.load_dataset`,
+data directory, `readiness.data.load.load_dataset`,
 `readiness.model.train.train`). On the
 SAME test split (the latest 20 % of toss-ups, as `train` cut it), the served
 predictor is compared with a plain LightGBM and a plain logistic regression (one-hot
@@ -117,7 +117,8 @@ def _clients_export(bank: pd.DataFrame, seed: int, path: Path) -> None:
 
 def _bank_export(rows: int | None, seed: int) -> tuple[Any, pd.DataFrame]:
     """The shipped export as text cells (read once per run) and its mapping."""
-    from readiness.data.importer import load_mapping, read_export
+    from readiness.data.mapping import load_mapping
+    from readiness.data.read import read_export
 
     mapping = load_mapping(BANK_MAPPING)
     return mapping, _subsample(read_export(BANK_EXPORT, mapping=mapping), rows, seed)
@@ -127,13 +128,10 @@ def _load(
     name: str, bank_mapping: Any, bank: pd.DataFrame, *, seed: int, tmp: Path
 ) -> tuple[Any, Any]:
     """Import one data set through the importer into `tmp` and load it back."""
-    from readiness.data.contract import load_dataset
-    from readiness.data.importer import (
-        ImportMapping,
-        import_export,
-        read_export,
-        write_import,
-    )
+    from readiness.data.importer import import_export, write_import
+    from readiness.data.load import load_dataset
+    from readiness.data.mapping import ImportMapping
+    from readiness.data.read import read_export
 
     if name == "bank":
         mapping, export, source = bank_mapping, bank, str(BANK_EXPORT)
@@ -283,7 +281,7 @@ def _run(
     say: Callable[[str], object],
 ) -> dict[str, Any]:
     from readiness.features.build import labelled_points
-    from readiness.model.evaluate import classification_metrics
+    from readiness.model.metrics import classification_metrics
     from readiness.model.train import TrainConfig, load_train_config, train
 
     t0 = time.perf_counter()

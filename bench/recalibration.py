@@ -37,16 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from readiness.data.contract import validate_and_coerce
     from readiness.data.files import RawTables
+    from readiness.data.load import validate_and_coerce
+    from readiness.rubric.config import default_rubric
+    from readiness.rubric.fit import criterion_fractions, fit_weights
     from readiness.rubric.recalibrate import (
         RecalibrationConfig,
         _closed_toss_ups,
-        criterion_fractions,
-        fit_weights,
         recalibrate,
     )
-    from readiness.rubric.score import default_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
 

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="default: a temp dir")
     args = parser.parse_args(argv)
 
-    from readiness.rubric.score import load_rubric
+    from readiness.rubric.config import load_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.summary import headline

@@ -59,7 +59,7 @@ def _say(msg: str) -> None:
 
 
 def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import lightgbm as lgb
 
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.features.build import build_features, labelled_points
     from readiness.model.train import TrainConfig, train
     from readiness.simulate.config import WorldConfig

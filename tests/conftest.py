@@ -7,7 +7,8 @@ import os
 import pytest
 from hypothesis import settings
 
-from readiness.data.contract import Dataset, load_dataset
+from readiness.data.contract import Dataset
+from readiness.data.load import load_dataset
 from readiness.model.bundle import Bundle, bundle_from_result
 from readiness.model.train import TrainConfig, train
 from readiness.simulate.config import WorldConfig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from readiness.rubric.score import band_for, default_rubric
+from readiness.rubric.config import band_for, default_rubric
 
 
 def synthetic_handoffs(n: int, *, seed: int = 0, every: str = "6h") -> pd.DataFrame:

@@ -30,7 +30,7 @@ def build_bundle(root: Path) -> Path:
     bundle_dir = root / "bundle"
     if (bundle_dir / "bundle.json").exists():
         return bundle_dir
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.model.bundle import (
         bundle_from_result,
         dataset_fingerprint,

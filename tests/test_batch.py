@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness.batch.run import BatchError, BatchOptions, run_batch
+from readiness.batch.backlog import BatchError
+from readiness.batch.run import BatchOptions, run_batch
 from readiness.cli import main
 from readiness.data.contract import Dataset, write_tables
 from readiness.model.bundle import Bundle, save_bundle

@@ -13,23 +13,26 @@ from click.testing import CliRunner
 
 from readiness.cli import main
 from readiness.data.contract import (
-    PROBLEM_KINDS,
     TABLES,
-    ContractError,
     Dataset,
-    Problem,
-    RawTables,
-    ValidationReport,
-    coerce,
     contract_markdown,
     empty_frame,
+    write_tables,
+)
+from readiness.data.files import ExtraKind, RawTables
+from readiness.data.findings import (
+    PROBLEM_KINDS,
+    ContractError,
+    Problem,
+    ValidationReport,
+)
+from readiness.data.load import (
+    coerce,
     load_dataset,
     read_tables,
     validate,
     validate_and_coerce,
-    write_tables,
 )
-from readiness.data.files import ExtraKind
 
 MEMO = (
     "【顧客基本情報】\n"

@@ -12,27 +12,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readiness.data.contract import (
-    ContractError,
-    coerce,
-    load_dataset,
-    read_tables,
-    validate,
-    write_tables,
+from readiness.data.cells import (
+    clean_text,
+    is_present,
+    parse_bools,
+    parse_datetimes,
+    parse_numbers,
 )
+from readiness.data.contract import write_tables
 from readiness.data.files import (
     CsvEncoding,
     DataFileError,
     RawTables,
     UnencodableError,
-    clean_text,
     csv_record_lines,
-    is_present,
-    parse_bools,
-    parse_datetimes,
-    parse_numbers,
     read_table_file,
 )
+from readiness.data.findings import ContractError
+from readiness.data.load import coerce, load_dataset, read_tables, validate
 
 Format = Literal["parquet", "csv"]
 COMPANIES = ["株式会社山田製作所", "合同会社さくらソフト", "有限会社青葉物流"]

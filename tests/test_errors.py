@@ -6,14 +6,14 @@ import pytest
 
 import readiness
 from readiness.batch.backlog import BatchError
-from readiness.data.contract import ContractError
 from readiness.data.files import DataFileError, UnencodableError
+from readiness.data.findings import ContractError
 from readiness.data.mapping import ExportError, MappingError
 from readiness.errors import ReadinessError
 from readiness.model.bundle import BundleError
 from readiness.model.train import ConfigError
-from readiness.rubric.recalibrate import RecalibrationError
-from readiness.rubric.score import RubricError
+from readiness.rubric.config import RubricError
+from readiness.rubric.fit import RecalibrationError
 from readiness.scoring.score import ScoringInputError
 from readiness.scoring.timing import TimingError
 from readiness.simulate.store import WorldDirError

@@ -19,18 +19,16 @@ from sklearn.metrics import (
 )
 from synthetic_handoffs import synthetic_handoffs
 
-from readiness.model.evaluate import (
+from readiness.model.evaluate import evaluate
+from readiness.model.metrics import (
     _sorted_groups,
     _weighted_auc,
-    band_table,
     classification_metrics,
     compare_predictors,
-    decile_table,
-    disagreements,
-    evaluate,
     expected_calibration_error,
     reliability_table,
 )
+from readiness.model.rubric_tables import band_table, decile_table, disagreements
 
 PREDICTIONS = {
     "model": "p_model",

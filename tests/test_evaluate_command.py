@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import _time_order, main
-from readiness.data.contract import load_dataset
+from readiness.data.load import load_dataset
 from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
 from readiness.model.train import TrainConfig, train
 from readiness.simulate.config import WorldConfig

@@ -11,9 +11,11 @@ from readiness.features.build import build_features, toss_up_points
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
 from readiness.model.bundle import Bundle
 from readiness.model.estimators import WinModel
-from readiness.model.explain import Counterfactual, element_effects, rank_missing
+from readiness.model.explain import Counterfactual, element_effects
 from readiness.rubric.score import score_memo
-from readiness.scoring.score import LeadScore, score_points
+from readiness.scoring.reasons import rank_missing
+from readiness.scoring.results import LeadScore
+from readiness.scoring.score import score_points
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
 
-from readiness.data.contract import EVENT_TYPES, Dataset, RawTables, coerce
+from readiness.data.contract import EVENT_TYPES, Dataset
+from readiness.data.files import RawTables
+from readiness.data.load import coerce
 from readiness.features.build import (
     CATEGORICAL,
     build_features,
@@ -491,7 +493,8 @@ def test_a_blank_rep_name_is_treated_as_no_rep() -> None:
             "created_at": [pd.Timestamp("2026-02-01 09:00")],
         }
     )
-    from readiness.data.contract import RawTables, coerce
+    from readiness.data.files import RawTables
+    from readiness.data.load import coerce
 
     dataset = coerce(RawTables.from_frames({"leads": leads}))
     features = build_features(dataset, points)

@@ -11,17 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import load_dataset
-from readiness.data.importer import (
+from readiness.data.importer import ImportResult, import_export, write_import
+from readiness.data.load import load_dataset
+from readiness.data.mapping import (
     ExportError,
     ImportMapping,
-    ImportResult,
     MappingError,
-    import_export,
     load_mapping,
-    read_export,
-    write_import,
 )
+from readiness.data.read import read_export
 from readiness.data.timestamps import row_order_times
 from readiness.features.build import build_features, labelled_points
 

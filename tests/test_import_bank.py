@@ -20,7 +20,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from readiness.data.importer import import_export, load_mapping, read_export
+from readiness.data.importer import import_export
+from readiness.data.mapping import load_mapping
+from readiness.data.read import read_export
 from readiness.model.train import load_train_config, train
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,8 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import load_dataset
-from readiness.data.files import parse_datetimes
+from readiness.data.cells import parse_datetimes
+from readiness.data.load import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"

@@ -17,23 +17,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readiness.fields import FIELD_KEYS, FIELD_STATUSES, FIELDS, SECTIONS
+from readiness.memo.collect import MAX_CHARS
+from readiness.memo.customer import (
+    employees,
+    problem_signals,
+    revenue_millions,
+    touch_count,
+    urgency,
+)
 from readiness.memo.dates import find_date, meeting_datetime, past_date, timeline
 from readiness.memo.labels import first_char_gate
 from readiness.memo.labels import nfkc as fast_nfkc
-from readiness.memo.parse import MAX_CHARS, Memo, parse_memo
+from readiness.memo.parse import Memo, parse_memo
 from readiness.memo.values import (
     attendees,
     budget_secured,
     competitors,
     decision_maker,
     differences_asked,
-    employees,
     meeting_format,
     parse_money,
-    problem_signals,
-    revenue_millions,
-    touch_count,
-    urgency,
 )
 
 GOLDEN = Path(__file__).parent / "golden"

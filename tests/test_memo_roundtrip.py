@@ -19,7 +19,8 @@ import pytest
 
 from readiness.fields import FIELD_KEYS
 from readiness.memo.parse import Memo, parse_memo
-from readiness.rubric.score import default_rubric, score_memo
+from readiness.rubric.config import default_rubric
+from readiness.rubric.score import score_memo
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.world import simulate_world
 

@@ -9,16 +9,17 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import Dataset, validate_and_coerce
+from readiness.data.contract import Dataset
 from readiness.data.files import RawTables
+from readiness.data.load import validate_and_coerce
+from readiness.rubric.config import default_rubric, load_rubric
+from readiness.rubric.fit import criterion_fractions, fit_weights
 from readiness.rubric.recalibrate import (
     RecalibrationConfig,
-    criterion_fractions,
-    fit_weights,
     recalibrate,
     recalibrated_rubric,
 )
-from readiness.rubric.score import default_rubric, load_rubric, score_frame
+from readiness.rubric.score import score_frame
 from readiness.rubric.store import active_rubric, adopt_rubric, revert_rubric
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.world import simulate_world
@@ -104,7 +105,7 @@ def test_adopted_yaml_round_trips_changes_scores_and_reverts(
 
     get_settings.cache_clear()
     world = tmp_path / "world"
-    from readiness.data.files import write_frames
+    from readiness.data.write import write_frames
 
     write_frames(
         {
@@ -152,7 +153,7 @@ def test_adopted_yaml_round_trips_changes_scores_and_reverts(
 def test_adopt_refuses_a_broken_rubric_and_changes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("items:\n  bant:\n    weight: 130\n    criteria: {budget: 1}\n")
-    from readiness.rubric.score import RubricError
+    from readiness.rubric.config import RubricError
 
     with pytest.raises(RubricError, match="weight"):
         adopt_rubric(bad, tmp_path / "store")

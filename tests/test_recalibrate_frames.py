@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from readiness.data.contract import Dataset
-from readiness.reports.recalibration import (
+from readiness.reports.recalibration_frames import (
     band_changes_frame,
     cutoffs_frame,
     heldout_bands_frame,
@@ -14,13 +14,14 @@ from readiness.reports.recalibration import (
     rescore_handoffs,
     weights_frame,
 )
+from readiness.rubric.config import BANDS, default_rubric
 from readiness.rubric.recalibrate import (
     Recalibration,
     RecalibrationConfig,
     recalibrate,
     recalibrated_rubric,
 )
-from readiness.rubric.score import BANDS, default_rubric, score_frame, score_memo
+from readiness.rubric.score import score_frame, score_memo
 
 
 @pytest.fixture(scope="module")

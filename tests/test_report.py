@@ -12,14 +12,10 @@ import pytest
 from synthetic_handoffs import synthetic_handoffs
 
 from readiness.model.evaluate import Evaluation, evaluate
-from readiness.reports.evaluation import (
-    conclusions,
-    plot_figures,
-    render_html,
-    split_sentence,
-    time_order_sentence,
-    write_report,
-)
+from readiness.reports.conclusions import conclusions
+from readiness.reports.evaluation import render_html, write_report
+from readiness.reports.evaluation_figures import plot_figures
+from readiness.reports.split import split_sentence, time_order_sentence
 
 PREDICTIONS = {
     "model": "p_model",

@@ -18,20 +18,18 @@ from hypothesis import strategies as st
 from readiness.cli import main
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, FIELDS, SECTIONS, element
 from readiness.memo.parse import parse_memo
-from readiness.rubric.score import (
-    CRITERIA,
+from readiness.rubric.config import (
     Rubric,
     RubricError,
     band_for,
-    band_summary,
     default_rubric,
     load_rubric,
-    render_result,
     rubric_from_yaml,
     rubric_to_yaml,
-    score_frame,
-    score_memo,
 )
+from readiness.rubric.criteria import CRITERIA
+from readiness.rubric.render import band_summary, render_result
+from readiness.rubric.score import score_frame, score_memo
 
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED: dict[str, Any] = yaml.safe_load(

@@ -12,15 +12,16 @@ import pandas as pd
 import pytest
 
 from readiness.data.contract import Dataset
-from readiness.features.build import _item_names, build_features, toss_up_points
+from readiness.features.build import (
+    build_features,
+    rubric_item_names,
+    toss_up_points,
+)
 from readiness.model.bundle import Bundle
 from readiness.model.explain import counterfactual_edits, edited_rows, read_memos
-from readiness.scoring.score import (
-    LeadScore,
-    ScoringInputError,
-    lead_dataset,
-    score_points,
-)
+from readiness.scoring.lead import lead_dataset
+from readiness.scoring.results import LeadScore
+from readiness.scoring.score import ScoringInputError, score_points
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def test_counterfactuals_edited_in_the_model_matrix_equal_edited_feature_rows(
     features = features.reset_index(drop=True)
     as_of = pd.Series(pd.to_datetime(points["as_of"])).reset_index(drop=True)
     reads, _ = read_memos(points["memo"].tolist(), as_of, rubric)
-    names = _item_names(rubric)
+    names = rubric_item_names(rubric)
     plan, edits = counterfactual_edits(
         features, reads, range(len(points)), rubric=rubric, item_names=names
     )

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import load_dataset
+from readiness.data.load import load_dataset
 from readiness.fields import ELEMENT_KEYS, FIELD_KEYS
-from readiness.rubric.score import load_rubric
+from readiness.rubric.config import load_rubric
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import read_truth, write_world
 from readiness.simulate.summary import headline

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 
 from readiness.cli import main
 from readiness.data.contract import Dataset
-from readiness.data.files import write_frames
+from readiness.data.write import write_frames
 from readiness.features.build import build_features
 from readiness.model.bundle import Bundle, save_bundle
-from readiness.scoring.score import lead_dataset
+from readiness.scoring.lead import lead_dataset
 from readiness.scoring.timing import (
     AT_RISK,
     KEEP_NURTURING,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from readiness.data.contract import load_dataset
+from readiness.data.load import load_dataset
 from readiness.features.build import TEXT_COLUMN
 from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
 from readiness.model.train import TrainConfig, TrainResult, train

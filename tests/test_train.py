@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from readiness.cli import main
-from readiness.data.contract import Dataset, load_dataset
+from readiness.data.contract import Dataset
+from readiness.data.load import load_dataset
 from readiness.features.build import build_features, labelled_points
 from readiness.model.bundle import (
     BundleError,

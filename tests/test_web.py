@@ -17,7 +17,7 @@ from uvicorn_server import running_server
 
 from api.app import create_app
 from api.web import STATIC
-from readiness.data.contract import load_dataset
+from readiness.data.load import load_dataset
 from readiness.features.build import toss_up_points
 from readiness.model.bundle import load_bundle
 from readiness.scoring.score import score_points

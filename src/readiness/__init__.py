@@ -13,16 +13,16 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "ReadinessError": "readiness.errors",
-    "ContractError": "readiness.data.contract",
+    "ContractError": "readiness.data.findings",
     "Dataset": "readiness.data.contract",
-    "load_dataset": "readiness.data.contract",
-    "validate": "readiness.data.contract",
+    "load_dataset": "readiness.data.load",
+    "validate": "readiness.data.load",
     "write_tables": "readiness.data.contract",
     "Memo": "readiness.memo.parse",
     "parse_memo": "readiness.memo.parse",
-    "Rubric": "readiness.rubric.score",
-    "RubricError": "readiness.rubric.score",
-    "load_rubric": "readiness.rubric.score",
+    "Rubric": "readiness.rubric.config",
+    "RubricError": "readiness.rubric.config",
+    "load_rubric": "readiness.rubric.config",
     "score_memo": "readiness.rubric.score",
     "score_frame": "readiness.rubric.score",
     "WorldConfig": "readiness.simulate.config",
@@ -31,7 +31,7 @@ _EXPORTS = {
     "TrainConfig": "readiness.model.train",
     "train": "readiness.model.train",
     "load_bundle": "readiness.model.bundle",
-    "lead_dataset": "readiness.scoring.score",
+    "lead_dataset": "readiness.scoring.lead",
     "score_points": "readiness.scoring.score",
 }
 
@@ -61,26 +61,18 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from readiness.data.contract import (
-        ContractError,
-        Dataset,
-        load_dataset,
-        validate,
-        write_tables,
-    )
+    from readiness.data.contract import Dataset, write_tables
+    from readiness.data.findings import ContractError
+    from readiness.data.load import load_dataset, validate
     from readiness.errors import ReadinessError
     from readiness.features.build import build_features
     from readiness.memo.parse import Memo, parse_memo
     from readiness.model.bundle import load_bundle
     from readiness.model.train import TrainConfig, train
-    from readiness.rubric.score import (
-        Rubric,
-        RubricError,
-        load_rubric,
-        score_frame,
-        score_memo,
-    )
-    from readiness.scoring.score import lead_dataset, score_points
+    from readiness.rubric.config import Rubric, RubricError, load_rubric
+    from readiness.rubric.score import score_frame, score_memo
+    from readiness.scoring.lead import lead_dataset
+    from readiness.scoring.score import score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
 

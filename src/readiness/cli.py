@@ -63,7 +63,7 @@ def simulate(
 
     from tqdm import tqdm
 
-    from readiness.rubric.score import load_rubric
+    from readiness.rubric.config import load_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import WorldDirError, write_world
     from readiness.simulate.summary import format_headline, headline
@@ -91,7 +91,8 @@ def validate_command(data_dir: Path, as_json: bool) -> None:
     """Check the tables in DIR against the data contract; exit 1 on errors."""
     import json
 
-    from readiness.data.contract import ContractError, read_tables, validate
+    from readiness.data.findings import ContractError
+    from readiness.data.load import read_tables, validate
 
     try:
         report = validate(read_tables(data_dir))
@@ -168,12 +169,9 @@ def rubric_score(
     from datetime import date
 
     from readiness.memo.parse import parse_memo
-    from readiness.rubric.score import (
-        RubricError,
-        load_rubric,
-        render_result,
-        score_memo,
-    )
+    from readiness.rubric.config import RubricError, load_rubric
+    from readiness.rubric.render import render_result
+    from readiness.rubric.score import score_memo
 
     if (memo_file is None) == (data_dir is None):
         raise click.UsageError("give either MEMO_FILE or --handoffs DATA_DIR")
@@ -221,13 +219,12 @@ def _score_handoffs(
 
     from tqdm import tqdm
 
-    from readiness.data.contract import ContractError, DataFileError, load_dataset
-    from readiness.rubric.score import (
-        Rubric,
-        band_summary,
-        render_band_summary,
-        score_frame,
-    )
+    from readiness.data.files import DataFileError
+    from readiness.data.findings import ContractError
+    from readiness.data.load import load_dataset
+    from readiness.rubric.config import Rubric
+    from readiness.rubric.render import band_summary, render_band_summary
+    from readiness.rubric.score import score_frame
 
     assert isinstance(rubric, Rubric)
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
@@ -277,7 +274,9 @@ def _score_handoffs(
 
 
 def _load(data_dir: Path) -> Any:
-    from readiness.data.contract import ContractError, DataFileError, load_dataset
+    from readiness.data.files import DataFileError
+    from readiness.data.findings import ContractError
+    from readiness.data.load import load_dataset
 
     try:
         return load_dataset(data_dir)
@@ -340,7 +339,7 @@ def train_command(
     )
     from readiness.model.train import ConfigError, load_train_config, train
     from readiness.reports.evaluation import write_report
-    from readiness.rubric.score import RubricError, load_rubric
+    from readiness.rubric.config import RubricError, load_rubric
     from readiness.settings import get_settings
 
     settings = get_settings()
@@ -610,7 +609,7 @@ def rubric_adopt(rubric_file: Path) -> None:
     The API shows it after `POST /admin/reload` (or a restart); the model's
     features keep the rubric it was trained with.
     """
-    from readiness.rubric.score import RubricError
+    from readiness.rubric.config import RubricError
     from readiness.rubric.store import ACTIVE, adopt_rubric
     from readiness.settings import get_settings
 
@@ -630,7 +629,7 @@ def rubric_adopt(rubric_file: Path) -> None:
 @rubric_group.command("revert")
 def rubric_revert() -> None:
     """Put the previously active rubric back (or the default if there was none)."""
-    from readiness.rubric.score import RubricError
+    from readiness.rubric.config import RubricError
     from readiness.rubric.store import revert_rubric
     from readiness.settings import get_settings
 
@@ -648,7 +647,7 @@ def rubric_revert() -> None:
 @rubric_group.command("history")
 def rubric_history_command() -> None:
     """List the active rubric and the versions `revert` can go back to."""
-    from readiness.rubric.score import RubricError, load_rubric
+    from readiness.rubric.config import RubricError, load_rubric
     from readiness.rubric.store import ACTIVE, rubric_history
     from readiness.settings import get_settings
 
@@ -726,13 +725,13 @@ def recalibrate_command(
     """Recommend rubric weights and bands from DATA_DIR's outcomes, with a report."""
     from readiness.model.bundle import dataset_fingerprint
     from readiness.reports.recalibration import write_recalibration
+    from readiness.rubric.config import RubricError, load_rubric
+    from readiness.rubric.fit import RecalibrationError
     from readiness.rubric.recalibrate import (
         RecalibrationConfig,
-        RecalibrationError,
         check_recalibration_data,
         recalibrate,
     )
-    from readiness.rubric.score import RubricError, load_rubric
     from readiness.rubric.store import active_rubric
     from readiness.settings import get_settings
 
@@ -849,15 +848,9 @@ def import_command(
     import hashlib
 
     from readiness.data.files import DataFileError
-    from readiness.data.importer import (
-        ExportError,
-        MappingError,
-        import_export,
-        load_mapping,
-        read_export,
-        record_lines,
-        write_import,
-    )
+    from readiness.data.importer import import_export, record_lines, write_import
+    from readiness.data.mapping import ExportError, MappingError, load_mapping
+    from readiness.data.read import read_export
 
     try:
         mapping = load_mapping(mapping_path)
@@ -921,7 +914,7 @@ def timing_command(
     refit: bool,
 ) -> None:
     """Toss up now, keep nurturing or at risk: advice for each open lead of DATA_DIR."""
-    from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
+    from readiness.data.write import atomic_write_bytes, csv_bytes, parquet_bytes
     from readiness.model.bundle import BundleError, load_bundle
     from readiness.scoring.timing import (
         TIMING_FILE,
@@ -1083,14 +1076,9 @@ def score_batch_command(
     import pandas as pd
     from tqdm import tqdm
 
-    from readiness.batch.run import (
-        BatchError,
-        BatchOptions,
-        now_tokyo,
-        parse_explain,
-        run_batch,
-        summary_text,
-    )
+    from readiness.batch.backlog import BatchError
+    from readiness.batch.run import BatchOptions, parse_explain, run_batch
+    from readiness.batch.summary import now_tokyo, summary_text
     from readiness.model.bundle import BundleError, load_bundle
     from readiness.scoring.timing import TimingError
     from readiness.settings import get_settings

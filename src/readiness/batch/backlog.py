@@ -24,25 +24,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from readiness.data.contract import (
-    PROBLEM_KINDS,
-    TABLES,
-    Dataset,
-    _assemble,
-    _check_keys,
-    _check_rules,
-    _Findings,
-    _problem,
-    _type_table,
-)
+from readiness.data.cells import parse_datetimes
+from readiness.data.checks import assemble, check_keys, check_rules, type_table
+from readiness.data.contract import TABLES, Dataset
 from readiness.data.files import (
     TIMEZONE,
     DataFileError,
     RawTables,
-    parse_datetimes,
     read_dataset_config,
     read_table_file,
 )
+from readiness.data.findings import PROBLEM_KINDS, At, Findings, problem
 from readiness.errors import ReadinessError
 
 TABLE_NAMES: Final = ("leads", "events", "handoffs", "outcomes")
@@ -299,7 +291,7 @@ def chunk_frames(
 # --- validating a chunk ----------------------------------------------------------
 
 
-class _Recorder(_Findings):
+class _Recorder(Findings):
     """The contract's checks, keeping every flagged row (the report keeps ten)."""
 
     def __init__(self) -> None:
@@ -310,7 +302,7 @@ class _Recorder(_Findings):
     def add(
         self,
         kind: str,
-        at: tuple[str | None, str | None],
+        at: At,
         mask: Any = None,
         sample: pd.Series | None = None,
         **fields: Any,
@@ -318,14 +310,14 @@ class _Recorder(_Findings):
         super().add(kind, at, mask, sample, **fields)
         if PROBLEM_KINDS[kind].severity != "error":
             return
-        problem = _problem(kind, at, **fields)
-        hint = f"; fix: {problem.hint}" if problem.hint else ""
+        found = problem(kind, at, **fields)
+        hint = f"; fix: {found.hint}" if found.hint else ""
         if mask is None:
-            self.fatal.append(f"{problem.where}: {problem.message}{hint}")
+            self.fatal.append(f"{found.where}: {found.message}{hint}")
             return
         flags = np.asarray(mask, dtype=bool)
         if flags.any() and at[0] is not None:
-            self.flagged.append((kind, at[0], at[1], flags, problem.message + hint))
+            self.flagged.append((kind, at[0], at[1], flags, found.message + hint))
 
 
 def validate_chunk(
@@ -345,13 +337,13 @@ def validate_chunk(
     )
     found = _Recorder()
     ext = {k: v for k, v in raw.config.extra_lead_columns.items()}
-    typed = {n: _type_table(raw, spec, ext, found) for n, spec in TABLES.items()}
-    _check_keys(typed, raw, found)
-    _check_rules(typed, found)
+    typed = {n: type_table(raw, spec, ext, found) for n, spec in TABLES.items()}
+    check_keys(typed, raw, found)
+    check_rules(typed, found)
     fatal = [f for f in found.fatal if "fs_feedback" not in f]
     if fatal:
         raise BatchError("the backlog cannot be scored:\n" + "\n".join(fatal))
-    dataset = _assemble(typed, ext)
+    dataset = assemble(typed, ext)
     rejects: list[dict[str, Any]] = []
     bad_keys: dict[str, str] = {}
     bad_lead_rows: dict[int, str] = {}

@@ -27,7 +27,6 @@ moved into place atomically.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import shutil
@@ -40,7 +39,6 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from readiness.batch.backlog import (
     REJECT_COLUMNS,
@@ -56,28 +54,27 @@ from readiness.batch.backlog import (
     reject_row,
     validate_chunk,
 )
-from readiness.batch.summary import now_tokyo, summarise, summary_text
+from readiness.batch.parts import (
+    bundle_key,
+    load_manifest,
+    read_part,
+    resumed_as_of,
+    save_manifest,
+    write_part,
+    write_table,
+)
+from readiness.batch.summary import summarise
 from readiness.data.contract import Dataset
-from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
+from readiness.data.write import atomic_write_bytes
 from readiness.features.build import build_features
 from readiness.model.bundle import Bundle
 from readiness.model.drift import add_counts, reference_counts
-from readiness.scoring.score import LeadScore, score_points
+from readiness.scoring.results import LeadScore, score_table
+from readiness.scoring.score import score_points
 from readiness.scoring.timing import TimingModel, recommend
 
-__all__ = [
-    "BatchError",
-    "BatchOptions",
-    "BatchResult",
-    "now_tokyo",
-    "parse_explain",
-    "run_batch",
-    "summarise",
-    "summary_text",
-    "validate_chunk",
-]
+__all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
 
-_MANIFEST: Final = "manifest.json"
 _FORMAT: Final = 1  # manifest layout version
 
 
@@ -119,49 +116,10 @@ def parse_explain(text: str) -> str:
 # --- scoring a chunk -------------------------------------------------------------
 
 
-def _factors(score: LeadScore, lang: str) -> str:
-    label = "label_ja" if lang == "ja" else "label_en"
-    return "; ".join(
-        f"{getattr(f, label)} ({f.contribution:+.3f})"
-        for f in (*score.positive, *score.negative)
-    )
-
-
 def _rows(scores: Sequence[LeadScore], status: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "lead_id": [s.lead_id for s in scores],
-            "status": list(status),
-            "as_of": pd.to_datetime([s.as_of for s in scores]).astype("datetime64[us]"),
-            "probability": np.array([s.probability for s in scores], dtype=np.float64),
-            "points": np.array([s.points for s in scores], dtype=np.float64),
-            "grade": [s.grade for s in scores],
-            "rubric_total": np.array(
-                [s.rubric_total for s in scores], dtype=np.float64
-            ),
-            "rubric_band": [s.rubric_band for s in scores],
-            "rubric_band_ja": [s.rubric_band_ja for s in scores],
-            "gate_passed": np.array([s.gate_passed for s in scores], dtype=bool),
-            "gate_failures": [
-                "; ".join(en for _ja, en in s.gate_failures) for s in scores
-            ],
-            "top_missing": [
-                "; ".join(f"{m.element} ({m.gain:+.3f})" for m in s.missing)
-                for s in scores
-            ],
-            "top_missing_ja": [
-                "; ".join(f"{m.label_ja} ({m.gain:+.3f})" for m in s.missing)
-                for s in scores
-            ],
-            "top_factors": [_factors(s, "en") for s in scores],
-            "top_factors_ja": [_factors(s, "ja") for s in scores],
-            "explained": np.array(
-                [bool(s.positive or s.negative or s.missing) for s in scores],
-                dtype=bool,
-            ),
-            "model_version": [s.model_version or "" for s in scores],
-        }
-    )
+    rows = score_table(scores)
+    rows.insert(1, "status", list(status))
+    return rows
 
 
 def _score_chunk(
@@ -233,81 +191,6 @@ def _with_timing(
 # --- the run ---------------------------------------------------------------------
 
 
-def _bundle_key(bundle: Bundle) -> dict[str, Any]:
-    meta = bundle.meta
-    return {
-        k: meta.get(k)
-        for k in (
-            "data_fingerprint",
-            "trained_at",
-            "registered_version",
-            "mlflow_run_id",
-            "served",
-            "git_commit",
-        )
-    }
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _write_part(path: Path, frame: pd.DataFrame) -> str:
-    data = parquet_bytes(frame, path=path, table=path.stem)
-    atomic_write_bytes(path, data)
-    return _sha(data)
-
-
-def _read_part(path: Path, checksum: str) -> pd.DataFrame | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if _sha(data) != checksum:
-        return None
-    return pq.read_table(pa.BufferReader(data)).to_pandas()
-
-
-def _save_manifest(work: Path, manifest: Mapping[str, Any]) -> None:
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, default=str)
-    atomic_write_bytes(work / _MANIFEST, text.encode("utf-8"))
-
-
-def _load_manifest(work: Path, key: Mapping[str, Any]) -> dict[str, Any] | None:
-    path = work / _MANIFEST
-    if not path.exists():
-        return None
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    old = manifest.get("key", {})
-    changed = [k for k in key if old.get(k) != key[k]]
-    if changed:
-        raise BatchError(
-            f"cannot resume: {', '.join(changed)} changed since the interrupted run "
-            f"(parts in {work}). Run without --resume to start over, or restore the "
-            "inputs, model and options of that run."
-        )
-    return dict(manifest)
-
-
-def _resumed_as_of(work: Path) -> datetime | None:
-    try:
-        manifest = json.loads((work / _MANIFEST).read_text(encoding="utf-8"))
-        return datetime.fromisoformat(manifest["key"]["options"]["as_of"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    if path.suffix.lower() == ".csv":
-        data = csv_bytes(frame, path=path, table=path.stem, encoding="utf-8")
-    else:
-        data = parquet_bytes(frame, path=path, table=path.stem)
-    atomic_write_bytes(path, data)
-
-
 def _rank(scored: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort((scored["lead_id"].to_numpy(dtype=object),
                         -scored["probability"].to_numpy()))  # fmt: skip
@@ -354,7 +237,7 @@ def run_batch(
     work = out.with_name(f".{out.name}.parts")
     as_of = options.as_of or latest_timestamp(backlog)
     if as_of_is_now and resume:
-        as_of = _resumed_as_of(work) or as_of
+        as_of = resumed_as_of(work) or as_of
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
     plan = plan_chunks(backlog, options.chunk_size)
     n_leads = len(backlog.leads)
@@ -362,24 +245,24 @@ def run_batch(
     key = {
         "format": _FORMAT,
         "inputs": backlog.fingerprint,
-        "model": _bundle_key(bundle),
+        "model": bundle_key(bundle),
         "options": {k: str(v) for k, v in asdict(options).items()},
         "chunks": plan.n_chunks,
     }
-    manifest = _load_manifest(work, key) if resume else None
+    manifest = load_manifest(work, key) if resume else None
     if manifest is None:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         manifest = {"key": key, "parts": {}, "explain": None}
-        _save_manifest(work, manifest)
+        save_manifest(work, manifest)
 
     parts: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
     reused = 0
     for c in range(plan.n_chunks):
         entry = manifest["parts"].get(str(c))
         if entry is not None:
-            got = _read_part(work / entry["file"], entry["sha256"])
-            rej = _read_part(work / entry["rejects_file"], entry["rejects_sha256"])
+            got = read_part(work / entry["file"], entry["sha256"])
+            rej = read_part(work / entry["rejects_file"], entry["rejects_sha256"])
             if got is not None and rej is not None:
                 parts[c] = (got, rej)
                 reused += 1
@@ -405,8 +288,8 @@ def run_batch(
         entry = {
             "file": f"{name}.parquet",
             "rejects_file": f"{name}.rejects.parquet",
-            "sha256": _write_part(work / f"{name}.parquet", scored),
-            "rejects_sha256": _write_part(work / f"{name}.rejects.parquet", rejects),
+            "sha256": write_part(work / f"{name}.parquet", scored),
+            "rejects_sha256": write_part(work / f"{name}.rejects.parquet", rejects),
             "rows_in": rows_in,
             "scored": len(scored),
             "rejected": _lead_rejects(rejects),
@@ -414,7 +297,7 @@ def run_batch(
             "drift_counts": counts,
         }
         manifest["parts"][str(c)] = entry
-        _save_manifest(work, manifest)
+        save_manifest(work, manifest)
         parts[c] = (scored, rejects)
         if progress:
             progress(c + 1, plan.n_chunks)
@@ -447,13 +330,13 @@ def run_batch(
         drift_counts=drift_counts,
         reference=bundle.meta.get("reference"),
         as_of=as_of,
-        model=_bundle_key(bundle),
+        model=bundle_key(bundle),
         options=options,
     )
     rejects_path = out.with_name(out.name + ".rejects.csv")
     summary_path = out.with_name(out.name + ".summary.json")
-    _write_table(ranked, out)
-    _write_table(rejects, rejects_path)
+    write_table(ranked, out)
+    write_table(rejects, rejects_path)
     text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
     shutil.rmtree(work, ignore_errors=True)
@@ -507,7 +390,7 @@ def _explain_top(
     done = manifest.get("explain")
     explained = None
     if done is not None:
-        explained = _read_part(work / done["file"], done["sha256"])
+        explained = read_part(work / done["file"], done["sha256"])
     if explained is None:
         wanted = set(top["lead_id"])
         codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
@@ -527,9 +410,9 @@ def _explain_top(
             pieces.append(_rows(scores, points["status"].tolist()))
         explained = pd.concat(pieces, ignore_index=True)
         entry = {"file": "explain.parquet"}
-        entry["sha256"] = _write_part(work / "explain.parquet", explained)
+        entry["sha256"] = write_part(work / "explain.parquet", explained)
         manifest["explain"] = entry
-        _save_manifest(work, manifest)
+        save_manifest(work, manifest)
     by_id = explained.set_index("lead_id")
     idx = ranked.index[ranked["lead_id"].isin(by_id.index)]
     ids = ranked.loc[idx, "lead_id"]

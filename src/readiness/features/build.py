@@ -27,7 +27,7 @@ from readiness.data.contract import CONTACT_ROLES, LEAD_SOURCES, Dataset
 from readiness.data.files import TIMEZONE
 from readiness.features.events import DAY_US, behaviour_features, behaviour_info, micros
 from readiness.features.memo import MEMO_FORMATS, memo_features, memo_info
-from readiness.rubric.score import Rubric, default_rubric
+from readiness.rubric.config import Rubric, default_rubric
 
 __all__ = [
     "CATEGORICAL",
@@ -36,6 +36,7 @@ __all__ = [
     "extra_feature_names",
     "feature_info",
     "labelled_points",
+    "rubric_item_names",
     "sanitize_name",
     "toss_up_points",
 ]
@@ -282,7 +283,8 @@ def _rep(points: pd.DataFrame, col: str) -> pd.Series:
     return _category(values, np.arange(len(points)), _observed(values))
 
 
-def _item_names(rubric: Rubric) -> dict[str, str]:
+def rubric_item_names(rubric: Rubric) -> dict[str, str]:
+    """Rubric item key → the name its `rubric_{name}_points` feature uses."""
     keys = list(rubric.items)
     return dict(zip(keys, _unique([sanitize_name(k) for k in keys]), strict=True))
 
@@ -324,7 +326,11 @@ def build_features(
     memos = points["memo"].tolist() if "memo" in points else [None] * len(points)
     days = as_of.to_numpy(dtype="datetime64[D]")
     values, formats, texts = memo_features(
-        memos, days, rubric=rubric, item_names=_item_names(rubric), progress=progress
+        memos,
+        days,
+        rubric=rubric,
+        item_names=rubric_item_names(rubric),
+        progress=progress,
     )
     columns |= values
     columns["memo_format"] = pd.Series(

@@ -18,7 +18,8 @@ import numpy as np
 
 from readiness.fields import ELEMENT_KEYS, FIELD_KEYS, element, field
 from readiness.memo.parse import Memo, parse_memo
-from readiness.rubric.score import Rubric, RubricResult, default_rubric, score_memo
+from readiness.rubric.config import Rubric, default_rubric
+from readiness.rubric.score import RubricResult, score_memo
 
 __all__ = ["MEMO_FORMATS", "memo_columns", "memo_features", "memo_info"]
 

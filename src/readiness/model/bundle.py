@@ -41,7 +41,7 @@ from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import edited_rows
 from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
-from readiness.rubric.score import Rubric, rubric_from_yaml, rubric_to_yaml
+from readiness.rubric.config import Rubric, rubric_from_yaml, rubric_to_yaml
 
 # bundle.json's `schema_version` is the artifact format version (one number for
 # every artifact; docs/artifact.md says how to raise it). Versions 1-2 were

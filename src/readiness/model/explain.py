@@ -1,17 +1,15 @@
-"""Why a toss-up scores as it does, and what IS should collect next.
+"""What the model would say had IS collected a missing element: the counterfactuals.
 
-Two explanations, both in business terms. *Factors*: the model's per-feature
-log-odds contributions (TreeSHAP of the uncalibrated booster), named with
-`feature_info` and with the memo's text components folded into one "memo wording"
-factor; a rubric-served bundle explains by its rubric items instead. *Missing
-elements*: each information element the memo leaves vague or empty, with the win
-probability the model gives the same toss-up had IS collected it (a counterfactual
-feature row). Pure functions; `readiness.scoring.score` calls them once per batch.
+The rubric's reading of each memo (what each element's criteria fall short of),
+the counterfactual feature rows that fill one missing element each, and the
+model's average effect of collecting an element (stored by training). Turning them
+into the factors and ranked missing elements of a score is
+`readiness.scoring.reasons`. Pure functions; `readiness.scoring.score` calls them
+once per batch.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,68 +18,27 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from readiness.features.build import feature_info
-from readiness.fields import BANT_KEYS, ELEMENT_KEYS, element, fields_of_element
+from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
 from readiness.memo.parse import Memo, parse_memo
-from readiness.model.estimators import RUBRIC_TOTAL, RubricModel
-from readiness.rubric.score import CRITERIA, Rubric, RubricResult, score_memo
+from readiness.model.estimators import RUBRIC_TOTAL
+from readiness.rubric.config import Rubric
+from readiness.rubric.criteria import CRITERIA
+from readiness.rubric.score import RubricResult, score_memo
 
 __all__ = [
-    "WORDING",
-    "Factor",
+    "Counterfactual",
     "MemoRead",
-    "MissingElement",
     "counterfactual_edits",
     "counterfactual_rows",
     "edited_rows",
     "element_effects",
-    "model_factors",
-    "rank_missing",
+    "logit",
     "read_memo",
     "read_memos",
-    "rubric_factors",
 ]
 
-WORDING: Final = "memo_text"  # every memo_text_svd_* component, as one factor
-_SVD_PREFIX: Final = "memo_text_svd_"
-_WORDING_LABELS: Final = ("メモの書きぶり（文面の特徴）", "memo wording")
 _FILLED: Final = 2.0  # the features' status code of a filled field / element
-_ELEMENT_ORDER: Final = {k: i for i, k in enumerate(ELEMENT_KEYS)}
 _EPOCH: Final = date(1970, 1, 1)
-
-
-@dataclass(frozen=True)
-class Factor:
-    """A reason for the score: a feature (or group) and its log-odds contribution."""
-
-    name: str
-    group: str
-    label_ja: str
-    label_en: str
-    value: float | str | None
-    contribution: float  # log-odds
-
-
-@dataclass(frozen=True)
-class MissingElement:
-    """An element the memo leaves vague or empty, and what collecting it is worth.
-
-    `gain` is the model's counterfactual change in win probability — this lead's
-    own change blended with the element's average effect (see `rank_missing`); it
-    can be zero or negative when the model learned that the element does not move
-    outcomes on this data (it is then listed last, still with its question and
-    rubric points).
-    """
-
-    element: str
-    label_ja: str
-    label_en: str
-    status: str  # "vague" | "empty"
-    gain: float
-    probability_if_collected: float
-    rubric_points: float
-    question_ja: str
-    question_en: str
 
 
 @dataclass(frozen=True)
@@ -89,7 +46,7 @@ class MemoRead:
     """One memo as the rubric read it, plus what collecting each element adds per item.
 
     `shortfall[element][item]` is the rubric points the element's criteria miss in
-    that item; their sum is the rubric's `MissingElement.points`.
+    that item; their sum is the rubric's `ElementGap.points`.
     """
 
     result: RubricResult
@@ -143,121 +100,6 @@ def read_memos(
         reads.append(cache[key][0])
         warnings.append(cache[key][1])
     return reads, warnings
-
-
-# --- factors -------------------------------------------------------------------------
-
-
-def _group_of(column: str) -> str:
-    return WORDING if column.startswith(_SVD_PREFIX) else column
-
-
-def _labels(name: str, extra_names: Mapping[str, str]) -> tuple[str, str, str]:
-    if name == WORDING:
-        return "memo", *_WORDING_LABELS
-    try:
-        info = feature_info(name, extra_names=extra_names)
-    except KeyError:  # a column this version cannot name: show it as it is
-        return "other", name, name
-    return info.group, info.label_ja, info.label_en
-
-
-def _value(features: pd.DataFrame, row: int, name: str) -> float | str | None:
-    if name == WORDING or name not in features.columns:
-        return None
-    value = features[name].iloc[row]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, np.floating | float | int | np.integer):
-        out = float(value)
-        return None if math.isnan(out) else out
-    return None if pd.isna(value) else str(value)
-
-
-def _top(contrib: np.ndarray, top_k: int) -> tuple[list[int], list[int]]:
-    """Indices of the top_k largest positive and the top_k most negative values."""
-    order = np.argsort(-contrib, kind="stable")
-    positive = [int(j) for j in order[:top_k] if contrib[j] > 0]
-    negative = [int(j) for j in order[::-1][:top_k] if contrib[j] < 0]
-    return positive, negative
-
-
-def model_factors(
-    contributions: pd.DataFrame,
-    features: pd.DataFrame,
-    *,
-    top_k: int,
-    extra_names: Mapping[str, str] | None = None,
-) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
-    """Top positive and negative factors per row, from the booster's contributions.
-
-    `contributions` is `WinModel.contributions` of `features` (row for row).
-    """
-    if not len(features):
-        return []
-    raw = contributions.drop(columns="bias")
-    groups = [_group_of(c) for c in raw.columns]
-    names = list(dict.fromkeys(groups))
-    index = {n: i for i, n in enumerate(names)}
-    fold = np.zeros((len(groups), len(names)))
-    fold[np.arange(len(groups)), [index[g] for g in groups]] = 1.0
-    grouped = raw.to_numpy(dtype=np.float64) @ fold
-    labels: dict[str, tuple[str, str, str]] = {}  # named as they are shown
-    out = []
-    for row in range(len(features)):
-        positive, negative = _top(grouped[row], top_k)
-
-        def make(j: int, row: int = row) -> Factor:
-            name = names[j]
-            if name not in labels:
-                labels[name] = _labels(name, extra_names or {})
-            value = _value(features, row, name)
-            return Factor(name, *labels[name], value, float(grouped[row, j]))
-
-        out.append((tuple(make(j) for j in positive), tuple(make(j) for j in negative)))
-    return out
-
-
-def rubric_factors(
-    model: RubricModel, reads: Sequence[MemoRead], *, top_k: int
-) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
-    """Rubric items as factors: each item's points against its share of the average.
-
-    The calibrated rubric is logistic in the total, so its log-odds split exactly
-    over the items: slope × (item points − item max × average total / 100).
-    """
-    slope, mean_total = _rubric_slope(model)
-    out = []
-    for read in reads:
-        items = read.result.items
-        contrib = np.array(
-            [slope * (i.points - i.max * mean_total / 100.0) for i in items]
-        )
-        positive, negative = _top(contrib, top_k)
-
-        def make(j: int, items: tuple = items, contrib: np.ndarray = contrib) -> Factor:
-            i = items[j]
-            return Factor(
-                f"rubric_{i.key}",
-                "rubric",
-                f"{i.label_ja}（{i.max:g}点満点）",
-                f"{i.label_en} (of {i.max:g} points)",
-                float(i.points),
-                float(contrib[j]),
-            )
-
-        out.append((tuple(make(j) for j in positive), tuple(make(j) for j in negative)))
-    return out
-
-
-def _rubric_slope(model: RubricModel) -> tuple[float, float]:
-    """Log-odds per rubric point and the training mean of the total."""
-    if tuple(model.columns) != (RUBRIC_TOTAL,):
-        return 0.0, 0.0
-    scaler = model.model_.named_steps["standardscaler"]
-    logistic = model.model_.named_steps["logisticregression"]
-    slope = float(logistic.coef_[0][0]) / float(scaler.scale_[0])
-    return slope, float(scaler.mean_[0])
 
 
 # --- missing elements ----------------------------------------------------------------
@@ -383,7 +225,8 @@ def _touched(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def _logit(p: np.ndarray | float) -> np.ndarray:
+def logit(p: np.ndarray | float) -> np.ndarray:
+    """Log-odds, clipped away from 0 and 1."""
     q = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
     return np.asarray(np.log(q / (1 - q)))
 
@@ -398,7 +241,7 @@ def element_effects(
     element typically does, which `rank_missing` blends with each lead's own.
     """
     shifts: dict[tuple[str, str], list[float]] = {}
-    own = _logit(p_if) - _logit(p_now[[c.row for c in plan]]) if plan else []
+    own = logit(p_if) - logit(p_now[[c.row for c in plan]]) if plan else []
     for c, d in zip(plan, own, strict=True):
         shifts.setdefault((c.element, c.status), []).append(float(d))
     out: dict[str, dict[str, dict[str, float]]] = {}
@@ -408,57 +251,3 @@ def element_effects(
             "n": float(len(values)),
         }
     return out
-
-
-def rank_missing(
-    plan: Sequence[Counterfactual],
-    p_now: np.ndarray,
-    p_if: np.ndarray,
-    n_rows: int,
-    *,
-    effects: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
-    own_weight: float = 1.0,
-    min_count: int = 20,
-) -> list[tuple[MissingElement, ...]]:
-    """Missing elements per scored row, the largest gain first.
-
-    A single lead's counterfactual is noisy: flipping one status moves a few tree
-    leaves, and the trees learned the elements' small effects unevenly. With
-    `effects` (the model's average effect per element and status, see
-    `element_effects`), each lead's log-odds change is shrunk towards the average,
-    `own_weight × own + (1 − own_weight) × average`, and applied to the lead's own
-    probability; an element/status with fewer than `min_count` training
-    counterfactuals keeps the lead's own change. Ties (and non-positive gains)
-    fall back to rubric points, then template order.
-    """
-    per_row: list[list[MissingElement]] = [[] for _ in range(n_rows)]
-    for c, p in zip(plan, p_if, strict=True):
-        e = element(c.element)
-        base = float(p_now[c.row])
-        average = (effects or {}).get(c.element, {}).get(c.status)
-        if average is not None and average["n"] >= min_count and own_weight < 1:
-            own = float(_logit(p) - _logit(base))
-            shift = own_weight * own + (1 - own_weight) * average["log_odds"]
-            p = float(1 / (1 + np.exp(-(_logit(base) + shift))))
-        per_row[c.row].append(
-            MissingElement(
-                element=c.element,
-                label_ja=e.ja,
-                label_en=e.en,
-                status=c.status,
-                gain=float(p - base),
-                probability_if_collected=float(p),
-                rubric_points=c.rubric_points,
-                question_ja=e.question_ja,
-                question_en=e.question_en,
-            )
-        )
-    return [
-        tuple(
-            sorted(
-                found,
-                key=lambda m: (-m.gain, -m.rubric_points, _ELEMENT_ORDER[m.element]),
-            )
-        )
-        for found in per_row
-    ]

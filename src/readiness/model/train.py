@@ -20,7 +20,11 @@ from sklearn.metrics import roc_auc_score
 
 from readiness.data.contract import Dataset
 from readiness.errors import ReadinessError
-from readiness.features.build import _item_names, build_features, labelled_points
+from readiness.features.build import (
+    build_features,
+    labelled_points,
+    rubric_item_names,
+)
 from readiness.model.estimators import (
     RUBRIC_ITEMS,
     RUBRIC_TOTAL,
@@ -31,7 +35,7 @@ from readiness.model.estimators import (
 from readiness.model.evaluate import Evaluation, evaluate
 from readiness.model.explain import counterfactual_rows, element_effects, read_memos
 from readiness.model.scale import ScoreScale
-from readiness.rubric.score import Rubric, band_for, default_rubric
+from readiness.rubric.config import Rubric, band_for, default_rubric
 
 Served = Literal["model", "rubric"]
 
@@ -566,7 +570,7 @@ def _element_effects(
     as_of = pd.Series(pd.to_datetime(pts["as_of"]))
     reads, _ = read_memos(memos, as_of, rubric)
     cf, plan = counterfactual_rows(
-        feats, reads, range(rows), rubric=rubric, item_names=_item_names(rubric)
+        feats, reads, range(rows), rubric=rubric, item_names=rubric_item_names(rubric)
     )
     if not plan:
         return {"own_weight": 1.0, "elements": {}, "toss_ups": rows}

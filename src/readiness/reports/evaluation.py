@@ -10,258 +10,36 @@ difference), in Japanese for the sales floor and English for everyone else.
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd
 
 from readiness.model.evaluate import ORACLE, Evaluation
-from readiness.reports.conclusions import (
+from readiness.reports.conclusions import conclusions
+from readiness.reports.evaluation_figures import FIGURES, plot_figures
+from readiness.reports.html import (
     Conclusion,
-    conclusions,
-    split_sentence,
-    time_order_sentence,
+    Safe,
+    figures_html,
+    findings_list,
+    page,
+    section,
+    table,
 )
-from readiness.rubric.score import BANDS
+from readiness.reports.split import split_sentence
+from readiness.rubric.config import BANDS
 
-__all__ = [
-    "Conclusion",
-    "conclusions",
-    "plot_figures",
-    "render_html",
-    "split_sentence",
-    "time_order_sentence",
-    "write_report",
-]
+__all__ = ["render_html", "write_report"]
 
 _BAND_NAMES: Final = {str(k): v for k, v in BANDS.items()}
-_FIGURES: Final = {
-    "reliability": (
-        "Reliability: predicted vs observed win rate",
-        "信頼性曲線：予測した受注確率と実際の受注率",
-    ),
-    "bands": (
-        "Win rate per rubric band: observed, rubric-implied, model",
-        "バンド別の受注率：実績・100点スコアの想定・モデル",
-    ),
-    "deciles": (
-        "Win rate per rubric-score decile",
-        "100点スコアの十分位別の受注率",
-    ),
-    "gains": (
-        "Cumulative gains: share of wins captured by the top-ranked hand-offs",
-        "累積ゲイン：上位から順に見たときに捉えた受注の割合",
-    ),
-    "roc": ("ROC curves", "ROC曲線"),
-}
 
 
 # --- figures -----------------------------------------------------------------------
-
-
-def _styles(ev: Evaluation) -> dict[str, dict[str, Any]]:
-    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"]
-    others = iter(palette[1:])
-    styles: dict[str, dict[str, Any]] = {}
-    for name in ev.predictors:
-        if name == ev.primary:
-            styles[name] = {"color": palette[0], "linewidth": 2.2}
-        elif name == ev.reference:
-            styles[name] = {"color": "#7f7f7f", "linewidth": 1.8}
-        elif name == ORACLE:
-            styles[name] = {"color": "black", "linestyle": "--", "linewidth": 1.2}
-        else:
-            styles[name] = {"color": next(others, "#17becf"), "linewidth": 1.4}
-    return styles
-
-
-def _label(ev: Evaluation, name: str) -> str:
-    if name == ev.reference:
-        constant = "" if ev.rubric_informative else ", constant"
-        return f"{name} (100-point rubric{constant})"
-    if name == ORACLE:
-        return f"{name} (true probability)"
-    return name
-
-
-def _percent_axes(ax: Any, *, x: bool = True, y: bool = True) -> None:
-    from matplotlib.ticker import PercentFormatter
-
-    if x:
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    if y:
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-
-
-def _draw_reliability(ax: Any, ev: Evaluation) -> None:
-    styles = _styles(ev)
-    top = 0.05
-    for name, table in ev.reliability.items():
-        ece = ev.metrics[name]["ece"]
-        ax.plot(
-            table["mean_p"],
-            table["observed"],
-            marker="o",
-            markersize=4,
-            label=f"{_label(ev, name)}, ECE {ece:.3f}",
-            **styles[name],
-        )
-        top = max(top, float(table["mean_p"].max()), float(table["observed"].max()))
-    top = min(1.0, top * 1.05)
-    ax.plot([0, top], [0, top], ":", color="#bbbbbb", label="perfectly calibrated")
-    ax.set_xlim(0, top)
-    ax.set_ylim(0, top)
-    ax.set_xlabel("predicted win probability (bin mean)")
-    ax.set_ylabel("observed win rate")
-    _percent_axes(ax)
-    ax.legend(fontsize=8, loc="upper left")
-
-
-def _rate_series(
-    ev: Evaluation, table: pd.DataFrame
-) -> list[tuple[str, Any, str, str]]:
-    """(label, rates, colour, marker): observed, rubric-implied, model mean."""
-    series = [("observed", table["observed"], "#333333", "o")]
-    if ev.reference is not None:
-        series.append(
-            (f"rubric-implied ({ev.reference})", table["p_rubric"], "#aaaaaa", "s")
-        )
-    series.append((f"model mean ({ev.primary})", table["p_model"], "#1f77b4", "^"))
-    return [(lab, v.to_numpy(dtype=float), c, m) for lab, v, c, m in series]
-
-
-def _draw_bands(ax: Any, ev: Evaluation) -> None:
-    t = ev.bands
-    series = _rate_series(ev, t)
-    x = np.arange(len(t))
-    width = 0.8 / len(series)
-    for i, (label, values, color, _) in enumerate(series):
-        offset = (i - (len(series) - 1) / 2) * width
-        ax.bar(x + offset, np.nan_to_num(values), width, label=label, color=color)
-    labels = [f"{en}\n(n={n:,})" for en, n in zip(t["band_en"], t["n"], strict=True)]
-    ax.set_xticks(x, labels)
-    ax.set_xlabel("rubric band")
-    ax.set_ylabel("win rate")
-    _percent_axes(ax, x=False)
-    ax.legend(fontsize=8)
-
-
-def _draw_deciles(ax: Any, ev: Evaluation) -> None:
-    t = ev.deciles
-    x = t["decile"].to_numpy()
-    for label, values, color, marker in _rate_series(ev, t):
-        ax.plot(x, values, marker=marker, color=color, label=label)
-    ranges = [
-        f"{lo:g}-{hi:g}" for lo, hi in zip(t["score_min"], t["score_max"], strict=True)
-    ]
-    ax.set_xticks(x, ranges, rotation=45, ha="right", fontsize=8)
-    ax.set_xlabel("rubric score decile (score range)")
-    ax.set_ylabel("win rate")
-    _percent_axes(ax, x=False)
-    ax.legend(fontsize=8)
-
-
-def _draw_gains(ax: Any, ev: Evaluation) -> None:
-    styles = _styles(ev)
-    for name, table in ev.gains.items():
-        lift = ev.metrics[name]["lift_top_decile"]
-        ax.plot(
-            table["share_handoffs"],
-            table["share_wins"],
-            label=f"{_label(ev, name)}, lift@10% {lift:.2f}",
-            **styles[name],
-        )
-    ax.plot([0, 1], [0, 1], ":", color="#bbbbbb", label="random order")
-    ax.axvline(0.1, color="#dddddd", linewidth=0.8)
-    ax.set_xlabel("share of hand-offs, highest predicted first")
-    ax.set_ylabel("share of all wins")
-    _percent_axes(ax)
-    ax.legend(fontsize=8, loc="lower right")
-
-
-def _draw_roc(ax: Any, ev: Evaluation) -> None:
-    styles = _styles(ev)
-    drawn = False
-    for name, table in ev.roc.items():
-        if table.empty:
-            continue
-        auc = ev.metrics[name]["roc_auc"]
-        ax.plot(
-            table["fpr"],
-            table["tpr"],
-            label=f"{_label(ev, name)}, AUC {auc:.3f}",
-            **styles[name],
-        )
-        drawn = True
-    ax.plot([0, 1], [0, 1], ":", color="#bbbbbb")
-    if not drawn:
-        ax.text(0.5, 0.5, "not defined: only one outcome class", ha="center")
-    ax.set_xlabel("false positive rate (lost deals ranked high)")
-    ax.set_ylabel("true positive rate (wins ranked high)")
-    if drawn:
-        ax.legend(fontsize=8, loc="lower right")
-
-
-_DRAW: Final[dict[str, Callable[[Any, Evaluation], None]]] = {
-    "reliability": _draw_reliability,
-    "bands": _draw_bands,
-    "deciles": _draw_deciles,
-    "gains": _draw_gains,
-    "roc": _draw_roc,
-}
-
-
-_NEEDS_RUBRIC: Final = ("bands", "deciles")
-
-
-def plot_figures(evaluation: Evaluation, *, dpi: int = 100) -> dict[str, bytes]:
-    """PNG bytes per figure: reliability, bands, deciles, gains, roc (bands and
-    deciles only when the rubric varies: one bar of one band says nothing).
-
-    Figures are built on matplotlib's object API with the Agg renderer, never
-    through pyplot, so nothing is displayed, the caller's backend (a notebook's,
-    say) is left alone, and each figure is freed as soon as it is saved.
-    """
-    draws = {
-        name: draw
-        for name, draw in _DRAW.items()
-        if evaluation.rubric_informative or name not in _NEEDS_RUBRIC
-    }
-    titles = {name: _FIGURES[name][0] for name in draws}
-    return render_pngs(draws, evaluation, titles=titles, dpi=dpi)
-
-
-def render_pngs(
-    draws: Mapping[str, Callable[[Any, Any], None]],
-    data: Any,
-    *,
-    titles: Mapping[str, str],
-    dpi: int = 100,
-) -> dict[str, bytes]:
-    """PNG bytes of `draw(ax, data)` per name: titled, gridded, freed once saved."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    out: dict[str, bytes] = {}
-    for name, draw in draws.items():
-        fig = Figure(figsize=(6.4, 4.4), dpi=dpi, layout="constrained")
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        draw(ax, data)
-        ax.set_title(titles[name], fontsize=10)
-        ax.grid(alpha=0.3)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-        fig.clear()
-        out[name] = buffer.getvalue()
-    return out
 
 
 # --- HTML --------------------------------------------------------------------------
@@ -273,23 +51,6 @@ def _fin(*xs: float) -> bool:
 
 def _p(x: float) -> str:
     return f"{x:.1%}" if _fin(x) else "-"
-
-
-class _Safe(str):
-    """Markup built here from escaped parts; table cells of this type pass as is."""
-
-
-def _cell(value: object) -> str:
-    return value if isinstance(value, _Safe) else escape(str(value))
-
-
-def _table(headers: list[str], rows: list[list[object]], *, cls: str = "") -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows
-    )
-    klass = f' class="{escape(cls)}"' if cls else ""
-    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _num(x: Any, digits: int = 3) -> str:
@@ -343,10 +104,10 @@ def _metrics_section(ev: Evaluation) -> str:
         for key, _, digits, _ in _METRICS:
             text = _num(m[key], digits)
             strong = key in best and name in contenders and m[key] == best[key]
-            row.append(_Safe(f"<strong>{escape(text)}</strong>") if strong else text)
+            row.append(Safe(f"<strong>{escape(text)}</strong>") if strong else text)
         rows.append(row)
     headers = ["predictor", "column", "role", *(label for _, label, _, _ in _METRICS)]
-    html = _table(headers, rows, cls="num")
+    html = table(headers, rows, cls="num")
     if ev.comparisons:
         comp_rows: list[list[object]] = []
         for name, c in ev.comparisons.items():
@@ -374,7 +135,7 @@ def _metrics_section(ev: Evaluation) -> str:
             )
         html += (
             "<h3>Differences / 差（95% paired bootstrap interval）</h3>"
-            + _table(
+            + table(
                 ["comparison", "ROC-AUC", "Brier", "log loss", "ECE", "lift@10%"],
                 comp_rows,
                 cls="num",
@@ -387,7 +148,7 @@ def _metrics_section(ev: Evaluation) -> str:
 
 
 def _rate_table(
-    ev: Evaluation, table: pd.DataFrame, lead: list[str], cells: list[list[str]]
+    ev: Evaluation, rates: pd.DataFrame, lead: list[str], cells: list[list[str]]
 ) -> str:
     """A band or decile table: leading cells, then n, wins and the three rates."""
     implied = f"rubric-implied ({ev.reference})" if ev.reference else "rubric-implied"
@@ -401,9 +162,9 @@ def _rate_table(
             _p(float(r["p_rubric"])),
             _p(float(r["p_model"])),
         ]
-        for first, (_, r) in zip(cells, table.iterrows(), strict=True)
+        for first, (_, r) in zip(cells, rates.iterrows(), strict=True)
     ]
-    return _table(headers, rows, cls="num")
+    return table(headers, rows, cls="num")
 
 
 def _bands_section(ev: Evaluation) -> str:
@@ -436,12 +197,12 @@ def _model_deciles_section(ev: Evaluation) -> str:
         for d, lo, hi in zip(t["decile"], t["p_min"], t["p_max"], strict=True)
     ]
     lead = ["decile / 十分位", f"{ev.primary} probability / 予測確率"]
-    table = (
+    rates = (
         _rate_table(ev, t, lead, cells)
         if ev.rubric
         else _model_rate_table(ev, t, lead, cells)
     )
-    return table + (
+    return rates + (
         "<p class=note>Decile 1 holds the lowest predicted probabilities; equal "
         "probabilities share a decile. / 十分位1が最も低い予測確率。同じ確率は同じ"
         "十分位に入る。</p>"
@@ -449,7 +210,7 @@ def _model_deciles_section(ev: Evaluation) -> str:
 
 
 def _model_rate_table(
-    ev: Evaluation, table: pd.DataFrame, lead: list[str], cells: list[list[str]]
+    ev: Evaluation, rates: pd.DataFrame, lead: list[str], cells: list[list[str]]
 ) -> str:
     headers = [*lead, "n", "wins", "observed / 実績", f"model ({ev.primary})"]
     rows: list[list[object]] = [
@@ -460,14 +221,14 @@ def _model_rate_table(
             _p(float(r["observed"])),
             _p(float(r["p_model"])),
         ]
-        for first, (_, r) in zip(cells, table.iterrows(), strict=True)
+        for first, (_, r) in zip(cells, rates.iterrows(), strict=True)
     ]
-    return _table(headers, rows, cls="num")
+    return table(headers, rows, cls="num")
 
 
-def _bilingual(c: Conclusion) -> _Safe:
+def _bilingual(c: Conclusion) -> Safe:
     ja, en = escape(c.ja), escape(c.en)
-    return _Safe(f'<span lang="ja">{ja}</span><br><span lang="en">{en}</span>')
+    return Safe(f'<span lang="ja">{ja}</span><br><span lang="en">{en}</span>')
 
 
 def _disagreements_section(ev: Evaluation) -> str:
@@ -500,28 +261,10 @@ def _disagreements_section(ev: Evaluation) -> str:
         "outcome",
         "log-odds gap",
     ]
-    return _table(headers, rows) + (
+    return table(headers, rows) + (
         "<p class=note>Log-odds gap > 0: the model is more optimistic than the rubric."
         " / 対数オッズ差が正ならモデルの方が楽観的。</p>"
     )
-
-
-_CSS: Final = """
-body{font-family:"Hiragino Sans","Noto Sans JP","Yu Gothic",Meiryo,system-ui,sans-serif;
-margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.5}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #1f77b4;
-padding-bottom:.2rem;margin-top:2.2rem}h3{font-size:1rem}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
-th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:left}
-th{background:#f3f6fa}table.num td{font-variant-numeric:tabular-nums}
-.note{color:#666;font-size:.85rem}
-.warning{background:#fff4e5;border-left:4px solid #e67e22;padding:.4rem .8rem}
-ul.findings li{margin-bottom:.6rem}
-ul.findings p{margin:.1rem 0}ul.findings p[lang=en]{color:#555}
-figure{display:inline-block;margin:.5rem;vertical-align:top;max-width:48%}
-figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#444}
-@media (max-width:800px){figure{max-width:100%}}
-"""
 
 
 def _candidates_section(candidates: Mapping[str, Mapping[str, Any]]) -> str:
@@ -546,12 +289,7 @@ def _candidates_section(candidates: Mapping[str, Mapping[str, Any]]) -> str:
         "最良の対数損失から誤差の範囲内で最も単純な候補を提供し、一定値（平均受注率）"
         "より悪い候補は提供しない。</p>"
     )
-    table = _table(["candidate", "log-loss", "Brier", "ROC-AUC", "verdict"], rows)
-    return note + table
-
-
-def _section(key: str, heading: str, body: str) -> str:
-    return f'<section id="{escape(key)}"><h2>{escape(heading)}</h2>{body}</section>'
+    return note + table(["candidate", "log-loss", "Brier", "ROC-AUC", "verdict"], rows)
 
 
 def render_html(
@@ -598,26 +336,16 @@ def render_html(
         facts.append(("split / 分割", _bilingual(split_sentence(split))))
     meta_rows: list[list[object]] = [[k, v] for k, v in facts]
     meta_rows += [[k, v] for k, v in meta.items()]
-    findings = "".join(
-        f'<li><p lang="ja">{escape(c.ja)}</p><p lang="en">{escape(c.en)}</p></li>'
-        for c in conclusions(ev, split=split)
-    )
-    figure_html = "".join(
-        f'<figure id="figure-{escape(name)}"><img alt="{escape(name)}" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
-        f"<figcaption>{escape(' / '.join(_FIGURES.get(name, (name,))))}</figcaption>"
-        "</figure>"
-        for name, png in figures.items()
-    )
+    figure_html = figures_html(figures, FIGURES)
     sections = [
-        _section(
+        section(
             "conclusions",
             "Conclusions / 結論",
-            f'<ul class="findings">{findings}</ul>',
+            findings_list(conclusions(ev, split=split)),
         ),
         *(
             [
-                _section(
+                section(
                     "candidates",
                     "What is served, and why / 提供する予測器とその理由",
                     _candidates_section(candidates),
@@ -626,11 +354,11 @@ def render_html(
             if candidates
             else []
         ),
-        _section(
+        section(
             "metrics", "Metrics per predictor / 予測器ごとの指標", _metrics_section(ev)
         ),
-        _section("figures", "Figures / 図", figure_html or "<p>No figures.</p>"),
-        _section(
+        section("figures", "Figures / 図", figure_html or "<p>No figures.</p>"),
+        section(
             "model-deciles",
             f"Win rate per decile of {ev.primary}'s probability / "
             "予測確率の十分位別の受注率",
@@ -639,11 +367,11 @@ def render_html(
     ]
     if ev.rubric_informative:
         sections += [
-            _section("bands", "Rubric bands / バンド別", _bands_section(ev)),
-            _section(
+            section("bands", "Rubric bands / バンド別", _bands_section(ev)),
+            section(
                 "deciles", "Rubric-score deciles / スコア十分位別", _deciles_section(ev)
             ),
-            _section(
+            section(
                 "disagreements",
                 "Largest disagreements, model vs rubric / "
                 "判断が最も食い違ったトスアップ",
@@ -651,7 +379,7 @@ def render_html(
             ),
         ]
     sections.append(
-        _section("meta", "Run / 実行情報", _table(["key", "value"], meta_rows))
+        section("meta", "Run / 実行情報", table(["key", "value"], meta_rows))
     )
     rivals = [
         *([f"strongest baseline {strongest}"] if strongest else []),
@@ -666,15 +394,8 @@ def render_html(
         if ev.in_sample
         else ""
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{escape(title)}</h1>{banner}<p class=note>"
-        f"{escape(ev.primary + versus)} · {ev.n:,} hand-offs</p></header>"
-        + "".join(sections)
-        + "</body></html>\n"
-    )
+    subtitle = f"<p class=note>{escape(ev.primary + versus)} · {ev.n:,} hand-offs</p>"
+    return page(title, sections, header=banner + subtitle)
 
 
 def write_report(

@@ -1,48 +1,40 @@
-"""The recalibration report (HTML + PNG + JSON) and the recommended rubric YAML."""
+"""The recalibration report (HTML + PNG + JSON) and the recommended rubric YAML.
+
+Figures, conclusions and the page are pure; `write_recalibration` is the only
+function that touches the disk. The tables behind the report, as frames for a
+notebook, are `readiness.reports.recalibration_frames`.
+"""
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 from collections.abc import Mapping
-from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
-import pandas as pd
 
-from readiness.data.files import atomic_write_bytes
-from readiness.memo.parse import Memo
-from readiness.reports.evaluation import (
-    _CSS,
+from readiness.data.write import atomic_write_bytes
+from readiness.reports.html import (
     Conclusion,
-    _Safe,
-    _section,
-    _table,
+    Safe,
+    figures_html,
+    findings_list,
+    page,
     render_pngs,
+    section,
+    table,
 )
+from readiness.rubric.config import BANDS, Rubric, rubric_to_yaml
 from readiness.rubric.recalibrate import Recalibration, recalibrated_rubric
-from readiness.rubric.score import (
-    BANDS,
-    Rubric,
-    rubric_to_yaml,
-    score_frame,
-    score_memo,
-)
 
 __all__ = [
-    "band_changes_frame",
-    "cutoffs_frame",
-    "heldout_bands_frame",
-    "memo_score_change",
     "plot_recalibration",
     "recalibration_conclusions",
-    "rescore_handoffs",
+    "render_recalibration_html",
     "rubric_yaml_text",
-    "weights_frame",
     "write_recalibration",
 ]
 
@@ -239,145 +231,6 @@ def recalibration_conclusions(r: Recalibration) -> list[Conclusion]:
     return out
 
 
-# --- tables as frames (notebooks) ----------------------------------------------------
-
-
-def weights_frame(r: Recalibration) -> pd.DataFrame:
-    """One row per item: current vs recommended weight, its 95% bootstrap interval
-    and the refit on gate-passing toss-ups only (the selection check)."""
-    rows = [
-        {
-            "item": k,
-            "label_ja": r.labels[k][0],
-            "label_en": r.labels[k][1],
-            "current": r.old_weights[k],
-            "recommended": r.weights[k],
-            "continuous": r.weights_continuous[k],
-            "ci_low": r.weight_ci[k][0],
-            "ci_high": r.weight_ci[k][1],
-            "gate_passed_only": r.weights_gate_passed[k],
-            "fraction_mean": r.item_spread[k]["mean"],
-            "at_full_marks": r.item_spread[k]["share_full"],
-        }
-        for k in r.items
-    ]
-    return pd.DataFrame(rows).set_index("item")
-
-
-def cutoffs_frame(r: Recalibration) -> pd.DataFrame:
-    """Band cut-offs: the current ones, the win-rate and share-keeping candidates
-    with their intervals, and the ones chosen for the YAML."""
-    nan = (float("nan"), float("nan"))
-    rows = [
-        ("current", r.old_bands, (nan, nan)),
-        ("win_rate", r.cutoffs_win_rate, r.cutoffs_win_rate_ci),
-        ("share", r.cutoffs_share, r.cutoffs_share_ci),
-        (f"chosen ({r.bands_choice})", r.bands, (nan, nan)),
-    ]
-    return pd.DataFrame(
-        [
-            {
-                "rule": rule,
-                "high": cut[0],
-                "high_ci_low": ci[0][0],
-                "high_ci_high": ci[0][1],
-                "standard": cut[1],
-                "standard_ci_low": ci[1][0],
-                "standard_ci_high": ci[1][1],
-            }
-            for rule, cut, ci in rows
-        ]
-    ).set_index("rule")
-
-
-def heldout_bands_frame(r: Recalibration) -> pd.DataFrame:
-    """Held-out toss-ups per band under the current and the new rubric: count,
-    share and win rate (and the model's mean probability when it was given)."""
-    h = r.heldout
-    rows = []
-    for old, new in zip(h["bands_old"], h["bands_new"], strict=True):
-        row: dict[str, Any] = {
-            "band": old["band"],
-            "band_ja": BANDS[old["band"]][0],
-            "n_current": old["n"],
-            "share_current": old["share"],
-            "win_rate_current": old["win_rate"],
-            "n_new": new["n"],
-            "share_new": new["share"],
-            "win_rate_new": new["win_rate"],
-        }
-        if h["has_model"]:
-            row["model_p_current"] = old["model_probability"]
-            row["model_p_new"] = new["model_probability"]
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("band")
-
-
-def band_changes_frame(r: Recalibration) -> pd.DataFrame:
-    """Held-out toss-ups by band: rows the current rubric's, columns the new one's."""
-    matrix = pd.DataFrame(r.heldout["band_changes"]).T
-    matrix.index.name = "current"
-    matrix.columns.name = "new"
-    return matrix.loc[list(BANDS), list(BANDS)]
-
-
-def rescore_handoffs(
-    handoffs: pd.DataFrame, old: Rubric, new: Rubric, *, id_column: str = "lead_id"
-) -> pd.DataFrame:
-    """Each hand-off's total and band under two rubrics (dates against its toss-up
-    day, as the scorer reads them), with the change; sorted as given. Bands are
-    ordered categoricals (high, standard, needs_work)."""
-    order = list(BANDS)
-    before = score_frame(handoffs, rubric=old, id_column=id_column)
-    after = score_frame(handoffs, rubric=new, id_column=id_column)
-    out = pd.DataFrame(
-        {
-            id_column: before[id_column].to_numpy(),
-            "total_old": before["total"].to_numpy(),
-            "band_old": pd.Categorical(before["band"].astype(str), categories=order),
-            "total_new": after["total"].to_numpy(),
-            "band_new": pd.Categorical(after["band"].astype(str), categories=order),
-        }
-    )
-    out["change"] = (out["total_new"] - out["total_old"]).round(1)
-    out["band_changed"] = out["band_old"] != out["band_new"]
-    return out
-
-
-def memo_score_change(
-    memo: Memo | str | Mapping[str, Any],
-    old: Rubric,
-    new: Rubric,
-    *,
-    reference_date: date | None = None,
-) -> pd.DataFrame:
-    """One memo scored by two rubrics: points per item, then total, band and gate."""
-    a = score_memo(memo, rubric=old, reference_date=reference_date)
-    b = score_memo(memo, rubric=new, reference_date=reference_date)
-    rows: list[dict[str, Any]] = [
-        {
-            "row": f"{x.key} ({x.label_ja})",
-            "old": f"{x.points:g} / {x.max:g}",
-            "new": f"{y.points:g} / {y.max:g}",
-        }
-        for x, y in zip(a.items, b.items, strict=True)
-    ]
-    rows += [
-        {"row": "total / 合計", "old": f"{a.total:g}", "new": f"{b.total:g}"},
-        {
-            "row": "band / バンド",
-            "old": f"{a.band_ja} ({a.band_en})",
-            "new": f"{b.band_ja} ({b.band_en})",
-        },
-        {
-            "row": "gate / ゲート",
-            "old": "passed" if a.gate_passed else "failed",
-            "new": "passed" if b.gate_passed else "failed",
-        },
-    ]
-    return pd.DataFrame(rows).set_index("row")
-
-
 # --- HTML ----------------------------------------------------------------------
 
 
@@ -389,7 +242,7 @@ def _weights_table(r: Recalibration) -> str:
             [
                 f"{r.labels[k][0]} / {r.labels[k][1]}",
                 f"{r.old_weights[k]:g}",
-                _Safe(f"<strong>{r.weights[k]}</strong>"),
+                Safe(f"<strong>{r.weights[k]}</strong>"),
                 _n(r.weights_continuous[k]),
                 _ci(r.weight_ci[k], 1),
                 _n(r.weights_gate_passed[k]),
@@ -397,7 +250,7 @@ def _weights_table(r: Recalibration) -> str:
                 _p(spread["share_full"]),
             ]
         )
-    return _table(
+    return table(
         [
             "item / 項目",
             "current / 現行",
@@ -429,7 +282,7 @@ def _criteria_table(r: Recalibration) -> str:
         "<p class=note>Suggestions only, not applied to the YAML: shares inside each "
         "item from one non-negative logistic fit over every criterion. "
         "提案のみ（YAMLには反映しません）。</p>"
-        + _table(
+        + table(
             [
                 "item",
                 "criterion / 基準",
@@ -490,11 +343,11 @@ def _bands_table(r: Recalibration) -> str:
         "<h3>Cut-offs / 境界点 (chosen: "
         + escape(r.bands_choice)
         + ")</h3>"
-        + _table(["rule / 方法", "high / 高", "standard / 標準", "basis"], cut_rows)
+        + table(["rule / 方法", "high / 高", "standard / 標準", "basis"], cut_rows)
         + "<h3>Held-out bands / 検証データのバンド</h3>"
-        + _table(headers, rows, cls="num")
+        + table(headers, rows, cls="num")
         + "<h3>Band changes (rows: current, columns: new) / バンドの移動</h3>"
-        + _table(["current \\ new", *(BANDS[b][1] for b in BANDS)], matrix, cls="num")
+        + table(["current \\ new", *(BANDS[b][1] for b in BANDS)], matrix, cls="num")
     )
 
 
@@ -502,17 +355,7 @@ def render_recalibration_html(
     r: Recalibration, figures: Mapping[str, bytes], *, meta: Mapping[str, str]
 ) -> str:
     """One self-contained page; every value escaped, images inline."""
-    findings = "".join(
-        f'<li><p lang="ja">{escape(c.ja)}</p><p lang="en">{escape(c.en)}</p></li>'
-        for c in recalibration_conclusions(r)
-    )
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.notes)
-    figure_html = "".join(
-        f'<figure id="figure-{escape(name)}"><img alt="{escape(name)}" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
-        f"<figcaption>{escape(' / '.join(_FIGURES[name]))}</figcaption></figure>"
-        for name, png in figures.items()
-    )
     facts: list[list[object]] = [
         ["fit period / 学習期間", " – ".join(r.period_train)],
         ["held-out period / 検証期間", " – ".join(r.period_test)],
@@ -535,25 +378,21 @@ def render_recalibration_html(
         "区間はブートストラップ、検証は時系列で最新のトスアップです。</p>"
     )
     sections = [
-        _section(
-            "conclusions", "Conclusions / 結論", f'<ul class="findings">{findings}</ul>'
+        section(
+            "conclusions",
+            "Conclusions / 結論",
+            findings_list(recalibration_conclusions(r)),
         ),
-        _section("weights", "Item weights / 項目の配点", _weights_table(r)),
-        _section("bands", "Bands / バンド", _bands_table(r)),
-        _section("figures", "Figures / 図", figure_html),
-        _section("criteria", "Sub-criteria / 評価基準", _criteria_table(r)),
-        _section(
+        section("weights", "Item weights / 項目の配点", _weights_table(r)),
+        section("bands", "Bands / バンド", _bands_table(r)),
+        section("figures", "Figures / 図", figures_html(figures, _FIGURES)),
+        section("criteria", "Sub-criteria / 評価基準", _criteria_table(r)),
+        section(
             "method", "Method / 方法", method + (f"<ul>{notes}</ul>" if notes else "")
         ),
-        _section("meta", "Run / 実行情報", _table(["key", "value"], facts)),
+        section("meta", "Run / 実行情報", table(["key", "value"], facts)),
     ]
-    title = "Rubric recalibration / ルーブリック再調整"
-    return (
-        '<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{title}</h1></header>" + "".join(sections) + "</body></html>\n"
-    )
+    return page("Rubric recalibration / ルーブリック再調整", sections)
 
 
 def rubric_yaml_text(r: Recalibration, rubric: Rubric, *, source: str) -> str:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from readiness.data.files import atomic_write_bytes
-from readiness.rubric.score import Rubric, RubricError, load_rubric
+from readiness.data.write import atomic_write_bytes
+from readiness.rubric.config import Rubric, RubricError, load_rubric
 
 __all__ = ["active_rubric", "adopt_rubric", "revert_rubric", "rubric_history"]
 

@@ -4,60 +4,42 @@
 the served bundle's win probability, its 100-point equivalent and grade, the
 rubric's view of the memo, and — where asked — why (factors) and what IS should
 collect next (missing elements ranked by the model's counterfactual gain).
-`lead_dataset` types one lead given as plain mappings (an API request) through the
-data contract, so a single lead is scored exactly like a row of a batch. Pure: no
-I/O; the bundle is loaded by the caller.
+A single lead given as plain mappings (an API request) is typed through the data
+contract by `readiness.scoring.lead.lead_dataset`, so it is scored exactly like a
+row of a batch. Pure: no I/O; the bundle is loaded by the caller.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from readiness.data.contract import TABLES, Dataset, RawTables, validate_and_coerce
-from readiness.data.files import TIMEZONE, ExtraKind
+from readiness.data.contract import Dataset
+from readiness.data.files import TIMEZONE
 from readiness.errors import ReadinessError
 from readiness.features.build import (
     EXTRA_PREFIX,
-    _item_names,
     build_features,
     extra_feature_names,
-    sanitize_name,
+    rubric_item_names,
 )
 from readiness.model.bundle import Bundle
 from readiness.model.estimators import RubricModel, WinModel
-from readiness.model.explain import (
-    Factor,
-    MissingElement,
-    counterfactual_edits,
-    model_factors,
-    rank_missing,
-    read_memos,
-    rubric_factors,
-)
-from readiness.rubric.score import Rubric, RubricResult
+from readiness.model.explain import counterfactual_edits, read_memos
+from readiness.rubric.config import Rubric
+from readiness.rubric.score import RubricItem, RubricResult
+from readiness.scoring.reasons import model_factors, rank_missing, rubric_factors
+from readiness.scoring.results import Factor, LeadScore, MissingElement
 
 __all__ = [
-    "Factor",
-    "LeadScore",
-    "MissingElement",
     "ScoringInputError",
-    "extra_attribute_kinds",
-    "lead_dataset",
-    "lead_request",
     "score_points",
 ]
 
-_LEAD_COLUMNS: Final = TABLES["leads"].column_names
-_EVENT_COLUMNS: Final = tuple(c for c in TABLES["events"].column_names)
 _RUBRIC_SERVED: Final = (
     "served by the calibrated rubric: factors are the rubric items (points against "
     "their maximum, relative to an average hand-off), not model contributions"
@@ -74,58 +56,6 @@ class ScoringInputError(ReadinessError, ValueError):
         super().__init__(
             f"cannot score this input ({len(self.problems)} {noun}):\n{lines}"
         )
-
-
-@dataclass(frozen=True)
-class LeadScore:
-    """Everything scoring says about one point (a lead at a moment)."""
-
-    lead_id: str
-    as_of: datetime
-    probability: float
-    points: float
-    grade: str
-    rubric_total: float
-    rubric_band: str
-    rubric_band_ja: str
-    rubric_band_en: str
-    gate_passed: bool
-    gate_failures: tuple[tuple[str, str], ...]  # (ja, en) per failed condition
-    rubric_items: tuple[
-        tuple[str, str, str, float, float], ...
-    ]  # key, ja, en, pts, max
-    positive: tuple[Factor, ...]
-    negative: tuple[Factor, ...]
-    missing: tuple[MissingElement, ...]
-    served: str
-    model_version: str | None
-    warnings: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: ISO time, lists, dicts with named fields."""
-        return {
-            "lead_id": self.lead_id,
-            "as_of": self.as_of.isoformat(),
-            "probability": self.probability,
-            "points": self.points,
-            "grade": self.grade,
-            "rubric_total": self.rubric_total,
-            "rubric_band": self.rubric_band,
-            "rubric_band_ja": self.rubric_band_ja,
-            "rubric_band_en": self.rubric_band_en,
-            "gate_passed": self.gate_passed,
-            "gate_failures": [{"ja": ja, "en": en} for ja, en in self.gate_failures],
-            "rubric_items": [
-                {"key": k, "label_ja": ja, "label_en": en, "points": p, "max": mx}
-                for k, ja, en, p, mx in self.rubric_items
-            ],
-            "positive": [vars(f) for f in self.positive],
-            "negative": [vars(f) for f in self.negative],
-            "missing": [vars(m) for m in self.missing],
-            "served": self.served,
-            "model_version": self.model_version,
-            "warnings": list(self.warnings),
-        }
 
 
 # --- scoring -------------------------------------------------------------------------
@@ -164,7 +94,7 @@ def score_points(
 
     explained = [int(i) for i in np.flatnonzero(flags)]
     plan, edits = counterfactual_edits(
-        features, reads, explained, rubric=rubric, item_names=_item_names(rubric)
+        features, reads, explained, rubric=rubric, item_names=rubric_item_names(rubric)
     )
     estimator = bundle.estimator
     contribute = explained if isinstance(estimator, WinModel) else []
@@ -238,7 +168,9 @@ def score_points(
                 gate_passed=result.gate_passed,
                 gate_failures=tuple((g.ja, g.en) for g in result.gate_failures),
                 rubric_items=tuple(
-                    (s.key, s.label_ja, s.label_en, float(s.points), float(s.max))
+                    RubricItem(
+                        s.key, s.label_ja, s.label_en, float(s.points), float(s.max)
+                    )
                     for s in result.items
                 ),
                 positive=positive,
@@ -334,287 +266,3 @@ def _with_absent_extras(
         filler = pd.DataFrame(np.nan, index=features.index, columns=absent)
         features = pd.concat([features, filler], axis=1)
     return features, absent
-
-
-def extra_attribute_kinds(
-    attributes: Mapping[str, Any], *, bundle: Bundle
-) -> dict[str, ExtraKind]:
-    """The kind of each extra lead attribute of a request, as the bundle learned it.
-
-    Names are the declared raw names (the `extra_lead_columns` of the import
-    mapping); one the model does not use is a ScoringInputError naming those it
-    does.
-    """
-    reference = (bundle.meta.get("reference") or {}).get("features") or {}
-    used = {c: c for c in bundle.feature_names if c.startswith(EXTRA_PREFIX)}
-    kinds: dict[str, ExtraKind] = {}
-    problems = []
-    for raw, value in attributes.items():
-        name = EXTRA_PREFIX + sanitize_name(raw)
-        if name not in used:
-            known = sorted(u.removeprefix(EXTRA_PREFIX) for u in used) or ["none"]
-            problems.append(
-                f"lead.attributes.{raw}: the model uses no such attribute; it uses "
-                f"{', '.join(known[:20])}"
-            )
-            continue
-        if (reference.get(name) or {}).get("kind") == "category":
-            kinds[raw] = "category"
-        elif isinstance(value, bool):
-            kinds[raw] = "boolean"
-        else:
-            kinds[raw] = "numeric"
-    if problems:
-        raise ScoringInputError(problems)
-    return kinds
-
-
-# --- one lead from plain mappings ----------------------------------------------
-
-
-def lead_dataset(
-    lead: Mapping[str, Any],
-    events: Sequence[Mapping[str, Any]],
-    *,
-    lead_id: str = "lead",
-    as_of: datetime | None = None,
-    extra_lead_columns: Mapping[str, ExtraKind] | None = None,
-) -> Dataset:
-    """One lead and its events (e.g. an API request) as a typed, validated Dataset.
-
-    `lead` holds leads-table columns (optional ones may be left out; a `lead_id`
-    in it wins over the keyword); `created_at` defaults to the earliest event, or
-    `as_of`. Values are read like a CSV export (`"1,200"`, `2026/11/03 10:00`,
-    `はい`). Every problem — a wrong type, an unknown category or key, a NaN, an
-    unparsable timestamp, a missing required attribute — is raised at once as
-    ScoringInputError, each with its field path (`lead.employees`,
-    `events[2].timestamp`) and how to fix it.
-    """
-    extras = dict(extra_lead_columns or {})
-    if not isinstance(lead, Mapping):
-        raise ScoringInputError(["lead: not an object of lead attributes"])
-    attributes = lead.get("attributes")
-    if isinstance(attributes, Mapping):  # declared extra columns, as lead_request
-        lead = {**{k: v for k, v in lead.items() if k != "attributes"}, **attributes}
-    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Sequence):
-        raise ScoringInputError(["events: not a list of events"])
-    problems: dict[str, str] = {}  # field path → problem (one per field)
-    lead_row = _raw_row("lead", lead, (*_LEAD_COLUMNS, *extras), problems)
-    the_id = lead_row.get("lead_id") or str(lead_id)
-    lead_row["lead_id"] = the_id
-    event_rows = []
-    for i, event in enumerate(events):
-        if not isinstance(event, Mapping):
-            problems[f"events[{i}]"] = "not an object with timestamp, type and detail"
-            continue
-        row = _raw_row(f"events[{i}]", event, _EVENT_COLUMNS, problems)
-        if row.get("lead_id") not in (None, the_id):
-            problems[f"events[{i}].lead_id"] = (
-                f"{row['lead_id']!r} is not this lead ({the_id!r}); leave it out"
-            )
-        row["lead_id"] = the_id
-        event_rows.append(row)
-    if not lead_row.get("created_at") and "lead.created_at" not in problems:
-        lead_row["created_at"] = _default_created(event_rows, as_of)
-        if lead_row["created_at"] is None:
-            problems["lead.created_at"] = (
-                "missing; give when the lead came in (there are no events and no "
-                "as_of to default to)"
-            )
-    frames = {
-        "leads": _frame([lead_row], list(lead_row)),
-        "events": _frame(event_rows, list(_EVENT_COLUMNS)),
-    }
-    raw = RawTables.from_frames(frames, extra_lead_columns=extras)
-    report, dataset = validate_and_coerce(raw)
-    for p in report.errors:
-        hint = f"; {p.hint}" if p.hint else ""
-        for path in _paths(p.table, p.column, p.rows):
-            # a field already reported (e.g. a NaN, now missing) is reported once
-            problems.setdefault(path, f"{p.message}{hint}")
-    if problems:
-        raise ScoringInputError([f"{path}: {why}" for path, why in problems.items()])
-    return dataset
-
-
-Cell = str | float | pd.Timestamp | None
-
-
-def _raw_row(
-    where: str,
-    values: Mapping[str, Any],
-    allowed: Sequence[str],
-    problems: dict[str, str],
-) -> dict[str, Cell]:
-    """A mapping's values as cells; wrong kinds of value become problems.
-
-    Text stays text (read like a CSV export), while numbers and times stay typed:
-    the contract's parsers take typed columns as they are, which is most of a
-    single lead's typing cost. Ids are always text.
-    """
-    row: dict[str, Cell] = {}
-    for key, value in values.items():
-        name = str(key)
-        if name not in allowed:
-            guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
-            hint = f"did you mean {guess[0]!r}? " if guess else ""
-            problems[f"{where}.{name}"] = (
-                f"not a known field; {hint}use one of {', '.join(allowed)}"
-            )
-            continue
-        cell, problem = _as_cell(value)
-        if problem:
-            problems[f"{where}.{name}"] = problem
-        row[name] = _text(cell) if name == "lead_id" else cell
-    return row
-
-
-def _as_cell(value: Any) -> tuple[Cell, str | None]:
-    """(cell, None) for a usable scalar, (None, why) otherwise."""
-    if value is None:
-        return None, None
-    if isinstance(value, bool | np.bool_):
-        return ("true" if value else "false"), None
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return None, "NaN is not a value; leave the field out or send null"
-        if math.isinf(value):
-            return None, "infinity is not a value; send a finite number"
-        return float(value), None
-    if isinstance(value, int | np.integer):
-        return float(value), None
-    if isinstance(value, datetime | date):
-        stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
-        return stamp, None
-    if isinstance(value, str):
-        return value, None
-    kind = type(value).__name__
-    return None, f"a {kind} is not a single value; send text, a number or a time"
-
-
-def _text(cell: Cell) -> str | None:
-    """A cell as the text a CSV export would hold."""
-    if cell is None or isinstance(cell, str):
-        return cell
-    if isinstance(cell, pd.Timestamp):
-        return cell.isoformat()
-    return str(int(cell)) if cell.is_integer() else repr(cell)
-
-
-def _frame(rows: Sequence[Mapping[str, Cell]], columns: list[str]) -> pd.DataFrame:
-    """Rows of cells as a frame: a column of only numbers (or only times) is typed,
-    any other column is text, as it would be read from a file."""
-    data: dict[str, pd.Series] = {}
-    for name in columns:
-        cells = [row.get(name) for row in rows]
-        given = [c for c in cells if c is not None]
-        if given and all(isinstance(c, pd.Timestamp) for c in given):
-            stamps = [pd.NaT if c is None else c for c in cells]
-            data[name] = pd.Series(stamps, dtype="datetime64[us]")
-        elif given and all(isinstance(c, float) for c in given):
-            data[name] = pd.Series(cells, dtype="float64")
-        else:
-            data[name] = pd.Series([_text(c) for c in cells], dtype=object)
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-
-
-def _default_created(
-    events: Sequence[Mapping[str, Cell]], as_of: datetime | None
-) -> pd.Timestamp | None:
-    """The earliest event time (naive Asia/Tokyo), else `as_of`, else None."""
-    times = []
-    for event in events:
-        cell = event.get("timestamp")
-        if isinstance(cell, str):
-            try:
-                cell = pd.Timestamp(cell)
-            except ValueError:
-                continue  # reported by the contract's own check of the column
-            if cell.tzinfo is not None:
-                cell = cell.tz_convert(TIMEZONE).tz_localize(None)
-        if isinstance(cell, pd.Timestamp) and not pd.isna(cell):
-            times.append(cell)
-    if times:
-        return min(times)
-    stamp = None if as_of is None else _as_cell(as_of)[0]
-    return stamp if isinstance(stamp, pd.Timestamp) else None
-
-
-def _paths(table: str | None, column: str | None, rows: tuple[int, ...]) -> list[str]:
-    suffix = f".{column}" if column else ""
-    if table == "leads":
-        return [f"lead{suffix}"]
-    if table == "events" and rows:
-        return [f"events[{r - 1}]{suffix}" for r in rows]
-    return [f"{table or 'input'}{suffix}"]
-
-
-# --- one lead of a dataset, as a request -------------------------------------------
-
-
-def lead_request(
-    dataset: Dataset, lead_id: str, *, as_of: datetime | None = None
-) -> dict[str, Any]:
-    """A lead of `dataset` as a plain, JSON-ready scoring request.
-
-    `{"lead", "events", "memo", "as_of", "is_rep", "fs_rep"}` — the body of `POST
-    /v1/score` — so a lead picked from loaded data is scored exactly like one sent
-    by a CRM. A handed-off lead is taken at its toss-up with its memo; an open
-    lead as of `as_of` (default: just after its latest event) with no memo.
-    Events are those strictly before `as_of`. KeyError for an unknown lead.
-    """
-    leads = dataset.leads[dataset.leads["lead_id"].astype("str") == str(lead_id)]
-    if leads.empty:
-        raise KeyError(f"lead {lead_id!r} is not in the data")
-    lead = leads.iloc[0]
-    handoffs = dataset.handoffs[dataset.handoffs["lead_id"].astype("str") == lead_id]
-    events = dataset.events[dataset.events["lead_id"].astype("str") == str(lead_id)]
-    memo = is_rep = fs_rep = None
-    if as_of is None and len(handoffs):
-        handoff = handoffs.iloc[0]
-        moment = pd.Timestamp(handoff["tossed_up_at"])
-        memo = _plain(handoff.get("memo"))
-        is_rep, fs_rep = _plain(handoff.get("is_rep")), _plain(handoff.get("fs_rep"))
-    elif as_of is None:
-        latest = events["timestamp"].max() if len(events) else lead["created_at"]
-        moment = pd.Timestamp(latest) + pd.Timedelta(seconds=1)
-    else:
-        moment = pd.Timestamp(as_of)
-    before = events[events["timestamp"] < moment].sort_values("timestamp")
-    # every declared attribute, known or not: an absent one would read as "not sent"
-    attributes = {k: _plain(lead[k]) for k in dataset.extra_lead_columns if k in lead}
-    return {
-        "lead": {
-            **{
-                k: _plain(v)
-                for k, v in lead.items()
-                if k in _LEAD_COLUMNS and _plain(v) is not None
-            },
-            **({"attributes": attributes} if attributes else {}),
-        },
-        "events": [
-            {k: _plain(v) for k, v in e.items() if k != "lead_id"}
-            for e in before.to_dict("records")
-        ],
-        "memo": memo,
-        "as_of": moment.isoformat(),
-        "is_rep": is_rep,
-        "fs_rep": fs_rep,
-    }
-
-
-def _plain(value: Any) -> Any:
-    """A cell as a JSON value: numpy scalars unwrapped, NA and blanks → None."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp | datetime):
-        return pd.Timestamp(value).isoformat()
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value

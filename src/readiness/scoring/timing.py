@@ -12,7 +12,6 @@ loaded by `readiness.scoring.timing_store`; its names are importable from here t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -23,8 +22,8 @@ from readiness.data.contract import Dataset
 from readiness.features.build import build_features
 from readiness.fields import BANT_KEYS
 from readiness.model.bundle import Bundle
-from readiness.model.explain import MissingElement
-from readiness.scoring.score import LeadScore, score_points
+from readiness.scoring.results import LeadScore, MissingElement, TimingAdvice
+from readiness.scoring.score import score_points
 from readiness.scoring.timing_model import (
     ACTIONS,
     AT_RISK,
@@ -50,7 +49,6 @@ __all__ = [
     "TIMING_FILE",
     "TIMING_META",
     "TOSS_UP_NOW",
-    "TimingAdvice",
     "TimingError",
     "TimingModel",
     "advice_frame",
@@ -67,47 +65,6 @@ _DAY: Final = pd.Timedelta(days=1)
 
 
 # --- recommendations --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimingAdvice:
-    """The timing recommendation for one lead at one moment."""
-
-    lead_id: str
-    as_of: datetime
-    action: str
-    action_ja: str
-    action_en: str
-    probability: float
-    probability_7d_ago: float | None
-    probability_14d_ago: float | None
-    trend_per_week: float | None
-    expected_change: float
-    lookahead_days: int
-    next_element: MissingElement | None
-    reasons: tuple[tuple[str, str], ...]  # (ja, en)
-    warnings: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe: ISO time, lists, dicts with named fields."""
-        return {
-            "lead_id": self.lead_id,
-            "as_of": self.as_of.isoformat(),
-            "action": self.action,
-            "action_ja": self.action_ja,
-            "action_en": self.action_en,
-            "probability": self.probability,
-            "probability_7d_ago": self.probability_7d_ago,
-            "probability_14d_ago": self.probability_14d_ago,
-            "trend_per_week": self.trend_per_week,
-            "expected_change": self.expected_change,
-            "lookahead_days": self.lookahead_days,
-            "next_element": None
-            if self.next_element is None
-            else vars(self.next_element),
-            "reasons": [{"ja": ja, "en": en} for ja, en in self.reasons],
-            "warnings": list(self.warnings),
-        }
 
 
 def open_lead_points(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from readiness.data.files import atomic_write_bytes
+from readiness.data.write import atomic_write_bytes
 from readiness.model.artifact import (
     ArtifactReader,
     ArtifactWriter,

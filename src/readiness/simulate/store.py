@@ -16,7 +16,8 @@ import pandas as pd
 
 from readiness import __version__
 from readiness.data.contract import TABLES, write_tables
-from readiness.data.files import CsvEncoding, atomic_write_bytes, parquet_bytes
+from readiness.data.files import CsvEncoding
+from readiness.data.write import atomic_write_bytes, parquet_bytes
 from readiness.errors import ReadinessError
 from readiness.simulate.world import World
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from readiness.rubric.score import Rubric, score_frame
+from readiness.rubric.config import Rubric
+from readiness.rubric.score import score_frame
 from readiness.simulate.world import World
 
 

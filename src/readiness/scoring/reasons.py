@@ -1,0 +1,207 @@
+"""Why a toss-up scores as it does, and what IS should collect next.
+
+Two explanations, both in business terms. *Factors*: the model's per-feature
+log-odds contributions (TreeSHAP of the uncalibrated booster), named with
+`feature_info` and with the memo's text components folded into one "memo wording"
+factor; a rubric-served bundle explains by its rubric items instead. *Missing
+elements*: each information element the memo leaves vague or empty, with the win
+probability the model gives the same toss-up had IS collected it (the
+counterfactual rows of `readiness.model.explain`). Pure functions;
+`readiness.scoring.score` calls them once per batch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from readiness.features.build import feature_info
+from readiness.fields import ELEMENT_KEYS, element
+from readiness.model.estimators import RUBRIC_TOTAL, RubricModel
+from readiness.model.explain import Counterfactual, MemoRead, logit
+from readiness.scoring.results import Factor, MissingElement
+
+__all__ = ["WORDING", "model_factors", "rank_missing", "rubric_factors"]
+
+WORDING: Final = "memo_text"  # every memo_text_svd_* component, as one factor
+_SVD_PREFIX: Final = "memo_text_svd_"
+_WORDING_LABELS: Final = ("メモの書きぶり（文面の特徴）", "memo wording")
+_ELEMENT_ORDER: Final = {k: i for i, k in enumerate(ELEMENT_KEYS)}
+
+
+def _group_of(column: str) -> str:
+    return WORDING if column.startswith(_SVD_PREFIX) else column
+
+
+def _labels(name: str, extra_names: Mapping[str, str]) -> tuple[str, str, str]:
+    if name == WORDING:
+        return "memo", *_WORDING_LABELS
+    try:
+        info = feature_info(name, extra_names=extra_names)
+    except KeyError:  # a column this version cannot name: show it as it is
+        return "other", name, name
+    return info.group, info.label_ja, info.label_en
+
+
+def _value(features: pd.DataFrame, row: int, name: str) -> float | str | None:
+    if name == WORDING or name not in features.columns:
+        return None
+    value = features[name].iloc[row]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.floating | float | int | np.integer):
+        out = float(value)
+        return None if math.isnan(out) else out
+    return None if pd.isna(value) else str(value)
+
+
+def _top(contrib: np.ndarray, top_k: int) -> tuple[list[int], list[int]]:
+    """Indices of the top_k largest positive and the top_k most negative values."""
+    order = np.argsort(-contrib, kind="stable")
+    positive = [int(j) for j in order[:top_k] if contrib[j] > 0]
+    negative = [int(j) for j in order[::-1][:top_k] if contrib[j] < 0]
+    return positive, negative
+
+
+def model_factors(
+    contributions: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    top_k: int,
+    extra_names: Mapping[str, str] | None = None,
+) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
+    """Top positive and negative factors per row, from the booster's contributions.
+
+    `contributions` is `WinModel.contributions` of `features` (row for row).
+    """
+    if not len(features):
+        return []
+    raw = contributions.drop(columns="bias")
+    groups = [_group_of(c) for c in raw.columns]
+    names = list(dict.fromkeys(groups))
+    index = {n: i for i, n in enumerate(names)}
+    fold = np.zeros((len(groups), len(names)))
+    fold[np.arange(len(groups)), [index[g] for g in groups]] = 1.0
+    grouped = raw.to_numpy(dtype=np.float64) @ fold
+    labels: dict[str, tuple[str, str, str]] = {}  # named as they are shown
+    out = []
+    for row in range(len(features)):
+        positive, negative = _top(grouped[row], top_k)
+
+        def make(j: int, row: int = row) -> Factor:
+            name = names[j]
+            if name not in labels:
+                labels[name] = _labels(name, extra_names or {})
+            value = _value(features, row, name)
+            group, ja, en = labels[name]
+            return Factor(
+                name=name,
+                group=group,
+                label_ja=ja,
+                label_en=en,
+                value=value,
+                contribution=float(grouped[row, j]),
+            )
+
+        out.append((tuple(make(j) for j in positive), tuple(make(j) for j in negative)))
+    return out
+
+
+def rubric_factors(
+    model: RubricModel, reads: Sequence[MemoRead], *, top_k: int
+) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
+    """Rubric items as factors: each item's points against its share of the average.
+
+    The calibrated rubric is logistic in the total, so its log-odds split exactly
+    over the items: slope × (item points − item max × average total / 100).
+    """
+    slope, mean_total = _rubric_slope(model)
+    out = []
+    for read in reads:
+        items = read.result.items
+        contrib = np.array(
+            [slope * (i.points - i.max * mean_total / 100.0) for i in items]
+        )
+        positive, negative = _top(contrib, top_k)
+
+        def make(j: int, items: tuple = items, contrib: np.ndarray = contrib) -> Factor:
+            i = items[j]
+            return Factor(
+                name=f"rubric_{i.key}",
+                group="rubric",
+                label_ja=f"{i.label_ja}（{i.max:g}点満点）",
+                label_en=f"{i.label_en} (of {i.max:g} points)",
+                value=float(i.points),
+                contribution=float(contrib[j]),
+            )
+
+        out.append((tuple(make(j) for j in positive), tuple(make(j) for j in negative)))
+    return out
+
+
+def _rubric_slope(model: RubricModel) -> tuple[float, float]:
+    """Log-odds per rubric point and the training mean of the total."""
+    if tuple(model.columns) != (RUBRIC_TOTAL,):
+        return 0.0, 0.0
+    scaler = model.model_.named_steps["standardscaler"]
+    logistic = model.model_.named_steps["logisticregression"]
+    slope = float(logistic.coef_[0][0]) / float(scaler.scale_[0])
+    return slope, float(scaler.mean_[0])
+
+
+def rank_missing(
+    plan: Sequence[Counterfactual],
+    p_now: np.ndarray,
+    p_if: np.ndarray,
+    n_rows: int,
+    *,
+    effects: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
+    own_weight: float = 1.0,
+    min_count: int = 20,
+) -> list[tuple[MissingElement, ...]]:
+    """Missing elements per scored row, the largest gain first.
+
+    A single lead's counterfactual is noisy: flipping one status moves a few tree
+    leaves, and the trees learned the elements' small effects unevenly. With
+    `effects` (the model's average effect per element and status, see
+    `element_effects`), each lead's log-odds change is shrunk towards the average,
+    `own_weight × own + (1 − own_weight) × average`, and applied to the lead's own
+    probability; an element/status with fewer than `min_count` training
+    counterfactuals keeps the lead's own change. Ties (and non-positive gains)
+    fall back to rubric points, then template order.
+    """
+    per_row: list[list[MissingElement]] = [[] for _ in range(n_rows)]
+    for c, p in zip(plan, p_if, strict=True):
+        e = element(c.element)
+        base = float(p_now[c.row])
+        average = (effects or {}).get(c.element, {}).get(c.status)
+        if average is not None and average["n"] >= min_count and own_weight < 1:
+            own = float(logit(p) - logit(base))
+            shift = own_weight * own + (1 - own_weight) * average["log_odds"]
+            p = float(1 / (1 + np.exp(-(logit(base) + shift))))
+        per_row[c.row].append(
+            MissingElement(
+                element=c.element,
+                label_ja=e.ja,
+                label_en=e.en,
+                status=c.status,
+                gain=float(p - base),
+                probability_if_collected=float(p),
+                rubric_points=c.rubric_points,
+                question_ja=e.question_ja,
+                question_en=e.question_en,
+            )
+        )
+    return [
+        tuple(
+            sorted(
+                found,
+                key=lambda m: (-m.gain, -m.rubric_points, _ELEMENT_ORDER[m.element]),
+            )
+        )
+        for found in per_row
+    ]

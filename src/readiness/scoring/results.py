@@ -1,0 +1,234 @@
+"""What scoring answers, one type per concept: factor, missing element, score, timing.
+
+The library builds these, `to_dict()` is their one JSON form (the CLI's `--json`
+and the API's answers), `api.schemas` derives its response models from their
+fields (names, defaults and the descriptions written here), and `score_table`
+lays scores out as the columns of batch output. Change a field here and all
+three follow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Final
+
+import numpy as np
+import pandas as pd
+from pydantic import Field
+
+from readiness.rubric.score import RubricItem
+
+__all__ = [
+    "SCORE_COLUMNS",
+    "Factor",
+    "LeadScore",
+    "MissingElement",
+    "TimingAdvice",
+    "plain",
+    "score_table",
+]
+
+
+def plain(value: Any) -> Any:
+    """JSON-safe form of a result: dataclasses as dicts (field order), tuples as
+    lists, times as ISO text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Factor:
+    """A reason for the score: a feature (or group) and its log-odds contribution."""
+
+    name: str
+    group: str
+    label_ja: str
+    label_en: str
+    value: float | str | None = None
+    contribution: Annotated[float, Field(description="Log-odds contribution.")]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = plain(self)
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class MissingElement:
+    """An element the memo leaves vague or empty, and what collecting it is worth.
+
+    `gain` is the model's counterfactual change in win probability — this lead's
+    own change blended with the element's average effect; it can be zero or
+    negative when the model learned that the element does not move outcomes on this
+    data (it is then listed last, still with its question and rubric points).
+    """
+
+    element: str
+    label_ja: str
+    label_en: str
+    status: str  # "vague" | "empty"
+    gain: float
+    probability_if_collected: float
+    rubric_points: float
+    question_ja: str
+    question_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = plain(self)
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeadScore:
+    """Everything scoring says about one point (a lead at a moment)."""
+
+    lead_id: str
+    as_of: datetime
+    probability: float
+    points: float
+    grade: str
+    rubric_total: float
+    rubric_band: str
+    rubric_band_ja: str
+    rubric_band_en: str
+    gate_passed: bool
+    gate_failures: tuple[tuple[str, str], ...]  # (ja, en) per failed condition
+    rubric_items: tuple[RubricItem, ...]
+    positive: Annotated[
+        tuple[Factor, ...], Field(description="Factors that raise the probability.")
+    ]
+    negative: Annotated[tuple[Factor, ...], Field(description="Factors that lower it.")]
+    missing: Annotated[
+        tuple[MissingElement, ...],
+        Field(description="Information elements to collect, largest gain first."),
+    ]
+    served: str
+    model_version: str | None = None
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ISO time, lists, dicts with named fields."""
+        out: dict[str, Any] = plain(self)
+        out["gate_failures"] = [{"ja": ja, "en": en} for ja, en in self.gate_failures]
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimingAdvice:
+    """The timing recommendation for one lead at one moment."""
+
+    lead_id: str
+    as_of: datetime
+    action: str  # a key of `readiness.scoring.timing.ACTIONS`
+    action_ja: str
+    action_en: str
+    probability: Annotated[
+        float, Field(description="Win probability of a toss-up now.")
+    ]
+    probability_7d_ago: Annotated[
+        float | None,
+        Field(description="The same memo scored as of 7 days earlier."),
+    ] = None
+    probability_14d_ago: float | None = None
+    trend_per_week: Annotated[
+        float | None,
+        Field(description="Change of the probability per week (recent 1-2 weeks)."),
+    ] = None
+    expected_change: Annotated[
+        float,
+        Field(
+            description="Expected change of the behaviour-based win chance if IS "
+            "waits lookahead_days (learned from past leads)."
+        ),
+    ]
+    lookahead_days: int
+    next_element: Annotated[
+        MissingElement | None,
+        Field(description="When nurturing: the element to collect next."),
+    ] = None
+    reasons: tuple[tuple[str, str], ...]  # (ja, en)
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ISO time, lists, dicts with named fields."""
+        out: dict[str, Any] = plain(self)
+        out["reasons"] = [{"ja": ja, "en": en} for ja, en in self.reasons]
+        return out
+
+
+# --- as table columns (batch output) -------------------------------------------------
+
+SCORE_COLUMNS: Final = (
+    "lead_id",
+    "as_of",
+    "probability",
+    "points",
+    "grade",
+    "rubric_total",
+    "rubric_band",
+    "rubric_band_ja",
+    "gate_passed",
+    "gate_failures",
+    "top_missing",
+    "top_missing_ja",
+    "top_factors",
+    "top_factors_ja",
+    "explained",
+    "model_version",
+)
+
+
+def _factors(score: LeadScore, lang: str) -> str:
+    label = "label_ja" if lang == "ja" else "label_en"
+    return "; ".join(
+        f"{getattr(f, label)} ({f.contribution:+.3f})"
+        for f in (*score.positive, *score.negative)
+    )
+
+
+def score_table(scores: Sequence[LeadScore]) -> pd.DataFrame:
+    """One row per score, `SCORE_COLUMNS`, typed (also when there are none);
+    factors and missing elements as `label (±change)` lists joined by "; "."""
+    return pd.DataFrame(
+        {
+            "lead_id": [s.lead_id for s in scores],
+            "as_of": pd.to_datetime([s.as_of for s in scores]).astype("datetime64[us]"),
+            "probability": np.array([s.probability for s in scores], dtype=np.float64),
+            "points": np.array([s.points for s in scores], dtype=np.float64),
+            "grade": [s.grade for s in scores],
+            "rubric_total": np.array(
+                [s.rubric_total for s in scores], dtype=np.float64
+            ),
+            "rubric_band": [s.rubric_band for s in scores],
+            "rubric_band_ja": [s.rubric_band_ja for s in scores],
+            "gate_passed": np.array([s.gate_passed for s in scores], dtype=bool),
+            "gate_failures": [
+                "; ".join(en for _ja, en in s.gate_failures) for s in scores
+            ],
+            "top_missing": [
+                "; ".join(f"{m.element} ({m.gain:+.3f})" for m in s.missing)
+                for s in scores
+            ],
+            "top_missing_ja": [
+                "; ".join(f"{m.label_ja} ({m.gain:+.3f})" for m in s.missing)
+                for s in scores
+            ],
+            "top_factors": [_factors(s, "en") for s in scores],
+            "top_factors_ja": [_factors(s, "ja") for s in scores],
+            "explained": np.array(
+                [bool(s.positive or s.negative or s.missing) for s in scores],
+                dtype=bool,
+            ),
+            "model_version": [s.model_version or "" for s in scores],
+        },
+        columns=list(SCORE_COLUMNS),
+    )
