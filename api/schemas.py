@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -20,9 +19,9 @@ from pydantic import (
     StringConstraints,
 )
 
+from readiness.clock import TOKYO
 from readiness.data.contract import CONTACT_ROLES, EVENT_TYPES, LEAD_SOURCES
 
-TOKYO: Final = ZoneInfo("Asia/Tokyo")
 MAX_EVENTS: Final = 20_000
 MAX_MEMO_CHARS: Final = 100_000
 MAX_BATCH: Final = 1_000

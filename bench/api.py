@@ -94,7 +94,7 @@ def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     from readiness.data.contract import load_dataset
     from readiness.features.build import build_features
     from readiness.scoring.score import lead_request
-    from readiness.workflows.tracking import _as_strings
+    from readiness.workflows.tracking import as_strings
 
     ds = load_dataset(data)
     lead_id = str(ds.handoffs["lead_id"].iloc[len(ds.handoffs) // 2])
@@ -103,7 +103,7 @@ def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         [{"lead_id": lead_id, "as_of": pd.Timestamp(body["as_of"]),
           "memo": body["memo"], "is_rep": body["is_rep"], "fs_rep": body["fs_rep"]}]
     )  # fmt: skip
-    row = _as_strings(build_features(ds, points))
+    row = as_strings(build_features(ds, points))
     records = [[_plain(v) for v in row.iloc[0].tolist()]]
     split = {"dataframe_split": {"columns": list(row.columns), "data": records}}
     return body, split

@@ -56,7 +56,8 @@ from readiness.batch.backlog import (
     reject_row,
     validate_chunk,
 )
-from readiness.batch.summary import now_tokyo, summarise, summary_text
+from readiness.batch.summary import summarise, summary_text
+from readiness.clock import now_tokyo
 from readiness.data.contract import Dataset
 from readiness.data.files import atomic_write_bytes, csv_bytes, parquet_bytes
 from readiness.features.build import build_features

@@ -25,7 +25,6 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from readiness import __version__
 from readiness.data.contract import Dataset
 from readiness.errors import ReadinessError
 from readiness.model.drift import feature_reference
@@ -34,6 +33,7 @@ from readiness.model.explain import edited_rows
 from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
 from readiness.rubric.score import Rubric, rubric_from_yaml, rubric_to_yaml
+from readiness.version import __version__
 
 # 2: the served predictor is one of several candidates (`predictor`,
 # `candidates`), calibrated by cross-fitting; version-1 estimators cannot be read.
