@@ -17,11 +17,13 @@ from readiness.rubric.score import RubricError
 from readiness.scoring.score import ScoringInputError
 from readiness.scoring.timing import TimingError
 from readiness.simulate.store import WorldDirError
+from readiness.workflows.data import InputError
 
 VALUE_ERRORS = [
     MappingError,
     ExportError,
     ConfigError,
+    InputError,
     RecalibrationError,
     RubricError,
     ScoringInputError,

@@ -69,6 +69,7 @@ def run_training(
     rubric: Rubric | Path | None = None,
     tracking: bool = True,
     tracking_uri: str | None = None,
+    timing: bool = True,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> TrainingRun:
@@ -76,8 +77,9 @@ def run_training(
     beside it and (with `tracking`) log, register and promote it in MLflow.
 
     `config` and `rubric` are objects or YAML paths (None: the defaults);
-    `model_dir` defaults to the settings' model directory; `progress` receives
-    one line per step.
+    `model_dir` defaults to the settings' model directory; `timing=False` leaves
+    the timing model out (a benchmark that only needs the bundle); `progress`
+    receives one line per step.
     """
     settings = settings or get_settings()
     model_dir = model_dir or settings.model_dir
@@ -129,8 +131,10 @@ def run_training(
             "no hand-off memos with elements to collect: missing-element gains "
             "come from each lead's own counterfactual only"
         )
-    timing_path, timing_skip = fit_timing(
-        dataset, model_dir, n_jobs=settings.n_jobs, progress=say
+    timing_path, timing_skip = (
+        fit_timing(dataset, model_dir, n_jobs=settings.n_jobs, progress=say)
+        if timing
+        else (None, None)
     )
     if timing_skip is not None:
         skipped["timing"] = timing_skip
