@@ -17,8 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.security import error_detail
-
 log = logging.getLogger("api")
 
 _DATETIME_JA = "日時として読めません（例: 2026-11-03T10:00:00+09:00）"
@@ -62,6 +60,11 @@ _JA_REASONS: dict[str, str] = {
     ),
     "date is outside 1900-2200": "1900〜2200 年の日付を指定してください",
 }
+
+
+def error_detail(msg_en: str, msg_ja: str, kind: str) -> list[dict[str, Any]]:
+    """One error item with no field path: the `detail` of a 401, 403, 404, 503..."""
+    return [{"loc": [], "msg_en": msg_en, "msg_ja": msg_ja, "type": kind}]
 
 
 def _text(value: Any) -> str:

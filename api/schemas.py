@@ -12,7 +12,6 @@ import json
 import typing
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -23,10 +22,10 @@ from pydantic import (
     create_model,
 )
 
+from readiness.clock import TOKYO
 from readiness.data.contract import CONTACT_ROLES, EVENT_TYPES, LEAD_SOURCES
 from readiness.scoring.results import LeadScore, TimingAdvice
 
-TOKYO: Final = ZoneInfo("Asia/Tokyo")
 MAX_EVENTS: Final = 20_000
 MAX_MEMO_CHARS: Final = 100_000
 MAX_BATCH: Final = 1_000

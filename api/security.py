@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException
 from fastapi.security import APIKeyHeader
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from readiness.settings import Settings
+from api.deps import AppSettings
+from api.errors import error_detail
 
 API_KEY_HEADER: Final = "X-API-Key"
 
@@ -24,15 +25,6 @@ _header = APIKeyHeader(
     auto_error=False,
     description="Required when the server sets READINESS_API_KEY; always for admin.",
 )
-
-
-def error_detail(msg_en: str, msg_ja: str, kind: str) -> list[dict[str, Any]]:
-    return [{"loc": [], "msg_en": msg_en, "msg_ja": msg_ja, "type": kind}]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _matches(given: str | None, expected: str) -> bool:
@@ -54,18 +46,20 @@ def _unauthorized() -> HTTPException:
     )
 
 
-def require_key(request: Request, key: Annotated[str | None, Depends(_header)]) -> None:
+def require_key(
+    settings: AppSettings, key: Annotated[str | None, Depends(_header)]
+) -> None:
     """Open when no key is configured; otherwise the header must match."""
-    expected = _settings(request).api_key
+    expected = settings.api_key
     if expected and not _matches(key, expected):
         raise _unauthorized()
 
 
 def require_admin_key(
-    request: Request, key: Annotated[str | None, Depends(_header)]
+    settings: AppSettings, key: Annotated[str | None, Depends(_header)]
 ) -> None:
     """Admin routes are closed unless a key is configured and sent."""
-    expected = _settings(request).api_key
+    expected = settings.api_key
     if not expected:
         raise HTTPException(
             status_code=403,

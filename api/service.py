@@ -10,27 +10,24 @@ import dataclasses
 import json
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
 from api.errors import validation_items
-from api.schemas import TOKYO, ScoreIn, TimingIn
+from api.schemas import ScoreIn, TimingIn
+from readiness.clock import now_tokyo
 from readiness.data.contract import Dataset
 from readiness.model.bundle import Bundle
 from readiness.rubric.config import Rubric
 from readiness.scoring.lead import extra_attribute_kinds, lead_dataset
 from readiness.scoring.results import LeadScore
 from readiness.scoring.score import ScoringInputError, score_points
-from readiness.scoring.timing import TIMING_FILE, TimingModel, load_timing, recommend
+from readiness.scoring.timing import recommend
+from readiness.scoring.timing_model import TimingModel
 
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
-
-
-def now_tokyo() -> datetime:
-    return datetime.now(TOKYO).replace(tzinfo=None).replace(microsecond=0)
 
 
 def problem_items(
@@ -173,22 +170,6 @@ def score_batch(
 
 
 # --- timing ------------------------------------------------------------------------
-
-_TIMING_CACHE: dict[str, tuple[float, Any]] = {}
-
-
-def load_timing_cached(model_dir: Path) -> TimingModel:
-    """The timing model next to the bundle, reloaded when its file changes."""
-    path = model_dir / TIMING_FILE
-    stamp = path.stat().st_mtime if path.is_file() else -1.0
-    key = str(path.resolve())
-    cached = _TIMING_CACHE.get(key)
-    if cached is not None and cached[0] == stamp:
-        model: TimingModel = cached[1]
-        return model
-    model = load_timing(model_dir)
-    _TIMING_CACHE[key] = (stamp, model)
-    return model
 
 
 def timing_one(item: TimingIn, *, bundle: Bundle, timing: TimingModel) -> dict:

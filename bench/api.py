@@ -70,22 +70,23 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def train_and_register(
-    work: Path, n_leads: int, seed: int, env: dict[str, str]
-) -> Path:
+def train_and_register(work: Path, n_leads: int, seed: int, uri: str) -> Path:
+    """`readiness train` as a function: bundle, timing model, MLflow champion."""
+    from readiness.model.train import TrainConfig
+    from readiness.settings import Settings
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
+    from readiness.workflows.train import run_training
 
     data = work / "world"
     write_world(simulate_world(WorldConfig(n_leads=n_leads, seed=seed)), data)
-    config = work / "train.yaml"
-    config.write_text("n_estimators: 150\ntext_components: 8\nmin_toss_ups: 300\n")
-    subprocess.run(
-        [str(BIN / "readiness"), "train", str(data), "--out", str(work / "bundle"),
-         "--config", str(config)],
-        cwd=work, env=env, check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    run_training(
+        data,
+        model_dir=work / "bundle",
+        config=TrainConfig(n_estimators=150, text_components=8, min_toss_ups=300),
+        settings=Settings(project_dir=work, tracking_uri=uri),
+    )
     return data
 
 
@@ -94,7 +95,7 @@ def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     from readiness.data.load import load_dataset
     from readiness.features.build import build_features
     from readiness.scoring.lead import lead_request
-    from readiness.workflows.tracking import _as_strings
+    from readiness.workflows.tracking import as_strings
 
     ds = load_dataset(data)
     lead_id = str(ds.handoffs["lead_id"].iloc[len(ds.handoffs) // 2])
@@ -103,7 +104,7 @@ def one_lead(data: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         [{"lead_id": lead_id, "as_of": pd.Timestamp(body["as_of"]),
           "memo": body["memo"], "is_rep": body["is_rep"], "fs_rep": body["fs_rep"]}]
     )  # fmt: skip
-    row = _as_strings(build_features(ds, points))
+    row = as_strings(build_features(ds, points))
     records = [[_plain(v) for v in row.iloc[0].tolist()]]
     split = {"dataframe_split": {"columns": list(row.columns), "data": records}}
     return body, split
@@ -186,7 +187,7 @@ def main() -> None:
             "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
         }
         t0 = time.perf_counter()
-        data = train_and_register(work, args.leads, args.seed, env)
+        data = train_and_register(work, args.leads, args.seed, uri)
         print(f"trained and registered in {time.perf_counter() - t0:.1f} s", flush=True)
         body, split = one_lead(data)
 

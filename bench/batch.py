@@ -113,12 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from readiness.data.load import load_dataset
-    from readiness.model.bundle import bundle_from_result, load_bundle, save_bundle
-    from readiness.model.train import train
+    from readiness.model.bundle import load_bundle
+    from readiness.settings import Settings
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
+    from readiness.workflows.train import run_training
 
     base_leads = min(args.base_leads, args.leads)
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,9 +136,13 @@ def main(argv: list[str] | None = None) -> int:
             write_world(world, base)
             del world
             say("training the model on it (default config)")
-            result = train(load_dataset(base))
-            bundle = bundle_from_result(result, data_fingerprint="bench", commit=None)
-            save_bundle(bundle, bundle_dir)
+            run_training(
+                base,
+                model_dir=bundle_dir,
+                tracking=False,
+                timing=False,
+                settings=Settings(project_dir=work, model_dir=bundle_dir),
+            )
             say(f"tiling to {args.leads:,} leads")
             rows = tile_world(base, tiled, leads=args.leads)
         say(f"backlog: {rows}")

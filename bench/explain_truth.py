@@ -51,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from readiness.data.load import load_dataset
     from readiness.features.build import toss_up_points
-    from readiness.model.bundle import bundle_from_result
-    from readiness.model.train import TrainConfig, train
+    from readiness.model.bundle import load_bundle
+    from readiness.model.train import TrainConfig
     from readiness.scoring.lead import lead_dataset
     from readiness.scoring.score import score_points
+    from readiness.settings import Settings
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import read_truth, write_world
     from readiness.simulate.world import simulate_world
+    from readiness.workflows.train import run_training
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "world"
@@ -65,10 +67,18 @@ def main(argv: list[str] | None = None) -> int:
         write_world(world, out)
         dataset = load_dataset(out)
         truth = read_truth(out, "handoffs").set_index("lead_id")
-    t0 = time.perf_counter()
-    result = train(dataset, config=TrainConfig())
-    train_s = time.perf_counter() - t0
-    bundle = bundle_from_result(result, data_fingerprint="bench", commit=None)
+        t0 = time.perf_counter()
+        run = run_training(
+            out,
+            model_dir=Path(tmp) / "bundle",
+            config=TrainConfig(),
+            tracking=False,
+            timing=False,
+            settings=Settings(project_dir=Path(tmp)),
+        )
+        train_s = time.perf_counter() - t0  # training, bundle and report
+        result = run.result
+        bundle = load_bundle(run.bundle_dir)
     print(f"trained in {train_s:.1f} s; served: {result.served} ({result.reason})")
 
     test_ids = set(result.test_frame["lead_id"])

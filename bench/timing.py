@@ -125,7 +125,7 @@ def _recommender_days(
     the feasibility checks.
     """
     from readiness.features.build import build_features
-    from readiness.scoring.timing import KEEP_NURTURING, grid_points
+    from readiness.scoring.timing_model import KEEP_NURTURING, grid_points
 
     ids = dataset.leads["lead_id"].astype(str).to_numpy()
     kept: list[pd.DataFrame] = []
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
     args = parser.parse_args(argv)
 
-    from readiness.scoring.timing import TimingModel
+    from readiness.scoring.timing_model import TimingModel
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp_name:

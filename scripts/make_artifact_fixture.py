@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 
 from readiness import __version__
-from readiness.data.contract import load_dataset
+from readiness.data.load import load_dataset
 from readiness.features.build import build_features, labelled_points
 from readiness.model.artifact import FORMAT_VERSION
 from readiness.model.bundle import MODEL_NAME, Bundle, save_bundle
-from readiness.model.estimators import RUBRIC_TOTAL, TEXT_COLUMN, RubricModel, WinModel
+from readiness.model.estimators import RUBRIC_TOTAL, RubricModel, WinModel
+from readiness.model.matrix import TEXT_COLUMN
 from readiness.model.scale import ScoreScale
-from readiness.rubric.score import default_rubric
+from readiness.rubric.config import default_rubric
 from readiness.scoring.timing_model import TimingModel
 from readiness.scoring.timing_store import save_timing
 from readiness.simulate.config import WorldConfig

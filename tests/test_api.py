@@ -13,7 +13,7 @@ import pytest
 
 from api.app import create_app
 from api.schemas import EXAMPLE_SCORE_IN
-from readiness.scoring.timing import TIMING_FILE
+from readiness.scoring.timing_store import TIMING_FILE
 from readiness.settings import Settings
 
 with warnings.catch_warnings():  # starlette prefers the httpx2 package; httpx works
@@ -58,7 +58,8 @@ def build_bundle(root: Path) -> Path:
     )
     saved = save_bundle(bundle, bundle_dir)
     # the timing model lives next to the bundle (POST /v1/timing)
-    from readiness.scoring.timing import TimingModel, save_timing
+    from readiness.scoring.timing_model import TimingModel
+    from readiness.scoring.timing_store import save_timing
 
     timing = TimingModel(n_estimators=40, max_grid_points=60_000).fit(dataset)
     save_timing(timing, bundle_dir)

@@ -18,7 +18,8 @@ import httpx
 import pytest
 from uvicorn_server import ROOT, free_port
 
-from api.app import ScrubQueryStrings, create_app, scrub_target
+from api.access_log import ScrubQueryStrings, scrub_target
+from api.app import create_app
 from readiness.settings import Settings
 
 SECRET_COMPANY = "株式会社秘密商事"

@@ -32,7 +32,7 @@ from readiness.model.bundle import (
 )
 from readiness.model.estimators import RUBRIC_TOTAL, RubricModel, WinModel
 from readiness.model.scale import ScoreScale
-from readiness.rubric.score import default_rubric
+from readiness.rubric.config import default_rubric
 from readiness.scoring import timing_store
 from readiness.scoring.timing_model import TimingError, TimingModel
 from readiness.scoring.timing_store import load_timing, save_timing
@@ -154,7 +154,7 @@ def test_loading_unpickles_nothing(
 def small(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Dataset, pd.DataFrame, Any]:
-    from readiness.data.contract import load_dataset
+    from readiness.data.load import load_dataset
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world

@@ -397,7 +397,7 @@ def test_memo_drafts_are_read_for_leads_not_yet_handed_off(
 def test_timing_advice_joins_the_open_leads_and_needs_a_timing_model(
     backlog_dir: Path, scoring_bundle: Bundle, scoring_dataset: Dataset, tmp_path: Path
 ) -> None:
-    from readiness.scoring.timing import TimingModel
+    from readiness.scoring.timing_model import TimingModel
 
     timing = TimingModel().fit(scoring_dataset)
     out = tmp_path / "advised.parquet"

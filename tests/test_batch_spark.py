@@ -37,7 +37,7 @@ def test_spark_udf_of_the_registered_model_matches_the_bundle(
     import mlflow.pyfunc
     from pyspark.sql import SparkSession
 
-    from readiness.workflows.tracking import _as_strings, log_training
+    from readiness.workflows.tracking import as_strings, log_training
 
     result = train(
         scoring_dataset,
@@ -84,7 +84,7 @@ def test_spark_udf_of_the_registered_model_matches_the_bundle(
         )
         # Rows, not a pandas frame: pyspark 4.3 warns that it does not fully support
         # pandas 3 on the driver's pandas conversions (the UDF's workers are fine).
-        rows = _as_strings(features).astype(object)
+        rows = as_strings(features).astype(object)
         rows = rows.where(rows.notna(), None)
         schema = ", ".join(f"`{c}` {_spark_type(features[c])}" for c in rows.columns)
         frame = spark.createDataFrame(rows.to_numpy().tolist(), schema=schema)

@@ -15,13 +15,15 @@ from readiness.model.train import ConfigError
 from readiness.rubric.config import RubricError
 from readiness.rubric.fit import RecalibrationError
 from readiness.scoring.score import ScoringInputError
-from readiness.scoring.timing import TimingError
+from readiness.scoring.timing_model import TimingError
 from readiness.simulate.store import WorldDirError
+from readiness.workflows.data import InputError
 
 VALUE_ERRORS = [
     MappingError,
     ExportError,
     ConfigError,
+    InputError,
     RecalibrationError,
     RubricError,
     ScoringInputError,

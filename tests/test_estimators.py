@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.model.estimators import TEXT_COLUMN, WinModel
+from readiness.model.estimators import WinModel
+from readiness.model.matrix import TEXT_COLUMN
 
 MEMOS = ("予算500万円、部長決裁", "課題は在庫管理の属人化", "", "競合A社と比較中")
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from readiness.cli import _time_order, main
+from readiness.cli import main
 from readiness.data.load import load_dataset
 from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
 from readiness.model.train import TrainConfig, train
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import write_world
 from readiness.simulate.world import simulate_world
+from readiness.workflows.data import import_time_order
 
 FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_wins=30)
 ORDER = {"kind": "order", "column": "seq_no", "note": "the export has no dates"}
@@ -75,14 +76,14 @@ def test_evaluate_after_training_states_the_split_order_and_baseline(
 
 
 def test_time_order_is_read_from_import_json_or_is_none(tmp_path: Path) -> None:
-    assert _time_order(tmp_path) is None
+    assert import_time_order(tmp_path) is None
     (tmp_path / "import.json").write_text("[1, 2]", encoding="utf-8")
-    assert _time_order(tmp_path) is None
+    assert import_time_order(tmp_path) is None
     (tmp_path / "import.json").write_text("{not json", encoding="utf-8")
-    assert _time_order(tmp_path) is None
+    assert import_time_order(tmp_path) is None
     shutil.rmtree(tmp_path)
     tmp_path.mkdir()
     (tmp_path / "import.json").write_text(
         json.dumps({"time_order": ORDER}), encoding="utf-8"
     )
-    assert _time_order(tmp_path) == ORDER
+    assert import_time_order(tmp_path) == ORDER

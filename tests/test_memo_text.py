@@ -18,6 +18,7 @@ from readiness.fields import (
     SECTIONS,
     fields_of_element,
 )
+from readiness.simulate.memo_kit import MemoFacts, RenderedMemo
 from readiness.simulate.memo_phrases import (
     CAUSE_VAGUE,
     DESIRED_VAGUE,
@@ -29,7 +30,7 @@ from readiness.simulate.memo_phrases import (
     PROBLEM_VAGUE,
     THEMES,
 )
-from readiness.simulate.memo_text import MemoFacts, RenderedMemo, render_memo
+from readiness.simulate.memo_text import render_memo
 from readiness.simulate.names import INDUSTRIES
 
 # The domain.md template, verbatim.

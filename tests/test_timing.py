@@ -21,17 +21,15 @@ from readiness.data.write import write_frames
 from readiness.features.build import build_features
 from readiness.model.bundle import Bundle, save_bundle
 from readiness.scoring.lead import lead_dataset
-from readiness.scoring.timing import (
+from readiness.scoring.timing import open_lead_points, recommend
+from readiness.scoring.timing_model import (
     AT_RISK,
     KEEP_NURTURING,
     TimingError,
     TimingModel,
     grid_points,
-    load_timing,
-    open_lead_points,
-    recommend,
-    save_timing,
 )
+from readiness.scoring.timing_store import load_timing, save_timing
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -32,6 +32,7 @@ from readiness.model.train import (
     load_train_config,
     train,
 )
+from readiness.settings import get_settings
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import read_truth, write_world
 from readiness.simulate.world import simulate_world
@@ -272,6 +273,7 @@ def test_cli_train_exports_a_bundle_report_and_registers_a_champion(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    get_settings.cache_clear()  # settings read the environment once
     config = tmp_path / "fast.yaml"
     config.write_text(
         "n_estimators: 80\ntext_components: 4\nmin_toss_ups: 300\n"

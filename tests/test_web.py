@@ -16,7 +16,7 @@ from test_api import build_bundle
 from uvicorn_server import running_server
 
 from api.app import create_app
-from api.web import STATIC
+from api.routes.page import STATIC
 from readiness.data.load import load_dataset
 from readiness.features.build import toss_up_points
 from readiness.model.bundle import load_bundle

@@ -1,7 +1,8 @@
 """readiness: how likely an IS → FS hand-off (toss-up) is to be won, and why.
 
 The public surface: load and validate data in the contract, parse hand-off memos,
-score them with the 100-point rubric, and simulate a world with known truth.
+score them with the 100-point rubric, simulate a world with known truth, train
+(`run_training`) and load what is served (`load_served`).
 Heavier stages are imported lazily so `import readiness` stays cheap.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from readiness.version import __version__
 
 _EXPORTS = {
     "ReadinessError": "readiness.errors",
@@ -33,6 +34,8 @@ _EXPORTS = {
     "load_bundle": "readiness.model.bundle",
     "lead_dataset": "readiness.scoring.lead",
     "score_points": "readiness.scoring.score",
+    "run_training": "readiness.workflows.train",
+    "load_served": "readiness.workflows.served",
 }
 
 __all__ = [
@@ -50,7 +53,9 @@ __all__ = [
     "load_bundle",
     "load_dataset",
     "load_rubric",
+    "load_served",
     "parse_memo",
+    "run_training",
     "score_frame",
     "score_memo",
     "score_points",
@@ -75,6 +80,8 @@ if TYPE_CHECKING:
     from readiness.scoring.score import score_points
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.world import simulate_world
+    from readiness.workflows.served import load_served
+    from readiness.workflows.train import run_training
 
 
 def __getattr__(name: str) -> Any:

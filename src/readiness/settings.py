@@ -1,4 +1,8 @@
-"""Runtime settings from `READINESS_*` environment variables, in one cached place."""
+"""Runtime settings from the environment, in one cached place.
+
+This is the only module that reads the environment: `READINESS_*` variables, and
+MLflow's own `MLFLOW_TRACKING_URI` as the fallback tracking store.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,12 @@ class Settings(BaseSettings):
     """Where things live and how much of the machine to use.
 
     `tracking_uri` empty means: `MLFLOW_TRACKING_URI` if set, else an embedded
-    sqlite store `mlflow.db` in `project_dir`.
+    sqlite store `mlflow.db` in `project_dir` (see `resolved_tracking_uri`).
     """
 
-    model_config = SettingsConfigDict(env_prefix="READINESS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="READINESS_", extra="ignore", populate_by_name=True
+    )
 
     project_dir: Path = Path(".")
     model_dir: Path = Path("models/lead-readiness")
@@ -26,6 +32,8 @@ class Settings(BaseSettings):
     # The data the web page picks leads from (`GET /v1/leads`); optional.
     data_dir: Path = Path("data/world")
     tracking_uri: str = ""
+    # MLflow's own variable: the store when READINESS_TRACKING_URI is not set.
+    mlflow_tracking_uri: str = Field("", validation_alias="MLFLOW_TRACKING_URI")
     n_jobs: int = 1
     # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;
     # `api_key` empty means /v1 routes are open (admin routes never are).
@@ -34,6 +42,22 @@ class Settings(BaseSettings):
     max_request_bytes: int = 1_000_000
     # scorings computed at once per API process (the rest wait their turn)
     compute_slots: int = Field(1, ge=1, le=64)
+
+    def resolved_tracking_uri(self, override: str | None = None) -> str:
+        """The MLflow store to use: `override`, READINESS_TRACKING_URI,
+        MLFLOW_TRACKING_URI, else an explicit sqlite file in `project_dir`.
+
+        The explicit default matters: left unset, MLflow falls back to a
+        `./mlruns` file store when one exists, and runs then fail.
+        """
+        if override or self.tracking_uri or self.mlflow_tracking_uri:
+            return override or self.tracking_uri or self.mlflow_tracking_uri
+        return f"sqlite:///{(Path(self.project_dir) / 'mlflow.db').resolve()}"
+
+    @property
+    def artifact_dir(self) -> Path:
+        """Where new MLflow experiments keep their artifacts."""
+        return Path(self.project_dir) / "mlartifacts"
 
 
 @lru_cache(maxsize=1)

@@ -24,11 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from readiness.clock import TIMEZONE
 from readiness.data.cells import parse_datetimes
 from readiness.data.checks import assemble, check_keys, check_rules, type_table
 from readiness.data.contract import TABLES, Dataset
 from readiness.data.files import (
-    TIMEZONE,
     DataFileError,
     RawTables,
     read_dataset_config,

@@ -71,7 +71,8 @@ from readiness.model.bundle import Bundle
 from readiness.model.drift import add_counts, reference_counts
 from readiness.scoring.results import LeadScore, score_table
 from readiness.scoring.score import score_points
-from readiness.scoring.timing import TimingModel, recommend
+from readiness.scoring.timing import recommend
+from readiness.scoring.timing_model import TimingModel
 
 __all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
 

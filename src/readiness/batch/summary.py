@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 
 from readiness.batch.backlog import BatchError
-from readiness.data.files import TIMEZONE
 from readiness.features.build import feature_info
 from readiness.model.drift import PSI_NOTICE, PSI_WARN, population_stability
 
@@ -160,8 +159,3 @@ def summary_text(summary: Mapping[str, Any]) -> str:
             )
             lines.append(f"  {f['level']}: {f['feature']} PSI {f['psi']:.3f}{note}")
     return "\n".join(lines)
-
-
-def now_tokyo() -> datetime:
-    """The current moment, naive Asia/Tokyo (the contract's time)."""
-    return pd.Timestamp.now(tz=TIMEZONE).tz_localize(None).floor("s").to_pydatetime()

@@ -16,7 +16,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from readiness.data.files import DATETIME_DTYPE, TIMEZONE
+from readiness.clock import TIMEZONE
+from readiness.data.files import DATETIME_DTYPE
 
 __all__ = [
     "DATETIME_FORMATS",

@@ -29,7 +29,6 @@ FileKind = Literal["csv", "parquet"]
 ExtraKind = Literal["numeric", "category", "boolean"]
 CsvEncoding = Literal["utf-8", "utf-8-sig", "cp932"]
 
-TIMEZONE: Final = "Asia/Tokyo"
 DATETIME_DTYPE: Final = "datetime64[us]"
 CONFIG_FILE: Final = "dataset.yaml"
 FILE_SUFFIXES: Final[dict[FileKind, str]] = {"csv": ".csv", "parquet": ".parquet"}

@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from readiness.clock import TIMEZONE
 from readiness.data.files import (
     CONFIG_FILE,
     FILE_SUFFIXES,
-    TIMEZONE,
     CsvEncoding,
     DataFileError,
     DatasetConfig,

@@ -23,8 +23,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from readiness.clock import TIMEZONE
 from readiness.data.contract import CONTACT_ROLES, LEAD_SOURCES, Dataset
-from readiness.data.files import TIMEZONE
 from readiness.features.events import DAY_US, behaviour_features, behaviour_info, micros
 from readiness.features.memo import MEMO_FORMATS, memo_features, memo_info
 from readiness.rubric.config import Rubric, default_rubric

@@ -30,8 +30,8 @@ from typing import Any, Final
 
 import numpy as np
 
-from readiness import __version__
 from readiness.errors import ReadinessError
+from readiness.version import __version__
 
 __all__ = [
     "FORMAT_VERSION",

@@ -25,7 +25,6 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from readiness import __version__
 from readiness.data.contract import Dataset
 from readiness.errors import ReadinessError
 from readiness.model.artifact import (
@@ -42,6 +41,7 @@ from readiness.model.explain import edited_rows
 from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
 from readiness.rubric.config import Rubric, rubric_from_yaml, rubric_to_yaml
+from readiness.version import __version__
 
 # bundle.json's `schema_version` is the artifact format version (one number for
 # every artifact; docs/artifact.md says how to raise it). Versions 1-2 were

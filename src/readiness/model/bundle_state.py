@@ -26,16 +26,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from readiness.model.artifact import ArtifactReader, ArtifactWriter
-from readiness.model.estimators import (
-    TEXT_COLUMN,
-    LinearBase,
-    LogOddsScorer,
-    MemoTextEncoder,
-    ModelMatrix,
-    RubricModel,
-    WinModel,
-)
+from readiness.model.estimators import LogOddsScorer, RubricModel, WinModel
+from readiness.model.linear import LinearBase
 from readiness.model.loaded import SavedLightGBM, SigmoidCalibration
+from readiness.model.matrix import TEXT_COLUMN, ModelMatrix
+from readiness.model.text import MemoTextEncoder
 
 __all__ = [
     "feature_kinds",

@@ -17,8 +17,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from readiness.clock import TIMEZONE
 from readiness.data.contract import TABLES, Dataset
-from readiness.data.files import TIMEZONE, ExtraKind, RawTables
+from readiness.data.files import ExtraKind, RawTables
 from readiness.data.load import validate_and_coerce
 from readiness.features.build import EXTRA_PREFIX, sanitize_name
 from readiness.model.bundle import Bundle

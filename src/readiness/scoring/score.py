@@ -18,8 +18,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from readiness.clock import TIMEZONE
 from readiness.data.contract import Dataset
-from readiness.data.files import TIMEZONE
 from readiness.errors import ReadinessError
 from readiness.features.build import (
     EXTRA_PREFIX,

@@ -16,8 +16,9 @@ import pandas as pd
 
 from readiness.simulate import names
 from readiness.simulate.behaviour import ELEM_INDEX, Knowledge
+from readiness.simulate.memo_kit import MemoFacts
 from readiness.simulate.memo_phrases import THEMES
-from readiness.simulate.memo_text import MemoFacts, render_memo
+from readiness.simulate.memo_text import render_memo
 from readiness.simulate.outcome import Outcomes
 from readiness.simulate.population import Leads, Reps
 

@@ -14,12 +14,12 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
-from readiness import __version__
 from readiness.data.contract import TABLES, write_tables
 from readiness.data.files import CsvEncoding
 from readiness.data.write import atomic_write_bytes, parquet_bytes
 from readiness.errors import ReadinessError
 from readiness.simulate.world import World
+from readiness.version import __version__
 
 WORLD_FILE: Final = "world.json"
 # The wave-dash problem: Unicode forms cp932 cannot encode, mapped to the forms

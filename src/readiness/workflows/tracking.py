@@ -1,7 +1,8 @@
-"""Experiment tracking and the model registry: the only module that imports MLflow.
+"""Experiment tracking and the model registry: where `workflows/` imports MLflow.
 
 Default store: an embedded sqlite database in the project directory (no server);
-`MLFLOW_TRACKING_URI` (or `READINESS_TRACKING_URI`) overrides it. Each training
+`READINESS_TRACKING_URI` (or `MLFLOW_TRACKING_URI`) overrides it, resolved by
+`Settings.resolved_tracking_uri`. Each training
 run logs parameters, the data fingerprint, the git commit, metrics, the report,
 and the model as a pyfunc that restores categorical inputs itself (MLflow's
 LightGBM flavour cannot; stack notes). The model is registered as
@@ -12,7 +13,6 @@ current champion on the same test data, otherwise the version is `challenger`.
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,17 +44,11 @@ from readiness.workflows.tracking import pyfunc_model
 mlflow.models.set_model(pyfunc_model())
 """
 
+PACKAGE_DIR: Final = Path(__file__).resolve().parents[1]  # src/readiness
+# The pyfunc's artifact holding the bundle directory (timing model included).
+BUNDLE_ARTIFACT: Final = "bundle"
+
 log = logging.getLogger(__name__)
-
-
-def default_tracking_uri(project_dir: Path) -> str:
-    """Explicit sqlite default: MLflow otherwise falls back to a ./mlruns file store."""
-    env = os.environ.get("READINESS_TRACKING_URI") or os.environ.get(
-        "MLFLOW_TRACKING_URI"
-    )
-    if env:
-        return env
-    return f"sqlite:///{(Path(project_dir) / 'mlflow.db').resolve()}"
 
 
 class ReadinessPyfunc:
@@ -68,7 +62,7 @@ class ReadinessPyfunc:
     """
 
     def load_context(self, context: Any) -> None:
-        self.bundle: Bundle = load_bundle(Path(context.artifacts["bundle"]))
+        self.bundle: Bundle = load_bundle(Path(context.artifacts[BUNDLE_ARTIFACT]))
 
     def predict(
         self,
@@ -108,13 +102,17 @@ class _DropKnownNoise(logging.Filter):
 
 
 def _quiet_mlflow() -> None:
+    from mlflow.environment_variables import MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR
+
+    if not MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.defined:
+        MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR.set("false")
     logging.getLogger("mlflow").setLevel(logging.WARNING)
     pyfunc_log = logging.getLogger("mlflow.pyfunc")
     if not any(isinstance(f, _DropKnownNoise) for f in pyfunc_log.filters):
         pyfunc_log.addFilter(_DropKnownNoise())
 
 
-def _as_strings(features: pd.DataFrame) -> pd.DataFrame:
+def as_strings(features: pd.DataFrame) -> pd.DataFrame:
     out = features.copy()
     for c in out.columns:
         if isinstance(
@@ -172,13 +170,10 @@ def log_training(
     `skipped` names the parts that could not be learned from this data (e.g.
     the timing model without an event log) and why; they become `skipped_*` tags.
     """
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
     from mlflow.exceptions import MlflowException
     from mlflow.models import infer_signature
     from mlflow.tracking import MlflowClient
-
-    import readiness
 
     _quiet_mlflow()
 
@@ -187,7 +182,7 @@ def log_training(
     bundle = load_bundle(bundle_dir)
     metrics = result.evaluation.to_dict().get("metrics", {})
     synthetic = synthetic_example(test_features)
-    example = _as_strings(synthetic)
+    example = as_strings(synthetic)
     output = bundle.predict(synthetic).reset_index(drop=True)
     with mlflow.start_run(experiment_id=exp_id) as run:
         mlflow.log_params(
@@ -231,11 +226,11 @@ def log_training(
             info = mlflow.pyfunc.log_model(
                 name="model",
                 python_model=str(code),
-                artifacts={"bundle": str(bundle_dir)},
+                artifacts={BUNDLE_ARTIFACT: str(bundle_dir)},
                 signature=infer_signature(example, output),
                 input_example=example,
                 pip_requirements=_PIP,
-                code_paths=[str(Path(readiness.__file__).parent)],
+                code_paths=[str(PACKAGE_DIR)],
             )
         run_id = run.info.run_id
     version = mlflow.register_model(info.model_uri, MODEL_NAME).version
@@ -278,7 +273,7 @@ def _promote(
         return "champion", "first registered version"
     try:
         old = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
-        old_p = old.predict(_as_strings(test_features))["probability"].to_numpy()
+        old_p = old.predict(as_strings(test_features))["probability"].to_numpy()
         old_brier = _brier(y, old_p)
     except Exception as exc:  # any failure means "not comparable"
         # MLflow's schema errors carry the whole frame: keep the last sentence.
@@ -307,18 +302,30 @@ def _promote(
     )
 
 
-def load_bundle_from_registry(model_uri: str, *, tracking_uri: str | None) -> Bundle:
+@dataclass(frozen=True)
+class Registered:
+    """A registered model as loaded: its bundle and where its files are."""
+
+    bundle: Bundle
+    # The bundle directory inside the registered model (the timing model beside
+    # it when training saved one); None when the model does not say.
+    bundle_dir: Path | None
+
+
+def load_registered(model_uri: str, *, tracking_uri: str | None) -> Registered:
     """The bundle inside a registered pyfunc, e.g. `models:/lead-readiness@champion`.
 
     Raises BundleError with what to do when the URI, store or model is unusable.
     """
+    import mlflow.artifacts
     import mlflow.pyfunc
 
     _quiet_mlflow()
     if tracking_uri:
         mlflow.set_tracking_uri(tracking_uri)
     try:
-        model = mlflow.pyfunc.load_model(model_uri)
+        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=model_uri))
+        model = mlflow.pyfunc.load_model(str(local))
         bundle = model.unwrap_python_model().bundle
     except Exception as exc:  # MLflow raises many kinds; all mean "not loadable"
         raise BundleError(
@@ -328,7 +335,10 @@ def load_bundle_from_registry(model_uri: str, *, tracking_uri: str | None) -> Bu
         ) from exc
     if not isinstance(bundle, Bundle):
         raise BundleError(f"{model_uri} does not wrap a readiness bundle")
-    return bundle
+    flavor = model.metadata.flavors.get("python_function") or {}
+    artifact = (flavor.get("artifacts") or {}).get(BUNDLE_ARTIFACT) or {}
+    path = artifact.get("path")
+    return Registered(bundle=bundle, bundle_dir=local / path if path else None)
 
 
 def log_recalibration(
@@ -342,7 +352,6 @@ def log_recalibration(
     """Log a rubric recalibration (weights, cut-offs, held-out AUCs, the report
     and the recommended rubric.yaml) as a run of the `rubric-recalibration`
     experiment; returns the run id."""
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
 
     _quiet_mlflow()

@@ -1,0 +1,153 @@
+"""`readiness score-batch`: score every lead of a data directory (the backlog)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from readiness.cli.options import (
+    bundle_option,
+    chunk_bar,
+    data_dir_argument,
+    json_option,
+    say,
+)
+
+
+@click.command("score-batch")
+@data_dir_argument
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Scores file, .parquet or .csv; rejects and summary are written beside it.",
+)
+@bundle_option("--model")
+@click.option(
+    "--model-uri",
+    help="Score with a registered model instead, e.g. models:/lead-readiness@champion.",
+)
+@click.option(
+    "--as-of",
+    help="When open leads are scored 'as if tossed up now': a timestamp "
+    "(Asia/Tokyo), or 'now'. Default: the latest timestamp in the data + 1 s.",
+)
+@click.option(
+    "--explain",
+    default="top:500",
+    show_default=True,
+    help="Factors and missing elements for: none, all, or top:N of the ranking.",
+)
+@click.option(
+    "--fs-capacity",
+    type=click.IntRange(min=1),
+    help="Leads FS can take: the summary names the top open leads and their "
+    "expected wins.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Leads per chunk: memory is bounded by one chunk.",
+)
+@click.option(
+    "--include-closed",
+    is_flag=True,
+    help="Also score closed hand-offs (with an outcome) at their toss-up.",
+)
+@click.option(
+    "--drafts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV/Parquet of memo drafts (lead_id, memo) for leads not yet handed off.",
+)
+@click.option("--top-k", type=click.IntRange(min=0), default=3, show_default=True)
+@click.option(
+    "--timing",
+    "with_timing",
+    is_flag=True,
+    help="Add timing advice (toss up now / keep nurturing / at risk) for open leads.",
+)
+@click.option("--resume", is_flag=True, help="Reuse the parts of an interrupted run.")
+@json_option("Print the summary as JSON.")
+def score_batch_command(
+    data_dir: Path,
+    out: Path,
+    model_dir: Path | None,
+    model_uri: str | None,
+    as_of: str | None,
+    explain: str,
+    fs_capacity: int | None,
+    chunk_size: int,
+    include_closed: bool,
+    drafts: Path | None,
+    top_k: int,
+    with_timing: bool,
+    resume: bool,
+    as_json: bool,
+) -> None:
+    """Score every lead of DATA_DIR (the nightly backlog) into a ranked file."""
+    import json
+
+    from readiness.batch.run import BatchOptions, parse_explain
+    from readiness.batch.summary import summary_text
+    from readiness.workflows.batch import run_score_batch
+
+    options = BatchOptions(
+        as_of=_moment(as_of),
+        chunk_size=chunk_size,
+        explain=parse_explain(explain),
+        include_closed=include_closed,
+        top_k=top_k,
+        timing=with_timing,
+    )
+    with chunk_bar("scoring", "chunk") as progress:
+        run = run_score_batch(
+            data_dir,
+            out,
+            options=options,
+            model_dir=model_dir,
+            model_uri=model_uri,
+            resume=resume,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            as_of_is_now=(as_of or "").strip().lower() == "now",
+            progress=progress,
+        )
+    for warning in run.warnings:
+        say(warning)
+    result = run.result
+    if as_json:
+        click.echo(json.dumps(result.summary, ensure_ascii=False, default=str))
+        return
+    click.echo(summary_text(result.summary))
+    if result.reused_chunks:
+        click.echo(f"resumed: {result.reused_chunks} chunks reused from the last run")
+    click.echo(
+        f"scores: {result.out}   rejects: {result.rejects}   "
+        f"summary: {result.summary_path}"
+    )
+
+
+def _moment(as_of: str | None) -> datetime | None:
+    """--as-of as the contract's time (naive Asia/Tokyo); None: the data decides."""
+    import pandas as pd
+
+    from readiness.clock import TIMEZONE, now_tokyo
+
+    if not as_of:
+        return None
+    if as_of.strip().lower() == "now":
+        return now_tokyo()
+    stamp = pd.to_datetime(as_of, errors="coerce")
+    if pd.isna(stamp):
+        raise click.ClickException(
+            f"--as-of {as_of!r} is not a timestamp; write e.g. "
+            "2026-11-03T06:00:00 (Asia/Tokyo) or now"
+        )
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
+    moment: datetime = stamp.to_pydatetime()
+    return moment
