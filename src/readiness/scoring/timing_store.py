@@ -45,6 +45,7 @@ def save_timing(model: TimingModel, out_dir: Path) -> Path:
     """Write `timing/` and then `timing.json` into `out_dir` (the bundle's).
 
     Each is replaced whole: a half-written timing model never replaces a good one.
+    Returns the path of `timing.json`, written last.
     """
     out_dir = Path(out_dir)
     meta = model.describe()  # refuses an unfitted model
@@ -55,7 +56,7 @@ def save_timing(model: TimingModel, out_dir: Path) -> Path:
         writer.write(tmp, {"kind": ARTIFACT_KIND, "features": features})
     text = json.dumps(meta, ensure_ascii=False, indent=2).encode()
     atomic_write_bytes(out_dir / TIMING_META, text)
-    return out_dir / TIMING_DIR
+    return out_dir / TIMING_META
 
 
 def load_timing(model_dir: Path) -> TimingModel:
