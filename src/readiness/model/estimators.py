@@ -33,11 +33,7 @@ from readiness.model.text import MemoTextEncoder
 __all__ = [
     "RUBRIC_ITEMS",
     "RUBRIC_TOTAL",
-    "TEXT_COLUMN",
-    "LinearBase",
     "LogOddsScorer",
-    "MemoTextEncoder",
-    "ModelMatrix",
     "Prepared",
     "RubricModel",
     "WinModel",

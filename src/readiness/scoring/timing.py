@@ -6,7 +6,7 @@ activity alone, how likely a toss-up now is to win and what waiting is worth.
 probability, its trend (the same memo scored on earlier days), the element to
 collect next — and holds a toss-up while collecting an element is worth more
 than waiting costs; `advice_frame` tabulates the advice. The model is saved and
-loaded by `readiness.scoring.timing_store`; its names are importable from here too.
+loaded by `readiness.scoring.timing_store`.
 """
 
 from __future__ import annotations
@@ -26,39 +26,16 @@ from readiness.scoring.results import LeadScore, MissingElement, TimingAdvice
 from readiness.scoring.score import score_points
 from readiness.scoring.timing_model import (
     ACTIONS,
-    AT_RISK,
     KEEP_NURTURING,
     TOSS_UP_NOW,
-    TimingError,
     TimingModel,
     export_end,
-    grid_points,
-    timing_columns,
-)
-from readiness.scoring.timing_store import (
-    TIMING_FILE,
-    TIMING_META,
-    load_timing,
-    save_timing,
 )
 
 __all__ = [
-    "ACTIONS",
-    "AT_RISK",
-    "KEEP_NURTURING",
-    "TIMING_FILE",
-    "TIMING_META",
-    "TOSS_UP_NOW",
-    "TimingError",
-    "TimingModel",
     "advice_frame",
-    "export_end",
-    "grid_points",
-    "load_timing",
     "open_lead_points",
     "recommend",
-    "save_timing",
-    "timing_columns",
 ]
 
 _DAY: Final = pd.Timedelta(days=1)
