@@ -22,13 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from clean_env import scrubbed_env
 from click.testing import CliRunner
 
 from readiness.cli import main
 from readiness.data.contract import load_dataset
 from readiness.data.files import parse_datetimes
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 DOC = ROOT / "docs" / "broken-exports.md"
 
@@ -376,13 +377,14 @@ def test_a_broken_export_fails_with_one_guiding_line_or_imports(
 SUBPROCESS = [c for c in CASES if c.subprocess]
 
 
+@pytest.mark.e2e  # the real command in a subprocess
 @pytest.mark.parametrize("case", SUBPROCESS, ids=[c.kind for c in SUBPROCESS])
 def test_the_real_command_in_a_subprocess_agrees(case: Case, tmp_path: Path) -> None:
     args = _write(case, tmp_path)
     run = subprocess.run(
         [sys.executable, "-c", "from readiness.cli import main; main()", *args],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
+        env=scrubbed_env(PYTHONPATH=str(SRC)),
         capture_output=True,
         text=True,
         timeout=120,

@@ -23,7 +23,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from readiness.data.importer import import_export, load_mapping, read_export
 from readiness.model.train import load_train_config, train
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"
 MAPPING = ROOT / "examples" / "bank-marketing" / "mapping.yaml"
 CONFIG = ROOT / "examples" / "bank-marketing" / "train.yaml"
