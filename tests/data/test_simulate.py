@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from factory import Factory
 
 from readiness.cli import main
 from readiness.data.contract import load_dataset
@@ -23,8 +24,8 @@ IS_TYPES = ["is_call", "is_call_connected", "is_mail", "online_hearing"]
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return simulate_world(WorldConfig(n_leads=6_000, seed=101))
+def world(factory: Factory) -> World:
+    return factory.world("large")  # 6,000 leads, seed 101
 
 
 def _auc(score: np.ndarray, label: np.ndarray) -> float:
