@@ -50,7 +50,7 @@ pytest: $(VENV)/.installed
 
 # The fast layer (tests/unit and the quick tests of tests/data): run it while you work.
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "(unit or data) and not slow"
+	$(BIN)/python -m pytest -m "(unit or data) and not slow" tests/unit tests/data
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -23,6 +23,9 @@ from readiness.memo.parse import Memo, parse_memo
 from readiness.rubric.score import default_rubric, score_memo
 from readiness.simulate.config import WorldConfig
 
+# two worlds of 3,000 leads: part of `make test`, not of the fast layer
+pytestmark = pytest.mark.slow
+
 SEEDS = (1, 2)
 N_LEADS = 3_000
 MIN_STATUS_OVERALL = 0.995
