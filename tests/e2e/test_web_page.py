@@ -28,9 +28,6 @@ def model_root(factory: Factory) -> Path:
     return factory.project()  # world/ and bundle/
 
 
-# --- the page in a real browser -----------------------------------------------------
-
-
 def _browser() -> tuple[str, str]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
