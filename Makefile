@@ -8,13 +8,15 @@ WORLD  ?= data/world
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run serve test system-deps lint typecheck pytest bench readme clean help
+.PHONY: run serve test test-fast system-deps lint typecheck pytest bench readme clean help
 
 help:
-	@echo "make run    - install, simulate a world into $(WORLD) (if none), train, evaluate, register, serve"
-	@echo "make serve  - serve the trained model (API on http://$(HOST):$(PORT))"
-	@echo "make test   - install, lint (ruff, import rules), type-check (mypy) and run every test"
-	@echo "make bench  - run the benchmarks in bench/ (slow)"
+	@echo "make run        - install, simulate a world into $(WORLD) (if none), train, evaluate, register, serve"
+	@echo "make serve      - serve the trained model (API on http://$(HOST):$(PORT))"
+	@echo "make test       - install, lint (ruff, import rules), type-check (mypy) and run every test"
+	@echo "make test-fast  - install and run the fast layer: unit and quick data tests (under 2 min)"
+	@echo "                  one kind of test: $(BIN)/python -m pytest -m KIND  (unit data model api e2e)"
+	@echo "make bench      - run the benchmarks in bench/ (slow)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "readiness needs Python >= 3.11, found " + sys.version.split()[0]'
@@ -46,6 +48,10 @@ typecheck: $(VENV)/.installed
 
 pytest: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# The fast layer (tests/unit and the quick tests of tests/data): run it while you work.
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "(unit or data) and not slow" tests/unit tests/data
 
 system-deps:
 	@bash scripts/system-deps.sh

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from clean_env import scrubbed_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,8 +33,9 @@ def running_server(
 ) -> Iterator[str]:
     """The base URL of a uvicorn serving `api.app` with `env`.
 
-    `env` goes over os.environ unless `inherit` is False (a test that scrubbed its
-    environment passes the whole of it). With `log`, the server's output is
+    `env` goes over the scrubbed environment (no READINESS_* / MLFLOW_* of the
+    developer) unless `inherit` is False (a test that pinned its environment passes
+    the whole of it). With `log`, the server's output is
     written there and a Traceback in it fails the test when the server stops.
     """
     port = free_port()
@@ -43,7 +44,7 @@ def running_server(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
         cwd=ROOT,
-        env={**os.environ, **env} if inherit else env,
+        env={**scrubbed_env(), **env} if inherit else env,
         stdout=sink if sink is not None else subprocess.DEVNULL,
         stderr=subprocess.STDOUT if sink is not None else subprocess.PIPE,
     )  # fmt: skip

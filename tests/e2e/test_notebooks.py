@@ -16,7 +16,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat", reason="dev extra: pip install -e .[dev]")
 nbclient = pytest.importorskip("nbclient", reason="dev extra: pip install -e .[dev]")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

@@ -22,7 +22,7 @@ with warnings.catch_warnings():  # starlette prefers the httpx2 package; httpx w
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _instructions() -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from clean_env import scrubbed_env
 from click.testing import CliRunner
 
 from readiness.batch.backlog import BatchError
@@ -23,7 +24,7 @@ from readiness.cli import main
 from readiness.data.contract import Dataset, write_tables
 from readiness.model.bundle import Bundle, save_bundle
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 
 
@@ -163,6 +164,7 @@ def test_resume_refuses_parts_made_with_other_options(
 
 
 @pytest.mark.slow
+@pytest.mark.e2e  # the real command in a subprocess
 def test_a_run_killed_with_sigkill_resumes_to_the_same_output(
     backlog_dir: Path, bundle_dir: Path, tmp_path: Path
 ) -> None:
@@ -172,7 +174,7 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_output(
                 str(bundle_dir), "--chunk-size", "300", "--explain", "top:10",
                 *extra]  # fmt: skip
 
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    env = scrubbed_env(PYTHONPATH=str(SRC))
     whole = tmp_path / "whole.parquet"
     subprocess.run(cli(whole), env=env, check=True, capture_output=True)
     out = tmp_path / "killed.parquet"
@@ -379,7 +381,9 @@ def test_memo_drafts_are_read_for_leads_not_yet_handed_off(
                  options={"explain": "none"})  # fmt: skip
     scores = pd.read_parquet(plain.out)
     lead = scores.loc[scores["status"] == "open", "lead_id"].iloc[0]
-    memo = (ROOT / "tests" / "golden" / "01_complete_template.txt").read_text("utf-8")
+    memo = (ROOT / "tests" / "unit" / "golden" / "01_complete_template.txt").read_text(
+        "utf-8"
+    )
     pd.DataFrame({"lead_id": [lead], "memo": [memo]}).to_csv(
         tmp_path / "drafts.csv", index=False
     )

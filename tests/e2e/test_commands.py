@@ -10,7 +10,6 @@ the repository.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import shutil
 import subprocess
@@ -22,9 +21,10 @@ import httpx
 import numpy as np
 import pandas as pd
 import pytest
+from clean_env import pinned_env
 from uvicorn_server import running_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "examples" / "bank-marketing"
 BANK_EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"
 
@@ -38,21 +38,7 @@ class Cli:
     def __init__(self, home: Path) -> None:
         self.home = home
         home.mkdir(parents=True, exist_ok=True)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("READINESS_", "MLFLOW_"))
-        }
-        self.env = {
-            **env,
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-            "READINESS_PROJECT_DIR": str(home),
-            "READINESS_MODEL_DIR": str(home / "model"),
-            "READINESS_RUBRIC_DIR": str(home / "rubric"),
-            "READINESS_DATA_DIR": str(home / "data"),
-            "READINESS_TRACKING_URI": f"sqlite:///{home / 'mlflow.db'}",
-            "READINESS_N_JOBS": "1",
-        }
+        self.env = pinned_env(home)
 
     def run(self, *args: str | Path, ok: bool = True) -> str:
         """stdout + stderr of the command; fails on a traceback, and unless `ok` is

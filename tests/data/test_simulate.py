@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from factory import Factory
 
 from readiness.cli import main
 from readiness.data.load import load_dataset
@@ -23,8 +24,8 @@ IS_TYPES = ["is_call", "is_call_connected", "is_mail", "online_hearing"]
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return simulate_world(WorldConfig(n_leads=6_000, seed=101))
+def world(factory: Factory) -> World:
+    return factory.world("large")  # 6,000 leads, seed 101
 
 
 def _auc(score: np.ndarray, label: np.ndarray) -> float:
@@ -73,6 +74,7 @@ def test_world_also_writes_cp932_csv_that_validates(tmp_path: Path) -> None:
     assert len(load_dataset(tmp_path).handoffs) > 0
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_rates_are_those_of_a_real_sales_floor(world: World) -> None:
     leads, outcomes = world.tables["leads"], world.tables["outcomes"]
     toss_rate = len(world.tables["handoffs"]) / len(leads)
@@ -84,6 +86,7 @@ def test_rates_are_those_of_a_real_sales_floor(world: World) -> None:
     assert not (outcomes["won"] & ~outcomes["meeting_held"]).any()
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_event_volumes_are_plausible(world: World) -> None:
     events = world.tables["events"]
     per_lead = (
@@ -104,6 +107,7 @@ def test_event_volumes_are_plausible(world: World) -> None:
     assert 0.03 < pages["pricing"] < 0.4
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_pricing_visits_cluster_near_the_intent_peak(world: World) -> None:
     daily = world.truth["daily"]
     events = world.tables["events"]
@@ -116,6 +120,7 @@ def test_pricing_visits_cluster_near_the_intent_peak(world: World) -> None:
     assert pricing > blog * 1.3
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_nothing_is_logged_after_the_export(world: World) -> None:
     end = pd.Timestamp(observe_end(world.config))
     assert world.tables["events"]["timestamp"].max() < end
@@ -123,6 +128,7 @@ def test_nothing_is_logged_after_the_export(world: World) -> None:
     assert world.tables["outcomes"]["closed_at"].max() < end
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_is_calls_stop_at_the_toss_up(world: World) -> None:
     calls = world.tables["events"]
     calls = calls[
@@ -135,6 +141,7 @@ def test_is_calls_stop_at_the_toss_up(world: World) -> None:
     assert len(joined) > 0
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_events_never_precede_the_lead(world: World) -> None:
     joined = world.tables["events"].merge(
         world.tables["leads"][["lead_id", "created_at"]], on="lead_id"
@@ -142,12 +149,14 @@ def test_events_never_precede_the_lead(world: World) -> None:
     assert (joined["timestamp"] >= joined["created_at"]).all()
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_mean_true_probability_matches_the_observed_win_rate(world: World) -> None:
     closed = world.tables["outcomes"].merge(world.truth["handoffs"], on="lead_id")
     se = np.sqrt(closed["p_true"].mean() * (1 - closed["p_true"].mean()) / len(closed))
     assert abs(closed["p_true"].mean() - closed["won"].mean()) < 4 * se
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_higher_true_probability_wins_more_often(world: World) -> None:
     closed = world.tables["outcomes"].merge(world.truth["handoffs"], on="lead_id")
     assert _auc(closed["p_true"].to_numpy(), closed["won"].to_numpy()) > 0.68
@@ -156,6 +165,7 @@ def test_higher_true_probability_wins_more_often(world: World) -> None:
     assert (np.diff(rates) > 0).all()
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_complete_memos_win_20_to_30_percent_more_for_the_same_leads(
     world: World,
 ) -> None:
@@ -166,6 +176,7 @@ def test_complete_memos_win_20_to_30_percent_more_for_the_same_leads(
         assert (truth[f"p_if_{e}"] >= truth["p_true"] - 1e-12).all(), e
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_toss_up_truth_is_the_daily_truth_on_the_toss_up_day(world: World) -> None:
     tl = world.truth["leads"]
     tossed = tl[tl["tossed_up"]].merge(world.truth["handoffs"], on="lead_id")
@@ -179,12 +190,14 @@ def test_toss_up_truth_is_the_daily_truth_on_the_toss_up_day(world: World) -> No
     assert (tl["p_best"] >= 0).all()
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_reps_habits_shape_timing(world: World) -> None:
     tl = world.truth["leads"].merge(world.truth["handoffs"], on="lead_id")
     by = tl.groupby("is_habit")["days_from_peak"].mean()
     assert by["early"] < by["gate"] < by["late"]
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_memo_truth_covers_every_field_of_every_toss_up(world: World) -> None:
     fields = world.truth["memo_fields"]
     assert len(fields) == len(world.tables["handoffs"]) * len(FIELD_KEYS)
@@ -192,6 +205,7 @@ def test_memo_truth_covers_every_field_of_every_toss_up(world: World) -> None:
     json.loads(fields["value"].iloc[0])
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_not_every_toss_up_passes_the_gate(world: World) -> None:
     figures = headline(world, rubric=load_rubric())
     assert 0.1 < figures["gate_pass_rate"] < 0.9
@@ -199,6 +213,7 @@ def test_not_every_toss_up_passes_the_gate(world: World) -> None:
     assert set(bands) == {"high", "standard", "needs_work"}
 
 
+@pytest.mark.slow  # statistics of the 6,000-lead world
 def test_fs_feedback_flags_missing_elements_more_than_complete_ones(
     world: World,
 ) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from factory import Factory
 
 from readiness.cli import main
 from readiness.data.contract import Dataset
@@ -34,8 +35,7 @@ from readiness.model.train import (
 )
 from readiness.settings import get_settings
 from readiness.simulate.config import WorldConfig
-from readiness.simulate.store import read_truth, write_world
-from readiness.simulate.world import simulate_world
+from readiness.simulate.store import read_truth
 
 # Only LightGBM may be served here, so the tests below exercise a learned model;
 # which candidate wins a small world is the business of the tests on the choice.
@@ -49,10 +49,8 @@ FAST = TrainConfig(
 
 
 @pytest.fixture(scope="module")
-def world_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("world")
-    write_world(simulate_world(WorldConfig(n_leads=3_000, seed=21)), out)
-    return out
+def world_dir(factory: Factory) -> Path:
+    return factory.world_dir(WorldConfig(n_leads=3_000, seed=21))
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +110,9 @@ def test_probabilities_are_never_exactly_zero_or_one(result: TrainResult) -> Non
 
 
 def test_cold_start_serves_the_calibrated_rubric_and_says_why(
-    tmp_path: Path,
+    factory: Factory,
 ) -> None:
-    write_world(simulate_world(WorldConfig(n_leads=400, seed=5)), tmp_path)
-    result = train(load_dataset(tmp_path), config=FAST)
+    result = train(factory.dataset(WorldConfig(n_leads=400, seed=5)), config=FAST)
     assert result.served == "rubric"
     assert "cold start" in result.reason
     assert result.evaluation.metrics["model"]["roc_auc"] == pytest.approx(

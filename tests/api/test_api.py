@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from factory import Factory
 
 from api.app import create_app
 from api.schemas import EXAMPLE_SCORE_IN
@@ -25,50 +26,9 @@ AUTH = {"X-API-Key": KEY}
 MEMO_MARKER = "ROI試算を持参のこと"
 
 
-def build_bundle(root: Path) -> Path:
-    """A small trained bundle, built once per test session (the modules share it)."""
-    bundle_dir = root / "bundle"
-    if (bundle_dir / "bundle.json").exists():
-        return bundle_dir
-    from readiness.data.load import load_dataset
-    from readiness.model.bundle import (
-        bundle_from_result,
-        dataset_fingerprint,
-        save_bundle,
-    )
-    from readiness.model.train import TrainConfig, train
-    from readiness.simulate.config import WorldConfig
-    from readiness.simulate.store import write_world
-    from readiness.simulate.world import simulate_world
-
-    world = simulate_world(WorldConfig(n_leads=2500, seed=11))
-    write_world(world, root / "world")
-    dataset = load_dataset(root / "world")
-    result = train(
-        dataset,
-        config=TrainConfig(
-            n_estimators=60,
-            text_components=4,
-            min_toss_ups=300,
-            candidates=("lightgbm",),
-        ),
-    )
-    bundle = bundle_from_result(
-        result, data_fingerprint=dataset_fingerprint(dataset), commit=None
-    )
-    saved = save_bundle(bundle, bundle_dir)
-    # the timing model lives next to the bundle (POST /v1/timing)
-    from readiness.scoring.timing_model import TimingModel
-    from readiness.scoring.timing_store import save_timing
-
-    timing = TimingModel(n_estimators=40, max_grid_points=60_000).fit(dataset)
-    save_timing(timing, bundle_dir)
-    return saved
-
-
 @pytest.fixture(scope="module")
-def bundle_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_bundle(tmp_path_factory.getbasetemp() / "api-model")
+def bundle_dir(factory: Factory) -> Path:
+    return factory.model_dir()
 
 
 @pytest.fixture(scope="module")

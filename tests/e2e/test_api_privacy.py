@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from clean_env import scrubbed_env
 from uvicorn_server import ROOT, free_port
 
 from api.access_log import ScrubQueryStrings, scrub_target
@@ -54,7 +54,7 @@ def test_a_real_uvicorn_access_log_has_no_lead_search_query(tmp_path: Path) -> N
     port = free_port()
     out = tmp_path / "uvicorn.log"
     env = {
-        **os.environ,
+        **scrubbed_env(),
         "READINESS_MODEL_DIR": str(tmp_path / "no-model"),
         "READINESS_MODEL_URI": "",
         "READINESS_API_KEY": "privacy-key",

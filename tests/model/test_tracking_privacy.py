@@ -8,35 +8,28 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from factory import Factory
 
-from readiness.data.load import load_dataset
 from readiness.features.build import TEXT_COLUMN
-from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
-from readiness.model.train import TrainConfig, TrainResult, train
-from readiness.simulate.config import WorldConfig
-from readiness.simulate.store import write_world
-from readiness.simulate.world import simulate_world
+from readiness.model.bundle import save_bundle
+from readiness.model.train import TrainResult
 from readiness.workflows.tracking import (
     EXAMPLE_CATEGORY,
     log_training,
     synthetic_example,
 )
 
-FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_wins=30)
 PHONE = re.compile(r"\d{2,4}[-‐－ー]\d{2,4}[-‐－ー]\d{3,4}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainResult, Path]:
+def trained(
+    factory: Factory, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[TrainResult, Path]:
+    # a copy of the bundle: logging a run writes its id into the bundle's meta
     root = tmp_path_factory.mktemp("privacy")
-    write_world(simulate_world(WorldConfig(n_leads=1_500, seed=3)), root / "world")
-    dataset = load_dataset(root / "world")
-    result = train(dataset, config=FAST)
-    bundle = bundle_from_result(
-        result, data_fingerprint=dataset_fingerprint(dataset), commit=None
-    )
-    return result, save_bundle(bundle, root / "bundle")
+    return factory.trained(), save_bundle(factory.bundle(), root / "bundle")
 
 
 def _secrets(result: TrainResult) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from test_api import build_bundle
+from factory import Factory
 from uvicorn_server import running_server
 
 from api.schemas import EXAMPLE_SCORE_IN
@@ -15,8 +15,8 @@ KEY = "server-test-key"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    bundle_dir = build_bundle(tmp_path_factory.getbasetemp() / "api-model")
+def server(factory: Factory) -> Iterator[str]:
+    bundle_dir = factory.model_dir()
     env = {
         "READINESS_MODEL_DIR": str(bundle_dir),
         "READINESS_MODEL_URI": "",

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from factory import Factory
 
 from readiness.data.contract import Dataset
 from readiness.features.build import build_features, toss_up_points
-from readiness.model.bundle import bundle_from_result, save_bundle
-from readiness.model.train import TrainConfig, train
+from readiness.model.bundle import save_bundle
 
 pytestmark = pytest.mark.spark
 
@@ -32,23 +32,14 @@ if shutil.which("java") is None and not os.environ.get("CI"):
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
 )
 def test_spark_udf_of_the_registered_model_matches_the_bundle(
-    scoring_dataset: Dataset, tmp_path: Path
+    factory: Factory, scoring_dataset: Dataset, tmp_path: Path
 ) -> None:
     import mlflow.pyfunc
     from pyspark.sql import SparkSession
 
     from readiness.workflows.tracking import as_strings, log_training
 
-    result = train(
-        scoring_dataset,
-        config=TrainConfig(
-            n_estimators=40,
-            text_components=4,
-            min_toss_ups=300,
-            candidates=("lightgbm",),
-        ),
-    )
-    bundle = bundle_from_result(result, data_fingerprint="spark", commit=None)
+    result, bundle = factory.trained(), factory.bundle()
     bundle_dir = save_bundle(bundle, tmp_path / "bundle")
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     reg = log_training(

@@ -25,7 +25,7 @@ from readiness.data.mapping import load_mapping
 from readiness.data.read import read_export
 from readiness.model.train import load_train_config, train
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"
 MAPPING = ROOT / "examples" / "bank-marketing" / "mapping.yaml"
 CONFIG = ROOT / "examples" / "bank-marketing" / "train.yaml"

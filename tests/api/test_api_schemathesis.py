@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from factory import Factory
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from test_api import build_bundle
 
 from api.app import create_app
 from readiness.settings import Settings
@@ -24,8 +24,8 @@ EXAMPLES = {GenerationMode.POSITIVE: 60, GenerationMode.NEGATIVE: 40}
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.BaseSchema:
-    bundle_dir: Path = build_bundle(tmp_path_factory.getbasetemp() / "api-model")
+def api_schema(factory: Factory) -> schemathesis.BaseSchema:
+    bundle_dir: Path = factory.model_dir()
     app = create_app(Settings(model_dir=bundle_dir))
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 

@@ -9,33 +9,25 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factory import Factory
 
 from readiness.cli import main
-from readiness.data.load import load_dataset
-from readiness.model.bundle import bundle_from_result, dataset_fingerprint, save_bundle
-from readiness.model.train import TrainConfig, train
-from readiness.simulate.config import WorldConfig
-from readiness.simulate.store import write_world
-from readiness.simulate.world import simulate_world
 from readiness.workflows.data import import_time_order
 
-FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_wins=30)
 ORDER = {"kind": "order", "column": "seq_no", "note": "the export has no dates"}
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def world(
+    factory: Factory, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    # a copy: the world gets an import.json that says it has no dates
     root = tmp_path_factory.mktemp("evaluate-command")
-    write_world(simulate_world(WorldConfig(n_leads=1_500, seed=8)), root / "world")
-    dataset = load_dataset(root / "world")
-    result = train(dataset, config=FAST)
-    bundle = bundle_from_result(
-        result, data_fingerprint=dataset_fingerprint(dataset), commit=None
-    )
+    shutil.copytree(factory.world_dir(), root / "world")
     (root / "world" / "import.json").write_text(
         json.dumps({"rows": 1, "time_order": ORDER}), encoding="utf-8"
     )
-    return root / "world", save_bundle(bundle, root / "bundle")
+    return root / "world", factory.model_dir()
 
 
 def _run(*args: str) -> str:

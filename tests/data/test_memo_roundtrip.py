@@ -16,13 +16,16 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from factory import Factory
 
 from readiness.fields import FIELD_KEYS
 from readiness.memo.parse import Memo, parse_memo
 from readiness.rubric.config import default_rubric
 from readiness.rubric.score import score_memo
 from readiness.simulate.config import WorldConfig
-from readiness.simulate.world import simulate_world
+
+# two worlds of 3,000 leads: part of `make test`, not of the fast layer
+pytestmark = pytest.mark.slow
 
 SEEDS = (1, 2)
 N_LEADS = 3_000
@@ -41,9 +44,9 @@ class Case:
     truth: dict[str, tuple[str, dict[str, Any]]]  # field: (status, value)
 
 
-def _cases() -> Iterator[Case]:
+def _cases(factory: Factory) -> Iterator[Case]:
     for seed in SEEDS:
-        world = simulate_world(WorldConfig(n_leads=N_LEADS, seed=seed))
+        world = factory.world(WorldConfig(n_leads=N_LEADS, seed=seed))
         truth: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
         rows = world.truth["memo_fields"][["lead_id", "field", "status", "value"]]
         for lead_id, key, status, value in rows.itertuples(index=False):
@@ -55,8 +58,8 @@ def _cases() -> Iterator[Case]:
 
 
 @pytest.fixture(scope="module")
-def cases() -> list[Case]:
-    return list(_cases())
+def cases(factory: Factory) -> list[Case]:
+    return list(_cases(factory))
 
 
 def _report(misses: list[tuple[str, str, str]], total: int, what: str) -> str:

@@ -10,6 +10,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
+from factory import Factory
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import roc_auc_score
@@ -121,8 +122,8 @@ def world_dataset(n_leads: int, seed: int) -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def world() -> Dataset:
-    return world_dataset(300, 5)
+def world(factory: Factory) -> Dataset:
+    return coerce(RawTables.from_frames(factory.world("tiny").tables))
 
 
 @pytest.fixture(scope="module")
