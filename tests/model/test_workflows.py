@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from factory import Factory
 
 from readiness.model.bundle import read_meta
 from readiness.model.train import TrainConfig
@@ -14,9 +15,6 @@ from readiness.rubric.store import ACTIVE
 from readiness.scoring.timing_model import TimingModel
 from readiness.scoring.timing_store import TIMING_FILE
 from readiness.settings import Settings
-from readiness.simulate.config import WorldConfig
-from readiness.simulate.store import write_world
-from readiness.simulate.world import simulate_world
 from readiness.workflows.served import load_configured, load_served
 from readiness.workflows.train import TrainingRun, run_training
 
@@ -24,9 +22,9 @@ FAST = TrainConfig(n_estimators=40, text_components=4, min_toss_ups=300, min_win
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(tmp_path_factory: pytest.TempPathFactory, factory: Factory) -> Path:
     root = tmp_path_factory.mktemp("workflows")
-    write_world(simulate_world(WorldConfig(n_leads=1_500, seed=8)), root / "world")
+    shutil.copytree(factory.world_dir("medium"), root / "world")
     return root
 
 

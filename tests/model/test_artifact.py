@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from factory import Factory
 
 from readiness.data.contract import Dataset
 from readiness.features.build import build_features, labelled_points
@@ -37,7 +38,7 @@ from readiness.scoring import timing_store
 from readiness.scoring.timing_model import TimingError, TimingModel
 from readiness.scoring.timing_store import load_timing, save_timing
 
-FIXTURES = Path(__file__).parent / "fixtures" / "artifacts"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "artifacts"
 CF = [(1, {RUBRIC_TOTAL: 95.0}), (0, {"lead_age_days": 3.0})]
 
 
@@ -151,17 +152,8 @@ def test_loading_unpickles_nothing(
 
 
 @pytest.fixture(scope="module")
-def small(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Dataset, pd.DataFrame, Any]:
-    from readiness.data.load import load_dataset
-    from readiness.simulate.config import WorldConfig
-    from readiness.simulate.store import write_world
-    from readiness.simulate.world import simulate_world
-
-    out = tmp_path_factory.mktemp("artifact-world")
-    write_world(simulate_world(WorldConfig(n_leads=1_500, seed=7)), out)
-    dataset = load_dataset(out)
+def small(factory: Factory) -> tuple[Dataset, pd.DataFrame, Any]:
+    dataset = factory.dataset("medium")
     points = labelled_points(dataset)
     return dataset, build_features(dataset, points), points["won"].to_numpy()
 
