@@ -72,7 +72,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 def train_and_register(work: Path, n_leads: int, seed: int, uri: str) -> Path:
     """`readiness train` as a function: bundle, timing model, MLflow champion."""
-    from readiness.model.train import TrainConfig
+    from readiness.model.config import TrainConfig
     from readiness.settings import Settings
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world

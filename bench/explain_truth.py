@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from readiness.data.load import load_dataset
     from readiness.features.build import toss_up_points
     from readiness.model.bundle import load_bundle
-    from readiness.model.train import TrainConfig
+    from readiness.model.config import TrainConfig
     from readiness.scoring.lead import lead_dataset
     from readiness.scoring.score import score_points
     from readiness.settings import Settings

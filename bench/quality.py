@@ -27,7 +27,8 @@ from typing import Any
 
 def _run(leads: int, seed: int, tmp: Path, **overrides: Any) -> dict[str, Any]:
     from readiness.data.load import load_dataset
-    from readiness.model.train import TrainConfig, train
+    from readiness.model.config import TrainConfig
+    from readiness.model.train import train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import read_truth, write_world
     from readiness.simulate.world import simulate_world

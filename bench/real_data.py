@@ -281,8 +281,9 @@ def _run(
     say: Callable[[str], object],
 ) -> dict[str, Any]:
     from readiness.features.build import labelled_points
+    from readiness.model.config import TrainConfig, load_train_config
     from readiness.model.metrics import classification_metrics
-    from readiness.model.train import TrainConfig, load_train_config, train
+    from readiness.model.train import train
 
     t0 = time.perf_counter()
     dataset, imported = _load(name, *bank, seed=args.seed, tmp=tmp)

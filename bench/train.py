@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from readiness.data.load import load_dataset
     from readiness.features.build import build_features, labelled_points
-    from readiness.model.train import TrainConfig, train
+    from readiness.model.config import TrainConfig
+    from readiness.model.train import train
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world

@@ -25,7 +25,8 @@ from readiness.model.bundle import (
     dataset_fingerprint,
     save_bundle,
 )
-from readiness.model.train import TrainConfig, TrainResult, train
+from readiness.model.config import TrainConfig
+from readiness.model.train import TrainResult, train
 from readiness.scoring.timing_model import TimingModel
 from readiness.scoring.timing_store import save_timing
 from readiness.simulate.config import WorldConfig

@@ -29,7 +29,7 @@ _EXPORTS = {
     "WorldConfig": "readiness.simulate.config",
     "simulate_world": "readiness.simulate.world",
     "build_features": "readiness.features.build",
-    "TrainConfig": "readiness.model.train",
+    "TrainConfig": "readiness.model.config",
     "train": "readiness.model.train",
     "load_bundle": "readiness.model.bundle",
     "lead_dataset": "readiness.scoring.lead",
@@ -73,7 +73,8 @@ if TYPE_CHECKING:
     from readiness.features.build import build_features
     from readiness.memo.parse import Memo, parse_memo
     from readiness.model.bundle import load_bundle
-    from readiness.model.train import TrainConfig, train
+    from readiness.model.config import TrainConfig
+    from readiness.model.train import train
     from readiness.rubric.config import Rubric, RubricError, load_rubric
     from readiness.rubric.score import score_frame, score_memo
     from readiness.scoring.lead import lead_dataset

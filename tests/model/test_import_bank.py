@@ -23,7 +23,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from readiness.data.importer import import_export
 from readiness.data.mapping import load_mapping
 from readiness.data.read import read_export
-from readiness.model.train import load_train_config, train
+from readiness.model.config import load_train_config
+from readiness.model.train import train
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORT = ROOT / "data" / "external" / "bank-additional-full.csv.gz"

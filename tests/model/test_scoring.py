@@ -287,7 +287,8 @@ def test_whatever_candidate_is_served_scores_explains_and_counterfactuals(
     scoring_dataset: Dataset, points: pd.DataFrame, kind: str
 ) -> None:
     from readiness.model.bundle import bundle_from_result
-    from readiness.model.train import TrainConfig, train
+    from readiness.model.config import TrainConfig
+    from readiness.model.train import train
 
     config = TrainConfig(
         n_estimators=40, text_components=4, min_toss_ups=300, candidates=(kind,)

@@ -24,15 +24,14 @@ from readiness.model.bundle import (
     load_bundle,
     save_bundle,
 )
-from readiness.model.train import (
+from readiness.model.config import (
     CANDIDATES,
     ConfigError,
     TrainConfig,
-    TrainResult,
-    choose_served,
     load_train_config,
-    train,
 )
+from readiness.model.selection import choose_served
+from readiness.model.train import TrainResult, train
 from readiness.settings import get_settings
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import read_truth

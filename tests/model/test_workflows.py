@@ -10,7 +10,7 @@ import pytest
 from factory import Factory
 
 from readiness.model.bundle import read_meta
-from readiness.model.train import TrainConfig
+from readiness.model.config import TrainConfig
 from readiness.rubric.store import ACTIVE
 from readiness.scoring.timing_model import TimingModel
 from readiness.scoring.timing_store import TIMING_FILE

@@ -11,7 +11,7 @@ from readiness.data.findings import ContractError
 from readiness.data.mapping import ExportError, MappingError
 from readiness.errors import ReadinessError
 from readiness.model.bundle import BundleError
-from readiness.model.train import ConfigError
+from readiness.model.config import ConfigError
 from readiness.rubric.config import RubricError
 from readiness.rubric.fit import RecalibrationError
 from readiness.scoring.score import ScoringInputError

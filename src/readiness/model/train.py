@@ -1,4 +1,4 @@
-"""Training: a time split, the model and its baselines, cold start, evaluation.
+"""Training: a time split, the candidates and their baselines, cold start, evaluation.
 
 Pure: a Dataset and a config in, a `TrainResult` out. The CLI writes the bundle
 and `tracking` logs the run. Toss-ups are ordered by time; the latest
@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sklearn.metrics import roc_auc_score
 
 from readiness.data.contract import Dataset
-from readiness.errors import ReadinessError
 from readiness.features.build import (
     build_features,
     labelled_points,
     rubric_item_names,
 )
+from readiness.model.config import CANDIDATES, Candidate, TrainConfig
 from readiness.model.estimators import (
     RUBRIC_ITEMS,
     RUBRIC_TOTAL,
@@ -35,118 +31,10 @@ from readiness.model.estimators import (
 from readiness.model.evaluate import Evaluation, evaluate
 from readiness.model.explain import counterfactual_rows, element_effects, read_memos
 from readiness.model.scale import ScoreScale
+from readiness.model.selection import choose_served, served_reason, time_split
 from readiness.rubric.config import Rubric, band_for, default_rubric
 
 Served = Literal["model", "rubric"]
-
-
-class ConfigError(ReadinessError, ValueError):
-    """A training config that cannot be used; the message says how to fix it."""
-
-
-Candidate = Literal["rubric", "logistic", "lightgbm", "lightgbm_linear"]
-# Simplest first: a candidate is served over a simpler one only when it is clearly
-# better on the validation slice (`choose_served`).
-CANDIDATES: tuple[Candidate, ...] = (
-    "rubric",
-    "logistic",
-    "lightgbm",
-    "lightgbm_linear",
-)
-# Keys of earlier versions, and what replaced them.
-_REMOVED_KEYS = {
-    "base": "LightGBM with and without the linear base are both candidates now "
-    "(`candidates:`)",
-    "refit": "the served model is always fitted on every training row "
-    "(`calibration_scheme: crossfit`)",
-    "min_auc_gain": "the served predictor is chosen by validation log-loss "
-    "(`min_logloss_gain`, `tie_z`)",
-}
-
-
-class TrainConfig(BaseModel):
-    """Domain parameters of training; defaults are what the benchmarks measured."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    test_fraction: float = Field(0.2, gt=0, lt=0.5)
-    # The latest share of the training toss-ups on which candidates are compared.
-    validation_fraction: float = Field(0.2, gt=0, lt=0.5)
-    calibration: Literal["isotonic", "sigmoid"] = "sigmoid"
-    # "crossfit": the calibration map is fitted on out-of-fold scores of the whole
-    # training period and the model on every row; "holdout": fitted on the earlier
-    # rows, calibrated on the latest `calibration_fraction` (the first version).
-    calibration_scheme: Literal["crossfit", "holdout"] = "crossfit"
-    calibration_folds: int = Field(3, ge=2, le=10)
-    calibration_fraction: float = Field(0.2, gt=0, lt=0.5)
-    # What may be served, simplest first. The calibrated rubric is always fitted
-    # and reported: it is what a cold start serves and the fallback when no
-    # candidate is better than the base rate.
-    candidates: tuple[Candidate, ...] = CANDIDATES
-    # Tie rule: a more complex candidate replaces a simpler one only when its
-    # validation log-loss is lower by more than max(min_logloss_gain, tie_z ×
-    # the paired standard error of the per-toss-up difference).
-    min_logloss_gain: float = Field(0.001, ge=0)
-    tie_z: float = Field(1.0, ge=0)
-    # Cold start: below these the trees are not fitted (the logistic regression
-    # needs `min_toss_ups_logistic` / `min_wins_logistic`).
-    min_toss_ups: int = Field(1000, ge=20)
-    min_wins: int = Field(150, ge=5)
-    min_toss_ups_logistic: int = Field(300, ge=20)
-    min_wins_logistic: int = Field(40, ge=5)
-    n_estimators: int = Field(400, ge=10)
-    learning_rate: float = Field(0.03, gt=0, le=1)
-    num_leaves: int = Field(7, ge=2)
-    max_depth: int = Field(4, ge=1, le=15)
-    min_child_samples: int = Field(100, ge=1)
-    text_components: int = Field(16, ge=0, le=128)
-    base_C: float = Field(0.3, gt=0)
-    n_jobs: int = Field(1, ge=1)
-    seed: int = 0
-    # Missing-element gains: weight of a lead's own counterfactual against the
-    # model's average effect of the element (from the validation slice).
-    explain_own_weight: float = Field(0.25, ge=0, le=1)
-    explain_max_rows: int = Field(5_000, ge=0)
-    grade_cutoffs: dict[str, float] = Field(
-        default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _removed_keys(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            old = [k for k in _REMOVED_KEYS if k in data]
-            if old:
-                raise ValueError(
-                    "; ".join(
-                        f"{k!r} is no longer a setting: {_REMOVED_KEYS[k]}" for k in old
-                    )
-                    + ". Remove it from the config."
-                )
-        return data
-
-    def win_model(self, kind: Candidate = "lightgbm") -> WinModel:
-        """An unfitted WinModel of one candidate kind with this config's parameters."""
-        if kind == "rubric":
-            raise ValueError("the calibrated rubric is a RubricModel, not a WinModel")
-        return WinModel(
-            trees=kind != "logistic",
-            base="none" if kind == "lightgbm" else "logistic",
-            base_C=self.base_C,
-            n_estimators=self.n_estimators,
-            learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves,
-            max_depth=self.max_depth,
-            min_child_samples=self.min_child_samples,
-            text_components=self.text_components,
-            calibration=self.calibration,
-            calibration_scheme=self.calibration_scheme,
-            calibration_folds=self.calibration_folds,
-            calibration_fraction=self.calibration_fraction,
-            refit=True,  # holdout: once calibrated, fitted on every row
-            n_jobs=self.n_jobs,
-            random_state=self.seed,
-        )
 
 
 def prediction_frame(
@@ -173,19 +61,6 @@ def prediction_frame(
     for name, predictor in predictors.items():
         frame[f"p_{name}"] = np.asarray(predictor.predict_proba(features))[:, 1]
     return frame
-
-
-def load_train_config(path: Path | None = None) -> TrainConfig:
-    """Defaults, or a YAML file of overrides (unknown keys are errors)."""
-    if path is None:
-        return TrainConfig()
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return TrainConfig(**data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read training config {path}: {exc}") from exc
-    except (ValidationError, TypeError) as exc:
-        raise ConfigError(f"training config {path} is invalid: {exc}") from exc
 
 
 @dataclass
@@ -216,102 +91,6 @@ class TrainResult:
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.estimator.predict_proba(features))[:, 1]
-
-
-def _auc(y: np.ndarray, p: np.ndarray) -> float:
-    return float(roc_auc_score(y, p)) if len(np.unique(y)) == 2 else float("nan")
-
-
-def time_split(n: int, test_fraction: float) -> int:
-    """Index of the first test row when rows are in time order."""
-    return max(1, min(n - 1, round(n * (1 - test_fraction))))
-
-
-_EPS = 1e-6
-
-
-def _row_log_loss(y: np.ndarray, p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=np.float64), _EPS, 1 - _EPS)
-    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
-
-
-def _figures(y: np.ndarray, p: np.ndarray) -> dict[str, Any]:
-    auc = _auc(y, p)
-    return {
-        "log_loss": float(_row_log_loss(y, p).mean()),
-        "brier": float(np.mean((p - y) ** 2)),
-        "roc_auc": auc if np.isfinite(auc) else None,  # None: JSON, one class
-        "mean_p": float(np.mean(p)),
-    }
-
-
-def choose_served(
-    y: np.ndarray,
-    probabilities: dict[str, np.ndarray],
-    *,
-    constant: float,
-    min_logloss_gain: float,
-    tie_z: float,
-    allowed: set[str] | None = None,
-) -> tuple[str, dict[str, dict[str, Any]]]:
-    """The candidate to serve, and every candidate's validation verdict.
-
-    `probabilities` are the candidates' calibrated validation probabilities,
-    simplest first. A candidate whose Brier is worse than predicting `constant`
-    (the base rate of the rows it was fitted on) is not eligible; the calibrated
-    rubric (the first) is served when nothing is. Only names in `allowed` (all
-    when None) are candidates; the others are reported as references. Walking
-    from simple to
-    complex, a candidate replaces the current choice only when its log-loss is
-    lower by more than max(`min_logloss_gain`, `tie_z` × the paired standard
-    error of the per-toss-up difference): level candidates leave the simpler one
-    served.
-    """
-    y = np.asarray(y).astype(int)
-    const_p = np.full(len(y), constant)
-    const = _figures(y, const_p)
-    table: dict[str, dict[str, Any]] = {}
-    losses: dict[str, np.ndarray] = {}
-    for name, p in probabilities.items():
-        figures = _figures(y, p)
-        losses[name] = _row_log_loss(y, p)
-        eligible = figures["brier"] <= const["brier"]
-        table[name] = {
-            **figures,
-            "eligible": bool(eligible),
-            "verdict": "eligible"
-            if eligible
-            else f"Brier {figures['brier']:.4f} is worse than the base-rate constant's "
-            f"{const['brier']:.4f}: never served",
-        }
-    names = [n for n in probabilities if allowed is None or n in allowed]
-    for name in probabilities:
-        if name not in names:
-            table[name]["verdict"] = "reference (not a candidate in this config)"
-    eligible = [n for n in names if table[n]["eligible"]]
-    fallback = next(iter(probabilities))
-    if not eligible:
-        table[fallback]["verdict"] = "served (fallback)"
-        table["constant"] = {**const, "eligible": False, "verdict": "reference"}
-        return fallback, table
-    chosen = eligible[0]
-    for name in eligible[1:]:
-        diff = losses[chosen] - losses[name]  # > 0: the candidate is better
-        gain = float(diff.mean())
-        se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
-        margin = max(min_logloss_gain, tie_z * se)
-        table[name]["gain_over"] = {"than": chosen, "log_loss": gain, "margin": margin}
-        if gain > margin:
-            table[chosen]["verdict"] = f"{name} is better by {gain:.4f} > {margin:.4f}"
-            chosen = name
-        else:
-            table[name]["verdict"] = (
-                f"not better than {chosen} by more than the noise "
-                f"({gain:+.4f} log-loss, margin {margin:.4f}): the simpler one is kept"
-            )
-    table[chosen]["verdict"] = "served"
-    table["constant"] = {**const, "eligible": False, "verdict": "reference"}
-    return chosen, table
 
 
 def train(
@@ -437,7 +216,7 @@ def train(
     estimator: WinModel | RubricModel = (
         rubric_model if predictor == "rubric" else finals[predictor]
     )
-    reason = _reason(predictor, table, notes)
+    reason = served_reason(predictor, table, notes)
 
     extra: dict[str, Any] = {"predictor": predictor, "candidates": table}
     if isinstance(estimator, WinModel):
@@ -514,35 +293,6 @@ def train(
         extra=extra,
         predictor=predictor,
         candidates=table,
-    )
-
-
-def _reason(
-    predictor: str, table: dict[str, dict[str, Any]], notes: dict[str, str]
-) -> str:
-    """One sentence: what is served and why, from the validation verdicts."""
-    row = table[predictor]
-    figures = (
-        f"validation log-loss {row['log_loss']:.4f}, Brier {row['brier']:.4f}"
-        if "log_loss" in row
-        else ""
-    )
-    if predictor != "rubric":
-        return (
-            f"{predictor}: the best candidate on the validation slice, simplest "
-            f"within the noise ({figures})"
-        )
-    compared = [k for k, r in table.items() if "log_loss" in r]
-    if notes and not set(compared) - {"rubric", "constant"}:
-        return f"calibrated rubric: {next(iter(notes.values()))} ({figures})"
-    if not row.get("eligible", True) or row.get("verdict") == "served (fallback)":
-        return (
-            "calibrated rubric (fallback): no candidate beat the base-rate constant "
-            f"on validation ({figures})"
-        )
-    return (
-        "calibrated rubric: no model candidate beat it by more than the noise on "
-        f"the validation slice ({figures})"
     )
 
 

@@ -19,7 +19,8 @@ from readiness.model.bundle import (
     save_bundle,
     update_meta,
 )
-from readiness.model.train import TrainConfig, TrainResult, load_train_config, train
+from readiness.model.config import TrainConfig, load_train_config
+from readiness.model.train import TrainResult, train
 from readiness.reports.evaluation import write_report
 from readiness.rubric.config import Rubric, load_rubric
 from readiness.scoring.timing_model import TimingError, TimingModel
