@@ -191,6 +191,8 @@ def draw_lead(rng: random.Random) -> Lead:
     dept, title = rng.choice(TITLES)
     written = date(2025, 1, 6) + timedelta(days=rng.randrange(0, 420))
     meet_day = written + timedelta(days=rng.randrange(3, 22))
+    if meet_day.month == 1 and meet_day.day <= 3:  # no meetings over New Year
+        meet_day = meet_day.replace(day=6)
     while meet_day.weekday() >= 5:
         meet_day += timedelta(days=1)
     meeting = datetime(

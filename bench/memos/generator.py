@@ -60,11 +60,18 @@ class GeneratedMemo:
         return json.dumps(asdict(self), ensure_ascii=False)
 
 
-def slots(lead: Lead, rng: random.Random) -> dict[str, str]:
-    """Every placeholder of the phrase banks, written for this memo."""
-    att = "、".join(
+def slots(lead: Lead, rng: random.Random, *, contact: str) -> dict[str, str]:
+    """Every placeholder of the phrase banks, written for this memo.
+
+    The contact attends the meeting; when the memo says the contact's name or
+    title was not obtained, the attendee list must not give it away.
+    """
+    people = [
         f"{t} {s}様" if rng.random() < 0.5 else f"{s}{t}" for t, s in lead.attendees
-    )
+    ]
+    if contact in ("partial", "not_obtained"):
+        people[0] = "ご担当者"
+    att = "、".join(people)
     calls = max(1, lead.touches - 1)
     return {
         "company": lead.company,
@@ -152,7 +159,7 @@ class Writer:
         self.labels = labels
         self.rng = rng
         self.casual = casual
-        self.slots = slots(lead, rng)
+        self.slots = slots(lead, rng, contact=labels["contact"])
         self.stated: set[str] = set()
 
     def status(self, key: str) -> str:
@@ -205,7 +212,7 @@ class Writer:
             sentence,
         )
         sentence = re.sub(
-            r"ません。", lambda _: r.choice(("ないです。", "ません💦")), sentence
+            r"ません。", lambda _: r.choice(("ないです。", "ません。")), sentence
         )
         return re.sub(
             r"です。", lambda _: r.choice(("です！", "。", "っす。")), sentence

@@ -274,7 +274,7 @@ VALUE: Final[dict[str, dict[str, tuple[str, ...]]]] = {
         C: (
             "月末は多忙のため避けたいとのこと",
             "過去に別製品で失注歴あり",
-            "{surname}様は技術寄りの方。専門用語OK",
+            "ご担当者は技術寄りの方。専門用語OK",
             "稟議資料用に比較表が欲しいとのこと",
         ),
         P: ("キーマンは別にいるかも", "社内で反対意見もあるらしい"),
@@ -451,7 +451,7 @@ ENGLISH_KEY: Final[dict[str, tuple[str, ...]]] = {
     "contact_info": ("Tel/Mail", "Contact info"),
     "company_size": ("Size", "Employees"),
     "first_contact": ("1st touch", "First contact"),
-    "touch_count": ("Touches", "# of touches"),
+    "touch_count": ("Touches", "No. of touches"),
     "touch_summary": ("History",),
     "problem": ("Pain", "Issue", "Kadai"),
     "cause": ("Cause", "Background"),
