@@ -201,10 +201,12 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "company": _w(
         "企業名|会社名|社名|顧客名|顧客企業|お客様名|法人名|企業|会社|業種|業界"
         "|事業内容|company name|customer|account name|organization|industry"
+        "|account|client|kaisha|kigyou|kigyo|shamei|お客様|顧客"
     ),
     "contact": _w(
         "担当者名|担当者|ご担当者|担当|氏名|役職|部署|所属|キーマン|contact"
         "|contact name|contact person|name|title|role|position|department|肩書"
+        "|pic|person in charge|tantou|tanto|tantousha|先方担当"
     ),
     "contact_info": _w(
         "連絡先|電話|電話番号|tel|メール|メールアドレス|email|mail|phone"
@@ -212,76 +214,83 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "company_size": _w(
         "企業規模|規模|従業員数|従業員|社員数|売上|売上高|年商|資本金|size"
-        "|employees|headcount|revenue|annual revenue"
+        "|employees|headcount|revenue|annual revenue|company size|scale|規模感|kibo"
     ),
     "first_contact": _w(
         "初回接点|初回接触日|初回接点日|初回コンタクト|初回問い合わせ日|初回日"
-        "|first contact|first touch"
+        "|first contact|first touch|1st touch|1st contact|初回|初回接点|shokai"
     ),
     "touch_count": _w(
         "接点回数|接触回数|架電回数|コール回数|回数|接点数|接触数|コール数|架電数"
-        "|touches|touch count"
+        "|touches|touch count|# of touches|no of touches|touch|kaisuu|kaisu"
         "|number of touches"
     ),
     "touch_summary": _w(
         "主な接点内容|接点内容|接点概要|対応履歴|経緯|概要|内容|流入経路"
-        "|リードソース|summary|touch summary|main touches|lead source|source"
+        "|リードソース|summary|touch summary|main touches|lead source|source|history"
+        "|接点|接点の概要|これまでの経緯|keii"
     ),
     "problem": _w(
         "課題|顧客課題|現状の課題|抱える課題|問題|悩み|困りごと|ニーズ|needs"
         "|problem|problems|pain|pain points|challenge|challenges|issue|issues"
+        "|お困りごと|困っていること|kadai|mondai"
     ),
     "cause": _w(
         "背景|原因|背景原因|発生背景|要因|課題の背景|cause|background|root cause|why"
+        "|haikei|genin"
     ),
     "desired_state": _w(
         "期待する状態|理想の状態|理想|目指す姿|ゴール|期待効果|期待|要望"
         "|導入後のイメージ|導入後|解決後|desired state|goal|goals|desired outcome"
-        "|expected outcome|to be"
+        "|expected outcome|to be|to-be|あるべき姿|risou"
     ),
-    "budget": _w("予算|予算感|金額|費用|budget|b"),
+    "budget": _w("予算|予算感|金額|費用|budget|b|bgt|yosan|予算規模"),
     "authority": _w(
         "決裁者|決裁|決裁プロセス|決裁者プロセス|決裁権|決裁権者|決裁ルート"
         "|意思決定者|承認プロセス|稟議|authority|decision maker|decision process"
-        "|approval|a"
+        "|approval|a|auth|dm|decision|kessai|kessaisha|決裁フロー|決裁ライン"
     ),
     "need": _w(
         "緊急度|優先度|緊急度優先度|必要性|緊急性|ニーズ緊急度|ニーズ|need|needs"
-        "|urgency|priority|n"
+        "|urgency|priority|n|kinkyudo|kinkyuudo|yuusendo|優先順位"
     ),
     "timeline": _w(
         "導入時期|スケジュール|時期|検討スケジュール|導入スケジュール|導入予定"
-        "|導入希望時期|稼働時期|timeline|timeframe|schedule|go live|t"
+        "|導入希望時期|稼働時期|timeline|timeframe|schedule|go live|t|tl|when to start"
+        "|jiki|dounyu|導入目途|導入目処"
     ),
     "competitors": _w(
         "競合|競合他社|競合製品|競合サービス|比較対象|比較検討|他社|検討状況"
-        "|competitors|competitor|competition|alternatives"
+        "|competitors|competitor|competition|alternatives|comp|comps|比較検討先"
+        "|比較先|kyougou|kyogo|kyougo"
     ),
     "impression": _w(
         "印象|懸念点|懸念|自社への印象|評価|反応|不安|impression|concerns|concern"
-        "|objections|reaction"
+        "|objections|reaction|当社の印象|自社の印象|insho|inshou"
     ),
     "meeting_datetime": _w(
         "日時|商談日|日程|訪問日時|訪問日|アポ日時|次回日時|実施日|予定日"
-        "|meeting date|date|datetime|date and time|when"
+        "|meeting date|date|datetime|date and time|when|next|next meeting|meeting"
+        "|apo|appointment|mtg|アポ|次回|次回アポ|商談日時|nichiji"
     ),
     "meeting_format": _w(
         "形式|商談形式|実施形式|方法|形態|場所|訪問/オンライン|オンライン/訪問"
-        "|訪問|オンライン|format|meeting format|mode|location|venue"
+        "|訪問|オンライン|format|meeting format|mode|location|venue|keishiki"
     ),
     "attendees": _w(
         "参加者|先方参加者|出席者|同席者|参加予定者|顧客参加者|attendees"
-        "|participants|customer attendees"
+        "|participants|customer attendees|members|先方参加|先方出席者|出席予定"
+        "|sankasha|attendee"
     ),
     "expected_content": _w(
         "期待される内容|商談内容|内容|目的|商談目的|アジェンダ|説明希望"
         "|聞きたいこと|確認事項|期待|期待内容|商談の目的|先方の期待|expected content"
         "|agenda|purpose|topics"
-        "|expectations"
+        "|expectations|ask|asks|先方要望|mokuteki"
     ),
     "notes": _w(
         "特記事項|注意点|備考|補足|その他|メモ|留意点|notes|note|remarks|comments"
-        "|other|memo"
+        "|other|memo|nb|n.b.|bikou|biko|misc"
     ),
 }
 
@@ -291,7 +300,7 @@ for _f in FIELDS:
     for _k in _keys((_f.ja, _f.en, _f.key, *_FIELD_WORDS.get(_f.key, ()))):
         _FIELD_CANDIDATES[_k] = (*_FIELD_CANDIDATES.get(_k, ()), _f.key)
 
-# One-letter BANT labels ("B: 300万円") only inside a BANT section.
+# One-letter BANT labels ("B: 300万円") only inside a BANT section or none.
 _BANT_LETTERS: Final = frozenset({"b", "a", "n", "t"})
 
 # Last resort for long or unusual labels: the first keyword the label contains.
@@ -343,7 +352,8 @@ def field_for_label(label: str, section: str | None) -> str | None:
     if not key:
         return None
     if key in _BANT_LETTERS:
-        return _FIELD_CANDIDATES[key][0] if section == "bant" else None
+        # Outside any section a memo of short keys ("B: 300万", "T: 7月") uses them.
+        return _FIELD_CANDIDATES[key][0] if section in ("bant", None) else None
     if key in _FIELD_CANDIDATES:
         return _choose(_FIELD_CANDIDATES[key], section)
     inner = _PAREN.findall(label)
