@@ -26,10 +26,12 @@ __all__ = [
     "field_for_label",
     "first_char_gate",
     "has_marker",
+    "hedge_spans",
     "is_marker_only",
     "marker_spans",
     "nfkc",
     "norm_key",
+    "says_nothing",
     "section_for_heading",
 ]
 
@@ -401,9 +403,70 @@ _MARKER_WORDS: Final[tuple[str, ...]] = _w(
     "|たぶん|多分|tbd|tbc|n/a|unknown|not sure|not yet|pending|to be confirmed"
     "|to be determined|unconfirmed|undecided|not confirmed|not known|?"
 )
-_MARKER_RE: Final = re.compile(
-    "|".join(re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True))
+# General forms of "not obtained": 未〇〇 (not 未満, 未来), 〜待ち, could not hear /
+# confirm / know, no record, missed, a later hearing (次回・後日・別途〜確認).
+_MARKER_FORMS: Final = (
+    r"未(?![満来然])",
+    r"待ち(?!時間|合わせ)",
+    r"聞けて(?:い|お)|聞けな|聞けませ|聞きそびれ|聞き漏ら|聞き逃",
+    r"(?:確認|把握|ヒアリング|深掘り|特定)(?:でき|出来)(?:てい|ず|な|ませ)",
+    r"(?:分か|わか)(?:りませ|ってい(?:な|ませ)|らな)",
+    r"記録(?:なし|無し|がない|がありません)|記載(?:なし|無し)|情報(?:なし|無し)",
+    r"確認漏れ|ヒアリング漏れ|聞き漏れ|要(?:確認|ヒアリング|深掘り)",
+    r"(?:次回|後日|別途|追って|改めて|今後)[^。、\n]{0,10}?(?:確認|ヒアリング|聞|伺)",
 )
+_MARKER_RE: Final = re.compile(
+    "|".join(
+        [*_MARKER_FORMS]
+        + [re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True)]
+    )
+)
+
+# Hedges: the value says something, but second-hand or unsure, so it is not a
+# confirmed fact (partial). Approximations count only where the field needs a
+# confirmed date: a timeline 「7月頃」 or a meeting 「4月上旬」 is not agreed. A rough
+# amount (「400万円前後」) is what BANT asks of a budget, so only a range of two
+# amounts (「200〜400万円くらい」) is partial; a size 「約300名」 is how sizes are
+# stated, so only a range (「60〜240名」) is; an approximate touch or attendee count
+# is still a count (the simulator writes 「4回程度」 as filled).
+_HEDGE_RE: Final = re.compile(
+    r"らし[いく]|かも|っぽ[いく]|気がし|と思(?:われ|いま|う|って)|思われ"
+    r"|たぶん|多分|おそらく|恐らく|と聞いて|と伺って|仮押さえ|暫定|ありそう"
+)
+_APPROX_RE: Final = re.compile(
+    r"くらい|ぐらい|程度|前後|頃|ごろ|およそ|大体|だいたい|予定|上旬|中旬|下旬"
+    r"|目処|目途"
+)
+_RANGE_RE: Final = re.compile(r"\d\s*(?:万|億|千|名|人)?\s*[〜~～]\s*\d")
+_APPROX_FIELDS: Final = frozenset({"timeline", "meeting_datetime"})
+_RANGE_FIELDS: Final = frozenset({"budget", "company_size"})
+# "Nothing" is a fact for competitors (「競合なし」) but only says nothing was noted
+# for notes and the expected content.
+_NOTHING_RE: Final = re.compile(r"(?:特に)?(?:なし|無し|ない|ありません)[です。.!]*")
+_NOTHING_IS_UNKNOWN: Final = frozenset({"notes", "expected_content"})
+
+
+# A budget range that is secured (「150〜250万円・確保済み」) is a confirmed budget.
+_SECURED_RE: Final = re.compile(r"確保|承認|決定|確定|計上済|secured|approved")
+
+
+def hedge_spans(
+    key: str, text_lower: str, whole: str | None = None
+) -> list[tuple[int, int]]:
+    """Where a lower-cased value (or a clause of `whole`) hedges: らしい, たぶん, ranges."""
+    spans = [m.span() for m in _HEDGE_RE.finditer(text_lower)]
+    if key in _APPROX_FIELDS:
+        spans += [m.span() for m in _APPROX_RE.finditer(text_lower)]
+    elif key in _RANGE_FIELDS and not (
+        key == "budget" and _SECURED_RE.search(whole or text_lower)
+    ):
+        spans += [m.span() for m in _RANGE_RE.finditer(text_lower)]
+    return spans
+
+
+def says_nothing(key: str, text: str) -> bool:
+    """「特になし」 in notes or the expected content: nothing noted, not a fact."""
+    return key in _NOTHING_IS_UNKNOWN and _NOTHING_RE.fullmatch(text) is not None
 # Values that are nothing but a dash, a question mark or "NA".
 _MARKER_ONLY_RE: Final = re.compile(
     r"[\s\-ー−―‐—–~〜?・.…_*×x/]*|na|n/a|n\.a\.|none\?|tbd\.?|tbc\.?",

@@ -47,7 +47,14 @@ from readiness.memo.collect import (
     is_garbage,
     value_text,
 )
-from readiness.memo.labels import LABEL_WORDS, has_marker, is_marker_only, marker_spans
+from readiness.memo.labels import (
+    LABEL_WORDS,
+    has_marker,
+    hedge_spans,
+    is_marker_only,
+    marker_spans,
+    says_nothing,
+)
 
 __all__ = ["Memo", "MemoField", "MemoFormat", "field_status", "parse_memo"]
 
@@ -57,6 +64,9 @@ MemoFormat = Literal["template", "json", "freeform", "empty"]
 # at least MIN_INFORMATIVE_CHARS informative characters.
 MARKER_CLAUSE_MAX_CHARS: Final = 6
 MIN_INFORMATIVE_CHARS: Final = 8
+
+# A competitor's name is short (「B社」, 「kintone」): 「Zendeskと比較検討中」 is a fact.
+_MIN_CHARS: Final[dict[str, int]] = {"competitors": 2}
 
 _STATUS_RANK: Final[dict[str, int]] = {"empty": 0, "vague": 1, "filled": 2}
 
@@ -195,17 +205,22 @@ def _status(key: str, t: str) -> FieldStatus:
         if is_marker_only(t):
             return "vague"
     lower = t.lower()
-    if not has_marker(lower):
+    if says_nothing(key, lower):
+        return "vague"
+    if not has_marker(lower) and not hedge_spans(key, lower):
         return "filled"
     unknown, informative = False, 0
     for clause in _CLAUSE.split(lower):
         spans = marker_spans(clause)
         chars = _informative(key, clause, spans)
-        if spans and chars <= MARKER_CLAUSE_MAX_CHARS:
+        # A hedged clause (「事業部長決裁だと思われる」) is no confirmed fact however
+        # long it is; an unknown marker only with little else beside it.
+        if hedge_spans(key, clause, lower) or (spans and chars <= MARKER_CLAUSE_MAX_CHARS):
             unknown = True
         else:
             informative += chars
-    return "vague" if unknown and informative < MIN_INFORMATIVE_CHARS else "filled"
+    needed = _MIN_CHARS.get(key, MIN_INFORMATIVE_CHARS)
+    return "vague" if unknown and informative < needed else "filled"
 
 
 # --- building the memo ------------------------------------------------------------
