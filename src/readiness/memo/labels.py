@@ -278,6 +278,7 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "meeting_format": _w(
         "形式|商談形式|実施形式|方法|形態|場所|訪問/オンライン|オンライン/訪問"
         "|訪問|オンライン|format|meeting format|mode|location|venue|keishiki"
+        "|実施方法|商談方法|面談形式"
     ),
     "attendees": _w(
         "参加者|先方参加者|出席者|同席者|参加予定者|顧客参加者|attendees"
@@ -408,7 +409,7 @@ _MARKER_WORDS: Final[tuple[str, ...]] = _w(
 _MARKER_FORMS: Final = (
     r"未(?![満来然])",
     r"待ち(?!時間|合わせ)",
-    r"聞けて(?:い|お)|聞けな|聞けませ|聞きそびれ|聞き漏ら|聞き逃",
+    r"聞けて(?:い|お|な)|聞けな|聞けませ|聞きそびれ|聞き漏ら|聞き逃",
     r"(?:確認|把握|ヒアリング|深掘り|特定)(?:でき|出来)(?:てい|ず|な|ませ)",
     r"(?:分か|わか)(?:りませ|ってい(?:な|ませ)|らな)",
     r"記録(?:なし|無し|がない|がありません)|記載(?:なし|無し)|情報(?:なし|無し)",
@@ -430,19 +431,31 @@ _MARKER_RE: Final = re.compile(
 # stated, so only a range (「60〜240名」) is; an approximate touch or attendee count
 # is still a count (the simulator writes 「4回程度」 as filled).
 _HEDGE_RE: Final = re.compile(
-    r"らし[いく]|かも|っぽ[いく]|気がし|と思(?:われ|いま|う|って)|思われ"
+    r"らし[いく]|かも|っぽ[いく]|気がし|気がす|と思(?:われ|いま|う|って)|思われ"
     r"|たぶん|多分|おそらく|恐らく|と聞いて|と伺って|仮押さえ|暫定|ありそう"
+    r"|ようだ|ようです|変更の可能性|未確定"
 )
 _APPROX_RE: Final = re.compile(
     r"くらい|ぐらい|程度|前後|頃|ごろ|およそ|大体|だいたい|予定|上旬|中旬|下旬"
-    r"|目処|目途"
 )
 _RANGE_RE: Final = re.compile(r"\d\s*(?:万|億|千|名|人)?\s*[〜~～]\s*\d")
-_APPROX_FIELDS: Final = frozenset({"timeline", "meeting_datetime"})
-_RANGE_FIELDS: Final = frozenset({"budget", "company_size"})
+_APPROX_FIELDS: Final = frozenset({"timeline", "meeting_datetime", "first_contact"})
+_RANGE_FIELDS: Final = frozenset({"budget", "company_size", "touch_count"})
+# 「〜様子」 (as observed): a hedge on a fact, but a problem IS observed is still the
+# problem. Only a switchboard number or a shared address reaches nobody in person.
+_FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
+    **{
+        k: re.compile(r"様子")
+        for k in ("contact", "company_size", "cause", "desired_state", "budget",
+                  "authority", "need", "timeline", "competitors", "impression")
+    },
+    "contact_info": re.compile(r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス"),
+}
 # "Nothing" is a fact for competitors (「競合なし」) but only says nothing was noted
 # for notes and the expected content.
-_NOTHING_RE: Final = re.compile(r"(?:特に)?(?:なし|無し|ない|ありません)[です。.!]*")
+_NOTHING_RE: Final = re.compile(
+    r"(?:特に|特記)?(?:事項)?(?:は)?(?:なし|無し|ない|ありません|ございません)[です。.!]*"
+)
 _NOTHING_IS_UNKNOWN: Final = frozenset({"notes", "expected_content"})
 
 
@@ -451,10 +464,18 @@ _SECURED_RE: Final = re.compile(r"確保|承認|決定|確定|計上済|secured|
 
 
 def hedge_spans(
-    key: str, text_lower: str, whole: str | None = None
+    key: str, text_lower: str, whole: str | None = None, *, approx: bool = True
 ) -> list[tuple[int, int]]:
-    """Where a lower-cased value (or a clause of `whole`) hedges: らしい, たぶん, ranges."""
+    """Where a lower-cased value (or a clause of `whole`) hedges: らしい, たぶん, ranges.
+
+    `approx=False` leaves out approximations and ranges (「9月目処」 in a bracket
+    only dates a plan; 「(共用かも)」 qualifies the value).
+    """
     spans = [m.span() for m in _HEDGE_RE.finditer(text_lower)]
+    if (own := _FIELD_HEDGES.get(key)) is not None:
+        spans += [m.span() for m in own.finditer(text_lower)]
+    if not approx:
+        return spans
     if key in _APPROX_FIELDS:
         spans += [m.span() for m in _APPROX_RE.finditer(text_lower)]
     elif key in _RANGE_FIELDS and not (

@@ -166,6 +166,7 @@ _FILLERS: Final = re.compile(
 # mark (-, ー, ?, N/A, TBD): see _BULLETS_ONLY and labels.is_marker_only.
 _BARE_START: Final = frozenset("・•*●○◦▪-ー−―‐—–~〜?.…_×xX/nNtT")
 _NON_WORD: Final = re.compile(r"[\W_]+")
+_PAREN: Final = re.compile(r"\(([^()]{1,40})\)")
 _CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]")
 
 
@@ -209,6 +210,11 @@ def _status(key: str, t: str) -> FieldStatus:
         return "vague"
     if not has_marker(lower) and not hedge_spans(key, lower):
         return "filled"
+    # A hedge in a bracket qualifies the value before it (「…@example.co.jp(共用かも)」).
+    if "(" in lower and any(
+        hedge_spans(key, p, lower, approx=False) for p in _PAREN.findall(lower)
+    ):
+        return "vague"
     unknown, informative = False, 0
     for clause in _CLAUSE.split(lower):
         spans = marker_spans(clause)
