@@ -288,10 +288,57 @@ def _next_is_field(lines: list[str], i: int, section: str | None) -> bool:
     return False
 
 
+# A `key:value` pair inside a terse line: after a separator (/ | 、 or spaces).
+_PAIR_START: Final = re.compile(
+    r"(?:(?<=[/|、])|(?<=\s))\s*([^\s/|、:→()]{1,16}(?:\([^()]{1,16}\))?)\s*[:→]"
+)
+_PAIR_TRIM: Final = re.compile(r"[\s/|、]+$")
+
+
+def _split_pairs(line: str, section: str | None) -> list[str]:
+    """A terse line holding several `key:value` pairs, as one line per pair.
+
+    「予算:300万/確保済 / 決裁:部長｜時期:7月」: a pair starts where a known label
+    and a colon follow a separator, so a value's own slash (300万/確保済) or
+    time (14:00) stays in it.
+    """
+    if line.count(":") + line.count("→") < 2:
+        return [line]
+    cuts = [
+        m.start(1)
+        for m in _PAIR_START.finditer(line)
+        if field_for_label(m.group(1), section) is not None
+    ]
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line)]
+    pieces = [_PAIR_TRIM.sub("", line[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [p for p in pieces if p.strip()]
+
+
+_ARROW_LABEL: Final = re.compile(r"\s*([^\s→:]{1,12})\s*(?:→|⇒|->)\s*(.*)")
+
+
+def _arrow_line(line: str, section: str | None) -> str:
+    """「予算→確認中」 (chat): an arrow after a known label is its colon."""
+    m = _ARROW_LABEL.match(line)
+    if m and field_for_label(m.group(1), section) is not None:
+        return f"{m.group(1)}:{m.group(2)}"
+    return line
+
+
 def collect_text(text: str) -> Collected:
     """Read template-like text line by line into field texts."""
     out = Collected()
-    lines = text.split("\n")
+    lines: list[str] = []
+    closed: set[int] = set()  # chat lines 「予算→確認中」: the next line is not theirs
+    for raw in text.split("\n"):
+        if "→" in raw or "⇒" in raw or "->" in raw:
+            arrow = _arrow_line(raw, None)
+            if arrow is not raw:
+                closed.add(len(lines))
+                raw = arrow
+        lines.extend(_split_pairs(raw, None) if ":" in raw else (raw,))
     # field values in reading order: (key, value lines, status judge)
     entries: list[tuple[str, list[str], str | None]] = []
     section: str | None = None
@@ -338,6 +385,8 @@ def collect_text(text: str) -> Collected:
                 current = [value]
                 entries.append((key, current, None))
                 out.structured = True
+                if i in closed:
+                    current = None
                 continue
         is_heading, heading_section = _heading(line)
         if is_heading:
