@@ -24,6 +24,7 @@ from readiness.memo.labels import (
     IN_SECTION_CUES,
     MEETING_WORD,
     SECTION_MAIN,
+    STRICT_TOPICS,
     TOPIC_CUES,
     field_for_label,
     nfkc,
@@ -131,6 +132,13 @@ _GREETING: Final = re.compile(
 )
 
 
+# 「お疲れ様です！〇〇の件です」: the greeting goes, the rest of the line stays.
+_GREETING_LEAD: Final = re.compile(
+    r"^(?:お疲れ様です|お疲れさまです|おつかれさまです|お疲れ様でございます"
+    r"|お世話になっております|いつもお世話になっております)[!。、\s]*"
+)
+
+
 def _is_boilerplate(line: str) -> bool:
     return bool(
         _BOILERPLATE.match(line) or (len(line) <= 40 and _GREETING.search(line))
@@ -148,6 +156,10 @@ def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
         return bool(MEETING_WORD.search(sentence) and DATE_CUE.search(sentence))
     cue = FIELD_CUES.get(key)
     return bool(cue and cue.search(sentence))
+
+
+def _strict(key: str, sentence: str) -> bool:
+    return STRICT_TOPICS[key].search(sentence) is not None
 
 
 def _topic(key: str, sentence: str) -> bool:
@@ -178,7 +190,8 @@ def _split_clauses(
 def _route(lines: list[str], section: str | None, out: Collected) -> None:
     """Send unlabelled text to fields by cue words (see the module docstring)."""
     if section is None:  # greetings and titles around a memo say nothing
-        lines = [ln for ln in lines if not _is_boilerplate(ln)]
+        lines = [_GREETING_LEAD.sub("", ln) for ln in lines]
+        lines = [ln for ln in lines if ln and not _is_boilerplate(ln)]
     block = "\n".join(ln for ln in lines if ln)
     if not block.strip():
         return
@@ -194,10 +207,14 @@ def _route(lines: list[str], section: str | None, out: Collected) -> None:
     for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(block)):
         if not sentence:
             continue
+        # A sentence that marks a field's noun as its topic (「予算は聞けていません」)
+        # belongs to that field alone.
+        topics = [k for k in scope if k in STRICT_TOPICS and _strict(k, sentence)]
         hits = [
             key
-            for key in scope
-            if not (key == main and takes_all) and _cue_hits(key, sentence, section)
+            for key in (topics or scope)
+            if not (key == main and takes_all)
+            and (bool(topics) or _cue_hits(key, sentence, section))
         ]
         if takes_all and not any(_topic(k, sentence) for k in scope if k != main):
             own.append(sentence)

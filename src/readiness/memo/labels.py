@@ -22,6 +22,7 @@ __all__ = [
     "IN_SECTION_CUES",
     "LABEL_WORDS",
     "SECTION_MAIN",
+    "STRICT_TOPICS",
     "TOPIC_CUES",
     "field_for_label",
     "first_char_gate",
@@ -522,7 +523,8 @@ SECTION_MAIN: Final[dict[str | None, tuple[str | None, bool]]] = {
     "competition": ("competitors", False),
     "meeting": ("meeting_datetime", False),
     "notes": ("notes", True),
-    None: ("notes", True),
+    # Outside any section notes get what no field took, not the whole memo.
+    None: ("notes", False),
 }
 
 DATE_CUE: Final = re.compile(
@@ -540,22 +542,30 @@ def _cue(pattern: str) -> re.Pattern[str]:
 FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
     "company": _cue(
         r"株式会社|有限会社|合同会社|\(株\)|\bco\.,? ?ltd|\binc\.|corporation"
+        r"|^[^。、]{2,40}?(?:様|さん)?の(?:件|案件)(?:です|で|について|、|!|$)"
     ),
     "contact": _cue(
         r"担当者|ご担当|窓口|役職|[一-龥]{1,4}(?:部長|課長|係長|主任|社長|室長|所長"
         r"|様|さん)"
     ),
     "contact_info": _cue(r"@|\btel\b|電話番号|メールアドレス|\d{2,4}-\d{2,4}-\d{3,4}"),
-    "company_size": _cue(r"従業員|社員数|名規模|人規模|売上|年商|employees"),
+    "company_size": _cue(
+        r"従業員|社員数|名規模|人規模|売上|年商|employees|企業規模|会社規模|規模感"
+    ),
     "first_contact": _cue(r"初回|最初の(?:問い合わせ|接点|接触)|first contact"),
-    "touch_count": _cue(r"\d{1,9}\s*回目|接点回数|接触回数|\d{1,9}\s*touches"),
+    "touch_count": _cue(
+        r"\d{1,9}\s*回目|接点回数|接触回数|\d{1,9}\s*touches|接点は\d|接触は\d"
+        r"|\d{1,3}\s*回(?:くらい|ほど|程度)?(?:の)?(?:やり取り|接点|接触|架電|コンタクト"
+        r"|電話|連絡|お話)"
+    ),
     "touch_summary": _cue(
         r"問い?合わせ|資料請求|ダウンロード|ウェビナー|セミナー|展示会|架電|inquiry"
         r"|webinar"
     ),
     "problem": _cue(
         r"課題|困って|悩|問題|負担|非効率|手間|ミス|属人|煩雑|追いつか|かかって"
-        r"|problem|pain|struggl"
+        r"|problem|pain|struggl|回って(?:い)?ない|回らな|散らば|漏れが|遅れ|滞"
+        r"|手作業|手入力|二重入力|差し戻し"
     ),
     "cause": _cue(
         r"ため|原因|により|によって|起因|背景|せいで|ので|because|due to|caused by"
@@ -568,14 +578,15 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
     "authority": _cue(r"決裁|稟議|承認|意思決定|決定権|authority|decision"),
     "need": _cue(r"緊急|優先|急ぎ|喫緊|至急|早急|urgen|priority"),
     "timeline": _cue(
-        r"導入|稼働|運用開始|利用開始|開始(?:したい|希望|予定)|切り?替|リプレイス"
+        r"導入(?!事例)|稼働|運用開始|利用開始|開始(?:したい|希望|予定)|切り?替|リプレイス"
+        r"|使い始め|選定|\d{1,2}月(?:から|までに|中に|末まで)"
         r"|までに|スケジュール|時期|来期|今期|年度内|年内|\d{1,9}\s*(?:ヶ月|か月"
         r"|カ月)以内|timeline|go-live"
     ),
     "competitors": _cue(r"競合|他社|相見積|比較|も検討|competitor|compar|alternative"),
     "impression": _cue(
         r"印象|懸念|不安|好感|好反応|前向き|乗り気|気に(?:して|され|なって|なる)|心配"
-        r"|ネック|impression|concern|worr"
+        r"|ネック|impression|concern|worr|反応|好評|評価(?:いただ|され|して)"
     ),
     "meeting_format": _cue(
         r"訪問|対面|来社|オンライン|web会議|zoom|teams|google meet|リモート|online"
@@ -614,6 +625,34 @@ IN_SECTION_CUES: Final[dict[str, re.Pattern[str]]] = {
     "attendees": _cue(
         r"\d{1,9}\s*(?:名|人)|部長|課長|社長|担当者|役員|manager|director"
     ),
+}
+
+# The noun a sentence is about, marked as its topic (「予算は聞けていません」,
+# 「企業規模については要確認」): the sentence belongs to that field alone, even
+# when it carries other fields' cues (「課題の背景は不明」 is about the cause).
+_TOPIC_NOUNS: Final[dict[str, str]] = {
+    "company_size": r"企業規模|会社規模|規模|従業員数|社員数",
+    "contact": r"役職|担当者|ご担当者|ご担当",
+    "contact_info": r"連絡先|電話番号|メールアドレス",
+    "first_contact": r"初回接点|初回接触|初回|きっかけ",
+    "touch_count": r"接点回数|接触回数|接点数",
+    "problem": r"課題|困りごと|悩み",
+    "cause": r"背景|原因|要因",
+    "desired_state": r"理想|ゴール|目指す姿|あるべき姿|導入後のイメージ|期待する状態",
+    "budget": r"予算|予算感|費用感",
+    "authority": r"決裁者?|決裁ルート|決裁フロー|稟議|承認プロセス",
+    "need": r"緊急度|優先度|緊急性",
+    "timeline": r"導入時期|時期|スケジュール|導入スケジュール",
+    "competitors": r"競合|他社|比較(?:検討)?先",
+    "impression": r"印象|懸念|反応",
+    "meeting_datetime": r"商談日時|日程|日時|アポ|次回",
+    "meeting_format": r"商談形式|形式|実施方法",
+    "attendees": r"参加者|同席者|出席者|先方の参加者",
+    "expected_content": r"商談で(?:期待|聞きたい)|商談内容|アジェンダ",
+}
+STRICT_TOPICS: Final[dict[str, re.Pattern[str]]] = {
+    k: re.compile(rf"(?:^|[、。!?\s]|の)(?:{v})(?:は|については|について|も|:)")
+    for k, v in _TOPIC_NOUNS.items()
 }
 
 # Words by which a free-text sentence names its field as the topic (「背景は不明」,
