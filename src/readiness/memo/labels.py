@@ -437,10 +437,12 @@ _HEDGE_RE: Final = re.compile(
     r"|ようだ|ようです|変更の可能性|未確定"
 )
 _APPROX_RE: Final = re.compile(
-    r"くらい|ぐらい|程度|前後|頃|ごろ|およそ|大体|だいたい|予定|上旬|中旬|下旬"
+    r"くらい|ぐらい|程度|前後|頃|ごろ|およそ|大体|だいたい|上旬|中旬|下旬"
 )
 _RANGE_RE: Final = re.compile(r"\d\s*(?:万|億|千|名|人)?\s*[〜~～]\s*\d")
 _APPROX_FIELDS: Final = frozenset({"timeline", "meeting_datetime", "first_contact"})
+# 「15:00に商談予定」 is a scheduled meeting; 「7月導入予定」 is a plan, not a date.
+_PLANNED_RE: Final = re.compile(r"予定")
 _RANGE_FIELDS: Final = frozenset({"budget", "company_size", "touch_count"})
 # 「〜様子」 (as observed): a hedge on a fact, but a problem IS observed is still the
 # problem. Only a switchboard number or a shared address reaches nobody in person.
@@ -448,8 +450,10 @@ _FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
     **{
         k: re.compile(r"様子")
         for k in ("contact", "company_size", "cause", "desired_state", "budget",
-                  "authority", "need", "timeline", "competitors", "impression")
+                  "authority", "timeline", "competitors", "impression")
     },
+    # "to be secured / applied for": the amount is not a budget yet.
+    "budget": re.compile(r"様子|(?:確保|申請|計上|予算化|取得|承認)(?:する)?予定"),
     "contact_info": re.compile(r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス"),
 }
 # "Nothing" is a fact for competitors (「競合なし」) but only says nothing was noted
@@ -479,6 +483,8 @@ def hedge_spans(
         return spans
     if key in _APPROX_FIELDS:
         spans += [m.span() for m in _APPROX_RE.finditer(text_lower)]
+    if key == "timeline":
+        spans += [m.span() for m in _PLANNED_RE.finditer(text_lower)]
     elif key in _RANGE_FIELDS and not (
         key == "budget" and _SECURED_RE.search(whole or text_lower)
     ):

@@ -65,9 +65,6 @@ MemoFormat = Literal["template", "json", "freeform", "empty"]
 MARKER_CLAUSE_MAX_CHARS: Final = 6
 MIN_INFORMATIVE_CHARS: Final = 8
 
-# A competitor's name is short (「B社」, 「kintone」): 「Zendeskと比較検討中」 is a fact.
-_MIN_CHARS: Final[dict[str, int]] = {"competitors": 2}
-
 _STATUS_RANK: Final[dict[str, int]] = {"empty": 0, "vague": 1, "filled": 2}
 
 
@@ -218,6 +215,8 @@ def _status(key: str, t: str) -> FieldStatus:
     unknown, informative = False, 0
     for clause in _CLAUSE.split(lower):
         spans = marker_spans(clause)
+        if key == "competitors":  # 「Zendeskと比較検討中」: comparing is the fact
+            spans = [(a, b) for a, b in spans if clause[a:b] != "検討中"]
         chars = _informative(key, clause, spans)
         # A hedged clause (「事業部長決裁だと思われる」) is no confirmed fact however
         # long it is; an unknown marker only with little else beside it.
@@ -225,8 +224,7 @@ def _status(key: str, t: str) -> FieldStatus:
             unknown = True
         else:
             informative += chars
-    needed = _MIN_CHARS.get(key, MIN_INFORMATIVE_CHARS)
-    return "vague" if unknown and informative < needed else "filled"
+    return "vague" if unknown and informative < MIN_INFORMATIVE_CHARS else "filled"
 
 
 # --- building the memo ------------------------------------------------------------
