@@ -333,11 +333,14 @@ def _split_pairs(line: str, section: str | None) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-_ARROW_LABEL: Final = re.compile(r"\s*([^\s→:]{1,12})\s*(?:→|⇒|->)\s*(.*)")
+_ARROW_LABEL: Final = re.compile(
+    r"\s*([^\s→:]{1,12})\s*(?:→|⇒|->|\s[-–—](?:\s|$))\s*(.*)"
+)
 
 
 def _arrow_line(line: str, section: str | None) -> str:
-    """「予算→確認中」 (chat): an arrow after a known label is its colon."""
+    """「予算→確認中」 (chat), `Budget - 300万` : an arrow or a spaced dash after a
+    known label is its colon."""
     m = _ARROW_LABEL.match(line)
     if m and field_for_label(m.group(1), section) is not None:
         return f"{m.group(1)}:{m.group(2)}"
@@ -350,7 +353,7 @@ def collect_text(text: str) -> Collected:
     lines: list[str] = []
     closed: set[int] = set()  # chat lines 「予算→確認中」: the next line is not theirs
     for raw in text.split("\n"):
-        if "→" in raw or "⇒" in raw or "->" in raw:
+        if "→" in raw or "⇒" in raw or "->" in raw or " -" in raw or " —" in raw:
             arrow = _arrow_line(raw, None)
             if arrow is not raw:
                 closed.add(len(lines))

@@ -434,7 +434,7 @@ _MARKER_RE: Final = re.compile(
 _HEDGE_RE: Final = re.compile(
     r"らし[いく]|かも|っぽ[いく]|気がし|気がす|と思(?:われ|いま|う|って)|思われ"
     r"|たぶん|多分|おそらく|恐らく|と聞いて|と伺って|仮押さえ|暫定|ありそう"
-    r"|ようだ|ようです|変更の可能性|未確定"
+    r"|ようだ|ようです|変更の可能性|未確定|(?<=[^\s?])\?(?=$|[\s)])"
 )
 _APPROX_RE: Final = re.compile(
     r"くらい|ぐらい|程度|前後|頃|ごろ|およそ|大体|だいたい|上旬|中旬|下旬"
@@ -455,6 +455,7 @@ _FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
     # "to be secured / applied for": the amount is not a budget yet.
     "budget": re.compile(r"様子|(?:確保|申請|計上|予算化|取得|承認)(?:する)?予定"),
     "contact_info": re.compile(r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス"),
+    "attendees": re.compile(r"数名|何名か|複数名|未定"),
 }
 # "Nothing" is a fact for competitors (「競合なし」) but only says nothing was noted
 # for notes and the expected content.
