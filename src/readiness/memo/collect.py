@@ -128,7 +128,7 @@ _BOILERPLATE: Final = re.compile(
 )
 _GREETING: Final = re.compile(
     r"お疲れ様|お疲れさま|おつかれさま|お世話になって|よろしくお願い|宜しくお願い"
-    r"|ご確認(?:ください|お願い)"
+    r"|ご確認(?:ください|お願い)|よろしく(?:です|!|〜|$)|以上です"
 )
 
 
@@ -236,8 +236,13 @@ def _route(lines: list[str], section: str | None, out: Collected) -> None:
     target = main or "notes"
     if main and takes_all:
         # The main field's status is judged on its own sentences, not on those
-        # that name another field (「背景は不明」 does not make the problem vague).
-        out.add(target, block, "\n".join(own) or None)
+        # that name another field (「背景は不明」 does not make the problem vague);
+        # among them, those that name it (「課題は不明です」) decide. A block whose
+        # every sentence names another field leaves the main field empty.
+        if main in STRICT_TOPICS:
+            own = [t for t in own if _strict(main, t)] or own
+        if own:
+            out.add(target, block, "\n".join(own))
     elif leftovers:
         out.add(target, "\n".join(leftovers))
 
@@ -334,8 +339,11 @@ def _split_pairs(line: str, section: str | None) -> list[str]:
 
 
 _ARROW_LABEL: Final = re.compile(
-    r"\s*([^\s→:]{1,12})\s*(?:→|⇒|->|\s[-–—](?:\s|$))\s*(.*)"
+    r"\s*([^\s→:?]{1,12})\s*(?:→|⇒|->|\s[-–—](?:\s|$)|\?(?=\S))\s*(.*)"
 )
+
+
+_ARROWS: Final = ("→", "⇒", "->", " -", " —", " –", "?")
 
 
 def _arrow_line(line: str, section: str | None) -> str:
@@ -353,7 +361,7 @@ def collect_text(text: str) -> Collected:
     lines: list[str] = []
     closed: set[int] = set()  # chat lines 「予算→確認中」: the next line is not theirs
     for raw in text.split("\n"):
-        if "→" in raw or "⇒" in raw or "->" in raw or " -" in raw or " —" in raw:
+        if any(mark in raw for mark in _ARROWS):
             arrow = _arrow_line(raw, None)
             if arrow is not raw:
                 closed.add(len(lines))

@@ -536,6 +536,7 @@ SECTION_MAIN: Final[dict[str | None, tuple[str | None, bool]]] = {
 
 DATE_CUE: Final = re.compile(
     r"\d{1,4}\s*[/月年-]\s*\d{1,2}|\d{1,2}\s*[:時]|[月火水木金土日]曜"
+    r"|\d{1,4}\.\d{1,2}\.\d{1,2}"
     r"|明日|明後日|来週|今週|再来週|本日|tomorrow|next (?:mon|tue|wed|thu|fri)"
 )
 
@@ -559,9 +560,12 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
     "company_size": _cue(
         r"従業員|社員数|名規模|人規模|売上|年商|employees|企業規模|会社規模|規模感"
     ),
-    "first_contact": _cue(r"初回|最初の(?:問い合わせ|接点|接触)|first contact"),
+    "first_contact": _cue(
+        r"初回|最初の(?:問い合わせ|接点|接触)|first contact|流入|きっかけ|名刺交換"
+    ),
     "touch_count": _cue(
-        r"\d{1,9}\s*回目|接点回数|接触回数|\d{1,9}\s*touches|接点は\d|接触は\d"
+        r"\d{1,9}\s*回目|接点回数|接触回数|\d{1,9}\s*touches"
+        r"|(?:接点|接触|やり取り)(?:は|が)?(?:計|合計|全部で|これまで)?\s*\d{1,3}\s*回"
         r"|\d{1,3}\s*回(?:くらい|ほど|程度)?(?:の)?(?:やり取り|接点|接触|架電|コンタクト"
         r"|電話|連絡|お話)"
     ),
@@ -599,7 +603,10 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"訪問|対面|来社|オンライン|web会議|zoom|teams|google meet|リモート|online"
         r"|onsite|on-site|in person"
     ),
-    "attendees": _cue(r"参加|同席|出席|\d{1,9}\s*名で|attend|particip"),
+    "attendees": _cue(
+        r"参加|同席|出席|\d{1,9}\s*名で|attend|particip"
+        r"|\d{1,3}\s*(?:名|人)(?:くらい|ほど|程度|前後)?(?:が|で)?(?:来|いらっしゃ)"
+    ),
     "expected_content": _cue(
         r"説明|デモ|聞きたい|知りたい|提案|見積|事例|確認したい|demo|proposal"
         r"|want to (?:see|know|hear)"
@@ -608,7 +615,8 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
 
 # A meeting outside its section needs both a meeting word and a date.
 MEETING_WORD: Final = _cue(
-    r"商談|打ち?合わ?せ|アポ|面談|訪問|mtg|ミーティング|meeting|デモ"
+    r"商談|打ち?合わ?せ|アポ|面談|訪問|mtg|ミーティング|meeting|デモ|仮押さえ"
+    r"|お時間(?:を)?(?:いただ|頂)"
 )
 
 # Looser cues that are safe inside their own section.
@@ -658,7 +666,9 @@ _TOPIC_NOUNS: Final[dict[str, str]] = {
     "expected_content": r"商談で(?:期待|聞きたい)|商談内容|アジェンダ",
 }
 STRICT_TOPICS: Final[dict[str, re.Pattern[str]]] = {
-    k: re.compile(rf"(?:^|[、。!?\s]|の)(?:{v})(?:は|については|について|も|:)")
+    k: re.compile(
+        rf"(?:^|[、。!?\s]|の)(?:{v})(?:は|については|について|も|として|:|まだ)"
+    )
     for k, v in _TOPIC_NOUNS.items()
 }
 
