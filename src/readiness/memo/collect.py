@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from readiness.fields import FIELD_KEYS, fields_of_section
+from readiness.fields import FIELD_KEYS, FIELDS, fields_of_section
 from readiness.memo.labels import (
     DATE_CUE,
     FIELD_CUES,
@@ -47,6 +47,7 @@ __all__ = [
 
 
 MAX_CHARS: Final = 200_000
+_SECTION_OF: Final[dict[str, str]] = {f.key: f.section for f in FIELDS}
 MAX_DEPTH: Final = 8
 _BR: Final = re.compile(r"<\s*br\s*/?\s*>|</\s*(?:p|div|li|tr)\s*>", re.IGNORECASE)
 _TAGS: Final = re.compile(
@@ -383,6 +384,7 @@ def collect_text(text: str) -> Collected:
         )
         block.clear()
 
+    near: str | None = None  # the section of the last labelled field
     label_line = _FIELD_LINE.match
     for i, raw in enumerate(lines):
         line = raw.rstrip()
@@ -399,7 +401,8 @@ def collect_text(text: str) -> Collected:
             hit = None
             if ":" in line or "\t" in line:
                 m = label_line(line)
-                if m and (key := field_for_label(m.group(1).strip(" *"), section)):
+                label = m.group(1).strip(" *") if m else ""
+                if m and (key := field_for_label(label, section, near)):
                     hit = key, m.group(2)
         else:
             hit = _field_line(line, section)
@@ -410,6 +413,7 @@ def collect_text(text: str) -> Collected:
             if heading_section is None or not _next_is_field(lines, i, heading_section):
                 if block:
                     flush()
+                near = _SECTION_OF.get(key)
                 current = [value]
                 entries.append((key, current, None))
                 out.structured = True

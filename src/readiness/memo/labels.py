@@ -274,7 +274,7 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "meeting_datetime": _w(
         "日時|商談日|日程|訪問日時|訪問日|アポ日時|次回日時|実施日|予定日"
         "|meeting date|date|datetime|date and time|when|next|next meeting|meeting"
-        "|apo|appointment|mtg|アポ|次回|次回アポ|商談日時|nichiji"
+        "|apo|appointment|mtg|アポ|次回|次回アポ|商談日時|nichiji|商談"
     ),
     "meeting_format": _w(
         "形式|商談形式|実施形式|方法|形態|場所|訪問/オンライン|オンライン/訪問"
@@ -342,8 +342,13 @@ def _choose(candidates: tuple[str, ...], section: str | None) -> str:
 
 
 @lru_cache(maxsize=8192)
-def field_for_label(label: str, section: str | None) -> str | None:
+def field_for_label(
+    label: str, section: str | None, near: str | None = None
+) -> str | None:
     """The field a label names, preferring the current section's field when ambiguous.
+
+    Without a section, `near` (the section of the label before) decides instead: in
+    a memo of bare keys 「期待:」 after the meeting's keys is the expected content.
 
     Tried in order: the whole label, the label without its parenthesis, the
     parenthesis alone ("予算(Budget)"), each part of a "A・B" label, and finally a
@@ -359,19 +364,19 @@ def field_for_label(label: str, section: str | None) -> str | None:
         # Outside any section a memo of short keys ("B: 300万", "T: 7月") uses them.
         return _FIELD_CANDIDATES[key][0] if section in ("bant", None) else None
     if key in _FIELD_CANDIDATES:
-        return _choose(_FIELD_CANDIDATES[key], section)
+        return _choose(_FIELD_CANDIDATES[key], section or near)
     inner = _PAREN.findall(label)
     base = norm_key(_PAREN.sub("", label))
     tries = [base, *(norm_key(i) for i in inner)]
     tries += [norm_key(p) for p in re.split(r"[・/、,&]", _PAREN.sub("", label))]
     for t in tries:
         if t and t not in _BANT_LETTERS and t in _FIELD_CANDIDATES:
-            return _choose(_FIELD_CANDIDATES[t], section)
+            return _choose(_FIELD_CANDIDATES[t], section or near)
     # A "label" with digits or particles is a sentence that happens to hold a colon.
     if len(base) <= 16 and not _SENTENCE_LIKE.search(label):
         for word, candidates in _LABEL_KEYWORDS:
             if word in base:
-                return _choose(candidates, section)
+                return _choose(candidates, section or near)
     return None
 
 
@@ -456,6 +461,7 @@ _FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
     "budget": re.compile(r"様子|(?:確保|申請|計上|予算化|取得|承認)(?:する)?予定"),
     "contact_info": re.compile(r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス"),
     "attendees": re.compile(r"数名|何名か|複数名|未定"),
+    "touch_count": re.compile(r"数回|何度か|何回か"),
 }
 # "Nothing" is a fact for competitors (「競合なし」) but only says nothing was noted
 # for notes and the expected content.
