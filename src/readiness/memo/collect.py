@@ -17,20 +17,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from readiness.fields import FIELD_KEYS, FIELDS, fields_of_section
+from readiness.fields import FIELDS
 from readiness.memo.labels import (
-    DATE_CUE,
-    FIELD_CUES,
-    IN_SECTION_CUES,
-    MEETING_WORD,
-    SECTION_MAIN,
-    STRICT_TOPICS,
-    TOPIC_CUES,
     field_for_label,
     nfkc,
     norm_key,
     section_for_heading,
 )
+from readiness.memo.lines import key_value_lines
+from readiness.memo.route import route
 
 __all__ = [
     "MAX_CHARS",
@@ -120,132 +115,7 @@ class Collected:
         self.warnings += other.warnings
 
 
-_SENTENCE_SPLIT: Final = re.compile(r"[。\n]")
-_CLAUSE_SPLIT: Final = re.compile(r"[、,;]")
-_BOILERPLATE: Final = re.compile(
-    r"(?:以下|以上|下記|引き?継ぎ(?:メモ|内容|事項)|トスアップ(?:メモ|します|の件)"
-    r"|hi\b|hello|thanks|best regards)",
-    re.IGNORECASE,
-)
-_GREETING: Final = re.compile(
-    r"お疲れ様|お疲れさま|おつかれさま|お世話になって|よろしくお願い|宜しくお願い"
-    r"|ご確認(?:ください|お願い)|よろしく(?:です|!|〜|$)|以上です"
-)
-
-
-# 「お疲れ様です！〇〇の件です」: the greeting goes, the rest of the line stays.
-_GREETING_LEAD: Final = re.compile(
-    r"^(?:お疲れ様です|お疲れさまです|おつかれさまです|お疲れ様でございます"
-    r"|お世話になっております|いつもお世話になっております)[!。、\s]*"
-)
-
-
-def _is_boilerplate(line: str) -> bool:
-    return bool(
-        _BOILERPLATE.match(line) or (len(line) <= 40 and _GREETING.search(line))
-    )
-
-
 _TABLE_RULE: Final = re.compile(r"[\s\-:|]+")
-
-
-def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
-    in_section = IN_SECTION_CUES.get(key) if section is not None else None
-    if in_section is not None and in_section.search(sentence):
-        return True
-    if key == "meeting_datetime":
-        return bool(MEETING_WORD.search(sentence) and DATE_CUE.search(sentence))
-    cue = FIELD_CUES.get(key)
-    return bool(cue and cue.search(sentence))
-
-
-def _strict(key: str, sentence: str) -> bool:
-    return STRICT_TOPICS[key].search(sentence) is not None
-
-
-def _topic(key: str, sentence: str) -> bool:
-    """Whether a sentence names its field as its topic (「背景は…」)."""
-    topic = TOPIC_CUES.get(key)
-    return topic is not None and topic.search(sentence) is not None
-
-
-def _split_clauses(
-    sentence: str, hits: list[str], section: str | None
-) -> dict[str, str]:
-    """Each field's clauses of a sentence that carries the cues of several fields.
-
-    A clause without any cue continues the clause before it (「候補日を提示済み、
-    調整中」); a field none of whose clauses carries its cue gets the sentence.
-    """
-    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c.strip()]
-    owners = [[k for k in hits if _cue_hits(k, c, section)] for c in clauses]
-    mine: dict[str, list[str]] = {k: [] for k in hits}
-    last: list[str] = next((o for o in owners if o), hits)
-    for clause, keys in zip(clauses, owners, strict=True):
-        last = keys or last
-        for key in last:
-            mine[key].append(clause)
-    return {k: "、".join(c) if c else sentence for k, c in mine.items()}
-
-
-def _route(lines: list[str], section: str | None, out: Collected) -> None:
-    """Send unlabelled text to fields by cue words (see the module docstring)."""
-    if section is None:  # greetings and titles around a memo say nothing
-        lines = [_GREETING_LEAD.sub("", ln) for ln in lines]
-        lines = [ln for ln in lines if ln and not _is_boilerplate(ln)]
-    block = "\n".join(ln for ln in lines if ln)
-    if not block.strip():
-        return
-    main, takes_all = SECTION_MAIN.get(section, SECTION_MAIN[None])
-    scope = (
-        [f.key for f in fields_of_section(section)]
-        if section
-        else [k for k in FIELD_KEYS if k != "notes"]
-    )
-    routed: dict[str, list[tuple[str, bool]]] = {}  # key: (text, names its topic)
-    leftovers: list[str] = []
-    own: list[str] = []  # sentences of the main field's own topic
-    for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(block)):
-        if not sentence:
-            continue
-        # A sentence that marks a field's noun as its topic (「予算は聞けていません」)
-        # belongs to that field alone.
-        topics = [k for k in scope if k in STRICT_TOPICS and _strict(k, sentence)]
-        hits = [
-            key
-            for key in (topics or scope)
-            if not (key == main and takes_all)
-            and (bool(topics) or _cue_hits(key, sentence, section))
-        ]
-        if takes_all and not any(_topic(k, sentence) for k in scope if k != main):
-            own.append(sentence)
-        if not hits:
-            leftovers.append(sentence)
-        elif len(hits) == 1:
-            routed.setdefault(hits[0], []).append((sentence, _topic(hits[0], sentence)))
-        else:
-            # 「予算は未定ですが、決裁は加藤部長」 holds two facts: give each field
-            # the clauses that carry its cue (or the sentence when none alone does).
-            for key, text in _split_clauses(sentence, hits, section).items():
-                routed.setdefault(key, []).append((text, _topic(key, text)))
-    for key, texts in routed.items():
-        # A sentence that names the field (「ゴールはこれから確認」) says more about
-        # its status than one that only carries a cue (「業務を効率化したい」).
-        named = any(topic for _, topic in texts)
-        for text, topic in texts:
-            out.add(key, text, None if topic or not named else "")
-    target = main or "notes"
-    if main and takes_all:
-        # The main field's status is judged on its own sentences, not on those
-        # that name another field (「背景は不明」 does not make the problem vague);
-        # among them, those that name it (「課題は不明です」) decide. A block whose
-        # every sentence names another field leaves the main field empty.
-        if main in STRICT_TOPICS:
-            own = [t for t in own if _strict(main, t)] or own
-        if own:
-            out.add(target, block, "\n".join(own))
-    elif leftovers:
-        out.add(target, "\n".join(leftovers))
 
 
 _BULLET: Final = r"(?:[・•*‐●○◦▪■□◆◇▶►✓✔※→]|-(?!-)|\d{1,2}[.)](?!\d))"
@@ -311,63 +181,11 @@ def _next_is_field(lines: list[str], i: int, section: str | None) -> bool:
     return False
 
 
-# A `key:value` pair inside a terse line: after a separator (/ | 、 or spaces).
-_PAIR_START: Final = re.compile(
-    r"(?:(?<=[/|、])|(?<=\s))\s*([^\s/|、:→()]{1,16}(?:\([^()]{1,16}\))?)\s*[:→]"
-)
-_PAIR_TRIM: Final = re.compile(r"[\s/|、]+$")
-
-
-def _split_pairs(line: str, section: str | None) -> list[str]:
-    """A terse line holding several `key:value` pairs, as one line per pair.
-
-    「予算:300万/確保済 / 決裁:部長｜時期:7月」: a pair starts where a known label
-    and a colon follow a separator, so a value's own slash (300万/確保済) or
-    time (14:00) stays in it.
-    """
-    if line.count(":") + line.count("→") < 2:
-        return [line]
-    cuts = [
-        m.start(1)
-        for m in _PAIR_START.finditer(line)
-        if field_for_label(m.group(1), section) is not None
-    ]
-    if not cuts:
-        return [line]
-    bounds = [0, *cuts, len(line)]
-    pieces = [_PAIR_TRIM.sub("", line[a:b]) for a, b in zip(bounds, bounds[1:])]
-    return [p for p in pieces if p.strip()]
-
-
-_ARROW_LABEL: Final = re.compile(
-    r"\s*([^\s→:?]{1,12})\s*(?:→|⇒|->|\s[-–—](?:\s|$)|\?(?=\S))\s*(.*)"
-)
-
-
-_ARROWS: Final = ("→", "⇒", "->", " -", " —", " –", "?")
-
-
-def _arrow_line(line: str, section: str | None) -> str:
-    """「予算→確認中」 (chat), `Budget - 300万` : an arrow or a spaced dash after a
-    known label is its colon."""
-    m = _ARROW_LABEL.match(line)
-    if m and field_for_label(m.group(1), section) is not None:
-        return f"{m.group(1)}:{m.group(2)}"
-    return line
-
-
 def collect_text(text: str) -> Collected:
     """Read template-like text line by line into field texts."""
     out = Collected()
-    lines: list[str] = []
-    closed: set[int] = set()  # chat lines 「予算→確認中」: the next line is not theirs
-    for raw in text.split("\n"):
-        if any(mark in raw for mark in _ARROWS):
-            arrow = _arrow_line(raw, None)
-            if arrow is not raw:
-                closed.add(len(lines))
-                raw = arrow
-        lines.extend(_split_pairs(raw, None) if ":" in raw else (raw,))
+    # chat lines 「予算→確認中」 are closed: the line after them is not their value
+    lines, closed = key_value_lines(text)
     # field values in reading order: (key, value lines, status judge)
     entries: list[tuple[str, list[str], str | None]] = []
     section: str | None = None
@@ -375,13 +193,7 @@ def collect_text(text: str) -> Collected:
     block: list[str] = []  # unlabelled text waiting to be routed
 
     def flush() -> None:
-        routed = Collected()
-        _route(block, section, routed)
-        entries.extend(
-            (k, [text], judge)
-            for k, parts in routed.parts.items()
-            for text, judge in parts
-        )
+        entries.extend((k, [text], judge) for k, text, judge in route(block, section))
         block.clear()
 
     near: str | None = None  # the section of the last labelled field
@@ -523,7 +335,8 @@ def collect_mapping(
         if field_key is not None:
             out.add(field_key, text)
         elif heading_section is not None:
-            _route(text.split("\n"), heading_section, out)
+            for k, routed, judge in route(text.split("\n"), heading_section):
+                out.add(k, routed, judge)
         else:
             out.warnings.append(f"unknown key {key[:40]!r} ignored")
     out.structured = True

@@ -28,6 +28,7 @@ __all__ = [
     "first_char_gate",
     "has_marker",
     "hedge_spans",
+    "hedges_whole_value",
     "is_marker_only",
     "marker_spans",
     "nfkc",
@@ -454,8 +455,17 @@ _RANGE_FIELDS: Final = frozenset({"budget", "company_size", "touch_count"})
 _FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
     **{
         k: re.compile(r"様子")
-        for k in ("contact", "company_size", "cause", "desired_state", "budget",
-                  "authority", "timeline", "competitors", "impression")
+        for k in (
+            "contact",
+            "company_size",
+            "cause",
+            "desired_state",
+            "budget",
+            "authority",
+            "timeline",
+            "competitors",
+            "impression",
+        )
     },
     # "to be secured / applied for": the amount is not a budget yet.
     "budget": re.compile(r"様子|(?:確保|申請|計上|予算化|取得|承認)(?:する)?予定"),
@@ -475,10 +485,19 @@ _NOTHING_IS_UNKNOWN: Final = frozenset({"notes", "expected_content"})
 _SECURED_RE: Final = re.compile(r"確保|承認|決定|確定|計上済|secured|approved")
 
 
+_WHOLE_VALUE_HEDGES: Final = frozenset({"contact_info", "attendees", "touch_count"})
+
+
+def hedges_whole_value(key: str, text_lower: str) -> bool:
+    """「代表番号のみ」, 「数名」, 「数回」: the whole value is unsure."""
+    own = _FIELD_HEDGES.get(key) if key in _WHOLE_VALUE_HEDGES else None
+    return own is not None and own.search(text_lower) is not None
+
+
 def hedge_spans(
     key: str, text_lower: str, whole: str | None = None, *, approx: bool = True
 ) -> list[tuple[int, int]]:
-    """Where a lower-cased value (or a clause of `whole`) hedges: らしい, たぶん, ranges.
+    """Where a lower-cased value (or a clause of `whole`) hedges: らしい, ranges.
 
     `approx=False` leaves out approximations and ranges (「9月目処」 in a bracket
     only dates a plan; 「(共用かも)」 qualifies the value).
@@ -502,6 +521,8 @@ def hedge_spans(
 def says_nothing(key: str, text: str) -> bool:
     """「特になし」 in notes or the expected content: nothing noted, not a fact."""
     return key in _NOTHING_IS_UNKNOWN and _NOTHING_RE.fullmatch(text) is not None
+
+
 # Values that are nothing but a dash, a question mark or "NA".
 _MARKER_ONLY_RE: Final = re.compile(
     r"[\s\-ー−―‐—–~〜?・.…_*×x/]*|na|n/a|n\.a\.|none\?|tbd\.?|tbc\.?",

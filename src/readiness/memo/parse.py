@@ -18,8 +18,13 @@ Reading rules (documented in docs/rubric.md):
   structure, are routed the same way over all fields with stricter cues, the
   rest going to notes.
 - A value is *empty* when blank, *vague* when it is mainly a "not known" marker
-  (未確認, 不明, 調整中, TBD, −, …), and *filled* otherwise: 「競合なし」 and
-  「予算なし（確認済）」 are confirmed facts, so they are filled.
+  (未確認, 未入手, 〜待ち, 聞けず, 記録なし, 次回確認, TBD, −, …) or hedged (らしい,
+  かも, たぶん, と聞いている, 仮押さえ; a range or 〜頃/〜予定 where the field needs
+  a confirmed figure or date, see `labels.hedge_spans`), and *filled* otherwise:
+  「競合なし」, 「Zendeskと比較検討中」 and 「予算なし（確認済）」 are facts.
+- Terse and chat keys (「予算:300万/確保済 / 決裁:部長」, 「予算→未定」,
+  `DM - 社長`) are split into key lines first (`memo.lines`); prose is routed by
+  `memo.route`.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from readiness.memo.labels import (
     LABEL_WORDS,
     has_marker,
     hedge_spans,
+    hedges_whole_value,
     is_marker_only,
     marker_spans,
     says_nothing,
@@ -207,7 +213,9 @@ def _status(key: str, t: str) -> FieldStatus:
         return "vague"
     if not has_marker(lower) and not hedge_spans(key, lower):
         return "filled"
-    # A hedge in a bracket qualifies the value before it (「…@example.co.jp(共用かも)」).
+    if hedges_whole_value(key, lower):
+        return "vague"
+    # A hedge in a bracket qualifies the value before it (「…@example.jp(共用かも)」).
     if "(" in lower and any(
         hedge_spans(key, p, lower, approx=False) for p in _PAREN.findall(lower)
     ):
@@ -220,7 +228,9 @@ def _status(key: str, t: str) -> FieldStatus:
         chars = _informative(key, clause, spans)
         # A hedged clause (「事業部長決裁だと思われる」) is no confirmed fact however
         # long it is; an unknown marker only with little else beside it.
-        if hedge_spans(key, clause, lower) or (spans and chars <= MARKER_CLAUSE_MAX_CHARS):
+        if hedge_spans(key, clause, lower) or (
+            spans and chars <= MARKER_CLAUSE_MAX_CHARS
+        ):
             unknown = True
         else:
             informative += chars

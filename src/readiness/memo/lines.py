@@ -1,0 +1,79 @@
+"""Terse and chat lines as template lines, before a memo is collected.
+
+Reps who skip the template still write keys: several `key:value` pairs on one line
+(「予算:300万/確保済 / 決裁:部長｜時期:7月」), an arrow or a dash for the colon
+(「予算→確認中」, `Budget - 300万`, 「決裁者?不明」). `key_value_lines` rewrites
+them as one `key:value` line per pair, so `collect` reads them like the template.
+Only a known label (see `memo.labels`) makes a pair, so a value's own slash,
+arrow or time (14:00) stays in it.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from typing import Final
+
+from readiness.memo.labels import field_for_label
+
+__all__ = ["key_value_lines"]
+
+
+# A `key:value` pair inside a terse line: after a separator (/ | 、 or spaces).
+_PAIR_START: Final = re.compile(
+    r"(?:(?<=[/|、])|(?<=\s))\s*([^\s/|、:→()]{1,16}(?:\([^()]{1,16}\))?)\s*[:→]"
+)
+_PAIR_TRIM: Final = re.compile(r"[\s/|、]+$")
+
+
+def _split_pairs(line: str, section: str | None) -> list[str]:
+    """A terse line holding several `key:value` pairs, as one line per pair.
+
+    「予算:300万/確保済 / 決裁:部長｜時期:7月」: a pair starts where a known label
+    and a colon follow a separator, so a value's own slash (300万/確保済) or
+    time (14:00) stays in it.
+    """
+    if line.count(":") + line.count("→") < 2:
+        return [line]
+    cuts = [
+        m.start(1)
+        for m in _PAIR_START.finditer(line)
+        if field_for_label(m.group(1), section) is not None
+    ]
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line)]
+    pieces = [_PAIR_TRIM.sub("", line[a:b]) for a, b in pairwise(bounds)]
+    return [p for p in pieces if p.strip()]
+
+
+_ARROW_LABEL: Final = re.compile(
+    r"\s*([^\s→:?]{1,12})\s*(?:→|⇒|->|\s[-–—](?:\s|$)|\?(?=\S))\s*(.*)"
+)
+
+
+_ARROWS: Final = ("→", "⇒", "->", " -", " —", " –", "?")
+
+
+def _arrow_line(line: str, section: str | None) -> str:
+    """「予算→確認中」 (chat), `Budget - 300万`: an arrow, a spaced dash or a
+    question mark after a known label is its colon."""
+    m = _ARROW_LABEL.match(line)
+    if m and field_for_label(m.group(1), section) is not None:
+        return f"{m.group(1)}:{m.group(2)}"
+    return line
+
+
+def key_value_lines(text: str) -> tuple[list[str], set[int]]:
+    """The text's lines, pairs split and arrows read; and the indices of lines
+    that were arrow or dash pairs (a chat line's value ends with its line)."""
+    lines: list[str] = []
+    closed: set[int] = set()
+    for raw in text.split("\n"):
+        if any(mark in raw for mark in _ARROWS):
+            arrow = _arrow_line(raw, None)
+            if arrow is not raw:
+                closed.add(len(lines))
+                raw = arrow
+        lines.extend(_split_pairs(raw, None) if ":" in raw else (raw,))
+    return lines, closed

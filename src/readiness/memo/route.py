@@ -1,0 +1,160 @@
+"""Routing unlabelled prose to fields: chat lines, narrative paragraphs, free text.
+
+A block of sentences without labels (under a heading, or a memo without any) is
+split into sentences; a sentence goes to the fields whose cue words it carries
+(`memo.labels`), or, when it marks a field's noun as its topic (「予算は聞けて
+いません」, 「課題の背景は不明」), to that field alone. A section's main field
+(problem, notes, ...) gets the whole block or the sentences no field took; outside
+any section notes get only those, and greetings around the memo are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from readiness.fields import FIELD_KEYS, fields_of_section
+from readiness.memo.labels import (
+    DATE_CUE,
+    FIELD_CUES,
+    IN_SECTION_CUES,
+    MEETING_WORD,
+    SECTION_MAIN,
+    STRICT_TOPICS,
+    TOPIC_CUES,
+)
+
+__all__ = ["Routed", "route"]
+
+# (field key, text, the text its status is judged on)
+Routed = tuple[str, str, str | None]
+
+_SENTENCE_SPLIT: Final = re.compile(r"[。\n]")
+_CLAUSE_SPLIT: Final = re.compile(r"[、,;]")
+_BOILERPLATE: Final = re.compile(
+    r"(?:以下|以上|下記|引き?継ぎ(?:メモ|内容|事項)|トスアップ(?:メモ|します|の件)"
+    r"|hi\b|hello|thanks|best regards)",
+    re.IGNORECASE,
+)
+_GREETING: Final = re.compile(
+    r"お疲れ様|お疲れさま|おつかれさま|お世話になって|よろしくお願い|宜しくお願い"
+    r"|ご確認(?:ください|お願い)|よろしく(?:です|!|〜|$)|以上です"
+)
+
+
+# 「お疲れ様です！〇〇の件です」: the greeting goes, the rest of the line stays.
+_GREETING_LEAD: Final = re.compile(
+    r"^(?:お疲れ様です|お疲れさまです|おつかれさまです|お疲れ様でございます"
+    r"|お世話になっております|いつもお世話になっております)[!。、\s]*"
+)
+
+
+def _is_boilerplate(line: str) -> bool:
+    return bool(
+        _BOILERPLATE.match(line) or (len(line) <= 40 and _GREETING.search(line))
+    )
+
+
+def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
+    in_section = IN_SECTION_CUES.get(key) if section is not None else None
+    if in_section is not None and in_section.search(sentence):
+        return True
+    if key == "meeting_datetime":
+        return bool(MEETING_WORD.search(sentence) and DATE_CUE.search(sentence))
+    cue = FIELD_CUES.get(key)
+    return bool(cue and cue.search(sentence))
+
+
+def _strict(key: str, sentence: str) -> bool:
+    return STRICT_TOPICS[key].search(sentence) is not None
+
+
+def _topic(key: str, sentence: str) -> bool:
+    """Whether a sentence names its field as its topic (「背景は…」)."""
+    topic = TOPIC_CUES.get(key)
+    return topic is not None and topic.search(sentence) is not None
+
+
+def _split_clauses(
+    sentence: str, hits: list[str], section: str | None
+) -> dict[str, str]:
+    """Each field's clauses of a sentence that carries the cues of several fields.
+
+    A clause without any cue continues the clause before it (「候補日を提示済み、
+    調整中」); a field none of whose clauses carries its cue gets the sentence.
+    """
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c.strip()]
+    owners = [[k for k in hits if _cue_hits(k, c, section)] for c in clauses]
+    mine: dict[str, list[str]] = {k: [] for k in hits}
+    last: list[str] = next((o for o in owners if o), hits)
+    for clause, keys in zip(clauses, owners, strict=True):
+        last = keys or last
+        for key in last:
+            mine[key].append(clause)
+    return {k: "、".join(c) if c else sentence for k, c in mine.items()}
+
+
+def route(lines: list[str], section: str | None) -> list[Routed]:
+    """Unlabelled lines of a section (or of none) as (field, text, judge) triples.
+
+    `judge` is the text the field's status is judged on: None for the text
+    itself, "" when it does not count (see `collect.Part`).
+    """
+    out: list[Routed] = []
+    if section is None:  # greetings and titles around a memo say nothing
+        lines = [_GREETING_LEAD.sub("", ln) for ln in lines]
+        lines = [ln for ln in lines if ln and not _is_boilerplate(ln)]
+    block = "\n".join(ln for ln in lines if ln)
+    if not block.strip():
+        return out
+    main, takes_all = SECTION_MAIN.get(section, SECTION_MAIN[None])
+    scope = (
+        [f.key for f in fields_of_section(section)]
+        if section
+        else [k for k in FIELD_KEYS if k != "notes"]
+    )
+    routed: dict[str, list[tuple[str, bool]]] = {}  # key: (text, names its topic)
+    leftovers: list[str] = []
+    own: list[str] = []  # sentences of the main field's own topic
+    for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(block)):
+        if not sentence:
+            continue
+        # A sentence that marks a field's noun as its topic (「予算は聞けていません」)
+        # belongs to that field alone.
+        topics = [k for k in scope if k in STRICT_TOPICS and _strict(k, sentence)]
+        hits = [
+            key
+            for key in (topics or scope)
+            if not (key == main and takes_all)
+            and (bool(topics) or _cue_hits(key, sentence, section))
+        ]
+        if takes_all and not any(_topic(k, sentence) for k in scope if k != main):
+            own.append(sentence)
+        if not hits:
+            leftovers.append(sentence)
+        elif len(hits) == 1:
+            routed.setdefault(hits[0], []).append((sentence, _topic(hits[0], sentence)))
+        else:
+            # 「予算は未定ですが、決裁は加藤部長」 holds two facts: give each field
+            # the clauses that carry its cue (or the sentence when none alone does).
+            for key, text in _split_clauses(sentence, hits, section).items():
+                routed.setdefault(key, []).append((text, _topic(key, text)))
+    for key, texts in routed.items():
+        # A sentence that names the field (「ゴールはこれから確認」) says more about
+        # its status than one that only carries a cue (「業務を効率化したい」).
+        named = any(topic for _, topic in texts)
+        for text, topic in texts:
+            out.append((key, text, None if topic or not named else ""))
+    target = main or "notes"
+    if main and takes_all:
+        # The main field's status is judged on its own sentences, not on those
+        # that name another field (「背景は不明」 does not make the problem vague);
+        # among them, those that name it (「課題は不明です」) decide. A block whose
+        # every sentence names another field leaves the main field empty.
+        if main in STRICT_TOPICS:
+            own = [t for t in own if _strict(main, t)] or own
+        if own:
+            out.append((target, block, "\n".join(own)))
+    elif leftovers:
+        out.append((target, "\n".join(leftovers), None))
+    return out
