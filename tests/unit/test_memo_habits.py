@@ -188,3 +188,9 @@ def test_prose_routes_meetings_first_contacts_and_attendee_counts() -> None:
     assert memo.status("touch_count") == "filled"
     assert memo.status("meeting_datetime") == "filled"
     assert memo.status("attendees") == "vague"
+
+
+def test_a_sentence_naming_the_field_decides_over_one_that_only_mentions_it() -> None:
+    memo = parse_memo("港北自動車株式会社の遠藤様の件です!\n役職は未確認です")
+    assert memo.status("company") == "filled"
+    assert memo.status("contact") == "vague"  # a name without a title is partial

@@ -72,7 +72,9 @@ def _strict(key: str, sentence: str) -> bool:
 def _topic(key: str, sentence: str) -> bool:
     """Whether a sentence names its field as its topic (「背景は…」)."""
     topic = TOPIC_CUES.get(key)
-    return topic is not None and topic.search(sentence) is not None
+    if topic is not None and topic.search(sentence) is not None:
+        return True
+    return key in STRICT_TOPICS and _strict(key, sentence)
 
 
 def _split_clauses(
