@@ -194,3 +194,9 @@ def test_a_sentence_naming_the_field_decides_over_one_that_only_mentions_it() ->
     memo = parse_memo("港北自動車株式会社の遠藤様の件です!\n役職は未確認です")
     assert memo.status("company") == "filled"
     assert memo.status("contact") == "vague"  # a name without a title is partial
+
+
+def test_a_greeting_line_leaves_nothing_in_notes() -> None:
+    memo = parse_memo("お疲れ様です。共有します。\n【顧客基本情報】\n・企業名:A社")
+    assert memo.status("notes") == "empty"
+    assert memo.status("company") == "filled"

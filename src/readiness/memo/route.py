@@ -33,6 +33,7 @@ _SENTENCE_SPLIT: Final = re.compile(r"[。\n]")
 _CLAUSE_SPLIT: Final = re.compile(r"[、,;]")
 _BOILERPLATE: Final = re.compile(
     r"(?:以下|以上|下記|引き?継ぎ(?:メモ|内容|事項)|トスアップ(?:メモ|します|の件)"
+    r"|(?:ご)?(?:共有|報告|連絡)(?:します|です|いたします|させてください)"
     r"|hi\b|hello|thanks|best regards)",
     re.IGNORECASE,
 )
