@@ -12,8 +12,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-FieldStatus = Literal["filled", "vague", "empty"]
-FIELD_STATUSES: Final[tuple[FieldStatus, ...]] = ("filled", "vague", "empty")
+# filled: confirmed. vague = *partial*: informative but hedged or second-hand
+# (「中堅規模（詳細未確認）」, 「来期以降？」). not_obtained: only a "not known" marker
+# (未確認, 不明, TBD, −), nothing informative. empty: nothing written.
+FieldStatus = Literal["filled", "vague", "not_obtained", "empty"]
+FIELD_STATUSES: Final[tuple[FieldStatus, ...]] = (
+    "filled",
+    "vague",
+    "not_obtained",
+    "empty",
+)
+# Labels of the statuses for people (the API's reasons, the rubric's text).
+STATUS_JA: Final[dict[str, str]] = {
+    "filled": "記入済",
+    "vague": "部分的",
+    "not_obtained": "未取得",
+    "empty": "未記入",
+}
+STATUS_EN: Final[dict[str, str]] = {
+    "filled": "filled",
+    "vague": "partial",
+    "not_obtained": "not obtained",
+    "empty": "empty",
+}
 
 
 @dataclass(frozen=True)

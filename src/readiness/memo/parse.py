@@ -53,6 +53,7 @@ from readiness.memo.collect import (
     value_text,
 )
 from readiness.memo.labels import (
+    DATE_CUE,
     LABEL_WORDS,
     has_marker,
     hedge_spans,
@@ -70,8 +71,20 @@ MemoFormat = Literal["template", "json", "freeform", "empty"]
 # at least MIN_INFORMATIVE_CHARS informative characters.
 MARKER_CLAUSE_MAX_CHARS: Final = 6
 MIN_INFORMATIVE_CHARS: Final = 8
+# A value of marker clauses only is "not obtained" when they hold at most this
+# many informative characters (「担当者レベルでは不明」); more is partial.
+NOT_OBTAINED_MAX_CHARS: Final = 2
+# Hedge words that only say "not decided": markers, not hedges.
+_MARKER_HEDGES: Final = frozenset({"未定", "未確定"})
+_DATE_FIELDS: Final = frozenset({"meeting_datetime", "timeline"})
 
-_STATUS_RANK: Final[dict[str, int]] = {"empty": 0, "vague": 1, "filled": 2}
+# The best status wins when parts of a field combine.
+_STATUS_RANK: Final[dict[str, int]] = {
+    "empty": 0,
+    "not_obtained": 1,
+    "vague": 2,
+    "filled": 3,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +176,8 @@ def _json_value(value: Any) -> Any:
 _BULLETS_ONLY: Final = re.compile(r"[\s・•*●○◦▪]*")
 _FILLERS: Final = re.compile(
     r"現時点|現在|今のところ|まだ|次回|予定|について|に関して|詳細|具体的|特に|状況|確認"
-    r"|です|ます|でした|とのこと|ている|いる|要|の方|[はがのをにでともへやかよね]"
+    r"|です|ます|でした|とのこと|ている|いる|要|の方|先方|有無|比較"
+    r"|[はがのをにでともへやかよね]"
 )
 # The first characters of a value of bullets only (・) or of a bare "not known"
 # mark (-, ー, ?, N/A, TBD): see _BULLETS_ONLY and labels.is_marker_only.
@@ -199,6 +213,14 @@ def field_status(key: str, text: str) -> FieldStatus:
     return _status(key, text.strip()[: md.MAX_VALUE_CHARS])
 
 
+def _whole_value_hedge(key: str, lower: str) -> bool:
+    """A field's own whole-value hedge, other than 「未定」 (a marker)."""
+    if not hedges_whole_value(key, lower):
+        return False
+    spans = hedge_spans(key, lower, approx=False)
+    return any(lower[a:b] not in _MARKER_HEDGES for a, b in spans)
+
+
 @lru_cache(maxsize=32_768)  # short values (未確認, 訪問, 3回) recur across memos
 def _status(key: str, t: str) -> FieldStatus:
     if not t:
@@ -207,20 +229,20 @@ def _status(key: str, t: str) -> FieldStatus:
         if _BULLETS_ONLY.fullmatch(t):
             return "empty"
         if is_marker_only(t):
-            return "vague"
+            return "not_obtained"
     lower = t.lower()
     if says_nothing(key, lower):
-        return "vague"
+        return "not_obtained"
     if not has_marker(lower) and not hedge_spans(key, lower):
         return "filled"
-    if hedges_whole_value(key, lower):
-        return "vague"
-    # A hedge in a bracket qualifies the value before it (「…@example.jp(共用かも)」).
-    if "(" in lower and any(
-        hedge_spans(key, p, lower, approx=False) for p in _PAREN.findall(lower)
+    # 「代表番号のみ」, 「数名」, and a hedge in a bracket that qualifies the value
+    # before it (「…@example.jp(共用かも)」): partial.
+    if _whole_value_hedge(key, lower) or (
+        "(" in lower
+        and any(hedge_spans(key, p, lower, approx=False) for p in _PAREN.findall(lower))
     ):
         return "vague"
-    unknown, informative = False, 0
+    unknown, hedged, informative, told = False, False, 0, 0
     for clause in _CLAUSE.split(lower):
         spans = marker_spans(clause)
         if key == "competitors":  # 「Zendeskと比較検討中」: comparing is the fact
@@ -228,13 +250,27 @@ def _status(key: str, t: str) -> FieldStatus:
         chars = _informative(key, clause, spans)
         # A hedged clause (「事業部長決裁だと思われる」) is no confirmed fact however
         # long it is; an unknown marker only with little else beside it.
-        if hedge_spans(key, clause, lower) or (
-            spans and chars <= MARKER_CLAUSE_MAX_CHARS
-        ):
+        hedges = [
+            (a, b)
+            for a, b in hedge_spans(key, clause, lower)
+            if clause[a:b] not in _MARKER_HEDGES
+        ]
+        if hedges or (spans and chars <= MARKER_CLAUSE_MAX_CHARS):
             unknown = True
+            hedged = hedged or bool(hedges)
+            told += chars
+            # 「来週で調整中」: a rough date is partial for a date field.
+            if key in _DATE_FIELDS and DATE_CUE.search(clause):
+                hedged = True
         else:
             informative += chars
-    return "vague" if unknown and informative < MIN_INFORMATIVE_CHARS else "filled"
+    if not unknown or informative >= MIN_INFORMATIVE_CHARS:
+        return "filled"
+    # Partial when the value tells something beyond its markers: a hedge, a
+    # clause without a marker, or a marker clause that names more than its topic.
+    if hedged or informative or told > NOT_OBTAINED_MAX_CHARS:
+        return "vague"
+    return "not_obtained"
 
 
 # --- building the memo ------------------------------------------------------------
@@ -257,7 +293,7 @@ def _as_date(value: date | None) -> date | None:
     return value if isinstance(value, date) else None
 
 
-_RANKED: Final[tuple[FieldStatus, ...]] = ("empty", "vague", "filled")
+_RANKED: Final[tuple[FieldStatus, ...]] = ("empty", "not_obtained", "vague", "filled")
 _EMPTY_FIELDS: Final[dict[tuple[str, bool], MemoField]] = {
     (k, present): MemoField(k, "empty", "", present)
     for k in FIELD_KEYS
@@ -285,7 +321,7 @@ def _read_field(key: str, parts: list[Part], present: bool) -> tuple[MemoField, 
     rank = 0
     for t in judged:  # the best status wins
         rank = max(rank, _STATUS_RANK[field_status(key, t)])
-        if rank == 2:
+        if rank == 3:
             break
     text = texts[0] if len(texts) == 1 else "\n".join(texts)
     own = judged[0] if len(judged) == 1 else "\n".join(judged)

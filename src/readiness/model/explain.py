@@ -57,7 +57,7 @@ class MemoRead:
 def read_memo(memo: Memo, result: RubricResult, rubric: Rubric) -> MemoRead:
     """Per element and item, the points its criteria fall short of (as the rubric)."""
     vague = rubric.vague_fraction
-    worth = {"filled": 1.0, "vague": vague, "empty": 0.0}
+    worth = {"filled": 1.0, "vague": vague, "not_obtained": 0.0, "empty": 0.0}
     shortfall: dict[str, dict[str, float]] = {k: {} for k in ELEMENT_KEYS}
     for key, item in rubric.items.items():
         for name, share in item.criteria.items():

@@ -19,7 +19,10 @@ from readiness.memo.parse import Memo
 __all__ = ["CRITERIA", "Criterion", "Score"]
 
 
-_FULL: Final = {"filled": 1.0, "vague": None, "empty": 0.0}
+# What a field status earns: filled 1, vague (partial) the rubric's fraction, not
+# obtained (only a "not known" marker) and empty nothing.
+_FULL: Final = {"filled": 1.0, "vague": None, "not_obtained": 0.0, "empty": 0.0}
+_INFORMATIVE: Final = frozenset({"filled", "vague"})
 Score = Callable[[Memo, float], float]
 
 
@@ -53,7 +56,8 @@ def _field_criterion(key: str) -> Criterion:
 
 
 def _not_empty(memo: Memo, key: str, vague: float) -> float:
-    return vague if memo.status(key) != "empty" else 0.0
+    """Partial credit for a value that says something (not empty, not a marker)."""
+    return vague if memo.status(key) in _INFORMATIVE else 0.0
 
 
 def _cause(memo: Memo, vague: float) -> float:

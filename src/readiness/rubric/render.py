@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Final
 
 import pandas as pd
 
@@ -39,11 +40,17 @@ def render_result(result: RubricResult) -> str:
         names = [f"{m.label_ja} / {m.label_en}" for m in result.missing]
         width = max(_width(n) for n in names) + 2
         for name, m in zip(names, result.missing, strict=True):
-            status = {"vague": "曖昧 vague", "empty": "未記入 empty"}.get(
-                m.status, m.status
-            )
-            lines.append(f"  {_pad(name, width)}{_pad(status, 14)}-{m.points:g}")
+            status = _STATUS_TEXT.get(m.status, m.status)
+            lines.append(f"  {_pad(name, width)}{_pad(status, 20)}-{m.points:g}")
     return "\n".join(lines)
+
+
+# vague = partial (informative but hedged); not obtained = only a "not known" marker.
+_STATUS_TEXT: Final = {
+    "vague": "曖昧 vague",
+    "not_obtained": "未取得 not obtained",
+    "empty": "未記入 empty",
+}
 
 
 def band_summary(scored: pd.DataFrame) -> pd.DataFrame:

@@ -144,13 +144,14 @@ _element_gap: Final = lru_cache(maxsize=4096)(ElementGap)
 def _element_status(memo: Memo, key: str, concrete: bool) -> str:
     fields = memo.fields
     statuses = {fields[k].status for k in _ELEMENT_FIELDS[key]}
-    status = (
-        "filled"
-        if statuses == {"filled"}
-        else "empty"
-        if statuses == {"empty"}
-        else "vague"
-    )
+    if statuses == {"filled"}:
+        status = "filled"
+    elif statuses == {"empty"}:
+        status = "empty"
+    elif statuses <= {"empty", "not_obtained"}:
+        status = "not_obtained"  # only markers: nothing was heard
+    else:
+        status = "vague"
     if status == "filled" and key == "problem" and not concrete:
         return "vague"
     if status == "filled" and key == "next_action" and not memo.meeting_agreed:
@@ -202,7 +203,8 @@ def score_memo(
         memo = parse_memo(memo, reference_date=reference_date)
     vague = rubric.vague_fraction
     fields = memo.fields
-    worth = {"filled": 1.0, "vague": vague, "empty": 0.0}  # what a field status earns
+    # What a field status earns: vague is partial; not obtained earns nothing.
+    worth = {"filled": 1.0, "vague": vague, "not_obtained": 0.0, "empty": 0.0}
     items: list[RubricItem] = []
     shortfall = dict.fromkeys(_SHORTFALL_KEYS, 0.0)
     raw_total = 0.0

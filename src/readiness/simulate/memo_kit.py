@@ -86,7 +86,9 @@ EMPTY_VALUES: Final[dict[str, dict[str, object]]] = {
     "desired_state": {"concrete": False},
 }
 FILLED: Final = "filled"
-VAGUE: Final = "vague"
+VAGUE: Final = "vague"  # partial: informative but hedged (P.PARTIAL_TEXTS)
+NOT_OBTAINED: Final = "not_obtained"  # only a "not known" marker
+NOT_FILLED: Final = frozenset({VAGUE, NOT_OBTAINED})  # level-1 texts
 EMPTY: Final = "empty"
 
 
@@ -149,8 +151,14 @@ def empty(key: str) -> Field:
 
 
 def vague(key: str, text: str) -> Field:
+    """A level-1 text: partial when its bank marks it so, else not obtained.
+
+    The status follows the phrase (the bank's template, before any slot is
+    filled), so the draws stay those of a two-status world.
+    """
     base = EMPTY_VALUES.get(key)
-    return Field(VAGUE, text, dict(base) if base is not None else {})
+    status = VAGUE if text in P.PARTIAL_TEXTS else NOT_OBTAINED
+    return Field(status, text, dict(base) if base is not None else {})
 
 
 def vague_or_empty(key: str, bank: Sequence[str], d: Dice) -> Field:

@@ -14,7 +14,7 @@ from readiness.simulate import memo_phrases as P
 from readiness.simulate.memo_kit import (
     EMPTY,
     FILLED,
-    VAGUE,
+    NOT_FILLED,
     Dice,
     Field,
     MemoFacts,
@@ -149,11 +149,11 @@ def _paragraph(sec: str, out: dict[str, Field], d: Dice) -> list[str]:
 def _sentence(key: str, fld: Field) -> str:
     """A field's value as a sentence of prose: bare markers get their topic."""
     text = fld.text
-    if fld.status == VAGUE and (text in P.NOT_KNOWN_ALONE or len(text) <= 4):
+    if fld.status in NOT_FILLED and (text in P.NOT_KNOWN_ALONE or len(text) <= 4):
         marker = "未確認" if text in ("-", "ー", "−", "－") else text
         return P.PARA_TOPIC.get(key, "") + marker
     words = P.PARA_TOPIC_WORDS.get(key)
-    if fld.status == VAGUE and words and not any(w in text for w in words):
+    if fld.status in NOT_FILLED and words and not any(w in text for w in words):
         # Out of its labelled line, 「詳細は未確認」 no longer says whose details.
         topic = P.PARA_TOPIC[key]
         if text.startswith("詳細"):

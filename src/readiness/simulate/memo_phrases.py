@@ -800,6 +800,37 @@ EXPECTED_VAGUE: Final[tuple[str, ...]] = (
     "確認中",
 )
 
+# Level-1 texts of the *_VAGUE banks above and below that say something informative
+# but hedged or incomplete: the world records them as vague (= partial). Every
+# other level-1 text is only a "not known" marker: not obtained.
+PARTIAL_TEXTS: Final[frozenset[str]] = frozenset(
+    (
+        "課題感はあるが詳細は未確認",
+        "業務効率化？（詳細不明）",
+        "人手不足も背景にありそう",
+        "背景には色々ありそう",
+        "予算取りはこれから（金額感も未確認）",
+        "数百万円規模？（未確認）",
+        "担当者レベルでは不明",
+        "担当者レベル。決裁者は不明",
+        "部長決裁？（未確認）",
+        "ニーズはありそう（緊急度未確認）",
+        "来期以降？（未確認）",
+        "時期未定（情報収集段階）",
+        "他社も検討中らしい（社名未確認）",
+        "他社資料も取り寄せている模様（社名不明）",
+        "好感触だが懸念点は未確認",
+        "候補日を提示済み、調整中",
+        "来週で調整中",
+        "部長の同席は調整中",
+        "{sei}様（役職未確認）",
+        "{dept}の方（氏名・役職不明）",
+        "代表番号のみ（直通不明）",
+        "メールのみ確認済み、電話は後日確認",
+        "中堅規模（詳細未確認）",
+    )
+)
+
 # --- basics -----------------------------------------------------------------------
 ROLE_NOTES: Final[dict[str, tuple[str, ...]]] = {
     "decision_maker": ("※決裁者", "（決裁権あり）"),
