@@ -154,6 +154,7 @@ def test_a_golden_memo_parses_to_its_expected_statuses_and_values(name: str) -> 
     expected = {k: "empty" for k in FIELD_KEYS}
     expected |= dict.fromkeys(spec["filled"], "filled")
     expected |= dict.fromkeys(spec["vague"], "vague")
+    expected |= dict.fromkeys(spec.get("not_obtained", ()), "not_obtained")
     assert {k: f.status for k, f in memo.fields.items()} == expected
     got = memo.to_dict()
     for key in VALUE_KEYS:

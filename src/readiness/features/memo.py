@@ -24,7 +24,9 @@ from readiness.rubric.score import RubricResult, score_memo
 __all__ = ["MEMO_FORMATS", "memo_columns", "memo_features", "memo_info"]
 
 MEMO_FORMATS: Final = ("template", "json", "freeform", "empty")
-_STATUS: Final = {"empty": 0.0, "vague": 1.0, "filled": 2.0}
+# Ordinal status features: not obtained (only a "not known" marker) sits between
+# empty and vague (= partial), so the other codes keep their values.
+_STATUS: Final = {"empty": 0.0, "not_obtained": 0.5, "vague": 1.0, "filled": 2.0}
 _URGENCY: Final = {"low": 0.0, "mid": 1.0, "high": 2.0}
 _EPOCH: Final = date(1970, 1, 1)
 _PROGRESS_EVERY: Final = 1000
@@ -112,7 +114,8 @@ def memo_info(name: str) -> tuple[str, str, str] | None:
         return ("memo", *(_VALUES | _OTHER)[name])
     if name in _RUBRIC:
         return ("rubric", *_RUBRIC[name])
-    scale_ja, scale_en = "（0 空欄・1 曖昧・2 記入）", " (0 empty, 1 vague, 2 filled)"
+    scale_ja = "（0 空欄・0.5 未取得・1 曖昧・2 記入）"
+    scale_en = " (0 empty, 0.5 not obtained, 1 vague/partial, 2 filled)"
     key = name.removeprefix("memo_").removesuffix("_status")
     if name.startswith("memo_") and name.endswith("_status") and key in FIELD_KEYS:
         f = field(key)
