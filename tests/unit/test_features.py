@@ -365,7 +365,8 @@ def test_hand_built_lead_and_memo_values_match() -> None:
     assert l1["memo_attendee_count"] == 3
     assert l1["memo_n_competitors"] == 2
     assert l1["memo_urgency"] == 2
-    assert l1["memo_budget_status"] == 2 and l1["memo_timeline_status"] == 1
+    # Timeline 「未確認」 is only a marker: not obtained (0.5), below vague (1).
+    assert l1["memo_budget_status"] == 2 and l1["memo_timeline_status"] == 0.5
     assert l1["element_budget_status"] == 2
     assert l1["memo_format"] == "template"
     assert 0 < l1["rubric_total"] < 100

@@ -39,8 +39,6 @@ from readiness.memo.values import (
     parse_money,
 )
 
-NOT_FILLED = frozenset({"vague", "not_obtained"})  # partial or only a marker
-
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED: dict[str, Any] = yaml.safe_load(
     (GOLDEN / "expectations.yaml").read_text(encoding="utf-8")
@@ -317,13 +315,20 @@ def status_of(key: str, value: str) -> str:
         "後日確認",
         "ヒアリング予定",
         "予算感はヒアリング予定",
-        "数百万円規模？（未確認）",
-        "担当者レベルでは不明",
-        "補助金の採択次第（未定）",
     ],
 )
-def test_a_not_known_marker_makes_the_value_vague(value: str) -> None:
-    assert status_of("budget", value) in NOT_FILLED
+def test_a_not_known_marker_alone_makes_the_value_not_obtained(value: str) -> None:
+    assert status_of("budget", value) == "not_obtained"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["数百万円規模？（未確認）", "担当者レベルでは不明", "補助金の採択次第（未定）"],
+)
+def test_a_marker_beside_something_informative_makes_the_value_partial(
+    value: str,
+) -> None:
+    assert status_of("budget", value) == "vague"
 
 
 @pytest.mark.parametrize(
@@ -352,9 +357,7 @@ def test_confirmed_information_is_filled_even_when_it_says_none(
         ("meeting_datetime", "候補日を提示済み、調整中"),
         ("timeline", "時期未定（情報収集段階）"),
         ("authority", "担当者レベル。決裁者は不明"),
-        ("meeting_format", "オンラインか訪問か調整中"),
         ("cause", "背景には色々ありそう"),
-        ("meeting_datetime", "先方の返信待ち（日程未定）"),
         ("need", "ニーズはありそう（緊急度未確認）"),
         ("competitors", "他社資料も取り寄せている模様（社名不明）"),
         ("contact_info", "代表番号のみ（直通不明）"),
@@ -363,7 +366,18 @@ def test_confirmed_information_is_filled_even_when_it_says_none(
     ],
 )
 def test_a_value_that_is_mainly_unknown_is_vague(key: str, value: str) -> None:
-    assert status_of(key, value) in NOT_FILLED
+    assert status_of(key, value) == "vague"  # partial: it tells something
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("meeting_format", "オンラインか訪問か調整中"),
+        ("meeting_datetime", "先方の返信待ち（日程未定）"),
+    ],
+)
+def test_a_value_of_pending_markers_only_is_not_obtained(key: str, value: str) -> None:
+    assert status_of(key, value) == "not_obtained"
 
 
 @pytest.mark.parametrize("value", ["", "   ", "　"])
@@ -398,7 +412,7 @@ def test_free_text_under_competition_goes_to_competitors_and_names_them() -> Non
 def test_a_freeform_sentence_holding_two_facts_gives_each_field_its_clause() -> None:
     memo = parse_memo("予算は未定ですが、決裁は加藤部長とのこと。")
     assert memo.format == "freeform"
-    assert memo.status("budget") in NOT_FILLED
+    assert memo.status("budget") == "not_obtained"
     assert memo.status("authority") == "filled"
     assert memo.decision_maker == "加藤部長"
 
@@ -467,8 +481,8 @@ def test_a_needs_paragraph_judges_each_field_by_the_sentences_that_name_it() -> 
     )
     # a generic problem is filled; the vague cause and goal do not make it vague
     assert memo.status("problem") == "filled"
-    assert memo.status("cause") in NOT_FILLED
-    assert memo.status("desired_state") in NOT_FILLED
+    assert memo.status("cause") == "vague"  # 「背景にありそう」: a hedge
+    assert memo.status("desired_state") == "not_obtained"  # 「これから確認」
     # a guessed cause is no concreteness signal
     assert memo.problem_signals.causes == 0
 
@@ -494,7 +508,7 @@ def test_a_meeting_paragraph_reads_date_time_format_and_a_continued_clause() -> 
     assert memo.meeting_format == "visit"
     assert memo.attendee_count == 2
     vague = parse_memo("【商談設定内容】\n候補日を提示済み、調整中。形式は未定。")
-    assert vague.status("meeting_datetime") in NOT_FILLED
+    assert vague.status("meeting_datetime") == "vague"
     assert vague.text("meeting_datetime") == "候補日を提示済み、調整中"
 
 

@@ -12,8 +12,6 @@ import pytest
 
 from readiness.memo.parse import field_status, parse_memo
 
-NOT_FILLED = frozenset({"vague", "not_obtained"})  # partial or only a marker
-
 REF = date(2026, 10, 20)
 
 
@@ -38,10 +36,10 @@ REF = date(2026, 10, 20)
         ("expected_content", "特記なし"),
     ],
 )
-def test_a_not_obtained_marker_in_its_general_form_is_vague(
+def test_a_not_obtained_marker_in_its_general_form_is_not_obtained(
     key: str, value: str
 ) -> None:
-    assert field_status(key, value) in NOT_FILLED
+    assert field_status(key, value) == "not_obtained"
 
 
 @pytest.mark.parametrize(
@@ -67,9 +65,8 @@ def test_a_not_obtained_marker_in_its_general_form_is_vague(
         ("attendees", "部長ほか数名の予定"),
     ],
 )
-
 def test_a_hedged_value_is_vague(key: str, value: str) -> None:
-    assert field_status(key, value) in NOT_FILLED
+    assert field_status(key, value) == "vague"  # partial
 
 
 @pytest.mark.parametrize(
@@ -143,8 +140,8 @@ def test_a_dash_or_an_arrow_after_a_key_is_its_colon() -> None:
     memo = parse_memo("Budget - 300万円\n時期→未確認\n決裁者?不明\n競合→なし")
     assert memo.status("budget") == "filled"
     assert memo.text("budget") == "300万円"
-    assert memo.status("timeline") in NOT_FILLED
-    assert memo.status("authority") in NOT_FILLED
+    assert memo.status("timeline") == "not_obtained"
+    assert memo.status("authority") == "not_obtained"
     assert memo.status("competitors") == "filled"
 
 
@@ -158,11 +155,11 @@ def test_a_sentence_naming_a_field_as_its_topic_goes_to_that_field() -> None:
     )
     assert memo.status("company") == "filled"
     assert "信州フーズ" in memo.text("company")
-    assert memo.status("budget") in NOT_FILLED
-    assert memo.status("cause") in NOT_FILLED
+    assert memo.status("budget") == "not_obtained"
+    assert memo.status("cause") == "not_obtained"
     assert memo.status("problem") == "empty"
-    assert memo.status("company_size") in NOT_FILLED
-    assert memo.status("authority") in NOT_FILLED
+    assert memo.status("company_size") == "not_obtained"
+    assert memo.status("authority") == "vague"  # 「だと思われます」: a hedge
 
 
 def test_chat_lines_routed_to_fields_are_not_dumped_into_notes() -> None:
@@ -190,13 +187,23 @@ def test_prose_routes_meetings_first_contacts_and_attendee_counts() -> None:
     assert memo.status("first_contact") == "filled"
     assert memo.status("touch_count") == "filled"
     assert memo.status("meeting_datetime") == "filled"
-    assert memo.status("attendees") in NOT_FILLED
+    assert memo.status("attendees") == "vague"  # 「2名くらい来るようです」
 
 
 def test_a_sentence_naming_the_field_decides_over_one_that_only_mentions_it() -> None:
     memo = parse_memo("港北自動車株式会社の遠藤様の件です!\n役職は未確認です")
     assert memo.status("company") == "filled"
-    assert memo.status("contact") in NOT_FILLED  # a name without a title is partial
+    assert memo.status("contact") != "filled"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the name 遠藤様 stays on the company line, so contact reads "
+    "only 「役職は未確認です」 (not obtained)",
+)
+def test_a_name_without_a_title_is_partial() -> None:
+    memo = parse_memo("港北自動車株式会社の遠藤様の件です!\n役職は未確認です")
+    assert memo.status("contact") == "vague"
 
 
 def test_a_greeting_line_leaves_nothing_in_notes() -> None:

@@ -56,7 +56,10 @@ CONCRETE: dict[str, str] = {
     "attendees": "3名（情報システム部長、経理課長、担当者）",
     "expected_content": "デモと費用感",
 }
-VAGUE_VALUES = ("未確認", "TBD", "調整中", "-", "予算はこれから", "確認中")
+# Only a "not known" marker: not obtained, no credit.
+NOT_OBTAINED_VALUES = ("未確認", "TBD", "調整中", "-", "予算はこれから", "確認中")
+# Informative but hedged: vague (= partial), vague_fraction of the points.
+HEDGED_BUDGET = "数百万円規模？（未確認）"
 
 
 def template(values: dict[str, str]) -> str:
@@ -132,8 +135,13 @@ def test_a_golden_memo_scores_its_expected_total_band_and_gate(name: str) -> Non
 
 @pytest.mark.parametrize(
     ("status_value", "points"),
-    [("300万円（確保済み）", 7.5), ("未確認", 3.75), ("", 0.0)],
-    ids=["confirmed", "vague", "missing"],
+    [
+        ("300万円（確保済み）", 7.5),
+        (HEDGED_BUDGET, 3.75),
+        ("未確認", 0.0),
+        ("", 0.0),
+    ],
+    ids=["confirmed", "vague", "not_obtained", "missing"],
 )
 def test_each_bant_element_earns_full_partial_or_no_points(
     status_value: str, points: float
@@ -144,8 +152,11 @@ def test_each_bant_element_earns_full_partial_or_no_points(
 
 def test_the_vague_fraction_comes_from_the_rubric() -> None:
     quarter = rubric_from_yaml("vague_fraction: 0.25")
-    result = score(CONCRETE | {"budget": "未確認"}, rubric=quarter)
+    result = score(CONCRETE | {"budget": HEDGED_BUDGET}, rubric=quarter)
     assert item(result, "bant") == pytest.approx(22.5 + 7.5 * 0.25, abs=0.01)
+    # A bare marker earns nothing whatever the fraction.
+    result = score(CONCRETE | {"budget": "未確認"}, rubric=quarter)
+    assert item(result, "bant") == 22.5
 
 
 def test_a_generic_problem_scores_low_even_though_it_is_filled() -> None:
@@ -247,16 +258,26 @@ def test_a_low_score_fails_the_gate_even_with_bant_confirmed() -> None:
 
 
 def test_missing_elements_carry_status_labels_and_the_points_they_cost() -> None:
-    result = score(CONCRETE | {"budget": "未確認", "competitors": "", "impression": ""})
+    result = score(
+        CONCRETE
+        | {
+            "budget": "未確認",
+            "timeline": "来期以降？（未確認）",
+            "competitors": "",
+            "impression": "",
+        }
+    )
     by_key = {m.key: m for m in result.missing}
-    assert set(by_key) == {"budget", "competition"}
-    assert by_key["budget"].status == "vague" and by_key["budget"].points == 3.75
+    assert set(by_key) == {"budget", "timeline", "competition"}
+    assert by_key["budget"].status == "not_obtained" and by_key["budget"].points == 7.5
+    assert by_key["timeline"].status == "vague" and by_key["timeline"].points == 3.75
     assert by_key["competition"].status == "empty"
     assert by_key["budget"].label_ja == element("budget").ja
     assert by_key["budget"].label_en == element("budget").en
     assert [m.key for m in result.missing] == [
         "competition",
         "budget",
+        "timeline",
     ]  # costliest first
 
 
@@ -277,7 +298,10 @@ def test_filling_a_missing_element_gains_exactly_the_points_it_costs(key: str) -
 # --- properties -----------------------------------------------------------------
 
 FIELD_VALUES = st.fixed_dictionaries(
-    {k: st.sampled_from([v, "", *VAGUE_VALUES]) for k, v in CONCRETE.items()}
+    {
+        k: st.sampled_from([v, "", HEDGED_BUDGET, *NOT_OBTAINED_VALUES])
+        for k, v in CONCRETE.items()
+    }
 )
 
 
@@ -486,7 +510,7 @@ def test_a_missing_rubric_file_is_a_rubric_error(tmp_path: Path) -> None:
 
 
 def test_a_result_is_json_safe_and_renders_in_japanese_and_english() -> None:
-    result = score(CONCRETE | {"budget": "未確認"})
+    result = score(CONCRETE | {"budget": HEDGED_BUDGET})
     data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     assert {"total", "band", "gate_passed", "items", "missing"} <= set(data)
     assert data["items"]["bant"] == {
@@ -582,11 +606,12 @@ def test_the_cli_prints_a_readable_breakdown(runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     for part in (
-        "71.5 / 100",
+        "64 / 100",
         "標準 / standard",
         "不可 / not passed",
         "only 2 of 4 BANT",
-        "-3.75",
+        "未取得 not obtained -7.5",  # budget 未定: a marker, no credit
+        "曖昧 vague",
     ):
         assert part in result.output
 

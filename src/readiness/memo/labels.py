@@ -416,7 +416,8 @@ _MARKER_WORDS: Final[tuple[str, ...]] = _w(
 _MARKER_FORMS: Final = (
     r"未(?![満来然])",
     r"待ち(?!時間|合わせ)",
-    r"聞けて(?:い|お|な)|聞けな|聞けませ|聞きそびれ|聞き漏ら|聞き逃",
+    r"聞けて(?:いませ?ん|いな[いく]|おらず|おりません|な[いく]|い|お|な)"
+    r"|聞けな|聞けませ|聞きそびれ|聞き漏ら|聞き逃",
     r"(?:確認|把握|ヒアリング|深掘り|特定)(?:でき|出来)(?:てい|ず|な|ませ)",
     r"(?:分か|わか)(?:りませ|ってい(?:な|ませ)|らな)",
     r"記録(?:なし|無し|がない|がありません)|記載(?:なし|無し)|情報(?:なし|無し)",
@@ -425,8 +426,9 @@ _MARKER_FORMS: Final = (
 )
 _MARKER_RE: Final = re.compile(
     "|".join(
-        [*_MARKER_FORMS]
-        + [re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True)]
+        # Whole words first, so 「未ヒアリング」 is one marker, not 未 + ヒアリング.
+        [re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True)]
+        + [*_MARKER_FORMS]
     )
 )
 
