@@ -13,7 +13,7 @@ from factory import Factory
 
 from readiness.cli import main
 from readiness.data.load import load_dataset
-from readiness.fields import ELEMENT_KEYS, FIELD_KEYS
+from readiness.fields import ELEMENT_KEYS, FIELD_KEYS, FIELD_STATUSES
 from readiness.rubric.config import load_rubric
 from readiness.simulate.config import WorldConfig
 from readiness.simulate.store import read_truth, write_world
@@ -201,7 +201,7 @@ def test_reps_habits_shape_timing(world: World) -> None:
 def test_memo_truth_covers_every_field_of_every_toss_up(world: World) -> None:
     fields = world.truth["memo_fields"]
     assert len(fields) == len(world.tables["handoffs"]) * len(FIELD_KEYS)
-    assert set(fields["status"]) == {"filled", "vague", "empty"}
+    assert set(fields["status"]) == set(FIELD_STATUSES)  # incl. not_obtained
     json.loads(fields["value"].iloc[0])
 
 
