@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+import pytest
+from pydantic import ValidationError
+
 from api.schemas import ScoreOut, TimingOut
 from readiness.rubric.score import RubricItem
 from readiness.scoring.results import (
@@ -87,6 +90,20 @@ def test_a_score_as_json_validates_as_the_api_answer_unchanged() -> None:
     assert data["positive"] == [dataclasses.asdict(FACTOR)]
     out = ScoreOut.model_validate(data).model_dump(mode="json", exclude={"timing"})
     assert out == data
+
+
+def test_a_missing_element_status_is_one_of_three() -> None:
+    for status in ("vague", "not_obtained", "empty"):
+        missing = dataclasses.replace(MISSING, status=status)  # type: ignore[arg-type]
+        data = dataclasses.replace(SCORE, missing=(missing,)).to_dict()
+        out = ScoreOut.model_validate(data).model_dump(mode="json", exclude={"timing"})
+        assert out["missing"][0]["status"] == status
+    data = dataclasses.replace(
+        SCORE,
+        missing=(dataclasses.replace(MISSING, status="filled"),),  # type: ignore[arg-type]
+    ).to_dict()
+    with pytest.raises(ValidationError):
+        ScoreOut.model_validate(data)
 
 
 def test_timing_advice_as_json_validates_as_the_api_answer_unchanged() -> None:

@@ -4,7 +4,8 @@ Two explanations, both in business terms. *Factors*: the model's per-feature
 log-odds contributions (TreeSHAP of the uncalibrated booster), named with
 `feature_info` and with the memo's text components folded into one "memo wording"
 factor; a rubric-served bundle explains by its rubric items instead. *Missing
-elements*: each information element the memo leaves vague or empty, with the win
+elements*: each information element the memo leaves vague (partial), not obtained
+(only a "not known" marker, 未取得) or empty, with the win
 probability the model gives the same toss-up had IS collected it (the
 counterfactual rows of `readiness.model.explain`). Pure functions;
 `readiness.scoring.score` calls them once per batch.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from readiness.features.build import feature_info
 from readiness.fields import ELEMENT_KEYS, element
 from readiness.model.estimators import RUBRIC_TOTAL, RubricModel
 from readiness.model.explain import Counterfactual, MemoRead, logit
-from readiness.scoring.results import Factor, MissingElement
+from readiness.scoring.results import Factor, MissingElement, MissingStatus
 
 __all__ = ["WORDING", "model_factors", "rank_missing", "rubric_factors"]
 
@@ -188,7 +189,7 @@ def rank_missing(
                 element=c.element,
                 label_ja=e.ja,
                 label_en=e.en,
-                status=c.status,
+                status=cast(MissingStatus, c.status),
                 gain=float(p - base),
                 probability_if_collected=float(p),
                 rubric_points=c.rubric_points,

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -62,9 +62,14 @@ class Factor:
         return out
 
 
+# The status of a missing element: vague (= partial, hedged), not obtained (only a
+# "not known" marker: 未取得 / "not obtained") or empty. Labels: fields.STATUS_JA/EN.
+MissingStatus = Literal["vague", "not_obtained", "empty"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class MissingElement:
-    """An element the memo leaves vague or empty, and what collecting it is worth.
+    """An element the memo leaves vague, not obtained or empty, and its worth.
 
     `gain` is the model's counterfactual change in win probability — this lead's
     own change blended with the element's average effect; it can be zero or
@@ -75,7 +80,7 @@ class MissingElement:
     element: str
     label_ja: str
     label_en: str
-    status: str  # "vague" | "empty"
+    status: MissingStatus
     gain: float
     probability_if_collected: float
     rubric_points: float
