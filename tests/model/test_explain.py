@@ -155,7 +155,7 @@ def test_a_trained_bundle_carries_the_average_effect_of_each_element(
     assert set(effects["elements"]) <= set(ELEMENT_KEYS)
     assert len(effects["elements"]) >= 6
     for by_status in effects["elements"].values():
-        assert set(by_status) <= {"vague", "empty"}
+        assert set(by_status) <= {"vague", "not_obtained", "empty"}
 
 
 def test_factors_have_business_labels_and_never_raw_component_names(
