@@ -24,6 +24,7 @@ __all__ = [
     "SECTION_MAIN",
     "STRICT_TOPICS",
     "TOPIC_CUES",
+    "TOPIC_WORDS",
     "field_for_label",
     "first_char_gate",
     "has_marker",
@@ -397,6 +398,16 @@ LABEL_WORDS: Final[dict[str, tuple[str, ...]]] = {
     )
     for f in FIELDS
 }
+
+
+# Nouns that name what a "not known" sentence is about, beside the label words
+# (「担当者のお名前・役職は未確認です」): see parse._topic_only.
+TOPIC_WORDS: Final[tuple[str, ...]] = _w(
+    "お名前|名前|氏名|役職|詳細|具体的な|具体|内容|当社|弊社|自社|先方|導入後"
+    "|イメージ|特記事項|形式|参加者|連絡先|日時|日程|緊急度|優先度|背景|原因"
+    "|課題|予算|決裁者|決裁|競合|印象|懸念|時期|スケジュール|規模|これまで"
+    "|経緯|接点|回数|メール|電話|番号|商談|次回|理想|ゴール"
+)
 
 
 # --- "not known" markers -----------------------------------------------------------

@@ -55,6 +55,7 @@ from readiness.memo.collect import (
 from readiness.memo.labels import (
     DATE_CUE,
     LABEL_WORDS,
+    TOPIC_WORDS,
     has_marker,
     hedge_spans,
     hedges_whole_value,
@@ -176,7 +177,8 @@ def _json_value(value: Any) -> Any:
 _BULLETS_ONLY: Final = re.compile(r"[\s・•*●○◦▪]*")
 _FILLERS: Final = re.compile(
     r"現時点|現在|今のところ|まだ|次回|予定|について|に関して|詳細|具体的|特に|状況|確認"
-    r"|です|ます|でした|とのこと|ている|いる|要|の方|先方|有無|比較"
+    r"|ませんでした|ました|ません|です|ます|でした|っす|とのこと|ている|いる|要|の方"
+    r"|先方|有無|比較"
     r"|[はがのをにでともへやかよね]"
 )
 # The first characters of a value of bullets only (・) or of a bare "not known"
@@ -187,8 +189,43 @@ _PAREN: Final = re.compile(r"\(([^()]{1,40})\)")
 _CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]")
 
 
-def _informative(key: str, clause: str, spans: list[tuple[int, int]]) -> int:
-    """Characters a clause says beyond markers, its label words and particles."""
+# What a "not known" clause is about, before its marker: 「役職は未確認です」,
+# 「当社への印象については次回確認」. A topic made only of field names names what is
+# unknown and tells nothing; 「予算取りはこれから」 or 「部長の同席は調整中」 tell more.
+_TOPIC_WORDS: Final = re.compile(
+    "|".join(
+        sorted(
+            {w for words in LABEL_WORDS.values() for w in words} | set(TOPIC_WORDS),
+            key=len,
+            reverse=True,
+        )
+    )
+)
+_TOPIC_GLUE: Final = re.compile(
+    r"(?:については|に関しては|について|に関して|への|の|は|も|・|/|:|\s|まだ|現状)+"
+)
+
+
+def _topic_only(prefix: str) -> bool:
+    """Whether the text before a marker only names fields (「役職は」, 「印象には」)."""
+    if not prefix or len(prefix) > 20:
+        return False
+    return not _TOPIC_GLUE.sub("", _TOPIC_WORDS.sub("", prefix))
+
+
+def _informative(
+    key: str, clause: str, spans: list[tuple[int, int]], *, alone: bool = False
+) -> int:
+    """Characters a clause says beyond markers, its label words and particles.
+
+    `alone`: the clause is the whole value, so a topic before its marker
+    (「役職は未確認です」) only names what is unknown.
+    """
+    if alone and spans and _topic_only(clause[: spans[0][0]]):
+        clause, spans = (
+            clause[spans[0][0] :],
+            [(a - spans[0][0], b - spans[0][0]) for a, b in spans],
+        )
     rest, last = [], 0
     for start, end in spans:
         rest.append(clause[last:start])
@@ -221,8 +258,30 @@ def _whole_value_hedge(key: str, lower: str) -> bool:
     return any(lower[a:b] not in _MARKER_HEDGES for a, b in spans)
 
 
+# Sentences of a value: each is judged alone and the best wins, so a hedged
+# sentence beside a confirmed one (prose routed to one field) does not spoil it.
+_SENTENCE_END: Final = re.compile(r"(?<=[。!])|\n")
+
+
 @lru_cache(maxsize=32_768)  # short values (未確認, 訪問, 3回) recur across memos
 def _status(key: str, t: str) -> FieldStatus:
+    status = _clause_status(key, t)
+    if status == "vague" and (
+        "\n" in t or "。" in t.rstrip("。") or "!" in t.rstrip("!")
+    ):
+        parts = [s.strip() for s in _SENTENCE_END.split(t)]
+        if len(parts := [s for s in parts if s]) > 1:
+            ranks = [_STATUS_RANK[_clause_status(key, s)] for s in parts]
+            # A fragment (「担当者レベル。」) is no confirmed fact on its own.
+            if any(
+                r == 3 and _informative(key, s.lower(), []) >= MIN_INFORMATIVE_CHARS
+                for r, s in zip(ranks, parts, strict=True)
+            ):
+                return "filled"
+    return status
+
+
+def _clause_status(key: str, t: str) -> FieldStatus:
     if not t:
         return "empty"
     if t[0] in _BARE_START:  # only such values can be bullets or dashes alone
@@ -243,11 +302,12 @@ def _status(key: str, t: str) -> FieldStatus:
     ):
         return "vague"
     unknown, hedged, informative, told = False, False, 0, 0
-    for clause in _CLAUSE.split(lower):
+    clauses = [c for c in _CLAUSE.split(lower) if c.strip()]
+    for clause in clauses:
         spans = marker_spans(clause)
         if key == "competitors":  # 「Zendeskと比較検討中」: comparing is the fact
             spans = [(a, b) for a, b in spans if clause[a:b] != "検討中"]
-        chars = _informative(key, clause, spans)
+        chars = _informative(key, clause, spans, alone=len(clauses) == 1)
         # A hedged clause (「事業部長決裁だと思われる」) is no confirmed fact however
         # long it is; an unknown marker only with little else beside it.
         hedges = [
@@ -257,14 +317,24 @@ def _status(key: str, t: str) -> FieldStatus:
         ]
         if hedges or (spans and chars <= MARKER_CLAUSE_MAX_CHARS):
             unknown = True
-            hedged = hedged or bool(hedges)
+            # 「たぶん未定」 is still unknown; 「6回くらい」 says something, unsure.
+            real = [sp for sp in spans if sp not in hedges]  # 未定 in 「未定?」
+            hedged = hedged or bool(
+                hedges and (not real or chars > NOT_OBTAINED_MAX_CHARS)
+            )
             told += chars
             # 「来週で調整中」: a rough date is partial for a date field.
             if key in _DATE_FIELDS and DATE_CUE.search(clause):
                 hedged = True
         else:
             informative += chars
-    if not unknown or informative >= MIN_INFORMATIVE_CHARS:
+    if not unknown:
+        return "filled"
+    # A hedge is never outweighed: 「6/12(木)で仮押さえ」 and 「問い合わせ経由らしい」
+    # beside a concrete clause are still unsure.
+    if hedged:
+        return "vague"
+    if informative >= MIN_INFORMATIVE_CHARS:
         return "filled"
     # Partial when the value tells something beyond its markers: a hedge, a
     # clause without a marker, or a marker clause that names more than its topic.
