@@ -116,6 +116,14 @@ class Collected:
 
 
 _TABLE_RULE: Final = re.compile(r"[\s\-:|]+")
+# A memo's title line (「■トスアップ」, 「[TOSS]」, 「トス共有です」): no field's text.
+_TITLE_LINE: Final = re.compile(
+    r"[\W_]*(?:トスアップ|トス|toss ?up|toss|引き?継ぎ|引継|hand-?off|handover"
+    r"|パス|(?:fs|フィールドセールス)(?:へ|への|向け))"
+    r"(?:の|情報|共有|連絡|報告|メモ|依頼|案件|のご連絡|のご共有|です|します|お願いします)*"
+    r"[\W_]*",
+    re.IGNORECASE,
+)
 
 
 _BULLET: Final = r"(?:[・•*‐●○◦▪■□◆◇▶►✓✔※→]|-(?!-)|\d{1,2}[.)](?!\d))"
@@ -206,6 +214,8 @@ def collect_text(text: str) -> Collected:
         ):
             if current is not None and any(current):
                 current = None
+            continue
+        if len(line) <= 24 and _TITLE_LINE.fullmatch(line.strip()):
             continue
         if not (first.isspace() or first in _NOT_PLAIN):
             # The common `・label: value` line, without _field_line's other forms

@@ -447,7 +447,7 @@ PROBLEM_GENERAL: Final[tuple[str, ...]] = (
     "業務を効率化したい",
     "DXを進めたいとのこと",
     "現状の運用に課題感あり",
-    "いろいろ困っている様子",
+    "いろいろ困っているとのこと",
     "生産性を上げたい",
 )
 PROBLEM_VAGUE: Final[tuple[str, ...]] = (
