@@ -420,7 +420,9 @@ _MARKER_WORDS: Final[tuple[str, ...]] = _w(
     "|分からず|これから|保留|未記入|未入力|詳細不明|不詳|情報なし|おそらく|次第"
     "|ありそう|らしい|模様|と思われ|かもしれ|返信待ち|打診中|依頼中|照会中|問い合わせ中"
     "|たぶん|多分|tbd|tbc|n/a|unknown|not sure|not yet|pending|to be confirmed"
-    "|to be determined|unconfirmed|undecided|not confirmed|not known|?"
+    "|to be determined|unconfirmed|undecided|not confirmed|not known|not asked"
+    "|not heard|didn't ask|did not ask|not discussed|not checked|no info"
+    "|to be checked|to confirm|ask next time|check next time|missed|?"
 )
 # General forms of "not obtained": 未〇〇 (not 未満, 未来), 〜待ち, could not hear /
 # confirm / know, no record, missed, a later hearing (次回・後日・別途〜確認).
@@ -456,7 +458,7 @@ _HEDGE_RE: Final = re.compile(
     r"|ようだ|ようです|変更の可能性|未確定|(?<=[^\s?])\?(?=$|[\s)])"
     # 「見直したい様子」 (as it looks), 「6回くらい」 (about, casual), 「300万想定」,
     # 「4月稼働見込み」, 「来るみたいです」: said or seen, not confirmed.
-    r"|様子(?!見)|くらい|ぐらい|想定(?!外)|見込(?!み?客)み?|(?<![てで])みたい(?:です|だ|っす)"
+    r"|様子(?!見)|くらい|ぐらい|想定(?!外)|見込み?(?=$|です|でし|だ|で[、。]|[。、)])|(?<![てで])みたい(?:です|だ|っす)"
 )
 _APPROX_RE: Final = re.compile(
     r"くらい|ぐらい|程度|前後|頃|ごろ|およそ|大体|だいたい|上旬|中旬|下旬"

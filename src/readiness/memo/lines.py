@@ -48,7 +48,8 @@ def _split_pairs(line: str, section: str | None) -> list[str]:
 
 
 _ARROW_LABEL: Final = re.compile(
-    r"\s*([^\s→:?]{1,12})\s*(?:→|⇒|->|\s[-–—](?:\s|$)|\?(?=\S))\s*(.*)"
+    r"\s*([^\s→:?]{1,12}(?: [A-Za-z#.]{1,12}){0,2})\s*"
+    r"(?:→|⇒|->|\s[-–—](?:\s|$)|\?(?=\S))\s*(.*)"
 )
 
 
