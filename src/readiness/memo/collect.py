@@ -22,6 +22,7 @@ from readiness.memo.labels import (
     field_for_label,
     nfkc,
     norm_key,
+    refine_key,
     section_for_heading,
 )
 from readiness.memo.lines import key_value_lines
@@ -231,6 +232,7 @@ def collect_text(text: str) -> Collected:
         if hit is not None:
             key, value = hit
             value = value.strip()
+            key = refine_key(key, value)
             heading_section = None if value else section_for_heading(line)
             if heading_section is None or not _next_is_field(lines, i, heading_section):
                 if block:

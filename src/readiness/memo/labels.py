@@ -34,6 +34,7 @@ __all__ = [
     "marker_spans",
     "nfkc",
     "norm_key",
+    "refine_key",
     "says_nothing",
     "section_for_heading",
 ]
@@ -245,7 +246,8 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
         "|haikei|genin"
     ),
     "desired_state": _w(
-        "期待する状態|理想の状態|理想|目指す姿|ゴール|期待効果|期待|要望"
+        "期待する状態|理想の状態|理想|目指す姿|ありたい姿|あるべき像|理想像|ゴール"
+        "|期待効果|期待|要望"
         "|導入後のイメージ|導入後|解決後|desired state|goal|goals|desired outcome"
         "|expected outcome|to be|to-be|あるべき姿|risou"
     ),
@@ -292,7 +294,7 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
         "期待される内容|商談内容|内容|目的|商談目的|アジェンダ|説明希望"
         "|聞きたいこと|確認事項|期待|期待内容|商談の目的|先方の期待|expected content"
         "|agenda|purpose|topics"
-        "|expectations|ask|asks|先方要望|mokuteki"
+        "|expectations|ask|asks|先方要望|mokuteki|要望"
     ),
     "notes": _w(
         "特記事項|注意点|備考|補足|その他|メモ|留意点|notes|note|remarks|comments"
@@ -334,6 +336,22 @@ _LABEL_KEYWORDS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
         )
     )
 )
+
+
+# A "touch" value that is a count (「3回」, 「計4回/架電3・Web面談1」) is the count,
+# whatever its label (「接点:3回」).
+_COUNT_VALUE: Final = re.compile(
+    r"\s*(?:計|合計|約|全)?\s*(?:\d{1,3}\s*回|数回|何度か|何回か)"
+    r"(?:くらい|ぐらい|程度|ほど|前後)?(?:\s*(?:[/(]|$).{0,40})?",
+    re.DOTALL,
+)
+
+
+def refine_key(key: str, value: str) -> str:
+    """The field a labelled value belongs to when its value says otherwise."""
+    if key == "touch_summary" and _COUNT_VALUE.fullmatch(nfkc(value)):
+        return "touch_count"
+    return key
 
 
 def _choose(candidates: tuple[str, ...], section: str | None) -> str:

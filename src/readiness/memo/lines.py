@@ -21,7 +21,8 @@ __all__ = ["key_value_lines"]
 
 # A `key:value` pair inside a terse line: after a separator (/ | 、 or spaces).
 _PAIR_START: Final = re.compile(
-    r"(?:(?<=[/|、])|(?<=\s))\s*([^\s/|、:→()]{1,16}(?:\([^()]{1,16}\))?)\s*[:→]"
+    r"(?:(?<=[/|、])|(?<=\s))\s*"
+    r"((?:[A-Za-z]{1,8}/[A-Za-z]{1,8}|[^\s/|、:→()]{1,16})(?:\([^()]{1,16}\))?)\s*[:→]"
 )
 _PAIR_TRIM: Final = re.compile(r"[\s/|、]+$")
 

@@ -186,7 +186,8 @@ _FILLERS: Final = re.compile(
 _BARE_START: Final = frozenset("・•*●○◦▪-ー−―‐—–~〜?.…_×xX/nNtT")
 _NON_WORD: Final = re.compile(r"[\W_]+")
 _PAREN: Final = re.compile(r"\(([^()]{1,40})\)")
-_CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]")
+# Clauses: 、。 brackets, lines, a slash not in a date (「必要らしい/未確認」).
+_CLAUSE: Final = re.compile(r"[、,。;()\[\]「」『』\n]|(?<!\d)/|/(?!\d)")
 
 
 # What a "not known" clause is about, before its marker: 「役職は未確認です」,
