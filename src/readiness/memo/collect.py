@@ -206,6 +206,7 @@ def collect_text(text: str) -> Collected:
         block.clear()
 
     near: str | None = None  # the section of the last labelled field
+    headed = False  # a heading seen: unlabelled lines may continue a value
     label_line = _FIELD_LINE.match
     for i, raw in enumerate(lines):
         line = raw.rstrip()
@@ -249,6 +250,7 @@ def collect_text(text: str) -> Collected:
             if block:
                 flush()
             current = None
+            headed = True
             out.structured = True
             if heading_section is None:
                 out.warnings.append(f"unknown section heading {line.strip()[:40]!r}")
@@ -257,9 +259,13 @@ def collect_text(text: str) -> Collected:
         content = _LEADING_BULLET.sub("", line, count=1).strip()
         if not content:
             continue
-        if current is not None:
+        # Under a heading a line without a label continues the value above it (a
+        # wrapped template value); in a memo without headings (chat, prose) it is
+        # a thought of its own unless indented.
+        if current is not None and (headed or first.isspace()):
             current.append(content)
         else:
+            current = None
             block.append(content)
     if block:
         flush()
