@@ -21,6 +21,7 @@ __all__ = [
     "FIELD_CUES",
     "IN_SECTION_CUES",
     "LABEL_WORDS",
+    "LEAD_TOPIC",
     "SECTION_MAIN",
     "STRICT_TOPICS",
     "TOPIC_CUES",
@@ -734,6 +735,34 @@ STRICT_TOPICS: Final[dict[str, re.Pattern[str]]] = {
     )
     for k, v in _TOPIC_NOUNS.items()
 }
+
+# A sentence that opens with a field's noun is about that field, whatever other
+# cues it carries: 「予算50万円は今期で承認済み」 (budget, not authority or timeline),
+# 「優先度高(来期の監査までに必須)」, 「売上は300億円規模の会社です」.
+_LEAD_NOUNS: Final[dict[str, str]] = {
+    "company_size": r"従業員数?|社員数?|売上|年商|企業規模|会社規模|規模感?",
+    "first_contact": r"初回接点|初回の接点|初回接触|最初の接点|初回",
+    "touch_count": r"接点回数|接触回数|接点数",
+    "problem": r"課題",
+    "cause": r"原因|背景|要因",
+    "desired_state": r"理想|ゴール|導入後のイメージ|ありたい姿",
+    "budget": r"予算|費用感",
+    "authority": r"決裁|稟議",
+    "need": r"緊急度|優先度|緊急性",
+    "timeline": r"導入時期|導入スケジュール|スケジュール|時期",
+    "competitors": r"競合|比較先|他社は",
+    "impression": r"印象|当社への印象|懸念",
+    "meeting_datetime": r"商談日時|日程|次回商談|アポ",
+    "meeting_format": r"商談形式|形式",
+    "attendees": r"参加者|同席者|出席者|先方の参加者",
+    "contact_info": r"連絡先|電話番号|メールアドレス",
+}
+LEAD_TOPIC: Final = re.compile(
+    r"(?:なお|あと|また|ちなみに|それと)?[、,\s]*(?:"
+    + "|".join(f"(?P<{k}>{v})" for k, v in _LEAD_NOUNS.items())
+    + ")"
+)
+
 
 # Words by which a free-text sentence names its field as the topic (「背景は不明」,
 # 「ゴールはこれから確認」): such a sentence belongs to that field, not to the

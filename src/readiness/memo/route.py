@@ -18,6 +18,7 @@ from readiness.memo.labels import (
     DATE_CUE,
     FIELD_CUES,
     IN_SECTION_CUES,
+    LEAD_TOPIC,
     MEETING_WORD,
     SECTION_MAIN,
     STRICT_TOPICS,
@@ -56,7 +57,60 @@ def _is_boilerplate(line: str) -> bool:
     )
 
 
+def _leading_topic(sentence: str) -> str | None:
+    """The field whose noun opens the sentence (「予算50万円は…」 is budget)."""
+    m = LEAD_TOPIC.match(sentence)
+    return m.lastgroup if m else None
+
+
+# Cues that mislead in prose: 「月末は多忙のため」 is no cause without a problem,
+# 「3月から使い始めたい」 is a timeline, 「…を説明してほしい」 the expected content,
+# 「ウェビナー参加」 a touch, 「問い合わせ対応」 a problem area, 「…様、…の計3名が
+# 参加」 the attendees, a chain 「展示会→架電3回→Web面談」 the touches.
+_STRONG_CAUSE: Final = re.compile(r"原因|背景|要因|起因|せいで|because|due to")
+_ASKS: Final = re.compile(
+    r"(?:説明|紹介|提案|デモ|見積|比較表|事例)[^。]{0,12}?(?:ほしい|欲しい|希望|したい|頂きたい"
+    r"|いただきたい)|(?:聞きたい|知りたい|見たい|見せてほしい)"
+)
+_STRONG_DESIRE: Final = re.compile(
+    r"目指|理想|ゴール|実現|半減|短縮|ゼロに|一元|可視化"
+)
+_NOT_ATTENDING: Final = re.compile(
+    r"(?:ウェビナー|セミナー|イベント|展示会)(?:に|へ|への)?参加"
+)
+_CHAIN: Final = re.compile(r"→[^→]+→")
+
+
+def _misleads(key: str, sentence: str, section: str | None) -> bool:
+    if key == "cause":  # under the needs heading a 「…ため。」 is the cause
+        return (
+            section != "needs"
+            and not _STRONG_CAUSE.search(sentence)
+            and not _cue_plain("problem", sentence)
+        )
+    if key == "desired_state":
+        return not _STRONG_DESIRE.search(sentence) and bool(
+            _ASKS.search(sentence) or _cue_plain("timeline", sentence)
+        )
+    if key in ("competitors", "touch_summary", "problem") and _ASKS.search(sentence):
+        return True
+    if key == "attendees":
+        return bool(_NOT_ATTENDING.search(sentence))
+    if key == "contact":
+        return section is None and _cue_plain("attendees", sentence)
+    if key in ("first_contact", "touch_count", "problem"):
+        return bool(_CHAIN.search(sentence))
+    return False
+
+
+def _cue_plain(key: str, sentence: str) -> bool:
+    cue = FIELD_CUES.get(key)
+    return bool(cue and cue.search(sentence))
+
+
 def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
+    if _misleads(key, sentence, section):
+        return False
     in_section = IN_SECTION_CUES.get(key) if section is not None else None
     if in_section is not None and in_section.search(sentence):
         return True
@@ -125,6 +179,8 @@ def route(lines: list[str], section: str | None) -> list[Routed]:
         # A sentence that marks a field's noun as its topic (「予算は聞けていません」)
         # belongs to that field alone.
         topics = [k for k in scope if k in STRICT_TOPICS and _strict(k, sentence)]
+        if (lead := _leading_topic(sentence)) in scope and lead not in topics:
+            topics.insert(0, lead)
         hits = [
             key
             for key in (topics or scope)
