@@ -60,6 +60,12 @@ def _is_boilerplate(line: str) -> bool:
 def _leading_topic(sentence: str) -> str | None:
     """The field whose noun opens the sentence (「予算50万円は…」 is budget)."""
     m = LEAD_TOPIC.match(sentence)
+    # 「課題の背景は…」: the noun after の is the head (the cause).
+    while m and sentence.startswith("の", m.end()):
+        head = LEAD_TOPIC.match(sentence, m.end() + 1)
+        if head is None:
+            break
+        m = head
     return m.lastgroup if m else None
 
 
