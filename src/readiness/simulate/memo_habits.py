@@ -43,7 +43,12 @@ _CHAT_DROP: Final[dict[str, float]] = {
 _NEEDS: Final = ("problem", "cause", "desired_state")
 _BANT: Final = ("budget", "authority", "need", "timeline")
 _COMPETITION: Final = ("competitors", "impression")
-_MEETING: Final = ("meeting_datetime", "meeting_format", "attendees", "expected_content")
+_MEETING: Final = (
+    "meeting_datetime",
+    "meeting_format",
+    "attendees",
+    "expected_content",
+)
 _CUSTOMER: Final = ("contact_info", "company_size")
 _HISTORY: Final = ("first_contact", "touch_count", "touch_summary")
 _DASHES: Final = frozenset(("-", "ー", "−", "－"))
@@ -52,7 +57,7 @@ _HIRAGANA: Final = re.compile("[ぁ-ゟ]")
 
 
 def pick_habit(f: MemoFacts, d: Dice) -> str:
-    """template, chat or narrative: the further a rep drifts, the likelier the last two."""
+    """template, chat or narrative: the more a rep drifts, the likelier the last two."""
     drift = min(max(f.drift, 0.0), 1.0)
     if drift <= 0.0:
         return "template"
@@ -67,9 +72,7 @@ def pick_habit(f: MemoFacts, d: Dice) -> str:
 def _bare(fld: Field) -> bool:
     """A not-obtained text that is only a marker (「未確認」, 「-」, 「TBD」)."""
     text = fld.text.strip()
-    return fld.status == NOT_OBTAINED and (
-        text in P.NOT_KNOWN_ALONE or len(text) <= 4
-    )
+    return fld.status == NOT_OBTAINED and (text in P.NOT_KNOWN_ALONE or len(text) <= 4)
 
 
 def _topical(key: str, fld: Field, d: Dice, markers: tuple[str, ...]) -> str:
@@ -184,7 +187,7 @@ def _chat_meeting(out: dict[str, Field], d: Dice) -> list[str]:
     """「次回 6/12(木) 14:00〜、オンラインで」 when the date and form are set."""
     when, form = out["meeting_datetime"], out["meeting_format"]
     lines: list[str] = []
-    rest = _MEETING
+    rest: tuple[str, ...] = _MEETING
     if when.status == FILLED and form.status == FILLED and d.chance(0.6):
         lines.append(f"次回 {when.text}、{form.text}で" + d.pick(("", "!", "です")))
         rest = _MEETING[2:]
@@ -227,7 +230,9 @@ def write_narrative(f: MemoFacts, d: Dice, out: dict[str, Field]) -> RenderedMem
     second = _sentences((*_BANT, *_COMPETITION), out, d)
     third = _meeting_prose(out, d)
     if out["notes"].status != EMPTY:
-        third += ["なお、" + n.rstrip("。") + "。" for n in out["notes"].text.split("\n")]
+        third += [
+            "なお、" + n.rstrip("。") + "。" for n in out["notes"].text.split("\n")
+        ]
     k = d.randint(1, 3)
     if k == 1:
         paragraphs = [first + second + third]

@@ -691,7 +691,7 @@ COMP_VAGUE: Final[tuple[str, ...]] = (
     "-",
     "未ヒアリング",
     "聞きそびれ",
-    "ー",
+    "要確認",
 )
 IMPRESSION_POSITIVE: Final[tuple[str, ...]] = (
     "デモ動画を見て好印象",
@@ -969,7 +969,11 @@ TOUCH_SHORT: Final[dict[str, str]] = {
     "referral": "紹介",
 }
 # A first contact the CRM holds no record of: written as not obtained.
-FIRST_CONTACT_UNKNOWN: Final[tuple[str, ...]] = ("記録なし", "不明", "記録なし（要確認）")
+FIRST_CONTACT_UNKNOWN: Final[tuple[str, ...]] = (
+    "記録なし",
+    "不明",
+    "記録なし（要確認）",
+)
 TOUCH_JOINERS: Final[tuple[str, ...]] = ("→", " → ", "、", "／")
 TOUCH_COUNT: Final[tuple[str, ...]] = ("{n}回", "計{n}回", "{n}回", "{n}回程度")
 NOTES_BY_KIND: Final[dict[str, tuple[str, ...]]] = {
