@@ -189,7 +189,9 @@ def _chat_meeting(out: dict[str, Field], d: Dice) -> list[str]:
     lines: list[str] = []
     rest: tuple[str, ...] = _MEETING
     if when.status == FILLED and form.status == FILLED and d.chance(0.6):
-        lines.append(f"次回 {when.text}、{form.text}で" + d.pick(("", "!", "です")))
+        lines.append(
+            f"次回 {when.text}、{form.text}で" + d.pick(("", "!", "お願いします"))
+        )
         rest = _MEETING[2:]
     elif when.status == FILLED and d.chance(0.5):
         lines.append(f"次回 {when.text}" + d.pick(("", "です", "で設定済み")))
