@@ -4,6 +4,10 @@ The simulator records, per toss-up and field, the status and values a careful
 reader gets from the memo text (`truth["memo_fields"]`); parsing every memo of
 two small worlds must give them back. A failure lists the most frequent
 disagreements with the text that was read, so it says what to fix.
+
+The exact checks hold for the memos written from the template (however drifted);
+the chat messages and prose hand-offs some reps write instead (`habit`) are read
+at a measured floor of field agreement.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ MIN_STATUS_OVERALL = 0.995
 MIN_STATUS_PER_FIELD = 0.98
 MIN_VALUE = 0.98
 MIN_CONCRETE = 0.97
+# Field-status agreement on the whole-memo habits, measured at 90.5 % (chat) and
+# 90.8 % (narrative) over these worlds (default world: 89.9 % / 91.6 %).
+MIN_STATUS_HABIT = {"chat": 0.86, "narrative": 0.86}
 WORST = 6  # disagreements shown in a failure message
 
 
@@ -42,24 +49,35 @@ class Case:
     text: str
     memo: Memo
     truth: dict[str, tuple[str, dict[str, Any]]]  # field: (status, value)
+    habit: str  # template | chat | narrative
 
 
 def _cases(factory: Factory) -> Iterator[Case]:
     for seed in SEEDS:
         world = factory.world(WorldConfig(n_leads=N_LEADS, seed=seed))
         truth: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
-        rows = world.truth["memo_fields"][["lead_id", "field", "status", "value"]]
-        for lead_id, key, status, value in rows.itertuples(index=False):
+        habit: dict[str, str] = {}
+        rows = world.truth["memo_fields"][
+            ["lead_id", "field", "status", "value", "habit"]
+        ]
+        for lead_id, key, status, value, how in rows.itertuples(index=False):
             truth.setdefault(lead_id, {})[key] = (status, json.loads(value))
+            habit[lead_id] = how
         handoffs = world.tables["handoffs"][["lead_id", "tossed_up_at", "memo"]]
         for lead_id, when, text in handoffs.itertuples(index=False):
             memo = parse_memo(text, reference_date=pd.Timestamp(when).date())
-            yield Case(f"{seed}:{lead_id}", text, memo, truth[lead_id])
+            yield Case(f"{seed}:{lead_id}", text, memo, truth[lead_id], habit[lead_id])
 
 
 @pytest.fixture(scope="module")
-def cases(factory: Factory) -> list[Case]:
+def all_cases(factory: Factory) -> list[Case]:
     return list(_cases(factory))
+
+
+@pytest.fixture(scope="module")
+def cases(all_cases: list[Case]) -> list[Case]:
+    """The memos written from the template, however drifted: read exactly."""
+    return [c for c in all_cases if c.habit == "template"]
 
 
 def _report(misses: list[tuple[str, str, str]], total: int, what: str) -> str:
@@ -85,6 +103,30 @@ def _assert_agree(
 def test_cases_cover_two_worlds_of_toss_ups(cases: list[Case]) -> None:
     assert len(cases) > 2_000
     assert {c.lead_id.split(":")[0] for c in cases} == {str(s) for s in SEEDS}
+
+
+def test_some_reps_write_a_chat_message_or_prose_instead_of_the_template(
+    all_cases: list[Case],
+) -> None:
+    habits = Counter(c.habit for c in all_cases)
+    assert set(habits) == {"template", "chat", "narrative"}
+    assert 0.02 < (habits["chat"] + habits["narrative"]) / len(all_cases) < 0.12
+    assert habits["chat"] > 50 and habits["narrative"] > 30
+
+
+@pytest.mark.parametrize("habit", sorted(MIN_STATUS_HABIT))
+def test_chat_and_narrative_memos_are_read_at_a_measured_floor(
+    all_cases: list[Case], habit: str
+) -> None:
+    read = [c for c in all_cases if c.habit == habit]
+    misses = [
+        (f"{k}={c.truth[k][0]}", c.memo.status(k), c.text)
+        for c in read
+        for k in FIELD_KEYS
+        if c.memo.status(k) != c.truth[k][0]
+    ]
+    total = len(read) * len(FIELD_KEYS)
+    _assert_agree(misses, total, MIN_STATUS_HABIT[habit], f"field status ({habit})")
 
 
 def test_field_statuses_agree_with_the_simulator_on_almost_every_field(

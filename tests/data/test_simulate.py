@@ -16,6 +16,7 @@ from readiness.data.load import load_dataset
 from readiness.fields import ELEMENT_KEYS, FIELD_KEYS, FIELD_STATUSES
 from readiness.rubric.config import load_rubric
 from readiness.simulate.config import WorldConfig
+from readiness.simulate.memo_kit import HABITS
 from readiness.simulate.store import read_truth, write_world
 from readiness.simulate.summary import headline
 from readiness.simulate.world import World, observe_end, simulate_world
@@ -203,6 +204,10 @@ def test_memo_truth_covers_every_field_of_every_toss_up(world: World) -> None:
     assert len(fields) == len(world.tables["handoffs"]) * len(FIELD_KEYS)
     assert set(fields["status"]) == set(FIELD_STATUSES)  # incl. not_obtained
     json.loads(fields["value"].iloc[0])
+    # a few reps write a chat message or prose instead of the template
+    habits = fields.drop_duplicates("lead_id")["habit"].value_counts(normalize=True)
+    assert set(habits.index) == set(HABITS)
+    assert 0.02 < habits["chat"] + habits["narrative"] < 0.12
 
 
 @pytest.mark.slow  # statistics of the 6,000-lead world

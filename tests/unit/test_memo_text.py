@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -19,7 +20,7 @@ from readiness.fields import (
     SECTIONS,
     fields_of_element,
 )
-from readiness.simulate.memo_kit import NOT_FILLED, MemoFacts, RenderedMemo
+from readiness.simulate.memo_kit import HABITS, NOT_FILLED, MemoFacts, RenderedMemo
 from readiness.simulate.memo_phrases import (
     CAUSE_VAGUE,
     DESIRED_VAGUE,
@@ -279,6 +280,8 @@ def test_generic_needs_texts_carry_no_marker_and_the_other_weak_ones_do() -> Non
 def test_concrete_needs_are_recorded_as_concrete() -> None:
     for _, memo in _memos(100, 16, level=2, drift=0.6):
         for key in ("problem", "cause", "desired_state"):
+            if memo.habit == "chat" and memo.fields[key].status == "empty":
+                continue  # left out of the chat message
             assert memo.fields[key].status == "filled"
             assert memo.fields[key].value == {"concrete": True}
 
@@ -344,6 +347,8 @@ def test_high_drift_varies_headings_colons_bullets_languages_and_free_text() -> 
     headings, colons, bullets = set(), set(), set()
     english = free = crlf = 0
     for _, memo in memos:
+        if memo.habit != "template":
+            continue
         first = memo.text.splitlines()[0]
         first = memo.text.splitlines()[2] if not first or "。" in first else first
         headings.add(re.sub(r"[^【】■\[\]＜＞<>#◆ ]", "", first)[:2])
@@ -363,6 +368,8 @@ def test_high_drift_varies_headings_colons_bullets_languages_and_free_text() -> 
 def test_full_width_digits_occur_and_normalise_to_the_recorded_values() -> None:
     wide = 0
     for facts, memo in _memos(300, 9, drift=0.8):
+        if memo.habit != "template":
+            continue
         text = unicodedata.normalize("NFKC", memo.text)
         wide += text != memo.text and bool(re.search("[０-９]", memo.text))
         assert re.search("[０-９]", text) is None
@@ -413,6 +420,8 @@ def test_sections_are_dropped_only_when_nothing_in_them_was_recorded() -> None:
         "meeting": ("商談設定", "次回商談", "アポ内容"),
     }
     for _, memo in _memos(300, 12, drift=1.0):
+        if memo.habit != "template":
+            continue
         present = memo.text
         for sec, names in titles.items():
             if sec not in short:
@@ -455,8 +464,82 @@ def test_budget_amounts_record_the_written_midpoint(secured: bool) -> None:
     assert ranges > (20 if secured else 3)
 
 
-def test_first_contact_and_touch_count_are_always_recorded() -> None:
-    for facts, memo in _memos(100, 15, drift=0.6):
-        assert memo.fields["first_contact"].value == {"date": facts.first_contact}
-        assert memo.fields["touch_count"].value == {"count": facts.touch_count}
-        assert isinstance(memo.fields["first_contact"].value["date"], date)
+def test_first_contact_and_touch_count_are_recorded_unless_unknown_or_unsaid() -> None:
+    unknown = 0
+    for facts, memo in _memos(300, 15, drift=0.6, diligence=0.1):
+        first, count = memo.fields["first_contact"], memo.fields["touch_count"]
+        if first.status == "filled":
+            assert first.value == {"date": facts.first_contact}
+            assert isinstance(first.value["date"], date)
+        elif first.status == "not_obtained":  # no record of it: 「記録なし」
+            assert first.value == {"date": None}
+            assert re.search("記録なし|不明", memo.text), memo.text
+            unknown += 1
+        else:
+            assert memo.habit == "chat" and first.value == {"date": None}
+        if count.status != "empty":
+            assert count.value == {"count": facts.touch_count}
+        else:
+            assert memo.habit == "chat" and count.value == {"count": None}
+    assert unknown > 3
+
+
+_HEADING = re.compile(r"^\s*(?:【|■|◆|\[|［|<|＜|#)")
+_BULLET = re.compile(r"^\s*(?:・|•|●|-|\*|\d+\.)")
+
+
+def test_a_rep_without_drift_always_pastes_the_template() -> None:
+    assert {m.habit for _, m in _memos(300, 19, drift=0.0)} == {"template"}
+
+
+def test_drifting_reps_sometimes_write_a_chat_message_or_prose() -> None:
+    habits = Counter(m.habit for _, m in _memos(1000, 20, drift=1.0))
+    assert set(habits) == set(HABITS)
+    assert 0.10 < habits["chat"] / 1000 < 0.20  # drift × 0.15
+    assert 0.06 < habits["narrative"] / 1000 < 0.14  # drift × 0.10
+
+
+def _habit_memos(habit: str, n: int, seed: int, **kw: object) -> list[RenderedMemo]:
+    memos = [m for _, m in _memos(n, seed, drift=1.0, **kw) if m.habit == habit]
+    assert len(memos) > 20
+    return memos
+
+
+def test_a_chat_memo_has_no_heading_lines_and_keeps_the_statuses() -> None:
+    left_out = 0
+    for memo in _habit_memos("chat", 600, 21):
+        lines = memo.text.splitlines()
+        assert not [ln for ln in lines if _HEADING.match(ln)], memo.text
+        assert "" not in lines  # one line per thought
+        assert not {ln.strip() for ln in lines} & {s.ja for s in SECTIONS}
+        for t in memo.fields.values():
+            assert t.status in FIELD_STATUSES
+            assert t.free_text == (t.status != "empty")
+        left_out += sum(t.status == "empty" for t in memo.fields.values())
+        assert memo.fields["company"].status == "filled"
+    assert left_out > 100  # a chat says only what the rep thought worth saying
+
+
+def test_a_narrative_memo_has_no_bullet_lines_and_one_to_three_paragraphs() -> None:
+    for memo in _habit_memos("narrative", 800, 22):
+        paragraphs = [p for p in memo.text.splitlines() if p.strip()]
+        assert 1 <= len(paragraphs) <= 3, memo.text
+        assert not [p for p in paragraphs if _BULLET.match(p)], memo.text
+        assert not [p for p in paragraphs if _HEADING.match(p)], memo.text
+        assert paragraphs[0].startswith(memo.text[:4])
+        assert "の件です。" in paragraphs[0]
+        for t in memo.fields.values():
+            assert t.free_text == (t.status != "empty")
+
+
+@pytest.mark.parametrize("habit", ["chat", "narrative"])
+def test_a_bare_marker_becomes_a_sentence_on_its_topic(habit: str) -> None:
+    """「予算は聞けていません」, never a lone 「未確認」 the reader cannot place."""
+    not_obtained = 0
+    for memo in _habit_memos(habit, 800, 23, level=1):
+        for sentence in re.split("[。\n]", memo.text):
+            core = sentence.strip().rstrip("!💦🙏👍 ")
+            assert core not in NOT_KNOWN_ALONE, memo.text
+            assert core not in ("未確認です", "聞けていません", "次回確認します")
+        not_obtained += sum(t.status == "not_obtained" for t in memo.fields.values())
+    assert not_obtained > 50

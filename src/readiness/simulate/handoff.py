@@ -1,7 +1,8 @@
 """The memo IS writes for each tossed-up lead, and the truth of what it says.
 
 Gathers what the rep knows about a lead into `MemoFacts` and renders it with
-`render_memo`; the per-field truth becomes the `memo_fields` truth table. Draws
+`render_memo`; the per-field truth becomes the `memo_fields` truth table (with
+the memo's habit: template, chat or narrative, on every row). Draws
 come from the chunk's stream in a fixed order, lead by lead.
 """
 
@@ -84,7 +85,7 @@ def write_memos(
     fmt_visit = rng.random(n) < 0.35
     n_touch = (credit_prev[rows, tday] + rng.integers(1, 4, size=n)).astype(int)
     memos: list[str] = []
-    field_rows: list[tuple[str, str, str, bool, str]] = []
+    field_rows: list[tuple[str, str, str, bool, str, str]] = []
     for i in tossed_idx:
         facts = MemoFacts(
             lead_id=str(lead_ids[i]),
@@ -130,10 +131,17 @@ def write_memos(
         memos.append(rendered.text)
         for key, ft in rendered.fields.items():
             field_rows.append(
-                (str(lead_ids[i]), key, ft.status, ft.free_text, _json(ft.value))
+                (
+                    str(lead_ids[i]),
+                    key,
+                    ft.status,
+                    ft.free_text,
+                    _json(ft.value),
+                    rendered.habit,
+                )
             )
     fr: list[tuple[Any, ...]] = (
-        list(zip(*field_rows, strict=True)) if field_rows else [()] * 5
+        list(zip(*field_rows, strict=True)) if field_rows else [()] * 6
     )
     fields = pd.DataFrame(
         {
@@ -142,6 +150,7 @@ def write_memos(
             "status": pd.Series(fr[2], dtype="str"),
             "free_text": pd.Series(fr[3], dtype=bool),
             "value": pd.Series(fr[4], dtype="str"),
+            "habit": pd.Series(fr[5], dtype="str"),  # template | chat | narrative
         }
     )
     return Memos(texts=memos, fields=fields)

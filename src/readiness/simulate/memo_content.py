@@ -225,7 +225,10 @@ def write_history(f: MemoFacts, d: Dice, out: dict[str, Field]) -> None:
     kinds = [kd for kd in f.touch_kinds if kd in P.TOUCH_LONG]
     if kinds and d.chance(0.3):
         txt += f"（{P.TOUCH_SHORT[kinds[0]]}）"
-    out["first_contact"] = Field(FILLED, txt, {"date": fc})
+    if d.chance(0.05 * (1.0 - f.diligence)):  # no record of it at hand
+        out["first_contact"] = vague("first_contact", d.pick(P.FIRST_CONTACT_UNKNOWN))
+    else:
+        out["first_contact"] = Field(FILLED, txt, {"date": fc})
     out["touch_count"] = Field(
         FILLED,
         d.pick(P.TOUCH_COUNT).format(n=f.touch_count),

@@ -54,7 +54,7 @@ class MemoFacts:
 
 @dataclass(frozen=True)
 class FieldTruth:
-    status: str  # filled | vague | empty, as a parser should read the text
+    status: str  # filled | vague | not_obtained | empty, as a parser should read it
     value: Mapping[str, object]
     free_text: bool = False  # content sits in a paragraph, not a labelled line
 
@@ -63,6 +63,12 @@ class FieldTruth:
 class RenderedMemo:
     text: str
     fields: Mapping[str, FieldTruth]
+    habit: str = "template"  # one of HABITS: how the whole memo is written
+
+
+# How a rep writes a whole memo: the (drifting) template, a chat message to the FS
+# rep, or the hand-off told as prose paragraphs (see memo_habits).
+HABITS: Final = ("template", "chat", "narrative")
 
 
 # Values a parser should read from a field the rep left empty or vague.
@@ -73,6 +79,8 @@ EMPTY_VALUES: Final[dict[str, dict[str, object]]] = {
         "amount_low_jpy": None,
         "amount_high_jpy": None,
     },
+    "first_contact": {"date": None},
+    "touch_count": {"count": None},
     "meeting_datetime": {"date": None, "time": None},
     "meeting_format": {"format": None},
     "attendees": {"count": None, "titles": []},

@@ -2,7 +2,8 @@
 
 The defaults are the domain.md template; a rep's `drift` moves the format away
 from it and low `diligence` makes it sloppier. Also decides which fields end up
-in free text, which the per-field truth records.
+in free text, which the per-field truth records. A drifting rep sometimes drops
+the template altogether and writes a chat message or prose (`memo_habits`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Final
 
 from readiness.fields import FIELD_KEYS, SECTIONS, field, fields_of_section
 from readiness.simulate import memo_phrases as P
+from readiness.simulate.memo_habits import pick_habit, write_chat, write_narrative
 from readiness.simulate.memo_kit import (
     EMPTY,
     FILLED,
@@ -165,6 +167,12 @@ def _sentence(key: str, fld: Field) -> str:
 
 
 def lay_out(f: MemoFacts, d: Dice, out: dict[str, Field]) -> RenderedMemo:
+    """The memo text: the drifting template, or a whole-memo habit (memo_habits)."""
+    habit = pick_habit(f, d)
+    if habit == "chat":
+        return write_chat(f, d, out)
+    if habit == "narrative":
+        return write_narrative(f, d, out)
     s = _style(f, d)
     drift = min(max(f.drift, 0.0), 1.0)
     free: set[str] = set()

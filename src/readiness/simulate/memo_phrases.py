@@ -27,6 +27,14 @@ NOT_KNOWN: Final[tuple[str, ...]] = (
     "後日確認",
     "ヒアリング予定",
     "ありそう",
+    "聞きそびれ",
+    "未ヒアリング",
+    "要確認",
+    "次回確認",
+    "回答待ち",
+    "聞けず",
+    "聞けて",
+    "記録なし",
 )
 NOT_KNOWN_ALONE: Final[tuple[str, ...]] = (
     "-",
@@ -36,6 +44,11 @@ NOT_KNOWN_ALONE: Final[tuple[str, ...]] = (
     "未確認",
     "不明",
     "TBD",
+    "要確認",
+    "未ヒアリング",
+    "次回確認",
+    "（聞けず）",
+    "記録なし",
 )
 
 # --- layout -------------------------------------------------------------------
@@ -457,6 +470,8 @@ PROBLEM_VAGUE: Final[tuple[str, ...]] = (
     "具体的な課題はこれから",
     "業務効率化？（詳細不明）",
     "確認中",
+    "未ヒアリング",
+    "次回確認",
 )
 CAUSE_VAGUE: Final[tuple[str, ...]] = (
     "詳細は未確認",
@@ -467,6 +482,8 @@ CAUSE_VAGUE: Final[tuple[str, ...]] = (
     "ヒアリング予定",
     "-",
     "ー",
+    "聞きそびれ",
+    "要確認",
 )
 DESIRED_VAGUE: Final[tuple[str, ...]] = (
     "効率化",
@@ -475,6 +492,8 @@ DESIRED_VAGUE: Final[tuple[str, ...]] = (
     "よい状態にしたい",
     "ゴールはこれから確認",
     "TBD",
+    "次回確認",
+    "未ヒアリング",
 )
 
 # Level-1 needs texts that carry no "not known" marker: generic, not unknown. The
@@ -528,6 +547,12 @@ BUDGET_VAGUE: Final[tuple[str, ...]] = (
     "予算取りはこれから（金額感も未確認）",
     "数百万円規模？（未確認）",
     "担当者レベルでは不明",
+    "未ヒアリング",
+    "聞きそびれ",
+    "要確認",
+    "次回確認",
+    "先方回答待ち",
+    "（聞けず）",
 )
 AUTHORITY: Final[tuple[str, ...]] = (
     "{dm}（{steps}）",
@@ -546,6 +571,10 @@ AUTHORITY_VAGUE: Final[tuple[str, ...]] = (
     "不明",
     "TBD",
     "-",
+    "未ヒアリング",
+    "次回確認",
+    "要確認",
+    "（聞けず）",
 )
 STEP_JOINERS: Final[tuple[str, ...]] = ("→", "→", " > ", "⇒", "、")
 URGENCY_JA: Final[dict[str, tuple[str, ...]]] = {
@@ -615,6 +644,8 @@ NEED_VAGUE: Final[tuple[str, ...]] = (
     "後日確認",
     "-",
     "ー",
+    "要確認",
+    "聞きそびれ",
 )
 TIMELINE: Final[tuple[str, ...]] = (
     "{ey}年{em}月中に比較・選定、{sy}年{sm}月から利用開始希望",
@@ -637,6 +668,9 @@ TIMELINE_VAGUE: Final[tuple[str, ...]] = (
     "TBD",
     "確認中",
     "-",
+    "次回確認",
+    "先方回答待ち",
+    "ー",
 )
 
 # --- competition --------------------------------------------------------------------
@@ -655,6 +689,9 @@ COMP_VAGUE: Final[tuple[str, ...]] = (
     "確認中",
     "TBD",
     "-",
+    "未ヒアリング",
+    "聞きそびれ",
+    "要確認",
 )
 IMPRESSION_POSITIVE: Final[tuple[str, ...]] = (
     "デモ動画を見て好印象",
@@ -721,6 +758,8 @@ IMPRESSION_VAGUE: Final[tuple[str, ...]] = (
     "好感触だが懸念点は未確認",
     "-",
     "不明",
+    "次回確認",
+    "TBD",
 )
 
 # --- meeting ------------------------------------------------------------------------
@@ -779,12 +818,16 @@ MEETING_VAGUE: Final[tuple[str, ...]] = (
     "TBD",
     "来週で調整中",
     "先方の返信待ち（日程未定）",
+    "先方回答待ち",
+    "要確認",
 )
 FORMAT_VAGUE: Final[tuple[str, ...]] = (
     "未定",
     "オンラインか訪問か調整中",
     "確認中",
     "TBD",
+    "ー",
+    "先方回答待ち",
 )
 ATTENDEES_VAGUE: Final[tuple[str, ...]] = (
     "参加者未定",
@@ -792,12 +835,16 @@ ATTENDEES_VAGUE: Final[tuple[str, ...]] = (
     "部長の同席は調整中",
     "TBD",
     "未定",
+    "次回確認",
+    "ー",
 )
 EXPECTED_VAGUE: Final[tuple[str, ...]] = (
     "詳細は後日確認",
     "内容はヒアリング予定",
     "未定",
     "確認中",
+    "TBD",
+    "次回確認",
 )
 
 # Level-1 texts of the *_VAGUE banks above and below that say something informative
@@ -849,6 +896,9 @@ CONTACT_INFO_VAGUE: Final[tuple[str, ...]] = (
     "メールのみ確認済み、電話は後日確認",
     "確認中",
     "-",
+    "要確認",
+    "ー",
+    "（聞けず）",
 )
 SIZE_VAGUE: Final[tuple[str, ...]] = (
     "不明",
@@ -857,6 +907,9 @@ SIZE_VAGUE: Final[tuple[str, ...]] = (
     "HPで確認中",
     "TBD",
     "-",
+    "要確認",
+    "未ヒアリング",
+    "ー",
 )
 AREA_CODES: Final[tuple[str, ...]] = (
     "03",
@@ -915,6 +968,12 @@ TOUCH_SHORT: Final[dict[str, str]] = {
     "trade_show": "展示会",
     "referral": "紹介",
 }
+# A first contact the CRM holds no record of: written as not obtained.
+FIRST_CONTACT_UNKNOWN: Final[tuple[str, ...]] = (
+    "記録なし",
+    "不明",
+    "記録なし（要確認）",
+)
 TOUCH_JOINERS: Final[tuple[str, ...]] = ("→", " → ", "、", "／")
 TOUCH_COUNT: Final[tuple[str, ...]] = ("{n}回", "計{n}回", "{n}回", "{n}回程度")
 NOTES_BY_KIND: Final[dict[str, tuple[str, ...]]] = {
@@ -949,6 +1008,70 @@ NOTES_LONG_AGO: Final[str] = (
 NOTES_QUICK: Final[str] = "初回接点から{d}日でのトスアップ。スピード感を重視"
 NOTES_MANY: Final[str] = "接点回数が多く、関係性は良好"
 NOTES_FEW: Final[str] = "接点はまだ{n}回のみ。関係構築は途上"
+
+# --- whole-memo habits: a chat message, or the hand-off told as prose -------------
+# Each field's topic when it is written as a sentence, and the words by which its
+# text already names the topic (then it gets no prefix).
+HABIT_TOPIC: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "contact": ("ご担当は", ("担当",)),
+    "contact_info": ("連絡先は", ("連絡先", "TEL", "電話", "メール", "番号")),
+    "company_size": ("企業規模は", ("規模", "従業員")),
+    "first_contact": ("初回接点は", ("初回",)),
+    "touch_count": ("接点は", ("接点", "回数")),
+    "touch_summary": ("経緯は", ("経緯",)),
+    "problem": ("課題は", ("課題",)),
+    "cause": ("背景は", ("背景", "原因")),
+    "desired_state": ("理想の状態は", ("ゴール", "理想")),
+    "budget": ("予算は", ("予算",)),
+    "authority": ("決裁は", ("決裁",)),
+    "need": ("緊急度は", ("緊急度", "優先度")),
+    "timeline": ("導入時期は", ("導入時期", "時期", "スケジュール")),
+    "competitors": ("競合は", ("競合", "他社", "比較")),
+    "impression": ("懸念点は", ("印象", "懸念")),
+    "meeting_datetime": ("商談日時は", ("日時", "日程")),
+    "meeting_format": ("形式は", ("形式",)),
+    "attendees": ("先方参加者は", ("参加", "同席")),
+    "expected_content": ("商談内容は", ("内容",)),
+}
+# A bare "not known" marker said as a whole sentence, after the field's topic.
+CHAT_NOT_OBTAINED: Final[tuple[str, ...]] = (
+    "未確認です",
+    "聞けていません💦",
+    "聞きそびれました🙏",
+    "未ヒアリングです",
+    "次回確認します",
+    "先方回答待ちです",
+    "まだ聞けてないです",
+    "不明っす",
+    "要確認です",
+)
+NARRATIVE_NOT_OBTAINED: Final[tuple[str, ...]] = (
+    "未確認です",
+    "聞けていません",
+    "聞きそびれました",
+    "まだ分かっていません",
+    "次回確認します",
+    "先方の回答待ちです",
+    "未ヒアリングです",
+)
+CHAT_OPENERS: Final[tuple[str, ...]] = (
+    "お疲れ様です!",
+    "お疲れさまです〜",
+    "1件トスアップです🙏",
+    "お疲れ様です、引き継ぎお願いします!",
+    "FSさん、トスアップ1件お願いします🙏",
+)
+CHAT_CLOSERS: Final[tuple[str, ...]] = (
+    "よろしくお願いします🙏",
+    "よろしくです!",
+    "何かあれば聞いてください👍",
+    "以上です、よろしくお願いします!",
+)
+# Casual line ends: after a fact, after a "not known" line.
+CHAT_TAILS: Final[tuple[str, ...]] = ("", "", "です", "です!", "っす", " 👍")
+CHAT_ARROWS: Final[tuple[str, ...]] = ("→", " → ", "→")
+CHAT_NOTE_LEADS: Final[tuple[str, ...]] = ("", "", "あと、", "補足：", "※")
+NARRATIVE_LEADS: Final[tuple[str, ...]] = ("", "", "", "", "また、")
 
 # The problem themes a memo can be about: the keys of the phrase banks, in order.
 THEMES: Final[tuple[str, ...]] = tuple(PROBLEM)

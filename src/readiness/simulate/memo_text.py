@@ -9,7 +9,8 @@ parser can be tested against ground truth.
 
 The work is split by concern: `memo_kit` (facts, truth, dice), `memo_content`
 and `memo_deal` (what each section says), `memo_layout` (how it is laid out),
-`memo_phrases` (the wording). All randomness comes from the caller's generator,
+`memo_habits` (a chat message or prose instead of the template), `memo_phrases`
+(the wording). All randomness comes from the caller's generator,
 drawn in one fixed order, so a seed gives the same memo.
 """
 

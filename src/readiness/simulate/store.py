@@ -23,9 +23,12 @@ from readiness.version import __version__
 
 WORLD_FILE: Final = "world.json"
 # The wave-dash problem: Unicode forms cp932 cannot encode, mapped to the forms
-# Japanese Windows and Excel use.
+# Japanese Windows and Excel use; the emoji of chat-style memos are lost on the way.
 _CP932_FORMS: Final = str.maketrans(
     {
+        "🙏": "",
+        "👍": "",
+        "💦": "",
         "〜": "～",
         "−": "－",
         "‖": "∥",
