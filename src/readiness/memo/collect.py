@@ -117,6 +117,12 @@ class Collected:
 
 
 _TABLE_RULE: Final = re.compile(r"[\s\-:|]+")
+# A CRM record's header: 「2025/09/29 14:05 TU作成（IS 村上）」.
+_RECORD_HEADER: Final = re.compile(
+    r"[\d/.: -]{6,}\s*(?:tu|トスアップ|トス|メモ|memo)?\s*(?:作成|記入|登録|更新)"
+    r"\s*(?:\(|$)",
+    re.IGNORECASE,
+)
 # A memo's title line (「■トスアップ」, 「[TOSS]」, 「トス共有です」): no field's text.
 _TITLE_LINE: Final = re.compile(
     r"[\W_]*(?:トスアップ|トス|toss ?up|toss|引き?継ぎ|引継|hand-?off|handover"
@@ -190,9 +196,35 @@ def _next_is_field(lines: list[str], i: int, section: str | None) -> bool:
     return False
 
 
+# A forwarded e-mail: its header lines and its signature are not the hand-off.
+_MAIL_HEADER: Final = re.compile(
+    r"\s*(?:from|to|cc|bcc|date|sent|subject|reply-to|件名|差出人|宛先|送信日時|送信者"
+    r"|cc)\s*:.*|\s*-{3,}\s*(?:forwarded message|original message|転送|元のメッセージ)"
+    r".*",
+    re.IGNORECASE,
+)
+_MAIL_OPENER: Final = re.compile(r"\s*(?:from|subject|件名|差出人)\s*:", re.IGNORECASE)
+_SIGNATURE: Final = re.compile(r"--\s?|-- ?-- ?|[―━＿_=]{3,}")
+
+
+def strip_envelope(text: str) -> str:
+    """A memo pasted from e-mail without its header lines and signature."""
+    lines = text.split("\n")
+    if not any(_MAIL_OPENER.match(ln) for ln in lines[:12]):
+        return text
+    head = [i for i, ln in enumerate(lines[:15]) if _MAIL_HEADER.fullmatch(ln)]
+    keep = [ln for i, ln in enumerate(lines) if i not in head]
+    for i in range(len(keep) - 1, max(len(keep) - 10, 0), -1):
+        if _SIGNATURE.fullmatch(keep[i].strip()):
+            keep = keep[:i]
+            break
+    return "\n".join(keep)
+
+
 def collect_text(text: str) -> Collected:
     """Read template-like text line by line into field texts."""
     out = Collected()
+    text = strip_envelope(text)
     # chat lines 「予算→確認中」 are closed: the line after them is not their value
     lines, closed = key_value_lines(text)
     # field values in reading order: (key, value lines, status judge)
@@ -217,7 +249,9 @@ def collect_text(text: str) -> Collected:
             if current is not None and any(current):
                 current = None
             continue
-        if len(line) <= 24 and _TITLE_LINE.fullmatch(line.strip()):
+        if (len(line) <= 24 and _TITLE_LINE.fullmatch(line.strip())) or (
+            _RECORD_HEADER.match(line)
+        ):
             continue
         if not (first.isspace() or first in _NOT_PLAIN):
             # The common `・label: value` line, without _field_line's other forms

@@ -197,6 +197,14 @@ def section_for_heading(line: str) -> str | None:
         and not _SENTENCE_LIKE.search(core)
     ):
         section = next((s for w, s in _SECTION_KEYWORDS if w in base), None)
+        if (
+            section is None
+        ):  # 「■予算・決裁・時期」, 「■お困りごと」: named by its fields
+            parts = [p for p in re.split(r"[・/、,&]", core) if p.strip()]
+            keys = [field_for_label(p, None) for p in parts]
+            sections = {_SECTION_OF_FIELD[k] for k in keys if k}
+            if len(sections) == 1 and all(keys):
+                section = sections.pop()
     return section
 
 
@@ -208,12 +216,12 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "company": _w(
         "企業名|会社名|社名|顧客名|顧客企業|お客様名|法人名|企業|会社|業種|業界"
         "|事業内容|company name|customer|account name|organization|industry"
-        "|account|client|kaisha|kigyou|kigyo|shamei|お客様|顧客"
+        "|account|client|kaisha|kigyou|kigyo|shamei|お客様|顧客|取引先|得意先|顧客企業名"
     ),
     "contact": _w(
         "担当者名|担当者|ご担当者|担当|氏名|役職|部署|所属|キーマン|contact"
         "|contact name|contact person|name|title|role|position|department|肩書"
-        "|pic|person in charge|tantou|tanto|tantousha|先方担当"
+        "|pic|person in charge|tantou|tanto|tantousha|先方担当|窓口|先方窓口|ご担当"
     ),
     "contact_info": _w(
         "連絡先|電話|電話番号|tel|メール|メールアドレス|email|mail|phone"
@@ -222,6 +230,7 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "company_size": _w(
         "企業規模|規模|従業員数|従業員|社員数|売上|売上高|年商|資本金|size"
         "|employees|headcount|revenue|annual revenue|company size|scale|規模感|kibo"
+        "|emp|rev|emp/rev|従業員/売上"
     ),
     "first_contact": _w(
         "初回接点|初回接触日|初回接点日|初回コンタクト|初回問い合わせ日|初回日"
@@ -230,6 +239,7 @@ _FIELD_WORDS: Final[dict[str, tuple[str, ...]]] = {
     "touch_count": _w(
         "接点回数|接触回数|架電回数|コール回数|回数|接点数|接触数|コール数|架電数"
         "|touches|touch count|# of touches|no of touches|touch|kaisuu|kaisu"
+        "|activity count|activities|# of activities|no of activities|活動回数"
         "|number of touches"
     ),
     "touch_summary": _w(
@@ -477,6 +487,7 @@ _HEDGE_RE: Final = re.compile(
     r"|ようだ|ようです|変更の可能性|未確定|(?<=[^\s?])\?(?=$|[\s)])"
     # 「見直したい様子」 (as it looks), 「6回くらい」 (about, casual), 「300万想定」,
     # 「4月稼働見込み」, 「来るみたいです」: said or seen, not confirmed.
+    r"|可能性|(?:なり|あり|でき|し|い|来)そう|[るたい]そうです"
     r"|様子(?!見)|くらい|ぐらい|想定(?!外)|見込み?(?=$|です|でし|だ|で[、。]|[。、)])|(?<![てで])みたい(?:です|だ|っす)"
 )
 _APPROX_RE: Final = re.compile(
@@ -679,7 +690,7 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
 
 # A meeting outside its section needs both a meeting word and a date.
 MEETING_WORD: Final = _cue(
-    r"商談|打ち?合わ?せ|アポ|面談|訪問|mtg|ミーティング|meeting|デモ|仮押さえ"
+    r"商談|打ち?合わ?せ|アポ|面談|訪問|mtg|ミーティング|meeting|デモ|仮押さえ|^次回"
     r"|お時間(?:を)?(?:いただ|頂)"
 )
 

@@ -41,19 +41,33 @@ _BOILERPLATE: Final = re.compile(
 _GREETING: Final = re.compile(
     r"お疲れ様|お疲れさま|おつかれさま|お世話になって|よろしくお願い|宜しくお願い"
     r"|ご確認(?:ください|お願い)|よろしく(?:です|!|〜|$)|以上です"
+    r"|(?:引き?継ぎ|トスアップ|フォロー|対応)(?:を)?お願い(?:します|いたします|致します)"
+    r"|何かあれば|ご不明(?:点|な点)|聞いてください|質問があれば"
 )
+_NO_WORDS: Final = re.compile(r"[\W_〜ー]*")
 
 
 # 「お疲れ様です！〇〇の件です」: the greeting goes, the rest of the line stays.
 _GREETING_LEAD: Final = re.compile(
     r"^(?:お疲れ様です|お疲れさまです|おつかれさまです|お疲れ様でございます"
     r"|お世話になっております|いつもお世話になっております)[!。、\s]*"
+    # and the writer's name after it: 「お疲れ様です、田中です。」
+    r"(?:(?:ISの|インサイドセールスの)?[一-龥ァ-ヶ]{1,5}です[!。、\s]*)?"
+)
+# The addressee alone on a line: 「遠藤さん、」, 「FS 佐藤様」.
+_ADDRESSEE: Final = re.compile(
+    r"(?:fs|フィールドセールス|営業)?\s*[^\s、。:]{1,10}(?:さん|様|さま|殿)"
+    r"(?:へ|宛)?[、,。!\s]*",
+    re.IGNORECASE,
 )
 
 
 def _is_boilerplate(line: str) -> bool:
     return bool(
-        _BOILERPLATE.match(line) or (len(line) <= 40 and _GREETING.search(line))
+        _BOILERPLATE.match(line)
+        or (len(line) <= 40 and _GREETING.search(line))
+        or _ADDRESSEE.fullmatch(line)
+        or _NO_WORDS.fullmatch(line)
     )
 
 
@@ -87,7 +101,24 @@ _NOT_ATTENDING: Final = re.compile(
 _CHAIN: Final = re.compile(r"→[^→]+→")
 
 
+# A dated line of the activity log (「9/24 架電 → 不在」, 「9/9 Web面談 デモ実施」)
+# is a past touch, not the next meeting.
+_LOGGED: Final = re.compile(
+    r"\s*\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,2})?(?:\([^)]{1,3}\))?\s*(?:\d{1,2}:\d{2})?\s*"
+    r"(?:架電|電話|tel|call|メール|mail|面談|web面談|訪問|来社|商談|デモ|資料|セミナー"
+    r"|ウェビナー|問い?合わせ|打ち?合わせ|mtg)",
+    re.IGNORECASE,
+)
+_ARRANGED: Final = re.compile(r"予定|確定|調整|仮|次回|候補")
+
+
+def _logged(sentence: str) -> bool:
+    return bool(_LOGGED.match(sentence)) and not _ARRANGED.search(sentence)
+
+
 def _misleads(key: str, sentence: str, section: str | None) -> bool:
+    if _logged(sentence):
+        return key != "touch_summary"
     if key == "cause":  # under the needs heading a 「…ため。」 is the cause
         return (
             section != "needs"
@@ -117,6 +148,8 @@ def _cue_plain(key: str, sentence: str) -> bool:
 def _cue_hits(key: str, sentence: str, section: str | None) -> bool:
     if _misleads(key, sentence, section):
         return False
+    if key == "touch_summary" and _logged(sentence):
+        return True
     in_section = IN_SECTION_CUES.get(key) if section is not None else None
     if in_section is not None and in_section.search(sentence):
         return True
