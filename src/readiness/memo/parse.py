@@ -178,6 +178,8 @@ _BULLETS_ONLY: Final = re.compile(r"[\s・•*●○◦▪]*")
 _FILLERS: Final = re.compile(
     r"現時点|現在|今のところ|まだ|次回|予定|について|に関して|詳細|具体的|特に|状況|確認"
     r"|ませんでした|ました|ません|です|ます|でした|っす|とのこと|ている|いる|要|の方"
+    r"|ちょっと|すみません|申し訳ありません|ってことで|って感じ|なくて|んですけど"
+    r"|んですよね|ですね|ちゃんと"
     r"|先方|有無|比較"
     r"|[はがのをにでともへやかよね]"
 )
@@ -207,8 +209,17 @@ _TOPIC_GLUE: Final = re.compile(
 )
 
 
+# An indirect question as the topic: what is unknown, not a fact.
+_ASKED: Final = re.compile(
+    r".{0,20}(?:いつ|何|なに|どこ|誰|だれ|どの|どう|いくら|どれ|どんな)[^、。]{0,20}"
+    r"か(?:は|も|について(?:は)?)?[、\s]*(?:まだ|現状)?\s*"
+)
+
+
 def _topic_only(prefix: str) -> bool:
     """Whether the text before a marker only names fields (「役職は」, 「印象には」)."""
+    if _ASKED.fullmatch(prefix):  # 「いつまでに入れたいかは確認中」
+        return True
     if not prefix or len(prefix) > 20:
         return False
     return not _TOPIC_GLUE.sub("", _TOPIC_WORDS.sub("", prefix))

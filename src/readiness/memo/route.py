@@ -62,6 +62,13 @@ _ADDRESSEE: Final = re.compile(
 )
 
 
+_FILLER_LEAD: Final = re.compile(
+    r"^(?:(?:えーと|えーっと|ええと|えっと|えー|あー|あっ|あ|うーん|んー|そうだ|そうそう"
+    r"|まあ|まぁ|なんか|で|それで|それと|あと|あとは|ちなみに|なお|ほかに|他に|それから"
+    r"|えと|じゃあ|ただ)[、,!\s]+)+"
+)
+
+
 def _is_boilerplate(line: str) -> bool:
     return bool(
         _BOILERPLATE.match(line)
@@ -213,6 +220,8 @@ def route(lines: list[str], section: str | None) -> list[Routed]:
     leftovers: list[str] = []
     own: list[str] = []  # sentences of the main field's own topic
     for sentence in (s.strip() for s in _SENTENCE_SPLIT.split(block)):
+        # Spoken fillers before the topic (「えーと、」「そうそう、予算は…」).
+        sentence = _FILLER_LEAD.sub("", sentence)
         if not sentence:
             continue
         # A sentence that marks a field's noun as its topic (「予算は聞けていません」)
