@@ -204,15 +204,16 @@ _MAIL_HEADER: Final = re.compile(
     re.IGNORECASE,
 )
 _MAIL_OPENER: Final = re.compile(r"\s*(?:from|subject|件名|差出人)\s*:", re.IGNORECASE)
+# The signature's delimiter near the end: 「--」, 「――――」 (then a few lines).
 _SIGNATURE: Final = re.compile(r"--\s?|-- ?-- ?|[―━＿_=]{3,}")
 
 
 def strip_envelope(text: str) -> str:
     """A memo pasted from e-mail without its header lines and signature."""
     lines = text.split("\n")
-    if not any(_MAIL_OPENER.match(ln) for ln in lines[:12]):
-        return text
-    head = [i for i, ln in enumerate(lines[:15]) if _MAIL_HEADER.fullmatch(ln)]
+    head: list[int] = []
+    if any(_MAIL_OPENER.match(ln) for ln in lines[:12]):
+        head = [i for i, ln in enumerate(lines[:15]) if _MAIL_HEADER.fullmatch(ln)]
     keep = [ln for i, ln in enumerate(lines) if i not in head]
     for i in range(len(keep) - 1, max(len(keep) - 10, 0), -1):
         if _SIGNATURE.fullmatch(keep[i].strip()):
