@@ -208,6 +208,27 @@ _MAIL_OPENER: Final = re.compile(r"\s*(?:from|subject|件名|差出人)\s*:", re
 _SIGNATURE: Final = re.compile(r"--\s?|-- ?-- ?|[―━＿_=]{3,}")
 
 
+_LABEL_JOIN: Final = re.compile(r"[・/&、]")
+_VALUE_JOIN: Final = re.compile(r"\s*(?:(?<!\d)/|/(?!\d)|、|\s[|]\s)\s*")
+
+
+def _merged(
+    label: str, value: str, section: str | None
+) -> list[tuple[str, str]] | None:
+    """「初回・接点数:2025/10/20 ウェビナー参加/7」: two fields' values on one line,
+    as many parts in the value as fields in the label."""
+    names = [n for n in _LABEL_JOIN.split(label) if n.strip()]
+    if len(names) < 2:
+        return None
+    keys = [field_for_label(n, section) for n in names]
+    if not all(keys) or len(set(keys)) != len(keys):
+        return None
+    parts = [v for v in _VALUE_JOIN.split(value.strip()) if v.strip()]
+    if len(parts) != len(keys):
+        return None
+    return [(k, v) for k, v in zip(keys, parts, strict=True) if k]
+
+
 def strip_envelope(text: str) -> str:
     """A memo pasted from e-mail without its header lines and signature."""
     lines = text.split("\n")
@@ -263,6 +284,13 @@ def collect_text(text: str) -> Collected:
                 label = m.group(1).strip(" *") if m else ""
                 if m and (key := field_for_label(label, section, near)):
                     hit = key, m.group(2)
+                    if (pairs := _merged(label, m.group(2), section)) is not None:
+                        for k, v in pairs:
+                            entries.append((k, [v], None))
+                        near = _SECTION_OF.get(key)
+                        current = None
+                        out.structured = True
+                        continue
         else:
             hit = _field_line(line, section)
         if hit is not None:

@@ -157,7 +157,8 @@ _SECTION_KEYWORDS: Final[tuple[tuple[str, str], ...]] = tuple(
     for pair in _w(
         "基本情報=basics|顧客情報=basics|企業情報=basics|会社概要=basics"
         "|接点=history|履歴=history|経緯=history|課題=needs|ニーズ=needs"
-        "|要望=needs|bant=bant|競合=competition|比較=competition|商談=meeting"
+        "|要望=needs|bant=bant|競合=competition|比較=competition|他社=competition"
+        "|検討状況=competition|商談=meeting"
         "|アポ=meeting|次回=meeting|アクション=meeting|特記=notes|備考=notes"
         "|注意=notes|補足=notes|customer=basics|basic=basics|history=history"
         "|need=needs|problem=needs|competi=competition|meeting=meeting"
@@ -520,6 +521,8 @@ _FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
     "budget": re.compile(r"様子|(?:確保|申請|計上|予算化|取得|承認)(?:する)?予定"),
     "contact_info": re.compile(r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス"),
     "attendees": re.compile(r"数名|何名か|複数名|未定"),
+    # 「第1候補 12/29 10時」: a candidate date is not an agreed one.
+    "meeting_datetime": re.compile(r"候補"),
     "touch_count": re.compile(r"数回|何度か|何回か"),
 }
 # "Nothing" is a fact for competitors (「競合なし」) but only says nothing was noted
@@ -676,7 +679,8 @@ FIELD_CUES: Final[dict[str, re.Pattern[str]]] = {
         r"|ネック|impression|concern|worr|反応|好評|評価(?:いただ|され|して)"
     ),
     "meeting_format": _cue(
-        r"訪問|対面|来社|オンライン|web会議|web商談|zoom|teams|webex|google meet|リモート|online"
+        r"訪問|対面|来社|オンライン|web会議|web商談|zoom|teams|webex|google meet"
+        r"|リモート|online"
         r"|onsite|on-site|in person"
     ),
     "attendees": _cue(

@@ -161,7 +161,8 @@ _VISIT: Final = re.compile(
     r"訪問|対面|来社|来訪|御社|貴社にて|現地|onsite|on-site|in person|in-person|visit"
 )
 _ONLINE: Final = re.compile(
-    r"オンライン|web会議|ウェブ会議|web商談|zoom|teams|webex|google meet|meet\b(?<!\wmeet)"
+    r"オンライン|web会議|ウェブ会議|web商談|zoom|teams|webex|google meet"
+    r"|meet\b(?<!\wmeet)"
     r"|リモート|online|video|ビデオ"
 )
 
