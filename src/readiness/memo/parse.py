@@ -344,7 +344,7 @@ def _clause_status(key: str, t: str) -> FieldStatus:
     if not unknown:
         return "filled"
     # 「12/29 10時(最終確認待ち)」: a date waiting on a confirmation is not agreed.
-    if key in _DATE_FIELDS and DATE_CUE.search(lower):
+    if key == "meeting_datetime" and DATE_CUE.search(lower):
         hedged = True
     # A hedge is never outweighed: 「6/12(木)で仮押さえ」 and 「問い合わせ経由らしい」
     # beside a concrete clause are still unsure.
