@@ -37,9 +37,10 @@ MIN_STATUS_OVERALL = 0.995
 MIN_STATUS_PER_FIELD = 0.98
 MIN_VALUE = 0.98
 MIN_CONCRETE = 0.97
-# Field-status agreement on the whole-memo habits, measured at 90.5 % (chat) and
-# 90.8 % (narrative) over these worlds (default world: 89.9 % / 91.6 %).
-MIN_STATUS_HABIT = {"chat": 0.86, "narrative": 0.86}
+# Field-status agreement on the whole-memo habits, measured at 96.7 % (chat) and
+# 93.5 % (narrative) over these worlds (before the parser read chat and spoken
+# prose: 90.5 % / 90.8 %).
+MIN_STATUS_HABIT = {"chat": 0.94, "narrative": 0.91}
 WORST = 6  # disagreements shown in a failure message
 
 
