@@ -841,3 +841,23 @@ def test_two_rubrics_score_the_same_memo_each_by_its_own_weights() -> None:
     assert score_memo(memo, rubric=heavy_bant).total == 100
     assert score_memo(memo).total < 20
     assert score_memo(memo, rubric=heavy_bant).total == 100
+
+
+# --- the three memos: all unknown, two BANT elements unconfirmed, the template
+
+
+def test_a_memo_of_only_unknown_markers_scores_at_most_10() -> None:
+    markers = ("不明", "未確認", "TBD", "確認中", "-", "聞けていません", "未定")
+    values = {k: markers[i % len(markers)] for i, k in enumerate(CONCRETE)}
+    result = score(values)
+    assert result.total <= 10.0
+    assert result.band == "needs_work" and not result.gate_passed
+
+
+def test_two_unconfirmed_bant_elements_lose_their_points_and_fail_the_gate() -> None:
+    full = score(CONCRETE)
+    result = score({**CONCRETE, "budget": "未確認", "authority": "不明"})
+    assert full.total == 100.0 and full.gate_passed
+    assert item(result, "bant") == pytest.approx(item(full, "bant") / 2)
+    assert result.total <= 85.0
+    assert not result.gate_passed
