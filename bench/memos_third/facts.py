@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (phrase and fact tables: one entry a line reads best)
 """A random lead and the ways reps write its dates, times and amounts.
 
 Everything here is fact, not status: the generator decides later which of these
@@ -22,7 +23,18 @@ OTHER_SURNAMES = (
     "岩崎", "野口", "松田", "菅原", "杉山", "千葉", "大野", "久保", "河合", "平野",
     "桑原", "堀内", "宮本", "内藤", "横山", "荒木", "星野", "大塚", "小島", "須藤",
 )  # fmt: skip
-REP_SURNAMES = ("田中", "佐藤", "高橋", "伊藤", "渡辺", "斎藤", "小川", "原田", "竹内", "上田")
+REP_SURNAMES = (
+    "田中",
+    "佐藤",
+    "高橋",
+    "伊藤",
+    "渡辺",
+    "斎藤",
+    "小川",
+    "原田",
+    "竹内",
+    "上田",
+)
 
 NAME_HEADS = (
     "ミナト", "青葉", "北辰", "さくら", "東邦", "アサヒ", "大和", "ひかり", "三協", "中央",
@@ -207,11 +219,20 @@ CONCERNS = (
     ("セキュリティ審査が通るか", "passing their security review"),
 )
 NOTES = (
-    ("3月決算のため、2〜3月は先方が繁忙", "March year-end: they are swamped in Feb-Mar"),
-    ("過去に他社ツールの導入で失敗した経験あり、慎重", "burned by another tool before, so cautious"),
+    (
+        "3月決算のため、2〜3月は先方が繁忙",
+        "March year-end: they are swamped in Feb-Mar",
+    ),
+    (
+        "過去に他社ツールの導入で失敗した経験あり、慎重",
+        "burned by another tool before, so cautious",
+    ),
     ("電話よりメールでの連絡を希望", "prefers e-mail to phone"),
     ("親会社の情シス承認が別途必要", "the parent company's IT must approve separately"),
-    ("午前中は会議が多く、連絡は午後希望", "mornings are full of meetings; call in the afternoon"),
+    (
+        "午前中は会議が多く、連絡は午後希望",
+        "mornings are full of meetings; call in the afternoon",
+    ),
     ("前回の面談で値引きの話が出ている", "discounts came up at the last call"),
 )
 NEED_REASONS = (
@@ -237,7 +258,20 @@ AMOUNTS = (
 )  # fmt: skip
 WEEKDAY_JA = "月火水木金土日"
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTH_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_EN = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 
 
 @dataclass
@@ -293,17 +327,25 @@ def draw_lead(rng: random.Random) -> Lead:
     employees = employees // 10 * 10 if employees > 100 else employees
     revenue = max(1, round(employees * rng.uniform(0.15, 0.6)))
     product = rng.choice(PRODUCTS)
-    reference = _business_day(dt.date(2025, 4, 1) + dt.timedelta(days=rng.randrange(0, 330)), 1)
+    reference = _business_day(
+        dt.date(2025, 4, 1) + dt.timedelta(days=rng.randrange(0, 330)), 1
+    )
     n_touch = rng.randint(2, 6)
     first = _business_day(reference - dt.timedelta(days=rng.randint(14, 90)), 1)
     span = (reference - first).days
     offsets = sorted(rng.sample(range(1, span), min(n_touch - 1, span - 1)))
-    kinds = [rng.choice((0, 1, 2, 3, 6))] + [rng.choice((4, 4, 5, 7, 1)) for _ in offsets]
+    kinds = [rng.choice((0, 1, 2, 3, 6))] + [
+        rng.choice((4, 4, 5, 7, 1)) for _ in offsets
+    ]
     touches = [(first, kinds[0])] + [
-        (first + dt.timedelta(days=o), k) for o, k in zip(offsets, kinds[1:], strict=True)
+        (first + dt.timedelta(days=o), k)
+        for o, k in zip(offsets, kinds[1:], strict=True)
     ]
     meeting = _business_day(reference + dt.timedelta(days=rng.randint(3, 24)), 1)
-    contact, dm_name, other = rng.choice(CONTACT_SURNAMES), *rng.sample(OTHER_SURNAMES, 2)
+    contact, dm_name, other = (
+        rng.choice(CONTACT_SURNAMES),
+        *rng.sample(OTHER_SURNAMES, 2),
+    )
     is_rep, fs_rep = rng.sample(REP_SURNAMES, 2)
     decide = (meeting.month + rng.randint(1, 3) - 1) % 12 + 1
     return Lead(
@@ -398,7 +440,9 @@ def time_ja(hour: int, minute: int, rng: random.Random) -> str:
             f"{hour}時{half}〜",
             f"{hour}:{mm}-{end}:{mm}",
             f"{hour}:{mm}〜",
-            f"午後{hour - 12}時{half}から1時間" if hour > 12 else f"午前{hour}時{half}から1時間",
+            f"午後{hour - 12}時{half}から1時間"
+            if hour > 12
+            else f"午前{hour}時{half}から1時間",
         )
     )
 
@@ -408,7 +452,11 @@ def time_en(hour: int, minute: int, rng: random.Random) -> str:
     h12 = hour - 12 if hour > 12 else hour
     ampm = "pm" if hour >= 12 else "am"
     return rng.choice(
-        (f"{hour}:{mm} JST", f"{hour}:{mm}-{hour + 1}:{mm}", f"{h12}{ampm}" if minute == 0 else f"{h12}:{mm}{ampm}")
+        (
+            f"{hour}:{mm} JST",
+            f"{hour}:{mm}-{hour + 1}:{mm}",
+            f"{h12}{ampm}" if minute == 0 else f"{h12}:{mm}{ampm}",
+        )
     )
 
 
@@ -437,7 +485,9 @@ def amount_ja(yen: int, rng: random.Random) -> str:
 
 def amount_en(yen: int, rng: random.Random) -> str:
     m = yen / 1_000_000
-    return rng.choice((f"¥{m:g}M", f"JPY {yen:,}", f"{m:g}M yen", f"¥{yen:,}", _man(yen) + "円"))
+    return rng.choice(
+        (f"¥{m:g}M", f"JPY {yen:,}", f"{m:g}M yen", f"¥{yen:,}", _man(yen) + "円")
+    )
 
 
 def range_ja(yen: int) -> str:

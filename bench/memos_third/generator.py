@@ -12,10 +12,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-from readiness.fields import FIELD_KEYS
-
 from bench.memos_third import facts as F
 from bench.memos_third import phrases as P
+from readiness.fields import FIELD_KEYS
 
 STATUS_NAME = {"C": "confirmed", "P": "partial", "N": "not_obtained", "E": "empty"}
 HABITS = ("minutes", "table", "line_chat", "bilingual", "report")
@@ -23,13 +22,55 @@ HABITS = ("minutes", "table", "line_chat", "bilingual", "report")
 _ROMAJI = dict(
     zip(
         F.CONTACT_SURNAMES,
-        "yamamoto nakamura kobayashi kato yoshida yamaguchi matsumoto inoue kimura shimizu "
-        "morita ikeda hashimoto ishikawa maeda fujii okada goto hasegawa murakami "
-        "kondo ishii sakamoto endo aoki nishimura fukuda ota miura fujiwara".split(),
+        [
+            "yamamoto",
+            "nakamura",
+            "kobayashi",
+            "kato",
+            "yoshida",
+            "yamaguchi",
+            "matsumoto",
+            "inoue",
+            "kimura",
+            "shimizu",
+            "morita",
+            "ikeda",
+            "hashimoto",
+            "ishikawa",
+            "maeda",
+            "fujii",
+            "okada",
+            "goto",
+            "hasegawa",
+            "murakami",
+            "kondo",
+            "ishii",
+            "sakamoto",
+            "endo",
+            "aoki",
+            "nishimura",
+            "fukuda",
+            "ota",
+            "miura",
+            "fujiwara",
+        ],
         strict=True,
     )
 )
-_CITIES = ("品川", "大手町", "新横浜", "名古屋", "梅田", "博多", "札幌", "仙台", "さいたま", "神戸", "浜松", "広島")
+_CITIES = (
+    "品川",
+    "大手町",
+    "新横浜",
+    "名古屋",
+    "梅田",
+    "博多",
+    "札幌",
+    "仙台",
+    "さいたま",
+    "神戸",
+    "浜松",
+    "広島",
+)
 _TOOLS = ("Zoom", "Teams", "Google Meet", "Webex")
 _PROCESS = (
     ("稟議を回して役員会で承認", "ringi, then board approval"),
@@ -57,10 +98,12 @@ class Memo:
     def __init__(self, rng: random.Random, habit: str) -> None:
         self.rng = rng
         self.habit = habit
-        self.lead = lead = F.draw_lead(rng)
+        self.lead = F.draw_lead(rng)
         self.status = draw_statuses(rng)
         self.values: dict[str, Any] = {}
-        self.contact_named = self.status["contact"] == "C" or (self.status["contact"] == "P" and rng.random() < 0.7)
+        self.contact_named = self.status["contact"] == "C" or (
+            self.status["contact"] == "P" and rng.random() < 0.7
+        )
         zen_p = rng.choice((0.0, 0.0, 0.35))
         self.vars = self._vars(zen_p)
 
@@ -74,14 +117,25 @@ class Memo:
         for form in ("株式会社", "（株）", "㈱"):
             head = head.replace(form, "")
         short = head
-        company = lead.company if self.status["company"] == "C" and rng.random() < 0.8 else short
+        company = (
+            lead.company
+            if self.status["company"] == "C" and rng.random() < 0.8
+            else short
+        )
         contact_ok = self.status["contact"] == "C"
         area = rng.choice(("03", "06", "052", "045", "092", "011"))
         tail = 10 - len(area) - 4
-        phone = f"{area}-{rng.randrange(10**(tail - 1), 10**tail)}-{rng.randrange(1000, 10000)}"
-        mainphone = f"{area}-{rng.randrange(10**(tail - 1), 10**tail)}-{rng.choice(('0000', '1111', '7000'))}"
-        genmail = f"{rng.choice(('info', 'soumu', 'system', 'jinji', 'keiri', 'contact'))}@{lead.domain}"
-        email = f"{_ROMAJI[lead.contact][0]}.{_ROMAJI[lead.contact]}@{lead.domain}" if contact_ok else genmail
+        middle = rng.randrange(10 ** (tail - 1), 10**tail)
+        phone = f"{area}-{middle}-{rng.randrange(1000, 10000)}"
+        main_mid = rng.randrange(10 ** (tail - 1), 10**tail)
+        mainphone = f"{area}-{main_mid}-{rng.choice(('0000', '1111', '7000'))}"
+        box = rng.choice(("info", "soumu", "system", "jinji", "keiri", "contact"))
+        genmail = f"{box}@{lead.domain}"
+        email = (
+            f"{_ROMAJI[lead.contact][0]}.{_ROMAJI[lead.contact]}@{lead.domain}"
+            if contact_ok
+            else genmail
+        )
         emp = lead.employees
         emp_r = max(50, round(emp, -2) if emp >= 150 else round(emp, -1))
         kinds = [k for _, k in lead.touches]
@@ -94,7 +148,12 @@ class Memo:
         if contact_ok and lead.title in ("部長", "室長", "次長") and rng.random() < 0.4:
             dm = lead.contact + lead.title
         process = rng.choice(_PROCESS)
-        good, concern, note, need = F.GOOD[lead.good], F.CONCERNS[lead.concern], F.NOTES[lead.note], F.NEED_REASONS[lead.need_reason]
+        good, concern, note, need = (
+            F.GOOD[lead.good],
+            F.CONCERNS[lead.concern],
+            F.NOTES[lead.note],
+            F.NEED_REASONS[lead.need_reason],
+        )
         return {
             "company": company,
             "industry": lead.industry,
@@ -108,8 +167,8 @@ class Memo:
             "emp": z(f"{emp:,}" if rng.random() < 0.5 else str(emp), zp),
             "rev": z(str(lead.revenue_oku), zp),
             "emp_r": str(emp_r),
-            "emp_lo": str(max(10, round(emp * 0.6, -1))),
-            "emp_hi": str(round(emp * 1.4, -1)),
+            "emp_lo": str(max(10, int(round(emp * 0.6, -1)))),
+            "emp_hi": str(int(round(emp * 1.4, -1))),
             "first": z(F.date_ja(lead.first, rng), zp),
             "first_m": f"{lead.first.month}月",
             "first_en": F.date_en(lead.first, rng),
@@ -118,7 +177,9 @@ class Memo:
             "kind1_en": F.TOUCH_KINDS[kinds[0]][1],
             "ntouch": z(str(len(kinds)), zp),
             "ntouch_lo": str(max(1, len(kinds) - 1)),
-            "summary": rng.choice(("→", " → ", "、", "⇒")).join(F.TOUCH_KINDS[k][0] for k in kinds),
+            "summary": rng.choice(("→", " → ", "、", "⇒")).join(
+                F.TOUCH_KINDS[k][0] for k in kinds
+            ),
             "summary_en": " > ".join(F.TOUCH_KINDS[k][1] for k in kinds),
             "problem": prod.problems[lead.problem][0],
             "problem_en": prod.problems[lead.problem][1],
@@ -130,8 +191,12 @@ class Memo:
             "expect_en": prod.expected[lead.expected][1],
             "product": prod.ja,
             "product_en": prod.en,
-            "amount": z(F.amount_ja(lead.budget, rng), zp) if self.habit != "bilingual" else F.amount_en(lead.budget, rng),
-            "range": F.range_ja(lead.budget) if self.habit != "bilingual" else F.range_en(lead.budget),
+            "amount": z(F.amount_ja(lead.budget, rng), zp)
+            if self.habit != "bilingual"
+            else F.amount_en(lead.budget, rng),
+            "range": F.range_ja(lead.budget)
+            if self.habit != "bilingual"
+            else F.range_en(lead.budget),
             "dm": dm,
             "process": process[0],
             "process_en": process[1],
@@ -178,7 +243,9 @@ class Memo:
             self.values["contact"] = self.lead.contact
         if "{amount}" in template and key == "budget":
             self.values["budget_jpy"] = self.lead.budget
-        if ("{mdate}" in template or "{mdate_en}" in template) and key == "meeting_datetime":
+        if (
+            "{mdate}" in template or "{mdate_en}" in template
+        ) and key == "meeting_datetime":
             self.values["meeting_date"] = self.lead.meeting.isoformat()
         return template.format_map({**self.vars, "T": topic})
 
@@ -189,7 +256,9 @@ class Memo:
         return st
 
     def marker(self, key: str, *, english: bool = False) -> str:
-        pool = list(P.NOT_KNOWN_EN if english else P.NOT_KNOWN) + list(P.NOT_KNOWN_BY_FIELD.get(key, ()))
+        pool = list(P.NOT_KNOWN_EN if english else P.NOT_KNOWN) + list(
+            P.NOT_KNOWN_BY_FIELD.get(key, ())
+        )
         return self.rng.choice(pool)
 
     def val(self, key: str) -> str | None:
@@ -264,7 +333,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-habit", type=int, default=40)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("corpus.jsonl"))
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).with_name("corpus.jsonl")
+    )
     args = parser.parse_args(argv)
     records = generate(args.per_habit, args.seed)
     write(records, args.out)

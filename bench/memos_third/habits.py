@@ -58,27 +58,52 @@ def minutes(memo: Memo) -> str:
     lines = []
     if st["company"] in "CP":
         memo.val("company")  # records the stated name
-        title = rng.choice(("【議事録】{}様 ヒアリング", "{} 初回ヒアリング議事録", "■議事録：{}様")).format(v["company"])
+        title = rng.choice(
+            ("【議事録】{}様 ヒアリング", "{} 初回ヒアリング議事録", "■議事録：{}様")
+        ).format(v["company"])
         lines.append(title + ("　※正式社名は未確認" if st["company"] == "P" else ""))
     else:
-        lines.append(rng.choice(("【議事録】新規リード ヒアリング", "ヒアリング議事録（IS）")))
+        lines.append(
+            rng.choice(("【議事録】新規リード ヒアリング", "ヒアリング議事録（IS）"))
+        )
         company = memo.val("company")
         if company is not None:
             lines.append(f"顧客：{company}")
     call_time = f"{rng.choice((10, 11, 14, 15, 16))}:{rng.choice(('00', '30'))}"
-    lines.append(f"日時：{F.date_ja(lead.reference, rng, weekday=True)} {call_time}〜（{rng.choice(('電話', 'Zoom', 'Teams', '架電'))}）")
+    lines.append(
+        f"日時：{F.date_ja(lead.reference, rng, weekday=True)} {call_time}〜"
+        f"（{rng.choice(('電話', 'Zoom', 'Teams', '架電'))}）"
+    )
     ours = f"（当社）IS {v['is']}"
     who = memo.val("contact")
     if st["contact"] == "N":
         who = f"ご担当者様（氏名・役職 {who}）"
-    lines.append(f"参加者：（先方）{who}／{ours}" if who is not None else f"参加者：{ours}")
-    lines.append("議題：" + rng.choice(("現状の課題ヒアリング、FS商談の打診", "導入検討状況の確認", f"{v['product']}の検討状況ヒアリング")))
+    lines.append(
+        f"参加者：（先方）{who}／{ours}" if who is not None else f"参加者：{ours}"
+    )
+    lines.append(
+        "議題："
+        + rng.choice(
+            (
+                "現状の課題ヒアリング、FS商談の打診",
+                "導入検討状況の確認",
+                f"{v['product']}の検討状況ヒアリング",
+            )
+        )
+    )
     lines.append("")
     keyed_bant = rng.random() < 0.5
     block = list(MEETING) + (list(BANT) if keyed_bant else [])
     if rng.random() < 0.5:
         block.append("notes")
-    body_keys = ["contact_info", "company_size", *HISTORY, *NEEDS, *([] if keyed_bant else BANT), *COMPETITION]
+    body_keys = [
+        "contact_info",
+        "company_size",
+        *HISTORY,
+        *NEEDS,
+        *([] if keyed_bant else BANT),
+        *COMPETITION,
+    ]
     if "notes" not in block:
         body_keys.append("notes")
     lines.append(rng.choice(("■内容", "【内容】", "＜内容＞")))
@@ -90,7 +115,9 @@ def minutes(memo: Memo) -> str:
             n += 1
             lines.append(numbering.format(n) + s)
     lines.append("")
-    lines.append(rng.choice(("■FSへの申し送り", "【トスアップ事項】", "＜FSへの申し送り＞")))
+    lines.append(
+        rng.choice(("■FSへの申し送り", "【トスアップ事項】", "＜FSへの申し送り＞"))
+    )
     bullet, sep = rng.choice((("・", "："), ("- ", ": "), ("・", "：")))
     for key in block:
         line = _keyed_line(memo, key, bullet, sep)
@@ -116,7 +143,15 @@ def table(memo: Memo) -> str:
     pipe = rng.random() < 0.5
     lines = []
     if rng.random() < 0.6:
-        lines.append(rng.choice(("■トスアップシート（SFAより貼付）", "トスアップ情報", "【引き継ぎシート】")))
+        lines.append(
+            rng.choice(
+                (
+                    "■トスアップシート（SFAより貼付）",
+                    "トスアップ情報",
+                    "【引き継ぎシート】",
+                )
+            )
+        )
     lines.append("| 項目 | 内容 |\n|---|---|" if pipe else "項目\t内容")
     sections = rng.random() < 0.4
     current = ""
@@ -125,7 +160,11 @@ def table(memo: Memo) -> str:
     for f in FIELDS:
         if sections and f.section != current:
             current = f.section
-            lines.append(f"| **{section(current).ja}** | |" if pipe else f"■{section(current).ja}")
+            lines.append(
+                f"| **{section(current).ja}** | |"
+                if pipe
+                else f"■{section(current).ja}"
+            )
         value = memo.val(f.key)
         label = rng.choice(KEY_JA[f.key])
         if value is None:
@@ -142,9 +181,15 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "contact": ("先方のご担当は？", "窓口はどなたですか？"),
     "contact_info": ("連絡先わかります？", "直通とかメールあります？"),
     "company_size": ("どれくらいの規模の会社ですか？", "従業員数どのくらい？"),
-    "first_contact": ("最初の接点っていつでしたっけ？", "リードはいつ入ってきたんですか？"),
+    "first_contact": (
+        "最初の接点っていつでしたっけ？",
+        "リードはいつ入ってきたんですか？",
+    ),
     "touch_count": ("何回くらい話してます？", "接点は何回目？"),
-    "touch_summary": ("ここまでの経緯ざっくり教えてください", "どういう流れで来たリードです？"),
+    "touch_summary": (
+        "ここまでの経緯ざっくり教えてください",
+        "どういう流れで来たリードです？",
+    ),
     "problem": ("課題は何ですか？", "何に困ってる感じです？"),
     "cause": ("なんでそうなってるんですかね？", "原因は聞けました？"),
     "desired_state": ("解決したらどうしたいって？", "ゴールイメージは？"),
@@ -160,7 +205,15 @@ QUESTIONS: dict[str, tuple[str, ...]] = {
     "expected_content": ("当日何を話せばいいですかね？", "先方の期待は？"),
     "notes": ("他に注意点あります？", "何か気をつけることは？"),
 }
-_ACKS = ("了解です", "なるほど", "了解です！", "ふむふむ", "OKです", "ありがとうございます🙏", "助かります")
+_ACKS = (
+    "了解です",
+    "なるほど",
+    "了解です！",
+    "ふむふむ",
+    "OKです",
+    "ありがとうございます🙏",
+    "助かります",
+)
 
 
 def line_chat(memo: Memo) -> str:
@@ -180,11 +233,24 @@ def line_chat(memo: Memo) -> str:
     turns = []
     opener = f"{v['fs']}さん、トスアップ1件お願いします！"
     if st["company"] == "C":
-        opener += memo._fill("company", rng.choice(("{company}さんです", "{company}の件です")))
+        opener += memo._fill(
+            "company", rng.choice(("{company}さんです", "{company}の件です"))
+        )
     elif st["company"] in "PN":
         opener += memo.sentence("company", "chat") or ""
     turns.append(say(*isr, opener))
-    turns.append(say(*fs, rng.choice(("ありがとうございます！", "了解です、詳細ください", "お、ありがとうございます🙏"))))
+    turns.append(
+        say(
+            *fs,
+            rng.choice(
+                (
+                    "ありがとうございます！",
+                    "了解です、詳細ください",
+                    "お、ありがとうございます🙏",
+                )
+            ),
+        )
+    )
     order = [k for k in QUESTIONS if st[k] != "E"]
     i = 0
     while i < len(order):
@@ -193,15 +259,29 @@ def line_chat(memo: Memo) -> str:
             # IS volunteers two facts at once, no question asked.
             a = memo.sentence(key, "chat")
             b = memo.sentence(order[i + 1], "chat")
-            turns.append(say(*isr, f"あと、{a}。{b}"))
+            turns.append(say(*isr, f"あと、{(a or '').rstrip('！')}。{b}"))
             i += 2
         else:
             turns.append(say(*fs, rng.choice(QUESTIONS[key])))
-            turns.append(say(*isr, memo.sentence(key, "chat", topic=rng.random() < 0.4) or ""))
+            turns.append(
+                say(*isr, memo.sentence(key, "chat", topic=rng.random() < 0.4) or "")
+            )
             i += 1
         if rng.random() < 0.25:
             turns.append(say(*fs, rng.choice(_ACKS)))
-    turns.append(say(*fs, rng.choice(("了解です！ありがとうございます [スタンプ]", "助かります、あとはこちらで！", "OKです(笑) 準備しておきます", "[スタンプ]"))))
+    turns.append(
+        say(
+            *fs,
+            rng.choice(
+                (
+                    "了解です！ありがとうございます [スタンプ]",
+                    "助かります、あとはこちらで！",
+                    "OKです(笑) 準備しておきます",
+                    "[スタンプ]",
+                )
+            ),
+        )
+    )
     return "\n".join(turns)
 
 
@@ -210,7 +290,10 @@ def line_chat(memo: Memo) -> str:
 _EN_PROSE: dict[str, dict[str, tuple[str, ...]]] = {
     "problem": {
         "C": ("Their main pain: {problem_en}.", "They told us {problem_en}."),
-        "P": ("Seems like {problem_en}, but we didn't dig deep.", "課題はたぶん{problem}."),
+        "P": (
+            "Seems like {problem_en}, but we didn't dig deep.",
+            "課題はたぶん{problem}.",
+        ),
         "N": ("Didn't get to their actual pain yet.", "Pain point not asked."),
     },
     "cause": {
@@ -234,7 +317,9 @@ def bilingual(memo: Memo) -> str:
         lines.append(f"Toss-up memo – {v['company']}")
     else:
         lines.append("Toss-up memo (new lead)")
-    lines.append(f"From {v['is']} (IS) to {v['fs']} (FS), {F.date_en(memo.lead.reference, rng)}")
+    lines.append(
+        f"From {v['is']} (IS) to {v['fs']} (FS), {F.date_en(memo.lead.reference, rng)}"
+    )
     lines.append("")
 
     def keyed(keys: tuple[str, ...] | list[str], bullet: str = "") -> None:
@@ -327,14 +412,26 @@ def report(memo: Memo) -> str:
             stem, kind = stems[i]
             if i + 1 < len(stems) and rng.random() < 0.5:
                 stem2, kind2 = stems[i + 1]
-                text += stem + rng.choice(P.ENDINGS[kind]["join"]) + stem2 + rng.choice(P.ENDINGS[kind2]["keigo"])
+                text += (
+                    stem
+                    + rng.choice(P.ENDINGS[kind]["join"])
+                    + stem2
+                    + rng.choice(P.ENDINGS[kind2]["keigo"])
+                )
                 i += 2
             else:
                 text += stem + rng.choice(P.ENDINGS[kind]["keigo"])
                 i += 1
         lines.append("　" + text)
         lines.append("")
-    lines.append(rng.choice(("以上、ご確認のほどよろしくお願いいたします。", "以上となります。ご不明点があればお知らせください。")))
+    lines.append(
+        rng.choice(
+            (
+                "以上、ご確認のほどよろしくお願いいたします。",
+                "以上となります。ご不明点があればお知らせください。",
+            )
+        )
+    )
     return "\n".join(lines)
 
 

@@ -13,9 +13,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from readiness.fields import FIELD_KEYS
 
 from bench.memos_third.generator import HABITS, generate
+from readiness.fields import FIELD_KEYS
 
 CORPUS = Path(__file__).resolve().parents[2] / "bench" / "memos_third" / "corpus.jsonl"
 STATUSES = {"confirmed", "partial", "not_obtained", "empty"}
@@ -23,7 +23,11 @@ STATUSES = {"confirmed", "partial", "not_obtained", "empty"}
 
 @pytest.fixture(scope="module")
 def corpus() -> list[dict]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        json.loads(line)
+        for line in CORPUS.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
 
 
 def test_every_memo_labels_all_fields(corpus: list[dict]) -> None:
@@ -36,7 +40,9 @@ def test_every_memo_labels_all_fields(corpus: list[dict]) -> None:
 
 def test_each_habit_uses_every_status(corpus: list[dict]) -> None:
     for habit in HABITS:
-        seen = Counter(s for m in corpus if m["habit"] == habit for s in m["labels"].values())
+        seen = Counter(
+            s for m in corpus if m["habit"] == habit for s in m["labels"].values()
+        )
         assert set(seen) == STATUSES, habit
     assert Counter(m["habit"] for m in corpus) == dict.fromkeys(HABITS, 40)
 
@@ -53,13 +59,18 @@ def test_stated_names_occur_in_the_text(corpus: list[dict]) -> None:
             assert memo["labels"]["budget"] in ("confirmed", "partial"), memo["id"]
             assert isinstance(values["budget_jpy"], int)
         if "meeting_date" in values:
-            assert memo["labels"]["meeting_datetime"] in ("confirmed", "partial"), memo["id"]
+            assert memo["labels"]["meeting_datetime"] in ("confirmed", "partial"), memo[
+                "id"
+            ]
             assert values["meeting_date"] > memo["reference_date"], memo["id"]
 
 
 def test_unknown_contact_is_not_given_away(corpus: list[dict]) -> None:
     for memo in corpus:
-        if memo["labels"]["contact"] in ("not_obtained", "empty") or "contact" not in memo["values"]:
+        if (
+            memo["labels"]["contact"] in ("not_obtained", "empty")
+            or "contact" not in memo["values"]
+        ):
             assert "contact" not in memo["values"]
 
 
