@@ -1,0 +1,1 @@
+"""A third, independently written hand-off memo corpus (five habits, frozen)."""
