@@ -179,6 +179,10 @@ def _field_line(line: str, section: str | None) -> tuple[str, str] | None:
     return None
 
 
+# 「1. 案件概要」, 「2) 顧客の状況」: a numbered short title is a heading.
+_NUMBERED: Final = re.compile(r"\s*\d{1,2}\s*[.)、]\s*[^\s、。:!?()0-9]{2,14}")
+
+
 def _heading(line: str) -> tuple[bool, str | None]:
     """(is a heading, its section or None when the heading names no known section)."""
     if len(line) > 60:
@@ -186,7 +190,7 @@ def _heading(line: str) -> tuple[bool, str | None]:
     section = section_for_heading(line)
     if section is not None:
         return True, section
-    return bool(_DECORATED.fullmatch(line)), None
+    return bool(_DECORATED.fullmatch(line) or _NUMBERED.fullmatch(line)), None
 
 
 def _next_is_field(lines: list[str], i: int, section: str | None) -> bool:

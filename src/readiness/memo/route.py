@@ -80,6 +80,23 @@ def _is_boilerplate(line: str) -> bool:
     )
 
 
+def _topic_chain(sentence: str, scope: list[str]) -> dict[str, str] | None:
+    """Clauses grouped under the field whose noun opens them, when two or more do."""
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c.strip()]
+    if len(clauses) < 2:
+        return None
+    leads = [_leading_topic(c) for c in clauses]
+    if len({k for k in leads if k in scope}) < 2 or leads[0] not in scope:
+        return None
+    out: dict[str, list[str]] = {}
+    key = leads[0]
+    for clause, lead in zip(clauses, leads, strict=True):
+        if lead in scope:
+            key = lead
+        out.setdefault(key, []).append(clause)
+    return {k: "、".join(v) for k, v in out.items() if k}
+
+
 def _leading_topic(sentence: str) -> str | None:
     """The field whose noun opens the sentence (「予算50万円は…」 is budget)."""
     m = LEAD_TOPIC.match(sentence)
@@ -225,6 +242,12 @@ def route(lines: list[str], section: str | None) -> list[Routed]:
         # Spoken fillers before the topic (「えーと、」「そうそう、予算は…」).
         sentence = _FILLER_LEAD.sub("", sentence)
         if not sentence:
+            continue
+        # A long sentence that moves from topic to topic (「ご予算は…で、確保済みとの
+        # ことで、決裁は河合本部長…」): each field gets the clauses from its noun on.
+        if (chain := _topic_chain(sentence, scope)) is not None:
+            for key, text in chain.items():
+                routed.setdefault(key, []).append((text, True))
             continue
         # A sentence that marks a field's noun as its topic (「予算は聞けていません」)
         # belongs to that field alone.
