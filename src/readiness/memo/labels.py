@@ -202,7 +202,13 @@ def section_for_heading(line: str) -> str | None:
             section is None
         ):  # 「■予算・決裁・時期」, 「■お困りごと」: named by its fields
             parts = [p for p in re.split(r"[・/、,&]", core) if p.strip()]
-            keys = [field_for_label(p, None) for p in parts]
+            # only labels of one field each (「内容」 or 「概要」 name several)
+            keys = [
+                field_for_label(p, None)
+                if len(_FIELD_CANDIDATES.get(norm_key(p), ("", ""))) <= 1
+                else None
+                for p in parts
+            ]
             sections = {_SECTION_OF_FIELD[k] for k in keys if k}
             if len(sections) == 1 and all(keys):
                 section = sections.pop()
