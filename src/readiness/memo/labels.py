@@ -458,7 +458,8 @@ _MARKER_WORDS: Final[tuple[str, ...]] = _w(
     "|たぶん|多分|tbd|tbc|n/a|unknown|not sure|not yet|pending|to be confirmed"
     "|to be determined|unconfirmed|undecided|not confirmed|not known|not asked"
     "|not heard|didn't ask|did not ask|not discussed|not checked|no info"
-    "|to be checked|to confirm|ask next time|check next time|missed|?"
+    "|to be checked|to confirm|ask next time|check next time|missed|unclear"
+    "|not disclosed|no idea|don't know|do not know|nothing concrete|not yet known|?"
 )
 # General forms of "not obtained": 未〇〇 (not 未満, 未来), 〜待ち, could not hear /
 # confirm / know, no record, missed, a later hearing (次回・後日・別途〜確認).
@@ -496,7 +497,11 @@ _HEDGE_RE: Final = re.compile(
     r"|ようだ|ようです|変更の可能性|未確定|(?<=[^\s?])\?(?=$|[\s)])"
     # 「見直したい様子」 (as it looks), 「6回くらい」 (about, casual), 「300万想定」,
     # 「4月稼働見込み」, 「来るみたいです」: said or seen, not confirmed.
-    r"|可能性|(?:なり|あり|でき|し|い|来)そう|[るたい]そうです"
+    r"|可能性|(?:なさ|なり|あり|でき|し|い|来)そう|[るたい]そうです"
+    # English hedges of a bilingual memo: 「probably onsite」, 「¥3M, not final」.
+    r"|\bprobably\b|\bmaybe\b|\blikely\b|\bi guess\b|\bi think\b|\bseems?\b"
+    r"|\bperhaps\b|\bpossibly\b|\bapparently\b|\bnot final\b|\bsort of\b"
+    r"|\bkind of\b|\brumou?red\b|\bi heard\b|\bsupposedly\b"
     r"|様子(?!見)|くらい|ぐらい|想定(?!外)|見込み?(?=$|です|でし|だ|で[、。]|[。、)])|(?<![てで])みたい(?:です|だ|っす)"
 )
 _APPROX_RE: Final = re.compile(
@@ -526,7 +531,10 @@ _FIELD_HEDGES: Final[dict[str, re.Pattern[str]]] = {
     },
     # "to be secured / applied for": the amount is not a budget yet.
     "budget": re.compile(r"様子|(?:確保|申請|計上|予算化|取得|承認)(?:する)?予定"),
-    "contact_info": re.compile(r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス"),
+    "contact_info": re.compile(
+        r"代表(?:番号|電話)?(?:のみ|しか)|共用|共有アドレス|only (?:the )?main line"
+        r"|main line only|switchboard only|only switchboard|shared (?:address|mailbox)"
+    ),
     "attendees": re.compile(r"数名|何名か|複数名|未定"),
     # 「第1候補 12/29 10時」: a candidate date is not an agreed one.
     "meeting_datetime": re.compile(r"候補"),
