@@ -11,12 +11,13 @@ arrow or time (14:00) stays in it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import pairwise
 from typing import Final
 
 from readiness.memo.labels import field_for_label
 
-__all__ = ["key_value_lines"]
+__all__ = ["key_value_lines", "thread_lines"]
 
 
 # A `key:value` pair inside a terse line: after a separator (/ | 、 or spaces).
@@ -66,11 +67,61 @@ def _arrow_line(line: str, section: str | None) -> str:
     return line
 
 
+# A chat thread: 「IS 斎藤: …」 / 「FS 渡辺: …」 / 「[10:02] 斎藤: …」 turns.
+_SPEAKER: Final = re.compile(
+    r"\s*(?:\[[0-9:/ ]{3,16}\]\s*|\d{1,2}:\d{2}\s+)?"
+    r"(?P<who>(?:IS|FS|is|fs|インサイド|フィールド)(?:\s*[^\s:]{1,6})?|[^\s:]{1,6}(?:さん)?)"
+    r"\s*:\s*(?P<said>.*)"
+)
+_QUESTION_NOUN: Final = re.compile(
+    r"^(.{1,12}?)(?:って|は|の方は|について|とか|、|どう|わかり|分かり|いつ|何)"
+)
+
+
+def thread_lines(text: str) -> str:
+    """A chat thread between IS and FS as the facts IS gave.
+
+    Speaker prefixes go; FS's own lines go, except a question, whose topic is
+    put before the answer that follows (「連絡先わかります?」 + 「不明です」 →
+    「連絡先は不明です」). Text that is not such a thread comes back unchanged.
+    """
+    lines = text.split("\n")
+    turns = [_SPEAKER.fullmatch(ln) for ln in lines]
+    who = Counter(
+        m.group("who")
+        for m in turns
+        if m and field_for_label(m.group("who"), None) is None
+    )
+    # a thread: two speakers or more, each speaking twice or more
+    if sum(1 for n in who.values() if n >= 2) < 2:
+        return text
+    out: list[str] = []
+    topic = ""
+    for line, m in zip(lines, turns, strict=True):
+        if m is None or m.group("who") not in who:
+            out.append(line)
+            continue
+        said = m.group("said").strip()
+        receiver = m.group("who").lower().startswith(("fs", "フィールド"))
+        if said.endswith("?"):
+            q = _QUESTION_NOUN.match(said)
+            topic = q.group(1) if q else ""
+            continue
+        if receiver:
+            topic = ""
+            continue
+        out.append(f"{topic}は{said}" if topic and topic not in said else said)
+        topic = ""
+    return "\n".join(out)
+
+
 def key_value_lines(text: str) -> tuple[list[str], set[int]]:
     """The text's lines, pairs split and arrows read; and the indices of lines
     that were arrow or dash pairs (a chat line's value ends with its line)."""
     lines: list[str] = []
     closed: set[int] = set()
+    if ":" in text:
+        text = thread_lines(text)
     for raw in text.split("\n"):
         if any(mark in raw for mark in _ARROWS):
             arrow = _arrow_line(raw, None)

@@ -63,6 +63,7 @@ _ADDRESSEE: Final = re.compile(
 )
 
 
+_BANG_SPLIT: Final = re.compile(r"(?<=[!。])")
 _FILLER_LEAD: Final = re.compile(
     r"^(?:(?:えーと|えーっと|ええと|えっと|えー|あー|あっ|あ|うーん|んー|そうだ|そうそう"
     r"|まあ|まぁ|なんか|で|それで|それと|あと|あとは|ちなみに|なお|ほかに|他に|それから"
@@ -225,7 +226,11 @@ def route(lines: list[str], section: str | None) -> list[Routed]:
     out: list[Routed] = []
     if section is None:  # greetings and titles around a memo say nothing
         lines = [_GREETING_LEAD.sub("", ln) for ln in lines]
-        lines = [ln for ln in lines if ln and not _is_boilerplate(ln)]
+        # sentence by sentence: 「渡辺さん、トスアップ1件お願いします!〇〇の件です」
+        lines = [
+            "".join(s for s in _BANG_SPLIT.split(ln) if s and not _is_boilerplate(s))
+            for ln in lines
+        ]
     block = "\n".join(ln for ln in lines if ln)
     if not block.strip():
         return out
