@@ -103,7 +103,7 @@ def thread_lines(text: str) -> str:
             continue
         said = m.group("said").strip()
         receiver = m.group("who").lower().startswith(("fs", "フィールド"))
-        if said.endswith("?"):
+        if said.endswith(("?", "？")):
             q = _QUESTION_NOUN.match(said)
             topic = q.group(1) if q else ""
             continue
