@@ -239,16 +239,21 @@ def linearity(text: str, ref: date | None, repeat: int) -> dict[str, Any]:
 
 
 # The labelled corpora, in the order they were written. Each is an independent
-# generator that shares nothing with readiness.simulate or readiness.memo; the
-# parser was tuned on the first two after measuring them (their figures are dev
-# figures), never on the third (its figure is the held-out one).
+# generator, by another hand, that shares nothing with readiness.simulate,
+# readiness.memo or the other corpora. Each was measured blind first (the parser
+# had never seen it: B 74.6 %, C 68.7 %, exact 4-status agreement) and tuned on
+# afterwards, so their figures now are dev figures; the blind figure of the next
+# corpus is the honest one. Add a corpus by another hand to measure again.
 CORPORA: dict[str, tuple[str, str]] = {
     "A": ("bench/memos/corpus.jsonl", "dev: tuned on"),
     "B": (
         "bench/memos_heldout/corpus.jsonl",
         "dev: measured blind (74.6 %), then tuned on",
     ),
-    "C": ("bench/memos_third/corpus.jsonl", "held out: never tuned on"),
+    "C": (
+        "bench/memos_third/corpus.jsonl",
+        "dev: measured blind (68.7 %), then tuned on",
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""The memo benchmarks run as a user runs them: a subprocess, small sizes, one JSON line.
+"""The memo benchmarks run as users run them: a subprocess, small sizes, one JSON line.
 
 The floors are the figures measured when the parser last changed, less a margin:
 they catch a parser change that loses what the corpora showed, they are not the
@@ -47,7 +47,7 @@ def test_the_parser_benchmark_reports_every_corpus_with_its_role(
     parser_run: dict[str, Any],
 ) -> None:
     corpora = parser_run["corpora"]
-    assert {"A", "B"} <= set(corpora)
+    assert {"A", "B", "C"} <= set(corpora)
     for corpus in corpora.values():
         assert corpus["role"]
         assert corpus["exceptions"] == 0
@@ -67,6 +67,7 @@ def test_the_parser_keeps_what_the_corpora_showed(parser_run: dict[str, Any]) ->
     assert corpora["A"]["status_right"] >= 0.94
     assert corpora["A"]["per_habit"]["template"] >= 0.985
     assert corpora["B"]["status_right"] >= 0.80
+    assert corpora["C"]["status_right"] >= 0.77
     # Not obtained is told apart from filled: the blind spot the issue named.
     assert corpora["A"]["not_obtained_read_filled"] <= 0.05
 
