@@ -58,6 +58,31 @@ def _record(known: np.ndarray, u: np.ndarray, dil: np.ndarray) -> np.ndarray:
     ).astype(np.int8)
 
 
+def _tell_by_intent(
+    cfg: WorldConfig,
+    known: np.ndarray,
+    intent: np.ndarray,
+    credit_prev: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Let the day's intent decide what some leads tell (`known`, in place).
+
+    For element e with effect k, a lead's fixed draw u puts it among the keen
+    (u < k * intent: it tells e outright once IS has talked to it) or the
+    reticent (u >= 1 - k * (1 - intent): e stays vague at best); k = 0 changes
+    nothing. One draw per element and lead, in ELEMENT_KEYS order.
+    """
+    u_tell = rng.random((len(ELEMENT_KEYS), known.shape[1]))
+    talked = credit_prev >= 1
+    for e, k in cfg.record_intent_effects.items():
+        j = ELEM_INDEX[e]
+        u = u_tell[j][:, None]
+        keen = talked & (u < k * intent)
+        reticent = u >= 1 - k * (1 - intent)
+        level = np.where(reticent, np.minimum(known[j], 1), known[j])
+        known[j] = np.where(keen, 2, level)
+
+
 def _first_true(cond: np.ndarray) -> np.ndarray:
     """Index of the first True per row, -1 where none."""
     first = cond.argmax(axis=1)
@@ -125,11 +150,15 @@ def converse(cfg: WorldConfig, leads: Leads, rng: np.random.Generator) -> Knowle
             level = np.where(stuck[e][:, None], np.minimum(level, 1), level)
         known[ELEM_INDEX[e]] = level
     u_rec = rng.random((len(ELEMENT_KEYS), n))
+    if cfg.record_intent_effects:  # drawn only then: the default stream stays put
+        _tell_by_intent(cfg, known, intent, credit_prev, rng)
     memo_lvl = np.stack(
         [_record(known[j], u_rec[j], dil) for j in range(len(ELEMENT_KEYS))]
     )
     # An engaged customer agrees to a dated meeting with the right attendees.
-    p_next = (0.3 + 0.4 * dil - 0.2 * (leads.habit == 0))[:, None] + 0.8 * intent
+    p_next = (0.3 + 0.4 * dil - 0.2 * (leads.habit == 0))[
+        :, None
+    ] + cfg.next_action_intent_effect * intent
     u_next = rng.random(n)[:, None]
     next_lvl = np.where(
         u_next < p_next, 2, np.where(u_next < p_next + (1 - p_next) * 0.7, 1, 0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from readiness.errors import ReadinessError
 from readiness.fields import ELEMENT_KEYS
 
 # Effect on the win log-odds of FS receiving each element concretely (level 2)
@@ -67,6 +68,14 @@ class WorldConfig:
     meeting_intent_effect: float = 1.2
     meeting_next_action_effect: float = 0.35
 
+    # What intent does to what IS hears. Per element, the share (0..1) of leads
+    # whose telling is decided by the day's buying intent: of those, a share
+    # `intent` tells the element outright (IS knows it concretely once it has
+    # talked to them) and the rest keep it vague. Empty: conversations alone decide.
+    record_intent_effects: dict[str, float] = field(default_factory=dict)
+    # Times intent in the chance that the customer agrees a concrete next step.
+    next_action_intent_effect: float = 0.8
+
     def __post_init__(self) -> None:
         if self.n_leads < 1:
             raise ValueError(f"n_leads must be at least 1, got {self.n_leads}")
@@ -78,6 +87,68 @@ class WorldConfig:
                 f"info_weights has unknown elements {sorted(unknown)}; "
                 f"use {list(ELEMENT_KEYS)}"
             )
+        unknown = set(self.record_intent_effects) - set(ELEMENT_KEYS)
+        if unknown:
+            raise ValueError(
+                f"record_intent_effects has unknown elements {sorted(unknown)}; "
+                f"use {list(ELEMENT_KEYS)}"
+            )
+        bad = {e: k for e, k in self.record_intent_effects.items() if not 0 <= k <= 1}
+        if bad:
+            raise ValueError(f"record_intent_effects must lie in [0, 1], got {bad}")
 
     def with_(self, **changes: Any) -> WorldConfig:
         return replace(self, **changes)
+
+
+class PresetError(ReadinessError, ValueError):
+    """A world preset that does not exist; the message names the known ones."""
+
+
+# The confounded world: keen leads tell budget, authority and timeline and agree a
+# next step far more often, while the elements that truly move the win are others
+# (competition above all). docs/world.md, "Presets", explains why associations
+# mislead there.
+CONFOUNDED_INFO_WEIGHTS: dict[str, float] = {
+    "basics": 0.015,
+    "problem": 0.05,
+    "budget": 0.005,
+    "authority": 0.02,
+    "need": 0.06,
+    "timeline": 0.01,
+    "competition": 0.14,
+    "next_action": 0.005,
+}
+
+PRESETS: dict[str, str] = {
+    "default": "the home world: WorldConfig() as `make run` and the benchmarks use it",
+    "confounded": (
+        "buying intent decides whether budget, authority, timeline and the next "
+        "step get told; the true element effects differ (competition largest, "
+        "budget and next step near zero)"
+    ),
+}
+
+_PRESET_CHANGES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "confounded": {
+        "info_weights": CONFOUNDED_INFO_WEIGHTS,
+        "meeting_next_action_effect": 0.05,
+        "record_intent_effects": {"budget": 0.9, "authority": 0.7, "timeline": 0.7},
+        "next_action_intent_effect": 1.6,
+    },
+}
+
+
+def preset(name: str, **overrides: Any) -> WorldConfig:
+    """The named world (see PRESETS), with `overrides` (n_leads, seed, ...) on top."""
+    if name not in _PRESET_CHANGES:
+        raise PresetError(
+            f"unknown world preset {name!r} (不明なプリセット); "
+            f"known presets: {', '.join(PRESETS)}"
+        )
+    changes = {
+        k: dict(v) if isinstance(v, dict) else v
+        for k, v in _PRESET_CHANGES[name].items()
+    }
+    return WorldConfig(**{**changes, **overrides})

@@ -148,6 +148,33 @@ def chances(
     )
 
 
+def element_effects(cfg: WorldConfig, handoffs: pd.DataFrame) -> pd.DataFrame:
+    """The true effect of each element, from the truth of the toss-ups (draws nothing).
+
+    `true_gain` is the mean change in win probability over the toss-ups when the
+    element's memo level goes from its recorded level to concrete, all else
+    fixed (`p_if_<element>` - `p_true`, both from `chances`);
+    `true_gain_if_missing` is the same mean over the toss-ups where it was not
+    concrete (NaN when it always was). `info_weight` is its win log-odds weight.
+    """
+    rows = []
+    for e in ELEMENT_KEYS:
+        gain = (handoffs[f"p_if_{e}"] - handoffs["p_true"]).to_numpy(np.float64)
+        missing = handoffs[f"level_{e}"].to_numpy() < 2
+        rows.append(
+            {
+                "element": e,
+                "info_weight": cfg.info_weights.get(e, 0.0) * cfg.info_scale,
+                "true_gain": float(gain.mean()) if len(gain) else np.nan,
+                "true_gain_if_missing": (
+                    float(gain[missing].mean()) if missing.any() else np.nan
+                ),
+                "share_missing": float(missing.mean()) if len(gain) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows).astype({"element": "str"})
+
+
 def draw_outcomes(
     cfg: WorldConfig,
     leads: Leads,

@@ -33,6 +33,7 @@ from readiness.simulate.outcome import (
     Outcomes,
     chances,
     draw_outcomes,
+    element_effects,
     fs_feedback,
 )
 from readiness.simulate.population import (
@@ -83,6 +84,7 @@ def simulate_world(
     truth = {
         k.removeprefix("truth_"): merged[k] for k in keys if k.startswith("truth_")
     }
+    truth["element_effects"] = element_effects(config, truth["handoffs"])
     return World(tables=tables, truth=truth, config=config)
 
 
