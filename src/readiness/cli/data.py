@@ -8,6 +8,7 @@ from typing import Literal, cast
 import click
 
 from readiness.cli.options import format_option, json_option, say
+from readiness.simulate.config import PRESETS
 
 Fmt = Literal["parquet", "csv"]
 
@@ -21,6 +22,14 @@ Fmt = Literal["parquet", "csv"]
     help="Number of leads to simulate.",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed.")
+@click.option(
+    "--preset",
+    "preset",
+    metavar="NAME",
+    default="default",
+    show_default=True,
+    help=f"World preset: {', '.join(PRESETS)} (docs/world.md, Presets).",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -38,7 +47,13 @@ Fmt = Literal["parquet", "csv"]
 )
 @json_option("Print the figures as JSON.")
 def simulate(
-    leads: int, seed: int, out_dir: Path, fmt: str, encoding: str, as_json: bool
+    leads: int,
+    seed: int,
+    preset: str,
+    out_dir: Path,
+    fmt: str,
+    encoding: str,
+    as_json: bool,
 ) -> None:
     """Simulate a B2B sales world with known truth into OUT."""
     import json
@@ -53,6 +68,7 @@ def simulate(
             out_dir,
             leads=leads,
             seed=seed,
+            preset=preset,
             fmt=cast(Fmt, fmt),
             encoding=cast(Literal["utf-8", "cp932"], encoding),
             progress=bar.update,

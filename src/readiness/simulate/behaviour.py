@@ -150,7 +150,7 @@ def converse(cfg: WorldConfig, leads: Leads, rng: np.random.Generator) -> Knowle
             level = np.where(stuck[e][:, None], np.minimum(level, 1), level)
         known[ELEM_INDEX[e]] = level
     u_rec = rng.random((len(ELEMENT_KEYS), n))
-    if cfg.record_intent_effects:  # drawn only then: the default stream stays put
+    if any(cfg.record_intent_effects.values()):  # else no draw: the stream stays
         _tell_by_intent(cfg, known, intent, credit_prev, rng)
     memo_lvl = np.stack(
         [_record(known[j], u_rec[j], dil) for j in range(len(ELEMENT_KEYS))]

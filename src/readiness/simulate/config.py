@@ -134,7 +134,7 @@ _PRESET_CHANGES: dict[str, dict[str, Any]] = {
     "confounded": {
         "info_weights": CONFOUNDED_INFO_WEIGHTS,
         "meeting_next_action_effect": 0.05,
-        "record_intent_effects": {"budget": 0.9, "authority": 0.7, "timeline": 0.7},
+        "record_intent_effects": {"budget": 1.0, "authority": 0.7, "timeline": 0.7},
         "next_action_intent_effect": 1.6,
     },
 }
@@ -143,9 +143,10 @@ _PRESET_CHANGES: dict[str, dict[str, Any]] = {
 def preset(name: str, **overrides: Any) -> WorldConfig:
     """The named world (see PRESETS), with `overrides` (n_leads, seed, ...) on top."""
     if name not in _PRESET_CHANGES:
+        known = ", ".join(PRESETS)
         raise PresetError(
-            f"unknown world preset {name!r} (不明なプリセット); "
-            f"known presets: {', '.join(PRESETS)}"
+            f"unknown world preset {name!r}; known presets: {known} "
+            f"/ 不明なプリセット {name!r}（使えるもの: {known}）"
         )
     changes = {
         k: dict(v) if isinstance(v, dict) else v

@@ -73,8 +73,12 @@ def write_world(
     fmt: Literal["parquet", "csv"] = "parquet",
     encoding: CsvEncoding = "utf-8",
     headline: dict[str, Any] | None = None,
+    preset: str | None = None,
 ) -> list[Path]:
-    """Write tables, truth and `world.json`; replaces an earlier world in `out_dir`."""
+    """Write tables, truth and `world.json`; replaces an earlier world in `out_dir`.
+
+    `preset`, when given, is recorded in `world.json` next to the full config.
+    """
     out_dir = Path(out_dir)
     _check_target(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -99,6 +103,8 @@ def write_world(
         "truth_rows": {k: len(v) for k, v in world.truth.items()},
         "headline": headline or {},
     }
+    if preset is not None:
+        manifest["preset"] = preset
     text = json.dumps(
         manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str
     )

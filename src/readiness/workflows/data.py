@@ -90,23 +90,29 @@ def simulate(
     *,
     leads: int,
     seed: int,
+    preset: str = "default",
     fmt: Literal["parquet", "csv"] = "parquet",
     encoding: Literal["utf-8", "cp932"] = "utf-8",
     progress: Callable[[int], object] | None = None,
 ) -> dict[str, Any]:
     """Simulate a world into OUT (tables and truth/); returns its headline figures.
 
-    `progress` is called with the number of leads simulated since the last call.
+    `preset` names the world (`readiness.simulate.config.PRESETS`); an unknown
+    name raises `PresetError` before anything is simulated. `progress` is called
+    with the number of leads simulated since the last call.
     """
     from readiness.rubric.config import load_rubric
-    from readiness.simulate.config import WorldConfig
+    from readiness.simulate.config import preset as world_preset
     from readiness.simulate.store import write_world
     from readiness.simulate.summary import headline
     from readiness.simulate.world import simulate_world
 
-    world = simulate_world(WorldConfig(n_leads=leads, seed=seed), progress=progress)
+    config = world_preset(preset, n_leads=leads, seed=seed)
+    world = simulate_world(config, progress=progress)
     figures = headline(world, rubric=load_rubric())
-    write_world(world, out_dir, fmt=fmt, encoding=encoding, headline=figures)
+    write_world(
+        world, out_dir, fmt=fmt, encoding=encoding, headline=figures, preset=preset
+    )
     return figures
 
 
