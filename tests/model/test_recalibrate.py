@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from factory import Factory
 
 from readiness.cli import main
 from readiness.data.contract import Dataset
@@ -158,3 +159,60 @@ def test_adopt_refuses_a_broken_rubric_and_changes_nothing(tmp_path: Path) -> No
     with pytest.raises(RubricError, match="weight"):
         adopt_rubric(bad, tmp_path / "store")
     assert active_rubric(tmp_path / "store") is None
+
+
+def test_the_report_sets_adjusted_effects_beside_the_weights_and_warns(
+    factory: Factory, tmp_path: Path
+) -> None:
+    import json
+
+    from readiness.fields import ELEMENT_KEYS
+    from readiness.workflows.recalibrate import run_recalibration
+
+    run = run_recalibration(
+        factory.world_dir("medium"),
+        out_dir=tmp_path / "recal",
+        bootstrap=10,
+        tracking=False,
+    )
+    assert run.effects is not None
+    assert {e.element for e in run.effects.effects} == set(ELEMENT_KEYS)
+    document = json.loads(run.paths["json"].read_text(encoding="utf-8"))
+    assert set(document["adjusted_effects"]["elements"][0]) >= {
+        "element",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "naive",
+        "rv",
+        "can_tell",
+    }
+    assert document["effect_warnings"] == list(run.effect_warnings)
+    # every warning is bilingual: English, then Japanese after " / "
+    assert all(" / " in w for w in run.effect_warnings)
+    html = run.paths["html"].read_text(encoding="utf-8")
+    assert "調整後の要素効果" in html and "Adjusted element effects" in html
+
+
+def test_the_command_can_leave_adjusted_effects_out(
+    factory: Factory, tmp_path: Path
+) -> None:
+    import json
+
+    out = tmp_path / "recal"
+    done = CliRunner().invoke(
+        main,
+        [
+            "recalibrate",
+            str(factory.world_dir("medium")),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "5",
+            "--no-adjusted",
+            "--no-tracking",
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert "adjusted_effects" not in document

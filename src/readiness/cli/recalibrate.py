@@ -53,6 +53,13 @@ from readiness.cli.options import no_tracking_option, say
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Model bundle: show how its probability maps to each band.",
 )
+@click.option(
+    "--adjusted/--no-adjusted",
+    default=True,
+    show_default=True,
+    help="Estimate each element's effect adjusted for behaviour and intent (double "
+    "ML) and warn where the recommended weights only follow the association.",
+)
 @no_tracking_option
 def recalibrate_command(
     data_dir: Path,
@@ -64,6 +71,7 @@ def recalibrate_command(
     bootstrap: int,
     seed: int,
     bundle_dir: Path | None,
+    adjusted: bool,
     no_tracking: bool,
 ) -> None:
     """Recommend rubric weights and bands from DATA_DIR's outcomes, with a report."""
@@ -80,6 +88,7 @@ def recalibrate_command(
         seed=seed,
         bundle_dir=bundle_dir,
         tracking=not no_tracking,
+        adjusted=adjusted,
         progress=say,
     )
     result, paths = run.result, run.paths
@@ -92,3 +101,8 @@ def recalibrate_command(
         f"({h['n']:,} toss-ups); report {paths['html']}, rubric {paths['rubric']}"
         f"{logged}\nadopt with: readiness rubric adopt {paths['rubric']}"
     )
+    if run.effect_warnings:
+        click.echo(
+            f"{len(run.effect_warnings)} warning(s) on adjusted effects "
+            "(see the report) / 調整後の効果に関する注意あり"
+        )

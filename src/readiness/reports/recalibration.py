@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 
 from readiness.data.write import atomic_write_bytes
+from readiness.model.effects import ElementEffects
 from readiness.reports.html import (
     Conclusion,
     Safe,
@@ -26,6 +27,10 @@ from readiness.reports.html import (
     render_pngs,
     section,
     table,
+)
+from readiness.reports.recalibration_effects import (
+    adjusted_effects_table,
+    effect_warnings,
 )
 from readiness.rubric.config import BANDS, Rubric, rubric_to_yaml
 from readiness.rubric.recalibrate import Recalibration, recalibrated_rubric
@@ -351,8 +356,35 @@ def _bands_table(r: Recalibration) -> str:
     )
 
 
+def _effects_section(r: Recalibration, effects: ElementEffects) -> str:
+    warnings = effect_warnings(r, effects)
+    intro = (
+        "<p>Each element's effect on winning, adjusted for behaviour and intent "
+        "signals, IS activity, firmographics, source and reps by double machine "
+        "learning (DoubleML, cross-fitted LightGBM), beside its association (win "
+        "rate with the element confirmed minus without). The recommended weights "
+        "above follow the association; read them as causal only where the "
+        "adjusted effect agrees. Robustness value: how strong (partial R²) a hidden "
+        "common cause would have to be to erase the effect.</p>"
+        "<p>各要素の受注への効果を、行動・購買意欲・IS活動・企業属性・流入元・担当者で"
+        "調整して推定し（ダブル機械学習）、相関と並べています。上の推奨配点は相関に"
+        "基づくため、調整後の効果と一致する場合にのみ因果として解釈してください。</p>"
+    )
+    listing = "".join(f"<li>{escape(w)}</li>" for w in warnings)
+    body = intro + (f"<ul class='warnings'>{listing}</ul>" if listing else "")
+    return section(
+        "effects",
+        "Adjusted element effects / 調整後の要素効果",
+        body + adjusted_effects_table(r, effects),
+    )
+
+
 def render_recalibration_html(
-    r: Recalibration, figures: Mapping[str, bytes], *, meta: Mapping[str, str]
+    r: Recalibration,
+    figures: Mapping[str, bytes],
+    *,
+    meta: Mapping[str, str],
+    effects: ElementEffects | None = None,
 ) -> str:
     """One self-contained page; every value escaped, images inline."""
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.notes)
@@ -384,6 +416,7 @@ def render_recalibration_html(
             findings_list(recalibration_conclusions(r)),
         ),
         section("weights", "Item weights / 項目の配点", _weights_table(r)),
+        *([_effects_section(r, effects)] if effects is not None else []),
         section("bands", "Bands / バンド", _bands_table(r)),
         section("figures", "Figures / 図", figures_html(figures, _FIGURES)),
         section("criteria", "Sub-criteria / 評価基準", _criteria_table(r)),
@@ -420,8 +453,12 @@ def write_recalibration(
     *,
     source: str,
     meta: Mapping[str, str],
+    effects: ElementEffects | None = None,
 ) -> dict[str, Path]:
-    """Write report.html, report.json, one PNG per figure and rubric.yaml."""
+    """Write report.html, report.json, one PNG per figure and rubric.yaml.
+
+    With `effects` (adjusted element effects), the report sets them beside the
+    weights and warns where they disagree."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = plot_recalibration(r)
@@ -430,9 +467,12 @@ def write_recalibration(
         "json": out / "report.json",
         "rubric": out / "rubric.yaml",
     }
-    html = render_recalibration_html(r, figures, meta=meta)
+    html = render_recalibration_html(r, figures, meta=meta, effects=effects)
     atomic_write_bytes(paths["html"], html.encode("utf-8"))
-    document = {"meta": dict(meta), **r.to_dict()}
+    document: dict[str, Any] = {"meta": dict(meta), **r.to_dict()}
+    if effects is not None:
+        document["adjusted_effects"] = effects.to_dict()
+        document["effect_warnings"] = effect_warnings(r, effects)
     atomic_write_bytes(
         paths["json"],
         (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),

@@ -9,9 +9,11 @@ from typing import Literal
 import pandas as pd
 
 from readiness.data.contract import Dataset
-from readiness.features.build import build_features, toss_up_points
+from readiness.features.build import build_features, labelled_points, toss_up_points
 from readiness.model.bundle import dataset_fingerprint, load_bundle
+from readiness.model.effects import ElementEffects, estimate_element_effects
 from readiness.reports.recalibration import write_recalibration
+from readiness.reports.recalibration_effects import effect_warnings
 from readiness.rubric.config import Rubric
 from readiness.rubric.recalibrate import (
     Recalibration,
@@ -23,6 +25,9 @@ from readiness.settings import Settings, get_settings
 from readiness.workflows.data import Progress, load_data
 from readiness.workflows.rubric import rubric_in_use
 
+# Fewer closed toss-ups than this leave every element's interval too wide to use.
+MIN_ADJUSTED = 300
+
 
 @dataclass(frozen=True)
 class RecalibrationRun:
@@ -30,6 +35,8 @@ class RecalibrationRun:
     rubric: Rubric  # the rubric it started from
     paths: dict[str, Path]  # html, json, rubric (the recommended rubric.yaml), ...
     run_id: str | None  # None: not logged to MLflow
+    effects: ElementEffects | None = None  # adjusted element effects, if estimated
+    effect_warnings: tuple[str, ...] = ()
 
 
 def run_recalibration(
@@ -44,6 +51,7 @@ def run_recalibration(
     seed: int = 0,
     bundle_dir: Path | None = None,
     tracking: bool = True,
+    adjusted: bool = True,
     settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> RecalibrationRun:
@@ -51,7 +59,9 @@ def run_recalibration(
     write the report and the recommended rubric.yaml into `out_dir`.
 
     With `bundle_dir`, the report shows how that model's probability maps to
-    each band.
+    each band. With `adjusted` (the default) and at least MIN_ADJUSTED closed
+    toss-ups, each element's effect adjusted for behaviour and intent is estimated
+    (`model.effects`) and the report sets it beside the weights, with warnings.
     """
     settings = settings or get_settings()
     rubric = rubric_in_use(rubric_path, rubric_dir=settings.rubric_dir)
@@ -72,6 +82,20 @@ def run_recalibration(
     result = recalibrate(
         dataset, rubric=rubric, config=config, model_probability=probability
     )
+    effects = None
+    if adjusted:
+        points = labelled_points(dataset)
+        if len(points) >= MIN_ADJUSTED:
+            if progress is not None:
+                progress(f"adjusted element effects on {len(points):,} toss-ups ...")
+            features = build_features(dataset, points, rubric=rubric)
+            effects = estimate_element_effects(features, points["won"], seed=seed)
+        else:
+            result.notes.append(
+                f"adjusted element effects need at least {MIN_ADJUSTED} closed "
+                f"toss-ups (have {len(points)}); not estimated / 調整後の要素効果は"
+                f"{MIN_ADJUSTED}件以上の完了トスアップが必要です"
+            )
     fingerprint = dataset_fingerprint(dataset)
     meta = {
         "data": str(data_dir),
@@ -79,7 +103,7 @@ def run_recalibration(
         "rubric": rubric.name,
     }
     paths = write_recalibration(
-        result, rubric, out_dir, source=str(data_dir), meta=meta
+        result, rubric, out_dir, source=str(data_dir), meta=meta, effects=effects
     )
     run_id = None
     if tracking:
@@ -92,7 +116,15 @@ def run_recalibration(
             artifact_dir=settings.artifact_dir,
             data_fingerprint=fingerprint,
         )
-    return RecalibrationRun(result=result, rubric=rubric, paths=paths, run_id=run_id)
+    warned = tuple(effect_warnings(result, effects)) if effects is not None else ()
+    return RecalibrationRun(
+        result=result,
+        rubric=rubric,
+        paths=paths,
+        run_id=run_id,
+        effects=effects,
+        effect_warnings=warned,
+    )
 
 
 def bundle_probability(dataset: Dataset, bundle_dir: Path) -> pd.Series:

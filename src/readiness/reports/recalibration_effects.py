@@ -1,0 +1,129 @@
+"""The recalibration report's adjusted effects, set beside the recommended weights.
+
+The recommended weights are fitted to outcomes: they follow what goes with winning.
+`readiness.model.effects` estimates each element's effect adjusting for behaviour,
+intent, IS activity, firmographics, source and reps. This module sets the two side
+by side per rubric item and writes the warnings (Japanese and English) a sales-ops
+team needs before adopting the weights as if they were causal:
+
+- a weight the recommendation moves (by `MOVE_POINTS` or more) although none of the
+  item's elements has an adjusted effect told apart from zero;
+- an element whose association lies outside its adjusted 95 % interval (what goes
+  with winning is not what collecting it does);
+- an element whose effect cannot be told (nearly every memo has it, or none).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from readiness.fields import BANT_KEYS
+from readiness.model.effects import ElementEffect, ElementEffects
+from readiness.reports.html import Safe, table
+from readiness.rubric.recalibrate import Recalibration
+
+__all__ = ["ITEM_ELEMENTS", "adjusted_effects_table", "effect_warnings"]
+
+# The rubric items of the articles and the memo elements they score.
+ITEM_ELEMENTS: Final[dict[str, tuple[str, ...]]] = {
+    "basics": ("basics",),
+    "problem": ("problem",),
+    "bant": BANT_KEYS,
+    "competition": ("competition",),
+    "next_action": ("next_action",),
+}
+# A recommended change of at least this many points is one to justify.
+MOVE_POINTS: Final = 3.0
+
+
+def _told(e: ElementEffect) -> bool:
+    """An effect told apart from zero: estimable and its interval excludes 0."""
+    if not e.can_tell or e.ci_low is None or e.ci_high is None:
+        return False
+    return e.ci_low > 0 or e.ci_high < 0
+
+
+def _pts(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:+.1f}"
+
+
+def effect_warnings(r: Recalibration, effects: ElementEffects) -> list[str]:
+    """Bilingual warnings where association and adjusted effects disagree."""
+    out: list[str] = []
+    known = {e.element for e in effects.effects}
+    for item, elements in ITEM_ELEMENTS.items():
+        if item not in r.weights:
+            continue
+        mine = [effects[e] for e in elements if e in known]
+        old, new = float(r.old_weights[item]), float(r.weights[item])
+        if mine and abs(new - old) >= MOVE_POINTS and not any(map(_told, mine)):
+            ja, en = r.labels[item]
+            out.append(
+                f"{en}: the recommended {old:g} → {new:g} points follows the "
+                "association; adjusted for behaviour and intent, none of its elements "
+                f"({', '.join(elements)}) has an effect told apart from zero. "
+                f"/ {ja}: 推奨配点 {old:g} → {new:g} 点は受注との相関に基づく値です。"
+                "行動・購買意欲などで調整すると、どの要素の効果もゼロと区別できません。"
+            )
+    for e in effects.effects:
+        if not e.can_tell:
+            out.append(
+                f"{e.element}: its effect cannot be told ({e.reason}). "
+                f"/ {e.element}: 効果を推定できません（{e.reason}）。"
+            )
+        elif (
+            e.naive is not None
+            and e.ci_low is not None
+            and e.ci_high is not None
+            and not e.ci_low <= e.naive <= e.ci_high
+        ):
+            out.append(
+                f"{e.element}: the association ({_pts(e.naive)} pt) lies outside "
+                f"the adjusted 95 % interval [{_pts(e.ci_low)}, {_pts(e.ci_high)}] "
+                "pt: what goes with winning is not what collecting it does. "
+                f"/ {e.element}: 相関（{_pts(e.naive)} pt）が調整後の95%区間"
+                f"［{_pts(e.ci_low)}, {_pts(e.ci_high)}］pt の外にあります。"
+                "受注との相関は、取得したことの効果ではありません。"
+            )
+    return out
+
+
+def adjusted_effects_table(r: Recalibration, effects: ElementEffects) -> str:
+    """Per element: its item and weights, adjusted effect and interval, association."""
+    item_of = {e: item for item, els in ITEM_ELEMENTS.items() for e in els}
+    rows: list[list[object]] = []
+    for e in effects.effects:
+        item = item_of.get(e.element, "")
+        old = r.old_weights.get(item)
+        new = r.weights.get(item)
+        effect: Any = (
+            Safe(f"<strong>{_pts(e.effect)}</strong>") if _told(e) else _pts(e.effect)
+        )
+        rows.append(
+            [
+                e.element,
+                item,
+                "—" if old is None else f"{old:g} → {new}",
+                f"{100 * e.share_filled:.0f}%",
+                effect,
+                "—" if e.ci_low is None else f"[{_pts(e.ci_low)}, {_pts(e.ci_high)}]",
+                _pts(e.naive),
+                "—" if e.rv is None else f"{e.rv:.3f}",
+                "yes / 可" if e.can_tell else f"no / 不可 ({e.reason})",
+            ]
+        )
+    return table(
+        [
+            "element / 要素",
+            "item / 項目",
+            "weight now → recommended / 配点",
+            "filled / 記入率",
+            "adjusted effect, pt / 調整後の効果",
+            "95% CI",
+            "association, pt / 相関",
+            "robustness value / 頑健性",
+            "can tell / 推定可否",
+        ],
+        rows,
+        cls="num",
+    )
