@@ -14,8 +14,8 @@ where buying intent decides what gets written down (docs/world.md, "Presets").
 
 Measured (20,000 leads, seed 7): default world (LightGBM served) top-1 beats a
 random other 0.709 over 1,508 toss-ups, Spearman 0.405 over 5,624 missing
-elements; confounded world (logistic served) 0.418 and −0.219: the model reads the
-intent-driven associations and ranks Budget and the next step above Competition.
+elements; confounded world (logistic served) 0.418 and −0.219: worse than a random
+ranking, as the associations intent makes there lead one to expect.
 
     python bench/explain_truth.py --leads 20000 --seed 7 [--preset NAME]
 Last line: JSON with preset, top1_beats_random, spearman_pred_vs_true, toss_ups,
