@@ -7,38 +7,18 @@ issue's targets (bench/parser.py reports those as `targets_met`).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.clean_env import scrubbed_env
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(script: str, *args: str, cwd: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *args],
-        cwd=cwd,
-        env=scrubbed_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    last = done.stdout.strip().splitlines()[-1]
-    return json.loads(last)
+from tests.bench_run import run_bench
 
 
 @pytest.fixture(scope="module")
 def parser_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     cwd = tmp_path_factory.mktemp("bench-parser")
-    return _run(
+    return run_bench(
         "parser.py", "--world-leads", "400", "--seed", "5", "--repeat", "2", cwd=cwd
     )
 
@@ -85,7 +65,7 @@ def test_the_world_reads_its_own_template_memos_exactly(
 def test_the_status_classifier_benchmark_compares_three_deciders(
     tmp_path: Path,
 ) -> None:
-    out = _run(
+    out = run_bench(
         "status_classifier.py", "--train-leads", "400", "--seed", "2", cwd=tmp_path
     )
     assert out["train"]["fields"] > 500

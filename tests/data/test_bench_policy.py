@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.clean_env import scrubbed_env
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench_run import run_bench
 
 
 def test_the_policy_replay_reports_every_policy_with_intervals(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "policy.py"),
-            "--leads",
-            "1200",
-            "--seed",
-            "3",
-            "--bootstrap",
-            "30",
-            "--preset",
-            "confounded",
-        ],
+    report = run_bench(
+        "policy.py",
+        "--leads",
+        "1200",
+        "--seed",
+        "3",
+        "--bootstrap",
+        "30",
+        "--preset",
+        "confounded",
         cwd=tmp_path,
-        env=scrubbed_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["preset"] == "confounded"
     policies = {"historical", "readiness", "gate", "random", "oracle"}
     assert set(report["win_rate"]) == policies

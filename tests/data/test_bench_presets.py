@@ -6,36 +6,14 @@ fit: they check the flag reaches the world and the JSON line, not the figures.
 
 from __future__ import annotations
 
-import json
 import math
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
-from tests.clean_env import scrubbed_env
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(script: str, *args: str, cwd: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *args],
-        cwd=cwd,
-        env=scrubbed_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    last = done.stdout.strip().splitlines()[-1]
-    out: dict[str, Any] = json.loads(last)
-    return out
+from tests.bench_run import run_bench
 
 
 def test_explain_truth_runs_on_the_confounded_world(tmp_path: Path) -> None:
-    out = _run(
+    out = run_bench(
         "explain_truth.py", "--leads", "800", "--seed", "5",
         "--preset", "confounded", cwd=tmp_path,
     )  # fmt: skip
@@ -47,7 +25,7 @@ def test_explain_truth_runs_on_the_confounded_world(tmp_path: Path) -> None:
 
 
 def test_recalibration_runs_on_the_confounded_world(tmp_path: Path) -> None:
-    out = _run(
+    out = run_bench(
         "recalibration.py", "--sizes", "300", "--seed", "3", "--bootstrap", "5",
         "--label-draws", "2", "--preset", "confounded", cwd=tmp_path,
     )  # fmt: skip
