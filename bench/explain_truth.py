@@ -52,6 +52,40 @@ def _random_top3_hit(n: int, k: int) -> float:
     return 1.0 - math.comb(n - k, 3) / math.comb(n, 3)
 
 
+def _agreement(
+    scores: list, truth: pd.DataFrame, flags: pd.Series
+) -> dict[str, float | int | None]:
+    """Top-1-beats-random, Spearman of gains and FS flags in the top 3 vs truth."""
+    beats: list[float] = []
+    hits: list[float] = []
+    random_hits: list[float] = []
+    predicted: list[float] = []  # one per (toss-up, missing element)
+    actual: list[float] = []
+    for s in scores:
+        keys = [m.element for m in s.missing]
+        row = truth.loc[s.lead_id]
+        true_gain = {k: float(row[f"p_if_{k}"] - row["p_true"]) for k in keys}
+        predicted.extend(m.gain for m in s.missing)
+        actual.extend(true_gain[k] for k in keys)
+        if len(keys) >= 2:
+            beats.append(_beats(true_gain[keys[0]], [true_gain[k] for k in keys[1:]]))
+        flagged = flags.get(s.lead_id, set())
+        if flagged:
+            hits.append(float(bool(flagged & set(keys[:3]))))
+            random_hits.append(_random_top3_hit(len(keys), len(flagged & set(keys))))
+    rho = spearmanr(predicted, actual).statistic if len(predicted) >= 3 else np.nan
+    return {
+        "top1_beats_random": round(float(np.mean(beats)), 4) if beats else None,
+        "toss_ups": len(beats),
+        "spearman_pred_vs_true": round(float(rho), 4) if np.isfinite(rho) else None,
+        "spearman_pairs": len(predicted),
+        "fs_flag_in_top3": round(float(np.mean(hits)), 4) if hits else None,
+        "fs_flag_in_top3_random": round(float(np.mean(random_hits)), 4)
+        if random_hits
+        else None,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leads", type=int, default=20_000)
@@ -64,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     from readiness.model.bundle import load_bundle
     from readiness.model.config import TrainConfig
     from readiness.scoring.lead import lead_dataset
-    from readiness.scoring.score import score_points
+    from readiness.scoring.score import bundle_explain_method, score_points
     from readiness.settings import Settings
     from readiness.simulate import config as sim_config
     from readiness.simulate.store import read_truth, write_world
@@ -95,33 +129,24 @@ def main(argv: list[str] | None = None) -> int:
     test_ids = set(result.test_frame["lead_id"])
     points = toss_up_points(dataset)
     points = points[points["lead_id"].isin(test_ids)].reset_index(drop=True)
-    t1 = time.perf_counter()
-    scores = score_points(dataset, points, bundle=bundle)
-    score_s = time.perf_counter() - t1
-
-    beats: list[float] = []
     flags = dataset.fs_feedback.groupby("lead_id")["missing_elements"].agg(
         lambda s: {k for v in s for k in v.split(";") if k}
     )
-    hits: list[float] = []
-    random_hits: list[float] = []
-    predicted: list[float] = []  # one per (toss-up, missing element)
-    actual: list[float] = []
-    for s in scores:
-        keys = [m.element for m in s.missing]
-        row = truth.loc[s.lead_id]
-        true_gain = {k: float(row[f"p_if_{k}"] - row["p_true"]) for k in keys}
-        predicted.extend(m.gain for m in s.missing)
-        actual.extend(true_gain[k] for k in keys)
-        if len(keys) >= 2:
-            beats.append(_beats(true_gain[keys[0]], [true_gain[k] for k in keys[1:]]))
-        flagged = flags.get(s.lead_id, set())
-        if flagged:
-            hits.append(float(bool(flagged & set(keys[:3]))))
-            random_hits.append(_random_top3_hit(len(keys), len(flagged & set(keys))))
-
-    rho = spearmanr(predicted, actual).statistic if len(predicted) >= 3 else np.nan
-    spearman = round(float(rho), 4) if np.isfinite(rho) else None
+    methods: dict[str, dict[str, float | int | None]] = {}
+    score_s = 0.0
+    for method in ("points", "adjusted", "blend"):
+        t1 = time.perf_counter()
+        scores = score_points(dataset, points, bundle=bundle, explain_method=method)
+        score_s += time.perf_counter() - t1
+        methods[method] = _agreement(scores, truth, flags)
+    served_method = bundle_explain_method(bundle.meta)
+    adjusted = bundle.meta.get("adjusted_effects") or {}
+    effects_pts = {
+        k: None if v.get("effect") is None else round(100 * v["effect"], 2)
+        for k, v in (adjusted.get("elements") or {}).items()
+    }
+    robust = sorted(k for k, v in (adjusted.get("elements") or {}).items()
+                    if v.get("robust"))  # fmt: skip
 
     # Latency: one lead from plain mappings (what the API does), then a batch.
     lead_id = points["lead_id"].iloc[0]
@@ -150,21 +175,20 @@ def main(argv: list[str] | None = None) -> int:
     score_points(dataset, batch, bundle=bundle, explain=False)
     batch_plain_s = time.perf_counter() - a
 
+    served = methods[served_method]
     report = {
         "leads": args.leads,
         "seed": args.seed,
         "preset": args.preset,
         "served": result.served,
-        "toss_ups": len(beats),
-        "test_toss_ups": len(scores),
-        "top1_beats_random": round(float(np.mean(beats)), 4) if beats else None,
-        "spearman_pred_vs_true": spearman,
-        "spearman_pairs": len(predicted),
-        "fs_flagged_toss_ups": len(hits),
-        "fs_flag_in_top3": round(float(np.mean(hits)), 4) if hits else None,
-        "fs_flag_in_top3_random": round(float(np.mean(random_hits)), 4)
-        if random_hits
-        else None,
+        "explain_method": served_method,
+        "top1_beats_random": served["top1_beats_random"],
+        "spearman_pred_vs_true": served["spearman_pred_vs_true"],
+        "toss_ups": served["toss_ups"],
+        "test_toss_ups": len(points),
+        "methods": methods,
+        "adjusted_effects_pts": effects_pts,
+        "robust_effects": robust,
         "single_lead_ms": round(1000 * float(np.median(timings)), 1),
         "single_lead_dataset_ms": round(1000 * float(np.median(timings_ds)), 1),
         "batch_1000_s": round(batch_s, 2),
@@ -172,14 +196,16 @@ def main(argv: list[str] | None = None) -> int:
         "test_scoring_s": round(score_s, 2),
         "train_s": round(train_s, 1),
     }
+    for method, m in methods.items():
+        print(
+            f"{method:>9}: top-ranked element beats a random other missing one "
+            f"{m['top1_beats_random']} over {m['toss_ups']:,} toss-ups (≥ 0.80); "
+            f"Spearman predicted vs true gain {m['spearman_pred_vs_true']}; FS flag in "
+            f"top 3 {m['fs_flag_in_top3']} vs random {m['fs_flag_in_top3_random']}"
+        )
     print(
-        f"top-ranked element beats a random other missing one: "
-        f"{report['top1_beats_random']} over {report['toss_ups']:,} toss-ups "
-        f"(target ≥ 0.80); Spearman predicted vs true gain "
-        f"{report['spearman_pred_vs_true']} over {report['spearman_pairs']:,} "
-        f"missing elements; FS flag in top 3: {report['fs_flag_in_top3']} vs random "
-        f"{report['fs_flag_in_top3_random']}; one lead {report['single_lead_ms']} ms "
-        f"(+{report['single_lead_dataset_ms']} ms to type it); 1,000 leads "
+        f"served order: {served_method}; adjusted effects (pt) {effects_pts}; robust: "
+        f"{robust or 'none'}; one lead {report['single_lead_ms']} ms; 1,000 leads "
         f"{report['batch_1000_s']} s"
     )
     print(json.dumps(report))

@@ -20,6 +20,8 @@ const T = {
     found: (n) => `${n} 件`, noModel: "モデル未読込", model: "モデル",
     now: "現在", nextElement: "次に集める情報", trend: "傾向（週あたり）",
     noTiming: "タイミング判定は利用できません: ",
+    adjusted: "調整後の効果", notTold: "ゼロと区別できません", fragile: "隠れた要因で消えうる",
+    robust: "頑健", noEffect: "調整後の効果：推定できません",
   },
   en: {
     title: "Hand-off readiness", input: "Input", pick: "Pick a lead from the data",
@@ -40,6 +42,9 @@ const T = {
     found: (n) => `${n} found`, noModel: "no model loaded", model: "model",
     now: "now", nextElement: "Collect next", trend: "Trend (per week)",
     noTiming: "Timing advice is not available: ",
+    adjusted: "adjusted effect", notTold: "not told apart from zero",
+    fragile: "a hidden cause could erase it", robust: "robust",
+    noEffect: "adjusted effect: cannot be told",
   },
 };
 
@@ -49,6 +54,13 @@ const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key];
 const pct = (p) => `${(100 * p).toFixed(1)}%`;
 const pp = (d) => `${d >= 0 ? "+" : "−"}${Math.abs(100 * d).toFixed(1)} pt`;
+
+// A missing element's adjusted effect (double ML at training) with its interval.
+function effectText(m) {
+  if (m.effect === null || m.effect === undefined) return t("noEffect");
+  const verdict = m.effect_robust ? t("robust") : m.effect_told ? t("fragile") : t("notTold");
+  return `${t("adjusted")} ${pp(m.effect)} [${pp(m.effect_low)}, ${pp(m.effect_high)}] · ${verdict}`;
+}
 
 function applyLanguage() {
   document.documentElement.lang = state.lang;
@@ -224,6 +236,10 @@ function renderScore(s) {
     const gain = tr.insertCell();
     gain.className = `num ${m.gain >= 0 ? "up" : "down"}`;
     gain.textContent = `${pp(m.gain)} → ${pct(m.probability_if_collected)}`;
+    const effect = document.createElement("div");
+    effect.className = "effect";
+    effect.textContent = effectText(m);
+    gain.appendChild(effect);
     const pts = tr.insertCell();
     pts.className = "num";
     pts.textContent = `+${m.rubric_points.toFixed(1)}`;

@@ -259,6 +259,7 @@ def test_the_synthetic_world_trains_evaluates_scores_and_advises(
     cli.run("validate", world)
     out = cli.run("train", world, "--config", "fast.yaml", "--out", model)
     assert "timing model: " in out
+    _one_line(out, "adjusted element effects")
     _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", world, "--model", model)
     cli.run("evaluate", world, "--model", model, "--all")

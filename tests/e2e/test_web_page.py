@@ -112,6 +112,7 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
     assert any(float(b.get_attribute("width")) > 0 for b in bars)
     rows = d.find_elements(By.CSS_SELECTOR, "#missing tbody tr")
     assert rows and ("？" in rows[0].text or "。" in rows[0].text)
+    assert "調整後の効果" in rows[0].text  # the adjusted effect (or that it is unknown)
     assert int(d.find_element(By.ID, "event-count").text) > 0
     _wait(d, lambda d: d.find_element(By.ID, "timing").text.strip() not in ("", "—"))
 
@@ -126,6 +127,7 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
     d.find_element(By.ID, "lang").click()
     _wait(d, lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Hand-off"))
     assert "Win probability" in d.find_element(By.ID, "answer").text
+    assert "adjusted effect" in d.find_element(By.ID, "missing").text
 
 
 def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(

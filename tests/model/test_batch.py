@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -239,6 +240,17 @@ def test_only_the_top_rows_are_explained(
     assert not scores["explained"].iloc[15:].any()
     assert (scores["top_factors"].head(15) != "").all()
     assert (scores["top_factors"].iloc[15:] == "").all()
+    # each explained row's missing elements, with their adjusted effects
+    with_missing = scores.head(15)[scores["top_missing"].head(15) != ""]
+    assert len(with_missing)
+    for listed, effects in zip(
+        with_missing["top_missing"], with_missing["top_missing_effects"], strict=True
+    ):
+        keys = [part.split(" (")[0] for part in listed.split("; ")]
+        assert [part.split(" (")[0] for part in effects.split("; ")] == keys
+    shown = r"pt \[[-+]\d+\.\d, [-+]\d+\.\d\] (≈0|told|robust)\)"
+    assert any(re.search(shown, e) for e in with_missing["top_missing_effects"])
+    assert (scores["top_missing_effects"].iloc[15:] == "").all()
 
 
 def test_the_cli_prints_the_summary_and_the_capacity_cut(

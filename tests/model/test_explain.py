@@ -1,4 +1,4 @@
-"""Explanations: factors in business terms, missing elements ranked by model gain."""
+"""Explanations: factors in business terms, missing elements ranked and their gains."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from readiness.model.bundle import Bundle
 from readiness.model.estimators import WinModel
 from readiness.model.explain import Counterfactual, element_effects
 from readiness.rubric.score import score_memo
-from readiness.scoring.reasons import rank_missing
+from readiness.scoring.reasons import adjusted_on_lead, rank_missing
 from readiness.scoring.results import LeadScore
 from readiness.scoring.score import score_points
 
@@ -30,7 +30,7 @@ def scores(
     return score_points(scoring_dataset, points, bundle=scoring_bundle)
 
 
-def test_missing_elements_are_exactly_the_rubrics_vague_or_empty_ones_by_gain(
+def test_missing_elements_are_exactly_the_rubrics_vague_or_empty_ones_in_order(
     points: pd.DataFrame, scoring_bundle: Bundle, scores: list[LeadScore]
 ) -> None:
     for (_, point), score in zip(points.iterrows(), scores, strict=True):
@@ -43,9 +43,14 @@ def test_missing_elements_are_exactly_the_rubrics_vague_or_empty_ones_by_gain(
         got = {m.element: (m.status, m.rubric_points) for m in score.missing}
         assert got == expected
         assert set(got) <= set(ELEMENT_KEYS)
-        gains = [m.gain for m in score.missing]
-        assert gains == sorted(gains, reverse=True)
+        # the default order ("points"): robust adjusted effects, rubric points, gain
+        keys = [
+            (-(m.effect or 0.0) if m.effect_robust else 0.0, -m.rubric_points, -m.gain)
+            for m in score.missing
+        ]
+        assert keys == sorted(keys)
         for m in score.missing:
+            assert m.gain_method == "model"
             assert m.probability_if_collected == pytest.approx(
                 score.probability + m.gain
             )
@@ -210,3 +215,97 @@ def test_a_pricing_feature_reads_as_the_business_says_it(
     for name, label in factor_labels.items():
         if name != "memo_text":
             assert label == feature_info(name).label_en
+
+
+def _adjusted(**elements: dict[str, object]) -> dict[str, object]:
+    return {"base_rate": 0.2, "elements": elements}
+
+
+def _effect(effect: float, low: float, high: float, rv: float) -> dict[str, object]:
+    told = low > 0 or high < 0
+    return {"can_tell": True, "effect": effect, "ci_low": low, "ci_high": high,
+            "rv": rv, "told": told, "robust": told and rv >= 0.1}  # fmt: skip
+
+
+def test_an_adjusted_effect_moves_a_lead_at_the_training_rate_by_itself() -> None:
+    stored = _effect(0.05, 0.01, 0.09, 0.2)
+    change, low, high = adjusted_on_lead(stored, 0.2, 0.2, 1.0) or (0, 0, 0)
+    assert (change, low, high) == pytest.approx((0.05, 0.01, 0.09))
+    # a lead far from the training rate moves by the same log-odds, less in points
+    far, _, _ = adjusted_on_lead(stored, 0.2, 0.02, 1.0) or (0, 0, 0)
+    assert 0 < far < 0.01
+    # a vague element is partly known: half the log-odds (vague_fraction 0.5)
+    half, _, _ = adjusted_on_lead(stored, 0.2, 0.2, 0.5) or (0, 0, 0)
+    assert 0 < half < 0.05
+    assert adjusted_on_lead({"can_tell": False, "effect": None}, 0.2, 0.2, 1.0) is None
+    assert adjusted_on_lead(None, 0.2, 0.2, 1.0) is None
+
+
+def test_the_three_explain_methods_order_the_same_elements_differently() -> None:
+    plan = [
+        Counterfactual(0, "budget", "empty", 7.5),
+        Counterfactual(0, "competition", "empty", 20.0),
+        Counterfactual(0, "next_action", "empty", 15.0),
+    ]
+    p_now = np.array([0.2])
+    p_if = np.array([0.30, 0.21, 0.25])  # the model: budget best
+    adjusted = _adjusted(
+        budget=_effect(0.01, -0.02, 0.04, 0.01),  # not told apart from zero
+        competition=_effect(0.002, -0.01, 0.014, 0.0),
+        next_action=_effect(0.06, 0.03, 0.09, 0.2),  # robust
+    )
+
+    def order(method: str) -> list[str]:
+        (row,) = rank_missing(
+            plan,
+            p_now,
+            p_if,
+            1,
+            adjusted=adjusted,
+            method=method,  # type: ignore[arg-type]
+        )
+        return [m.element for m in row]
+
+    assert order("blend") == ["budget", "next_action", "competition"]
+    assert order("adjusted") == ["next_action", "budget", "competition"]
+    # robust first, then the rubric's points (competition 20 over budget 7.5)
+    assert order("points") == ["next_action", "competition", "budget"]
+    (row,) = rank_missing(plan, p_now, p_if, 1, adjusted=adjusted, method="adjusted")
+    top = row[0]
+    assert top.gain_method == "adjusted"
+    assert top.gain == pytest.approx(0.06) and top.effect == pytest.approx(0.06)
+    assert (top.effect_low, top.effect_high) == pytest.approx((0.03, 0.09))
+    assert top.effect_told and top.effect_robust
+    assert not row[1].effect_told and row[1].effect_low is not None
+    (plain,) = rank_missing(plan, p_now, p_if, 1, method="points")
+    assert all(m.effect is None and m.gain_method == "model" for m in plain)
+    assert [m.element for m in plain] == ["competition", "next_action", "budget"]
+
+
+def test_a_trained_bundle_carries_adjusted_effects_and_scores_show_them(
+    scoring_bundle: Bundle, scores: list[LeadScore]
+) -> None:
+    adjusted = scoring_bundle.meta["adjusted_effects"]
+    assert "skipped" not in adjusted, adjusted
+    assert 0 < adjusted["base_rate"] < 1
+    assert set(adjusted["elements"]) == set(ELEMENT_KEYS)
+    for e in adjusted["elements"].values():
+        if e["can_tell"]:
+            assert e["ci_low"] <= e["effect"] <= e["ci_high"]
+            assert e["told"] == (e["ci_low"] > 0 or e["ci_high"] < 0)
+    shown = [m for s in scores for m in s.missing if m.effect is not None]
+    assert shown
+    for m in shown:
+        assert m.effect_low is not None and m.effect_high is not None
+        assert m.effect_low <= m.effect <= m.effect_high
+
+
+def test_scoring_can_override_the_bundles_explain_method(
+    scoring_dataset: Dataset, scoring_bundle: Bundle, points: pd.DataFrame
+) -> None:
+    blend = score_points(
+        scoring_dataset, points, bundle=scoring_bundle, explain_method="blend"
+    )
+    for s in blend:
+        gains = [m.gain for m in s.missing]
+        assert gains == sorted(gains, reverse=True)

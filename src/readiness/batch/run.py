@@ -427,7 +427,7 @@ def _explain_top(
             f"(max difference {drift.max():.2e}); this is a bug"
         )
     out = ranked.copy()
-    for col in ("top_missing", "top_missing_ja", "top_factors", "top_factors_ja",
-                "explained"):  # fmt: skip
+    for col in ("top_missing", "top_missing_ja", "top_missing_effects",
+                "top_factors", "top_factors_ja", "explained"):  # fmt: skip
         out.loc[idx, col] = by_id.loc[ids, col].to_numpy()
     return out

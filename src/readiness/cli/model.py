@@ -67,6 +67,11 @@ def train_command(
     click.echo(f"served: {result.predictor} ({result.reason})")
     if "element_effects" in run.skipped:
         click.echo(f"skipped element effects: {run.skipped['element_effects']}")
+    click.echo(
+        adjusted_line(
+            result.extra.get("adjusted_effects"), result.config.explain_method
+        )
+    )
     if run.timing_path is not None:
         click.echo(f"timing model: {run.timing_path}")
     run_line = "MLflow run: not logged (--no-tracking)"
@@ -83,6 +88,31 @@ def train_command(
     click.echo(f"bundle: {run.bundle_dir}")
     click.echo(f"report: {run.report_path}")
     click.echo(run_line)
+
+
+_ORDER = {
+    "points": "robust adjusted effects first, then rubric points, then model gain",
+    "adjusted": "by adjusted effect",
+    "blend": "by the model's blended gain",
+}
+
+
+def adjusted_line(adjusted: dict[str, Any] | None, method: str) -> str:
+    """One line on the adjusted element effects the bundle keeps and the order."""
+    order = f"missing elements ordered {_ORDER.get(method, method)}"
+    none = "adjusted element effects: not estimated"
+    if not adjusted:
+        return f"{none} (adjusted_effects: false); {order}"
+    if "skipped" in adjusted:
+        return f"{none} ({adjusted['skipped']}); {order}"
+    elements = adjusted.get("elements") or {}
+    told = [k for k, v in elements.items() if v.get("told")]
+    robust = [k for k, v in elements.items() if v.get("robust")]
+    return (
+        f"adjusted element effects on {adjusted['n']:,} toss-ups: told apart from "
+        f"zero {', '.join(told) or 'none'}; robust to a hidden cause (robustness "
+        f"value ≥ {adjusted['min_rv']:g}) {', '.join(robust) or 'none'}; {order}"
+    )
 
 
 def render_candidates(result: TrainResult) -> str:

@@ -220,6 +220,7 @@ def bundle_from_result(
         "config": result.config.model_dump(),
         "mlflow_run_id": run_id,
         "element_effects": result.extra.get("element_effects"),
+        "adjusted_effects": result.extra.get("adjusted_effects"),
         # what batch scoring's drift check compares a backlog with (optional key:
         # bundles without it load and score, only without the drift check)
         "reference": feature_reference(result.test_features),

@@ -17,6 +17,7 @@ class ConfigError(ReadinessError, ValueError):
 
 
 Candidate = Literal["rubric", "logistic", "lightgbm", "lightgbm_linear"]
+ExplainMethod = Literal["points", "adjusted", "blend"]
 # Simplest first: a candidate is served over a simpler one only when it is clearly
 # better on the validation slice (`choose_served`).
 CANDIDATES: tuple[Candidate, ...] = (
@@ -79,6 +80,21 @@ class TrainConfig(BaseModel):
     # model's average effect of the element (from the validation slice).
     explain_own_weight: float = Field(0.25, ge=0, le=1)
     explain_max_rows: int = Field(5_000, ge=0)
+    # How missing elements are ranked and what their gain is (docs/explanations.md):
+    # "points": elements whose adjusted effect is robust first (by that effect),
+    #   then the rubric's points, then the model's gain (shown as the gain);
+    # "adjusted": gain = the element's adjusted effect on this lead, ranked by it;
+    # "blend": the model's counterfactual blended with its average (before 0.4).
+    explain_method: ExplainMethod = "points"
+    # Adjusted element effects (double ML, readiness.model.effects) estimated on
+    # the training toss-ups when there are at least `adjusted_min_toss_ups`.
+    adjusted_effects: bool = True
+    adjusted_min_toss_ups: int = Field(1000, ge=50)
+    adjusted_folds: int = Field(3, ge=2, le=10)
+    # An adjusted effect is robust when its 95 % interval excludes zero and a
+    # hidden cause would need at least this partial R² (with filling and with
+    # winning) to erase it (DoubleML's robustness value).
+    effect_min_rv: float = Field(0.10, ge=0, le=1)
     grade_cutoffs: dict[str, float] = Field(
         default_factory=lambda: {"A": 80.0, "B": 60.0, "C": 40.0}
     )

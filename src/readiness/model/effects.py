@@ -43,6 +43,9 @@ __all__ = [
     "ElementEffects",
     "confounder_columns",
     "estimate_element_effects",
+    "is_robust",
+    "stored_effects",
+    "told_apart",
     "treatment_column",
 ]
 
@@ -148,6 +151,50 @@ class ElementEffects:
                 for e in self.effects
             ],
         }
+
+
+def told_apart(e: Mapping[str, Any] | ElementEffect) -> bool:
+    """Estimable and its 95 % interval excludes zero."""
+    d = asdict(e) if isinstance(e, ElementEffect) else e
+    low, high = d.get("ci_low"), d.get("ci_high")
+    if not d.get("can_tell") or low is None or high is None:
+        return False
+    return bool(low > 0 or high < 0)
+
+
+def is_robust(e: Mapping[str, Any] | ElementEffect, min_rv: float) -> bool:
+    """Told apart from zero, and a hidden cause would need a partial R² of at
+    least `min_rv` with both filling and winning to erase it."""
+    d = asdict(e) if isinstance(e, ElementEffect) else e
+    rv = d.get("rv")
+    return told_apart(d) and rv is not None and rv >= min_rv
+
+
+def stored_effects(
+    effects: ElementEffects, won: np.ndarray | pd.Series, *, min_rv: float
+) -> dict[str, Any]:
+    """What a model bundle keeps of the adjusted effects (`bundle.json`,
+    `adjusted_effects`): per element its effect and interval in probability, the
+    verdicts, and the training win rate the effects are turned into log-odds at."""
+    full = effects.to_dict()
+    keep = ("can_tell", "reason", "share_filled", "naive", "effect", "ci_low",
+            "ci_high", "std_error", "rv")  # fmt: skip
+    elements = {
+        e["element"]: {
+            **{k: e[k] for k in keep},
+            "told": told_apart(e),
+            "robust": is_robust(e, min_rv),
+        }
+        for e in full["elements"]
+    }
+    return {
+        "method": "DoubleML IRM, LightGBM nuisances, cross-fitted",
+        "n": full["n"],
+        "n_folds": full["n_folds"],
+        "base_rate": float(np.mean(np.asarray(won, dtype=np.float64))),
+        "min_rv": min_rv,
+        "elements": elements,
+    }
 
 
 def _json_float(value: float | None) -> float | None:
@@ -284,7 +331,9 @@ def estimate_element_effects(
         # than from numpy's global random state as DoubleML would.
         folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         model.set_sample_splitting(list(folds.split(frame, 2 * d + y)))
-        model.fit(store_predictions=True)
+        with warnings.catch_warnings(record=True) as caught_fit:
+            warnings.simplefilter("always")
+            model.fit(store_predictions=True)
         m_hat = np.asarray(model.predictions["ml_m"]).reshape(-1)
         extreme = float(np.mean((m_hat < trim) | (m_hat > 1 - trim)))
         if extreme > max_extreme_share:
@@ -309,6 +358,7 @@ def estimate_element_effects(
             model.sensitivity_analysis(cf_y=cf_y, cf_d=cf_d)
         # DoubleML falls back to a non-orthogonal Riesz representer when its
         # variance estimate is not positive (small or lopsided samples): say so.
+        caught = [*caught_fit, *caught]
         fallback = [w for w in caught if "nu2" in str(w.message)]
         for w in caught:
             if w not in fallback:

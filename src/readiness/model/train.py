@@ -21,6 +21,7 @@ from readiness.features.build import (
     rubric_item_names,
 )
 from readiness.model.config import CANDIDATES, Candidate, TrainConfig
+from readiness.model.effects import estimate_element_effects, stored_effects
 from readiness.model.estimators import (
     RUBRIC_ITEMS,
     RUBRIC_TOTAL,
@@ -35,6 +36,9 @@ from readiness.model.selection import choose_served, served_reason, time_split
 from readiness.rubric.config import Rubric, band_for, default_rubric
 
 Served = Literal["model", "rubric"]
+
+# Lighter nuisance learners than a recalibration's: training does it every time.
+_ADJUSTED_LEARNERS: dict[str, Any] = {"n_estimators": 100, "learning_rate": 0.08}
 
 
 def prediction_frame(
@@ -231,6 +235,8 @@ def train(
             rubric=rubric,
             config=config,
         )
+    if config.adjusted_effects:
+        extra["adjusted_effects"] = _adjusted_effects(x_train, y_train, config, say)
     p_train = np.asarray(estimator.predict_proba(x_train))[:, 1]
     scale = ScoreScale(grade_cutoffs=config.grade_cutoffs).fit(
         p_train, x_train[RUBRIC_TOTAL].to_numpy(dtype=float)
@@ -294,6 +300,31 @@ def train(
         predictor=predictor,
         candidates=table,
     )
+
+
+def _adjusted_effects(
+    features: pd.DataFrame,
+    won: np.ndarray,
+    config: TrainConfig,
+    say: Callable[[str], object],
+) -> dict[str, Any]:
+    """Each element's adjusted effect on winning over the training toss-ups
+    (`readiness.model.effects`), as the bundle keeps it; or why there is none."""
+    n = len(won)
+    if n < config.adjusted_min_toss_ups:
+        return {
+            "skipped": f"{n:,} training toss-ups: adjusted element effects need at "
+            f"least {config.adjusted_min_toss_ups:,} (adjusted_min_toss_ups)"
+        }
+    say(f"estimating each element's effect adjusted for behaviour on {n:,} toss-ups")
+    effects = estimate_element_effects(
+        features,
+        won,
+        n_folds=config.adjusted_folds,
+        seed=config.seed,
+        learner_params=_ADJUSTED_LEARNERS,
+    )
+    return stored_effects(effects, won, min_rv=config.effect_min_rv)
 
 
 def _element_effects(

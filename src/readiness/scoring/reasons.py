@@ -15,18 +15,30 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
 
 from readiness.features.build import feature_info
 from readiness.fields import ELEMENT_KEYS, element
+from readiness.model.config import ExplainMethod
 from readiness.model.estimators import RUBRIC_TOTAL, RubricModel
 from readiness.model.explain import Counterfactual, MemoRead, logit
-from readiness.scoring.results import Factor, MissingElement, MissingStatus
+from readiness.scoring.results import (
+    Factor,
+    GainMethod,
+    MissingElement,
+    MissingStatus,
+)
 
-__all__ = ["WORDING", "model_factors", "rank_missing", "rubric_factors"]
+__all__ = [
+    "WORDING",
+    "adjusted_on_lead",
+    "model_factors",
+    "rank_missing",
+    "rubric_factors",
+]
 
 WORDING: Final = "memo_text"  # every memo_text_svd_* component, as one factor
 _SVD_PREFIX: Final = "memo_text_svd_"
@@ -163,18 +175,30 @@ def rank_missing(
     effects: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
     own_weight: float = 1.0,
     min_count: int = 20,
+    adjusted: Mapping[str, Any] | None = None,
+    method: ExplainMethod = "blend",
+    vague_fraction: float = 0.5,
 ) -> list[tuple[MissingElement, ...]]:
-    """Missing elements per scored row, the largest gain first.
+    """Missing elements per scored row, in the order IS should collect them.
 
-    A single lead's counterfactual is noisy: flipping one status moves a few tree
-    leaves, and the trees learned the elements' small effects unevenly. With
-    `effects` (the model's average effect per element and status, see
-    `element_effects`), each lead's log-odds change is shrunk towards the average,
-    `own_weight × own + (1 − own_weight) × average`, and applied to the lead's own
-    probability; an element/status with fewer than `min_count` training
-    counterfactuals keeps the lead's own change. Ties (and non-positive gains)
-    fall back to rubric points, then template order.
+    The model's gain: a single lead's counterfactual is noisy (flipping one status
+    moves a few tree leaves, and the trees learned the elements' small effects
+    unevenly). With `effects` (the model's average effect per element and status,
+    see `element_effects`), each lead's log-odds change is shrunk towards the
+    average, `own_weight × own + (1 − own_weight) × average`, and applied to the
+    lead's own probability; an element/status with fewer than `min_count` training
+    counterfactuals keeps the lead's own change.
+
+    With `adjusted` (a bundle's `adjusted_effects`), every element the data could
+    tell carries its adjusted effect on this lead and its interval
+    (`adjusted_on_lead`). `method` orders the list and picks the gain shown:
+    "blend" by the model's gain; "adjusted" by the adjusted effect (the model's
+    gain where there is none); "points" robust adjusted effects first (by their
+    effect), then the rubric points, then the model's gain. Remaining ties:
+    rubric points, then template order.
     """
+    stored = (adjusted or {}).get("elements") or {}
+    base_rate = float((adjusted or {}).get("base_rate", math.nan))
     per_row: list[list[MissingElement]] = [[] for _ in range(n_rows)]
     for c, p in zip(plan, p_if, strict=True):
         e = element(c.element)
@@ -184,25 +208,66 @@ def rank_missing(
             own = float(logit(p) - logit(base))
             shift = own_weight * own + (1 - own_weight) * average["log_odds"]
             p = float(1 / (1 + np.exp(-(logit(base) + shift))))
+        share = 1.0 - vague_fraction if c.status == "vague" else 1.0
+        known = stored.get(c.element)
+        effect = adjusted_on_lead(known, base_rate, base, share)
+        method_used: GainMethod = "model"
+        gain = float(p - base)
+        if method == "adjusted" and effect is not None:
+            method_used, gain, p = "adjusted", effect[0], base + effect[0]
         per_row[c.row].append(
             MissingElement(
                 element=c.element,
                 label_ja=e.ja,
                 label_en=e.en,
                 status=cast(MissingStatus, c.status),
-                gain=float(p - base),
+                gain=gain,
                 probability_if_collected=float(p),
                 rubric_points=c.rubric_points,
                 question_ja=e.question_ja,
                 question_en=e.question_en,
+                gain_method=method_used,
+                effect=None if effect is None else effect[0],
+                effect_low=None if effect is None else effect[1],
+                effect_high=None if effect is None else effect[2],
+                effect_told=bool(known and known.get("told")),
+                effect_robust=bool(known and known.get("robust")),
             )
         )
-    return [
-        tuple(
-            sorted(
-                found,
-                key=lambda m: (-m.gain, -m.rubric_points, _ELEMENT_ORDER[m.element]),
-            )
-        )
-        for found in per_row
-    ]
+
+    def order(m: MissingElement) -> tuple[float, ...]:
+        tail = (-m.rubric_points, float(_ELEMENT_ORDER[m.element]))
+        if method == "points":
+            robust = m.effect if m.effect_robust and m.effect is not None else 0.0
+            return (-max(robust, 0.0), -m.rubric_points, -m.gain, *tail)
+        return (-m.gain, *tail)
+
+    return [tuple(sorted(row, key=order)) for row in per_row]
+
+
+def adjusted_on_lead(
+    stored: Mapping[str, Any] | None, base_rate: float, p: float, share: float
+) -> tuple[float, float, float] | None:
+    """(change, low, high) in this lead's win probability from an element's
+    adjusted effect, or None when the data could not tell it.
+
+    The effect is an average change in probability at the training win rate; it is
+    carried to the lead as the same change in log-odds (a lead at 5 % moves less
+    than one at 40 %), times `share` (a vague element is partly known already).
+    """
+    if not stored or not stored.get("can_tell") or stored.get("effect") is None:
+        return None
+    if not 0.0 < base_rate < 1.0:
+        return None
+    here = float(logit(p))
+
+    def moved(delta: float) -> float:
+        q = min(max(base_rate + delta, 1e-4), 1 - 1e-4)
+        shift = float(logit(q) - logit(base_rate)) * share
+        return float(1 / (1 + math.exp(-(here + shift)))) - p
+
+    return (
+        moved(float(stored["effect"])),
+        moved(float(stored["ci_low"])),
+        moved(float(stored["ci_high"])),
+    )

@@ -65,16 +65,24 @@ class Factor:
 # The status of a missing element: vague (= partial, hedged), not obtained (only a
 # "not known" marker: 未取得 / "not obtained") or empty. Labels: fields.STATUS_JA/EN.
 MissingStatus = Literal["vague", "not_obtained", "empty"]
+GainMethod = Literal["model", "adjusted"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class MissingElement:
     """An element the memo leaves vague, not obtained or empty, and its worth.
 
-    `gain` is the model's counterfactual change in win probability — this lead's
-    own change blended with the element's average effect; it can be zero or
-    negative when the model learned that the element does not move outcomes on this
-    data (it is then listed last, still with its question and rubric points).
+    `gain` is the change in win probability had IS collected it, by `gain_method`:
+    "model" — the model's counterfactual (this lead's own change blended with the
+    element's average; it can be zero or negative when the model learned that the
+    element does not move outcomes on this data), or "adjusted" — the element's
+    effect adjusted for behaviour and intent (double ML at training), applied to
+    this lead's probability. `effect`, `effect_low` and `effect_high` are that
+    adjusted change for this lead and its 95 % interval (None when the bundle has
+    no adjusted effects or the data cannot tell the element's effect);
+    `effect_told`: the interval excludes zero; `effect_robust`: also a hidden cause
+    would need a partial R² of at least the bundle's `effect_min_rv` to erase it.
+    How the list is ordered: docs/explanations.md.
     """
 
     element: str
@@ -86,6 +94,12 @@ class MissingElement:
     rubric_points: float
     question_ja: str
     question_en: str
+    gain_method: GainMethod = "model"
+    effect: float | None = None
+    effect_low: float | None = None
+    effect_high: float | None = None
+    effect_told: bool = False
+    effect_robust: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = plain(self)
@@ -185,6 +199,7 @@ SCORE_COLUMNS: Final = (
     "gate_failures",
     "top_missing",
     "top_missing_ja",
+    "top_missing_effects",
     "top_factors",
     "top_factors_ja",
     "explained",
@@ -198,6 +213,21 @@ def _factors(score: LeadScore, lang: str) -> str:
         f"{getattr(f, label)} ({f.contribution:+.3f})"
         for f in (*score.positive, *score.negative)
     )
+
+
+def _effects(score: LeadScore) -> str:
+    """Each missing element's adjusted effect on this lead, points with interval."""
+
+    def one(m: MissingElement) -> str:
+        if m.effect is None or m.effect_low is None or m.effect_high is None:
+            return f"{m.element} (no adjusted effect)"
+        verdict = "robust" if m.effect_robust else "told" if m.effect_told else "≈0"
+        return (
+            f"{m.element} ({100 * m.effect:+.1f} pt [{100 * m.effect_low:+.1f}, "
+            f"{100 * m.effect_high:+.1f}] {verdict})"
+        )
+
+    return "; ".join(one(m) for m in score.missing)
 
 
 def score_table(scores: Sequence[LeadScore]) -> pd.DataFrame:
@@ -227,6 +257,7 @@ def score_table(scores: Sequence[LeadScore]) -> pd.DataFrame:
                 "; ".join(f"{m.label_ja} ({m.gain:+.3f})" for m in s.missing)
                 for s in scores
             ],
+            "top_missing_effects": [_effects(s) for s in scores],
             "top_factors": [_factors(s, "en") for s in scores],
             "top_factors_ja": [_factors(s, "ja") for s in scores],
             "explained": np.array(

@@ -12,8 +12,8 @@ row of a batch. Pure: no I/O; the bundle is loaded by the caller.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, cast, get_args
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from readiness.features.build import (
     rubric_item_names,
 )
 from readiness.model.bundle import Bundle
+from readiness.model.config import ExplainMethod
 from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import counterfactual_edits, read_memos
 from readiness.rubric.config import Rubric
@@ -37,6 +38,7 @@ from readiness.scoring.results import Factor, LeadScore, MissingElement
 
 __all__ = [
     "ScoringInputError",
+    "bundle_explain_method",
     "score_points",
 ]
 
@@ -69,6 +71,7 @@ def score_points(
     explain: bool | Sequence[bool] = True,
     top_k: int = 3,
     display_rubric: Rubric | None = None,
+    explain_method: ExplainMethod | None = None,
 ) -> list[LeadScore]:
     """Score each point: one `LeadScore` per row of `points`, in the same order.
 
@@ -79,6 +82,8 @@ def score_points(
     row's counterfactuals and the rows themselves go through one `bundle.score`.
     `display_rubric` (an adopted rubric) replaces the bundle's only in the rubric
     breakdown shown (total, band, gate, items); features keep the training rubric.
+    `explain_method` overrides the bundle's way of ordering missing elements
+    (`TrainConfig.explain_method`; bundles older than it: "blend").
     """
     points = _checked_points(points)
     n = len(points)
@@ -114,6 +119,9 @@ def score_points(
         n,
         effects=effects.get("elements"),
         own_weight=float(effects.get("own_weight", 1.0)),
+        adjusted=bundle.meta.get("adjusted_effects"),
+        method=explain_method or bundle_explain_method(bundle.meta),
+        vague_fraction=rubric.vague_fraction,
     )
 
     factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
@@ -182,6 +190,13 @@ def score_points(
             )
         )
     return out
+
+
+def bundle_explain_method(meta: Mapping[str, Any]) -> ExplainMethod:
+    """The bundle's way of ordering missing elements ("blend" before there was a
+    choice: a bundle keeps explaining as it did when it was trained)."""
+    method = (meta.get("config") or {}).get("explain_method", "blend")
+    return cast(ExplainMethod, method if method in get_args(ExplainMethod) else "blend")
 
 
 def _display_results(
