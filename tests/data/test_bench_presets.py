@@ -19,9 +19,14 @@ def test_explain_truth_runs_on_the_confounded_world(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out["preset"] == "confounded"
     assert out["toss_ups"] > 0
-    rho = out["spearman_pred_vs_true"]
-    assert rho is None or -1.0 <= rho <= 1.0
-    assert out["spearman_pairs"] >= out["toss_ups"]
+    # the three orders of missing elements, on the same scored toss-ups
+    assert set(out["methods"]) == {"points", "adjusted", "blend"}
+    assert out["methods"][out["explain_method"]]["toss_ups"] == out["toss_ups"]
+    for m in out["methods"].values():
+        assert 0.0 <= m["top1_beats_random"] <= 1.0
+        rho = m["spearman_pred_vs_true"]
+        assert rho is None or -1.0 <= rho <= 1.0
+        assert m["spearman_pairs"] >= m["toss_ups"]
 
 
 def test_recalibration_runs_on_the_confounded_world(tmp_path: Path) -> None:
