@@ -32,6 +32,7 @@ __all__ = [
     "percentile_ci",
     "share_cutoffs",
     "to_hundred",
+    "whole_points",
     "win_rate_cutoff",
 ]
 
@@ -132,6 +133,12 @@ def _largest_remainder(weights: np.ndarray) -> np.ndarray:
     order = np.argsort(-(weights - floor), kind="stable")
     floor[order[:short]] += 1
     return floor
+
+
+def whole_points(weights: np.ndarray) -> np.ndarray:
+    """Whole points summing to 100 from continuous weights summing to 100, by
+    largest remainder (ties to the earlier item)."""
+    return _largest_remainder(np.asarray(weights, dtype=np.float64))
 
 
 def _total_loss(
