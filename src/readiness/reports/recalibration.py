@@ -30,10 +30,9 @@ from readiness.reports.html import (
     table,
 )
 from readiness.reports.recalibration_effects import (
-    adjusted_effects_table,
     effect_warnings,
     effect_weight_warnings,
-    effect_weights_table,
+    effects_section,
 )
 from readiness.rubric.config import BANDS, Rubric, rubric_to_yaml
 from readiness.rubric.recalibrate import (
@@ -363,47 +362,6 @@ def _bands_table(r: Recalibration) -> str:
     )
 
 
-def _effects_section(
-    r: Recalibration,
-    effects: ElementEffects,
-    weights: EffectWeights | None = None,
-    check: WeightsCheck | None = None,
-) -> str:
-    warnings = effect_warnings(r, effects)
-    if weights is not None:
-        warnings += effect_weight_warnings(r, weights)
-    intro = (
-        "<p>Each element's effect on winning, adjusted for behaviour and intent "
-        "signals, IS activity, firmographics, source and reps by double machine "
-        "learning (DoubleML, cross-fitted LightGBM), beside its association (win "
-        "rate with the element confirmed minus without). The recommended weights "
-        "above follow the association; read them as causal only where the "
-        "adjusted effect agrees. Robustness value: how strong (partial R²) a hidden "
-        "common cause would have to be to erase the effect.</p>"
-        "<p>各要素の受注への効果を、行動・購買意欲・IS活動・企業属性・流入元・担当者で"
-        "調整して推定し（ダブル機械学習）、相関と並べています。上の推奨配点は相関に"
-        "基づくため、調整後の効果と一致する場合にのみ因果として解釈してください。</p>"
-    )
-    listing = "".join(f"<li>{escape(w)}</li>" for w in warnings)
-    body = intro + (f"<ul class='warnings'>{listing}</ul>" if listing else "")
-    if weights is not None:
-        body += (
-            "<h3>Effect-following weights / 効果に基づく配点</h3>"
-            "<p>Weights ∝ each item's positive adjusted effect (the sum of its "
-            "elements'), whole points summing to 100; 95 % intervals from draws of "
-            "the element effects. Written to rubric.yaml with "
-            "<code>--weights effects</code>.</p>"
-            "<p>各項目の調整後の効果（要素の効果の合計）のうち正の部分に比例した配点"
-            "（整数、合計100点）。区間は要素効果の乱数抽出による95%区間です。</p>"
-            + effect_weights_table(r, weights, check)
-        )
-    return section(
-        "effects",
-        "Adjusted element effects / 調整後の要素効果",
-        body + "<h3>Per element / 要素別</h3>" + adjusted_effects_table(r, effects),
-    )
-
-
 def render_recalibration_html(
     r: Recalibration,
     figures: Mapping[str, bytes],
@@ -444,7 +402,7 @@ def render_recalibration_html(
         ),
         section("weights", "Item weights / 項目の配点", _weights_table(r)),
         *(
-            [_effects_section(r, effects, effect_weights, effect_check)]
+            [effects_section(r, effects, effect_weights, effect_check)]
             if effects is not None
             else []
         ),

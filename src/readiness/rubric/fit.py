@@ -24,6 +24,8 @@ from readiness.rubric.score import memo_days, memo_source, score_memo
 
 __all__ = [
     "RecalibrationError",
+    "band_cutoffs",
+    "chosen_bands",
     "criterion_fractions",
     "fit_nonneg_logistic",
     "fit_weights",
@@ -223,6 +225,46 @@ def share_cutoffs(
         return float(grid[np.argmin(np.abs(above - share_above))])
 
     return cut(share_high), cut(share_high + share_standard)
+
+
+def band_cutoffs(
+    total: np.ndarray,
+    y: np.ndarray,
+    targets: tuple[float, float],
+    shares: tuple[float, float],
+) -> tuple[float, float, float, float]:
+    """(win-rate high, win-rate standard, share high, share standard) cut-offs."""
+    wh = win_rate_cutoff(total, y, targets[0])
+    ws = win_rate_cutoff(total, y, targets[1])
+    sh, ss = share_cutoffs(total, *shares)
+    return wh, ws, sh, ss
+
+
+def chosen_bands(
+    cuts: tuple[float, float, float, float], choice: str
+) -> tuple[float, float, list[str]]:
+    """The (high, standard) cut-offs `choice` picks, kept apart and ≥ 1, with notes."""
+    wr_high, wr_std, sh_high, sh_std = cuts
+    notes: list[str] = []
+    if not math.isfinite(wr_high) or not math.isfinite(wr_std):
+        notes.append(
+            "a win-rate target is not reached within the observed scores; the "
+            "share-keeping cut-off is used for that band"
+        )
+    chosen_high, chosen_std = (
+        (wr_high if math.isfinite(wr_high) else sh_high),
+        (wr_std if math.isfinite(wr_std) else sh_std),
+    )
+    if choice == "share":
+        chosen_high, chosen_std = sh_high, sh_std
+    if not chosen_high > chosen_std:
+        notes.append(
+            f"cut-offs collapsed (high {chosen_high:g} ≤ standard {chosen_std:g}); "
+            "the standard cut-off is set one point below high"
+        )
+        chosen_std = chosen_high - 1
+    chosen_std = max(chosen_std, 1.0)
+    return chosen_high, chosen_std, notes
 
 
 def percentile_ci(values: np.ndarray) -> tuple[float, float]:

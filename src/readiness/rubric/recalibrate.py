@@ -31,15 +31,15 @@ from readiness.rubric.config import Rubric, default_rubric
 from readiness.rubric.criteria import CRITERIA
 from readiness.rubric.fit import (
     RecalibrationError,
+    band_cutoffs,
+    chosen_bands,
     criterion_fractions,
     fit_nonneg_logistic,
     fit_weights,
     heldout_comparison,
     isotonic,
     percentile_ci,
-    share_cutoffs,
     to_hundred,
-    win_rate_cutoff,
 )
 
 __all__ = [
@@ -217,46 +217,6 @@ def _closed_toss_ups(dataset: Dataset) -> pd.DataFrame:
     return closed.reset_index(drop=True)
 
 
-def _cutoffs(
-    total: np.ndarray,
-    y: np.ndarray,
-    targets: tuple[float, float],
-    shares: tuple[float, float],
-) -> tuple[float, float, float, float]:
-    """(win-rate high, win-rate standard, share high, share standard) cut-offs."""
-    wh = win_rate_cutoff(total, y, targets[0])
-    ws = win_rate_cutoff(total, y, targets[1])
-    sh, ss = share_cutoffs(total, *shares)
-    return wh, ws, sh, ss
-
-
-def _chosen_bands(
-    cuts: tuple[float, float, float, float], choice: str
-) -> tuple[float, float, list[str]]:
-    """The (high, standard) cut-offs `choice` picks, kept apart and ≥ 1, with notes."""
-    wr_high, wr_std, sh_high, sh_std = cuts
-    notes: list[str] = []
-    if not math.isfinite(wr_high) or not math.isfinite(wr_std):
-        notes.append(
-            "a win-rate target is not reached within the observed scores; the "
-            "share-keeping cut-off is used for that band"
-        )
-    chosen_high, chosen_std = (
-        (wr_high if math.isfinite(wr_high) else sh_high),
-        (wr_std if math.isfinite(wr_std) else sh_std),
-    )
-    if choice == "share":
-        chosen_high, chosen_std = sh_high, sh_std
-    if not chosen_high > chosen_std:
-        notes.append(
-            f"cut-offs collapsed (high {chosen_high:g} ≤ standard {chosen_std:g}); "
-            "the standard cut-off is set one point below high"
-        )
-        chosen_std = chosen_high - 1
-    chosen_std = max(chosen_std, 1.0)
-    return chosen_high, chosen_std, notes
-
-
 def recalibrate(
     dataset: Dataset,
     *,
@@ -317,7 +277,7 @@ def recalibrate(
     shares = (share_high, share_std)
 
     def cutoffs(total: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
-        return _cutoffs(total, y, targets, shares)
+        return band_cutoffs(total, y, targets, shares)
 
     wr_high, wr_std, sh_high, sh_std = cutoffs(new_tr, y_tr)
 
@@ -338,7 +298,7 @@ def recalibrate(
     weight_ci = {k: percentile_ci(bw[:, i]) for i, k in enumerate(keys)}
     cut_ci = [percentile_ci(bc[:, j]) for j in range(4)]
 
-    chosen_high, chosen_std, notes = _chosen_bands(
+    chosen_high, chosen_std, notes = chosen_bands(
         (wr_high, wr_std, sh_high, sh_std), config.bands
     )
 
@@ -501,8 +461,8 @@ def check_weights(
         float((old_tr >= old_high).mean()),
         float(((old_tr >= old_std) & (old_tr < old_high)).mean()),
     )
-    cuts = _cutoffs(total[:n_train], y[:n_train], result.targets, shares)
-    high, standard, notes = _chosen_bands(cuts, result.bands_choice)
+    cuts = band_cutoffs(total[:n_train], y[:n_train], result.targets, shares)
+    high, standard, notes = chosen_bands(cuts, result.bands_choice)
     heldout = heldout_comparison(
         closed.iloc[n_train:],
         y[n_train:],
