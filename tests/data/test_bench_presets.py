@@ -41,4 +41,7 @@ def test_recalibration_runs_on_the_confounded_world(tmp_path: Path) -> None:
     # competition carries the largest true weight in the confounded world
     assert max(implied, key=implied.__getitem__) == "competition"
     assert 0 <= out["max_abs_error_vs_info_weights"] <= 100
+    # the effect-following weights: given, or None with the reason
+    assert (out["effect_weights"] is None) == (out["effect_weights_reason"] is not None)
+    assert "max_abs_error_effects_vs_truth_weights" in out
     assert not math.isnan(out["auc_new"])

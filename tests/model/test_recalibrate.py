@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -192,6 +194,13 @@ def test_the_report_sets_adjusted_effects_beside_the_weights_and_warns(
     assert all(" / " in w for w in run.effect_warnings)
     html = run.paths["html"].read_text(encoding="utf-8")
     assert "調整後の要素効果" in html and "Adjusted element effects" in html
+    # the effect-following weights sit beside them, supported or not
+    assert run.effect_weights is not None
+    following = document["effect_weights"]
+    assert {i["item"] for i in following["items"]} == set(run.result.items)
+    assert following["available"] == (following["weights"] is not None)
+    assert "効果に基づく配点" in html and "Effect-following weights" in html
+    assert document["weights_written"] == "outcomes"
 
 
 def test_the_command_can_leave_adjusted_effects_out(
@@ -216,3 +225,117 @@ def test_the_command_can_leave_adjusted_effects_out(
     assert done.exit_code == 0, done.output
     document = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert "adjusted_effects" not in document
+
+
+def _fake_effects(effect: float, se: float) -> Callable[..., Any]:
+    """An `estimate_element_effects` stand-in: every element `effect` ± `se`."""
+    from readiness.fields import ELEMENT_KEYS
+    from readiness.model.effects import ElementEffect, ElementEffects
+
+    def estimate(features: Any, won: Any, **_: Any) -> ElementEffects:
+        # competition counts triple, so the weights differ from the articles'
+        rows = [
+            ElementEffect(
+                element=e,
+                can_tell=True,
+                reason="",
+                n=len(features),
+                share_filled=0.5,
+                naive=effect,
+                effect=effect * (3 if e == "competition" else 1),
+                ci_low=effect - 1.96 * se,
+                ci_high=effect + 1.96 * se,
+                std_error=se,
+            )
+            for e in ELEMENT_KEYS
+        ]
+        return ElementEffects(
+            effects=tuple(rows),
+            n=len(features),
+            confounders=(),
+            n_folds=5,
+            seed=0,
+            adjusts_other_elements=True,
+        )
+
+    return estimate
+
+
+def _recalibrate_cli(world: Path, out: Path, *extra: str) -> str:
+    done = CliRunner().invoke(
+        main,
+        [
+            "recalibrate",
+            str(world),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "10",
+            "--no-tracking",
+            *extra,
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def test_weights_effects_writes_the_effect_following_weights_into_rubric_yaml(
+    factory: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import readiness.workflows.recalibrate as workflow
+
+    monkeypatch.setattr(
+        workflow, "estimate_element_effects", _fake_effects(0.02, 0.004)
+    )
+    out = tmp_path / "recal"
+    output = _recalibrate_cli(factory.world_dir("medium"), out, "--weights", "effects")
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    following = document["effect_weights"]
+    assert following["available"] and document["weights_written"] == "effects"
+    weights = following["weights"]
+    # item effects 2 / 2 / 8 (four BANT elements) / 6 / 2 points
+    assert weights == {
+        "basics": 10,
+        "problem": 10,
+        "bant": 40,
+        "competition": 30,
+        "next_action": 10,
+    }
+    written = load_rubric(out / "rubric.yaml")
+    assert {k: written.items[k].weight for k in weights} == weights
+    bands = following["check"]["bands"]
+    assert (written.bands.high, written.bands.standard) == (
+        bands["high"],
+        bands["standard"],
+    )
+    assert "Weights follow the adjusted element effects" in (
+        out / "rubric.yaml"
+    ).read_text(encoding="utf-8")
+    assert "/".join(str(weights[k]) for k in document["items"]) in output
+    assert following["check"]["heldout"]["auc_new"] is not None
+    # the recommended weights stay in the report, beside them
+    assert document["weights"] != weights
+
+
+def test_weights_effects_falls_back_to_outcomes_with_a_bilingual_note(
+    factory: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import readiness.workflows.recalibrate as workflow
+
+    monkeypatch.setattr(workflow, "estimate_element_effects", _fake_effects(0.0, 0.05))
+    out = tmp_path / "recal"
+    output = _recalibrate_cli(factory.world_dir("medium"), out, "--weights", "effects")
+    document = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert document["effect_weights"]["available"] is False
+    assert document["weights_written"] == "outcomes"
+    written = load_rubric(out / "rubric.yaml")
+    assert {k: written.items[k].weight for k in document["weights"]} == document[
+        "weights"
+    ]
+    note = next(n for n in document["notes"] if n.startswith("--weights effects"))
+    assert "cannot support weights" in note and "受注実績" in note
+    assert note in output

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import click
 
 from readiness.cli.options import no_tracking_option, say
+
+if TYPE_CHECKING:
+    from readiness.workflows.recalibrate import RecalibrationRun
 
 
 @click.command("recalibrate")
@@ -60,6 +63,14 @@ from readiness.cli.options import no_tracking_option, say
     help="Estimate each element's effect adjusted for behaviour and intent (double "
     "ML) and warn where the recommended weights only follow the association.",
 )
+@click.option(
+    "--weights",
+    type=click.Choice(["outcomes", "effects"]),
+    default="outcomes",
+    show_default=True,
+    help="Weights written to rubric.yaml: fitted to outcomes, or following the "
+    "adjusted element effects (falls back to outcomes when they support none).",
+)
 @no_tracking_option
 def recalibrate_command(
     data_dir: Path,
@@ -72,6 +83,7 @@ def recalibrate_command(
     seed: int,
     bundle_dir: Path | None,
     adjusted: bool,
+    weights: str,
     no_tracking: bool,
 ) -> None:
     """Recommend rubric weights and bands from DATA_DIR's outcomes, with a report."""
@@ -89,20 +101,39 @@ def recalibrate_command(
         bundle_dir=bundle_dir,
         tracking=not no_tracking,
         adjusted=adjusted,
+        weights=cast(Literal["outcomes", "effects"], weights),
         progress=say,
     )
     result, paths = run.result, run.paths
     h = result.heldout
-    weights = "/".join(str(result.weights[k]) for k in result.items)
+    recommended = "/".join(str(result.weights[k]) for k in result.items)
     logged = f"; MLflow run {run.run_id}" if run.run_id is not None else ""
     click.echo(
-        f"recommended {weights}, bands {result.bands[0]:g}/{result.bands[1]:g}; "
+        f"recommended {recommended}, bands {result.bands[0]:g}/{result.bands[1]:g}"
+        f"{_effect_following(run)}; "
         f"held-out AUC {h['auc_old']:.3f} → {h['auc_new']:.3f} "
         f"({h['n']:,} toss-ups); report {paths['html']}, rubric {paths['rubric']}"
         f"{logged}\nadopt with: readiness rubric adopt {paths['rubric']}"
     )
+    if run.fallback_note:
+        click.echo(run.fallback_note)
     if run.effect_warnings:
         click.echo(
             f"{len(run.effect_warnings)} warning(s) on adjusted effects "
             "(see the report) / 調整後の効果に関する注意あり"
         )
+
+
+def _effect_following(run: RecalibrationRun) -> str:
+    """The effect-following weights (and cut-offs) beside the recommended ones."""
+    ew = run.effect_weights
+    if ew is None:
+        return ""
+    if ew.weights is None:
+        return " (effect-following: none)"
+    text = "/".join(str(ew.weights[k]) for k in run.result.items)
+    if run.effect_check is not None:
+        text += ", bands {:g}/{:g}".format(*run.effect_check.bands)
+    if run.weights_written == "effects":
+        text += ", written to rubric.yaml"
+    return f" (effect-following {text})"

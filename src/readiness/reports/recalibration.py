@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 
 from readiness.data.write import atomic_write_bytes
+from readiness.model.effect_weights import EffectWeights
 from readiness.model.effects import ElementEffects
 from readiness.reports.html import (
     Conclusion,
@@ -29,11 +30,16 @@ from readiness.reports.html import (
     table,
 )
 from readiness.reports.recalibration_effects import (
-    adjusted_effects_table,
     effect_warnings,
+    effect_weight_warnings,
+    effects_section,
 )
 from readiness.rubric.config import BANDS, Rubric, rubric_to_yaml
-from readiness.rubric.recalibrate import Recalibration, recalibrated_rubric
+from readiness.rubric.recalibrate import (
+    Recalibration,
+    WeightsCheck,
+    recalibrated_rubric,
+)
 
 __all__ = [
     "plot_recalibration",
@@ -356,35 +362,14 @@ def _bands_table(r: Recalibration) -> str:
     )
 
 
-def _effects_section(r: Recalibration, effects: ElementEffects) -> str:
-    warnings = effect_warnings(r, effects)
-    intro = (
-        "<p>Each element's effect on winning, adjusted for behaviour and intent "
-        "signals, IS activity, firmographics, source and reps by double machine "
-        "learning (DoubleML, cross-fitted LightGBM), beside its association (win "
-        "rate with the element confirmed minus without). The recommended weights "
-        "above follow the association; read them as causal only where the "
-        "adjusted effect agrees. Robustness value: how strong (partial R²) a hidden "
-        "common cause would have to be to erase the effect.</p>"
-        "<p>各要素の受注への効果を、行動・購買意欲・IS活動・企業属性・流入元・担当者で"
-        "調整して推定し（ダブル機械学習）、相関と並べています。上の推奨配点は相関に"
-        "基づくため、調整後の効果と一致する場合にのみ因果として解釈してください。</p>"
-    )
-    listing = "".join(f"<li>{escape(w)}</li>" for w in warnings)
-    body = intro + (f"<ul class='warnings'>{listing}</ul>" if listing else "")
-    return section(
-        "effects",
-        "Adjusted element effects / 調整後の要素効果",
-        body + adjusted_effects_table(r, effects),
-    )
-
-
 def render_recalibration_html(
     r: Recalibration,
     figures: Mapping[str, bytes],
     *,
     meta: Mapping[str, str],
     effects: ElementEffects | None = None,
+    effect_weights: EffectWeights | None = None,
+    effect_check: WeightsCheck | None = None,
 ) -> str:
     """One self-contained page; every value escaped, images inline."""
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.notes)
@@ -416,7 +401,11 @@ def render_recalibration_html(
             findings_list(recalibration_conclusions(r)),
         ),
         section("weights", "Item weights / 項目の配点", _weights_table(r)),
-        *([_effects_section(r, effects)] if effects is not None else []),
+        *(
+            [effects_section(r, effects, effect_weights, effect_check)]
+            if effects is not None
+            else []
+        ),
         section("bands", "Bands / バンド", _bands_table(r)),
         section("figures", "Figures / 図", figures_html(figures, _FIGURES)),
         section("criteria", "Sub-criteria / 評価基準", _criteria_table(r)),
@@ -428,18 +417,34 @@ def render_recalibration_html(
     return page("Rubric recalibration / ルーブリック再調整", sections)
 
 
-def rubric_yaml_text(r: Recalibration, rubric: Rubric, *, source: str) -> str:
-    """The recommended rubric as YAML with a header saying where it came from."""
+def rubric_yaml_text(
+    r: Recalibration,
+    rubric: Rubric,
+    *,
+    source: str,
+    effect_check: WeightsCheck | None = None,
+) -> str:
+    """The recommended rubric as YAML with a header saying where it came from;
+    with `effect_check`, its effect-following weights and their cut-offs."""
+    chosen = effect_check
+    weights = r.weights if chosen is None else chosen.weights
+    bands = r.bands if chosen is None else chosen.bands
+    heldout = r.heldout if chosen is None else chosen.heldout
     new = recalibrated_rubric(
-        rubric, r.weights, r.bands, name=f"recalibrated-{r.period_train[1]}"
+        rubric, weights, bands, name=f"recalibrated-{r.period_train[1]}"
     )
     header = (
         "# Recalibrated 100-point hand-off rubric (readiness recalibrate).\n"
         f"# Source: {source}; fit on {r.n_train:,} toss-ups "
         f"{r.period_train[0]}..{r.period_train[1]}, "
         f"checked on {r.n_test:,} later ones.\n"
-        f"# Held-out ROC-AUC: current {_n(r.heldout['auc_old'], 3)}, "
-        f"this {_n(r.heldout['auc_new'], 3)}. Based on: {rubric.name}.\n"
+        + (
+            ""
+            if chosen is None
+            else "# Weights follow the adjusted element effects (--weights effects).\n"
+        )
+        + f"# Held-out ROC-AUC: current {_n(heldout['auc_old'], 3)}, "
+        f"this {_n(heldout['auc_new'], 3)}. Based on: {rubric.name}.\n"
         "# Adopt it with `readiness rubric adopt rubric.yaml` "
         "(`readiness rubric revert` undoes).\n"
     )
@@ -454,11 +459,18 @@ def write_recalibration(
     source: str,
     meta: Mapping[str, str],
     effects: ElementEffects | None = None,
+    effect_weights: EffectWeights | None = None,
+    effect_check: WeightsCheck | None = None,
+    write_effect_weights: bool = False,
 ) -> dict[str, Path]:
     """Write report.html, report.json, one PNG per figure and rubric.yaml.
 
     With `effects` (adjusted element effects), the report sets them beside the
-    weights and warns where they disagree."""
+    weights and warns where they disagree; with `effect_weights` (and
+    `effect_check`, their cut-offs and held-out check) it shows the
+    effect-following weights too, and `write_effect_weights` puts them into
+    rubric.yaml instead of the recommended ones."""
+    chosen = effect_check if write_effect_weights else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = plot_recalibration(r)
@@ -467,18 +479,35 @@ def write_recalibration(
         "json": out / "report.json",
         "rubric": out / "rubric.yaml",
     }
-    html = render_recalibration_html(r, figures, meta=meta, effects=effects)
+    html = render_recalibration_html(
+        r,
+        figures,
+        meta=meta,
+        effects=effects,
+        effect_weights=effect_weights,
+        effect_check=effect_check,
+    )
     atomic_write_bytes(paths["html"], html.encode("utf-8"))
     document: dict[str, Any] = {"meta": dict(meta), **r.to_dict()}
     if effects is not None:
         document["adjusted_effects"] = effects.to_dict()
         document["effect_warnings"] = effect_warnings(r, effects)
+    if effect_weights is not None:
+        document["effect_weights"] = {
+            **effect_weights.to_dict(),
+            "check": None if effect_check is None else effect_check.to_dict(),
+        }
+        document["effect_warnings"] = document.get(
+            "effect_warnings", []
+        ) + effect_weight_warnings(r, effect_weights)
+    document["weights_written"] = "outcomes" if chosen is None else "effects"
     atomic_write_bytes(
         paths["json"],
         (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     )
     atomic_write_bytes(
-        paths["rubric"], rubric_yaml_text(r, rubric, source=source).encode("utf-8")
+        paths["rubric"],
+        rubric_yaml_text(r, rubric, source=source, effect_check=chosen).encode("utf-8"),
     )
     for name, png in figures.items():
         paths[name] = out / f"{name}.png"

@@ -24,6 +24,8 @@ from readiness.rubric.score import memo_days, memo_source, score_memo
 
 __all__ = [
     "RecalibrationError",
+    "band_cutoffs",
+    "chosen_bands",
     "criterion_fractions",
     "fit_nonneg_logistic",
     "fit_weights",
@@ -32,6 +34,7 @@ __all__ = [
     "percentile_ci",
     "share_cutoffs",
     "to_hundred",
+    "whole_points",
     "win_rate_cutoff",
 ]
 
@@ -134,6 +137,12 @@ def _largest_remainder(weights: np.ndarray) -> np.ndarray:
     return floor
 
 
+def whole_points(weights: np.ndarray) -> np.ndarray:
+    """Whole points summing to 100 from continuous weights summing to 100, by
+    largest remainder (ties to the earlier item)."""
+    return _largest_remainder(np.asarray(weights, dtype=np.float64))
+
+
 def _total_loss(
     s: np.ndarray, y: np.ndarray, weights: np.ndarray, sample_weight: np.ndarray | None
 ) -> float:
@@ -216,6 +225,46 @@ def share_cutoffs(
         return float(grid[np.argmin(np.abs(above - share_above))])
 
     return cut(share_high), cut(share_high + share_standard)
+
+
+def band_cutoffs(
+    total: np.ndarray,
+    y: np.ndarray,
+    targets: tuple[float, float],
+    shares: tuple[float, float],
+) -> tuple[float, float, float, float]:
+    """(win-rate high, win-rate standard, share high, share standard) cut-offs."""
+    wh = win_rate_cutoff(total, y, targets[0])
+    ws = win_rate_cutoff(total, y, targets[1])
+    sh, ss = share_cutoffs(total, *shares)
+    return wh, ws, sh, ss
+
+
+def chosen_bands(
+    cuts: tuple[float, float, float, float], choice: str
+) -> tuple[float, float, list[str]]:
+    """The (high, standard) cut-offs `choice` picks, kept apart and ≥ 1, with notes."""
+    wr_high, wr_std, sh_high, sh_std = cuts
+    notes: list[str] = []
+    if not math.isfinite(wr_high) or not math.isfinite(wr_std):
+        notes.append(
+            "a win-rate target is not reached within the observed scores; the "
+            "share-keeping cut-off is used for that band"
+        )
+    chosen_high, chosen_std = (
+        (wr_high if math.isfinite(wr_high) else sh_high),
+        (wr_std if math.isfinite(wr_std) else sh_std),
+    )
+    if choice == "share":
+        chosen_high, chosen_std = sh_high, sh_std
+    if not chosen_high > chosen_std:
+        notes.append(
+            f"cut-offs collapsed (high {chosen_high:g} ≤ standard {chosen_std:g}); "
+            "the standard cut-off is set one point below high"
+        )
+        chosen_std = chosen_high - 1
+    chosen_std = max(chosen_std, 1.0)
+    return chosen_high, chosen_std, notes
 
 
 def percentile_ci(values: np.ndarray) -> tuple[float, float]:

@@ -31,21 +31,23 @@ from readiness.rubric.config import Rubric, default_rubric
 from readiness.rubric.criteria import CRITERIA
 from readiness.rubric.fit import (
     RecalibrationError,
+    band_cutoffs,
+    chosen_bands,
     criterion_fractions,
     fit_nonneg_logistic,
     fit_weights,
     heldout_comparison,
     isotonic,
     percentile_ci,
-    share_cutoffs,
     to_hundred,
-    win_rate_cutoff,
 )
 
 __all__ = [
     "Recalibration",
     "RecalibrationConfig",
+    "WeightsCheck",
     "check_recalibration_data",
+    "check_weights",
     "recalibrate",
     "recalibrated_rubric",
 ]
@@ -271,12 +273,11 @@ def recalibrate(
         target_std = float(at[1]) if target_std is None else target_std
     share_high = float((old_tr >= old_high).mean())
     share_std = float(((old_tr >= old_std) & (old_tr < old_high)).mean())
+    targets = (float(target_high), float(target_std))
+    shares = (share_high, share_std)
 
     def cutoffs(total: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
-        wh = win_rate_cutoff(total, y, target_high)
-        ws = win_rate_cutoff(total, y, target_std)
-        sh, ss = share_cutoffs(total, share_high, share_std)
-        return wh, ws, sh, ss
+        return band_cutoffs(total, y, targets, shares)
 
     wr_high, wr_std, sh_high, sh_std = cutoffs(new_tr, y_tr)
 
@@ -297,25 +298,9 @@ def recalibrate(
     weight_ci = {k: percentile_ci(bw[:, i]) for i, k in enumerate(keys)}
     cut_ci = [percentile_ci(bc[:, j]) for j in range(4)]
 
-    notes: list[str] = []
-    if not math.isfinite(wr_high) or not math.isfinite(wr_std):
-        notes.append(
-            "a win-rate target is not reached within the observed scores; the "
-            "share-keeping cut-off is used for that band"
-        )
-    chosen_high, chosen_std = (
-        (wr_high if math.isfinite(wr_high) else sh_high),
-        (wr_std if math.isfinite(wr_std) else sh_std),
+    chosen_high, chosen_std, notes = chosen_bands(
+        (wr_high, wr_std, sh_high, sh_std), config.bands
     )
-    if config.bands == "share":
-        chosen_high, chosen_std = sh_high, sh_std
-    if not chosen_high > chosen_std:
-        notes.append(
-            f"cut-offs collapsed (high {chosen_high:g} ≤ standard {chosen_std:g}); "
-            "the standard cut-off is set one point below high"
-        )
-        chosen_std = chosen_high - 1
-    chosen_std = max(chosen_std, 1.0)
 
     # Sub-criteria: one joint non-negative fit over every criterion, shares
     # normalised within each item; suggestions, not applied.
@@ -397,7 +382,7 @@ def recalibrate(
         item_spread=spread,
         criteria=criteria_rows,
         old_bands=(old_high, old_std),
-        targets=(float(target_high), float(target_std)),
+        targets=targets,
         targets_source=source,
         cutoffs_win_rate=(wr_high, wr_std),
         cutoffs_win_rate_ci=(cut_ci[0], cut_ci[1]),
@@ -415,6 +400,84 @@ def recalibrate(
         curves=curves,
         distribution={"old": old_tr.tolist(), "new": new_tr.tolist()},
         n_bootstrap=config.n_bootstrap,
+        notes=notes,
+    )
+
+
+@dataclass(frozen=True)
+class WeightsCheck:
+    """Other whole-point weights under a recalibration's split and cut-off rule."""
+
+    weights: Mapping[str, int]
+    bands: tuple[float, float]
+    heldout: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (NaN → None)."""
+        return _json_safe(
+            {
+                "weights": dict(self.weights),
+                "bands": {"high": self.bands[0], "standard": self.bands[1]},
+                "heldout": self.heldout,
+                "notes": list(self.notes),
+            }
+        )
+
+
+def check_weights(
+    dataset: Dataset,
+    result: Recalibration,
+    weights: Mapping[str, int],
+    *,
+    rubric: Rubric | None = None,
+    seed: int = 0,
+    model_probability: pd.Series | None = None,
+) -> WeightsCheck:
+    """Band cut-offs for other weights (e.g. effect-following ones) and the
+    held-out comparison of the current rubric with them.
+
+    Same toss-ups, fit/held-out split, cut-off rule (`result.bands_choice`),
+    win-rate targets and band shares as `result`, so the numbers sit beside the
+    recommended weights'. `rubric` must be the one `result` started from.
+    """
+    rubric = rubric or default_rubric()
+    closed = _closed_toss_ups(dataset)
+    s_df, _, _ = criterion_fractions(closed, rubric)
+    keys = tuple(s_df.columns)
+    if set(weights) != set(keys) or sum(weights.values()) != 100:
+        raise ValueError(
+            f"weights {dict(weights)} must give whole points summing to 100 to "
+            f"the items {list(keys)}"
+        )
+    s = s_df.to_numpy()
+    y = closed["won"].astype(bool).to_numpy(dtype=float)
+    n_train = result.n_train
+    old_total = np.round(s @ np.array([rubric.items[k].weight for k in keys]), 1)
+    total = np.round(s @ np.array([weights[k] for k in keys], dtype=float), 1)
+    old_tr = old_total[:n_train]
+    old_high, old_std = result.old_bands
+    shares = (
+        float((old_tr >= old_high).mean()),
+        float(((old_tr >= old_std) & (old_tr < old_high)).mean()),
+    )
+    cuts = band_cutoffs(total[:n_train], y[:n_train], result.targets, shares)
+    high, standard, notes = chosen_bands(cuts, result.bands_choice)
+    heldout = heldout_comparison(
+        closed.iloc[n_train:],
+        y[n_train:],
+        old_total[n_train:],
+        total[n_train:],
+        result.old_bands,
+        (high, standard),
+        model_probability,
+        seed,
+        result.n_bootstrap,
+    )
+    return WeightsCheck(
+        weights={k: int(weights[k]) for k in keys},
+        bands=(float(high), float(standard)),
+        heldout=heldout,
         notes=notes,
     )
 
