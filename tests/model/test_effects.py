@@ -100,6 +100,18 @@ def test_no_effect_is_given_when_nearly_every_memo_has_the_element() -> None:
     assert effect.share_filled == pytest.approx(share)
 
 
+def test_no_effect_is_given_when_a_group_has_almost_no_wins_or_losses() -> None:
+    features, won, _ = _confounded(n=600)
+    filled = (features["element_budget_status"] == 2.0).to_numpy()
+    won = won.where(~pd.Series(filled), 0)  # nobody with the element ever won
+    won.iloc[np.flatnonzero(filled)[:3]] = 1  # … but three
+    effect = estimate_element_effects(
+        features, won, elements=("budget",), learner_params=FAST
+    )["budget"]
+    assert not effect.can_tell and effect.effect is None
+    assert "smallest group" in effect.reason and "3 toss-ups" in effect.reason
+
+
 def test_result_is_json_safe_and_tabular(confounded_result) -> None:
     result, _ = confounded_result
     payload = result.to_dict()

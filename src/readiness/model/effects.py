@@ -54,6 +54,8 @@ _FILLED: Final = 2.0
 # Columns read from the memo or the rubric: never confounders, since they are
 # the treatment itself or follow from it (the rubric total rises with it).
 _MEMO_PREFIXES: Final = ("memo_", "element_", "rubric_")
+# Toss-ups each cross-fitting fold needs in every won/lost × with/without group.
+_MIN_CELL: Final = 5
 _LGBM_DEFAULTS: Final[dict[str, Any]] = {
     "n_estimators": 150,
     "learning_rate": 0.05,
@@ -304,6 +306,20 @@ def estimate_element_effects(
                 )
             )
             continue
+        cells = min(
+            int(((d == a) & (y == b)).sum()) for a in (0.0, 1.0) for b in (0.0, 1.0)
+        )
+        if cells < _MIN_CELL * n_folds:
+            results.append(
+                replace(
+                    base,
+                    reason=f"only {cells} toss-ups in the smallest group of won/lost "
+                    "with/without the element: too few to compare (needs "
+                    f"{_MIN_CELL * n_folds})",
+                    seconds=time.perf_counter() - t0,
+                )
+            )
+            continue
         frame = x.copy()
         if adjust_other_elements:
             for other, flag in treated.items():
@@ -333,7 +349,17 @@ def estimate_element_effects(
         model.set_sample_splitting(list(folds.split(frame, 2 * d + y)))
         with warnings.catch_warnings(record=True) as caught_fit:
             warnings.simplefilter("always")
-            model.fit(store_predictions=True)
+            try:
+                model.fit(store_predictions=True)
+            except ValueError as exc:  # a fold the learners cannot fit
+                results.append(
+                    replace(
+                        base,
+                        reason=f"the estimator could not be fitted ({exc})",
+                        seconds=time.perf_counter() - t0,
+                    )
+                )
+                continue
         m_hat = np.asarray(model.predictions["ml_m"]).reshape(-1)
         extreme = float(np.mean((m_hat < trim) | (m_hat > 1 - trim)))
         if extreme > max_extreme_share:
