@@ -1,4 +1,4 @@
-"""Rubric item weights that follow the adjusted element effects (issue 16).
+"""Rubric item weights that follow the adjusted element effects.
 
 `readiness.rubric.recalibrate` fits item weights to outcomes: they follow what goes
 with winning. These follow what confirming an item's elements does to the win
