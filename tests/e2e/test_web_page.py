@@ -112,7 +112,9 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
     assert any(float(b.get_attribute("width")) > 0 for b in bars)
     rows = d.find_elements(By.CSS_SELECTOR, "#missing tbody tr")
     assert rows and ("？" in rows[0].text or "。" in rows[0].text)
-    assert "調整後の効果" in rows[0].text  # the adjusted effect (or that it is unknown)
+    # each missing element shows its adjusted effect (or that it cannot be told)
+    nothing = "足りない要素はありません" in rows[0].text
+    assert nothing or all("調整後の効果" in r.text for r in rows)
     assert int(d.find_element(By.ID, "event-count").text) > 0
     _wait(d, lambda d: d.find_element(By.ID, "timing").text.strip() not in ("", "—"))
 
@@ -127,7 +129,8 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
     d.find_element(By.ID, "lang").click()
     _wait(d, lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Hand-off"))
     assert "Win probability" in d.find_element(By.ID, "answer").text
-    assert "adjusted effect" in d.find_element(By.ID, "missing").text
+    missing = d.find_element(By.ID, "missing").text
+    assert "Nothing is missing" in missing if nothing else "adjusted effect" in missing
 
 
 def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(
@@ -157,3 +160,11 @@ def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(
     assert d.find_element(By.ID, "probability").text.endswith("%")
     assert not d.find_element(By.ID, "error").is_displayed()
     pd.Timestamp(d.find_element(By.ID, "as-of-label").text)  # the example's moment
+    # a thin memo: every missing element shows its adjusted effect or that it has none
+    memo = d.find_element(By.ID, "memo")
+    memo.clear()
+    memo.send_keys("課題：在庫管理が手作業で限界。予算は未確認。")
+    d.find_element(By.ID, "score").click()
+    _wait(d, lambda d: "調整後の効果" in d.find_element(By.ID, "missing").text)
+    rows = d.find_elements(By.CSS_SELECTOR, "#missing tbody tr")
+    assert len(rows) >= 3 and all("調整後の効果" in r.text for r in rows)
