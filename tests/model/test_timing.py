@@ -21,7 +21,7 @@ from readiness.data.write import write_frames
 from readiness.features.build import build_features
 from readiness.model.bundle import Bundle, save_bundle
 from readiness.scoring.lead import lead_dataset
-from readiness.scoring.timing import open_lead_points, recommend
+from readiness.scoring.timing import lead_states, open_lead_points, recommend
 from readiness.scoring.timing_model import (
     AT_RISK,
     KEEP_NURTURING,
@@ -304,9 +304,11 @@ def test_timing_command_advises_every_open_lead(
     frame = pd.read_csv(out)
     n_open = len(open_lead_points(scoring_dataset))
     assert len(frame) == n_open
-    assert set(frame["action"]) <= {"toss_up_now", "keep_nurturing", "at_risk"}
+    assert set(frame["action"]) <= {
+        "toss_up_now", "keep_nurturing", "at_risk", "recycle"
+    }  # fmt: skip
     assert f"{n_open:,} open leads" in result.output
-    assert frame["reasons_ja"].str.contains("購買意欲|行動").all()
+    assert frame["reasons_ja"].str.contains("購買意欲|行動|活動").all()
 
 
 @pytest.fixture(scope="module")
@@ -396,3 +398,71 @@ def test_daily_is_calls_match_the_log_before_the_toss_up() -> None:
     assert (daily["is_connected"] <= daily["is_attempts"]).all()
     after = daily[(cut >= 0) & (daily["day"] >= cut)]
     assert after["is_attempts"].sum() > 0
+
+
+def test_advice_knows_each_leads_state_and_never_contradicts_its_numbers(
+    scoring_dataset: Dataset, scoring_bundle: Bundle, timing: TimingModel
+) -> None:
+    """Over a whole world at one moment: every lead, whatever its state."""
+    moment = pd.Timestamp(scoring_dataset.handoffs["tossed_up_at"].quantile(0.6))
+    leads = scoring_dataset.leads[scoring_dataset.leads["created_at"] < moment]
+    points = pd.DataFrame(
+        {"lead_id": leads["lead_id"].astype(str).to_numpy(), "as_of": moment}
+    )
+    advice = recommend(scoring_dataset, points, bundle=scoring_bundle, timing=timing)
+    by_state: dict[str, int] = {}
+    for a in advice:
+        by_state[a.state] = by_state.get(a.state, 0) + 1
+        first_ja, first_en = a.reasons[0]
+        wait = a.expected_change
+        if a.state in ("handed_off", "won", "lost"):
+            assert a.action == "no_advice" and a.next_element is None
+            assert len(a.reasons) == 1
+        elif a.state == "dormant":
+            assert a.action == "recycle" and "recycle to marketing" in first_en
+            assert "マーケティング" in first_ja
+        else:
+            assert a.action in ("toss_up_now", "keep_nurturing", "at_risk")
+        # the first reason is why, in the terms of the numbers beside it
+        if a.action in ("toss_up_now", "at_risk"):
+            assert "not expected" in first_en
+        if "is expected to raise" in first_en:
+            assert a.action == "keep_nurturing" and wait > 0
+        if a.action == "toss_up_now":
+            assert wait <= timing.margin + 1e-9
+        if a.action == "at_risk":
+            assert wait <= timing.rebound + 1e-9
+        if a.action == "keep_nurturing" and wait <= 0:
+            assert "is expected to raise" not in first_en
+            assert any(
+                k in first_en
+                for k in ("first:", "not talked", "below most past toss-ups")
+            ), first_en
+        if "collect" in first_en and "first" in first_en:
+            assert a.next_element is not None
+            assert a.next_element.gain > max(0.0, -wait)
+    assert {"open", "handed_off"} <= set(by_state), by_state
+    assert by_state.get("won", 0) + by_state.get("lost", 0) > 0, by_state
+
+
+def test_a_lead_silent_past_the_learned_gap_is_dormant(
+    scoring_dataset: Dataset, timing: TimingModel
+) -> None:
+    limit = timing.dormant_after()
+    assert limit >= 30
+    assert timing.describe()["dormant_days"] == limit
+    lead = scoring_dataset.leads.iloc[0]
+    ev = scoring_dataset.events[scoring_dataset.events["lead_id"] == lead["lead_id"]]
+    last = pd.Timestamp(ev["timestamp"].max()) if len(ev) else lead["created_at"]
+    tossed = scoring_dataset.handoffs["lead_id"].astype(str) == str(lead["lead_id"])
+    if tossed.any():
+        pytest.skip("the first lead was handed off")
+    later = pd.DataFrame(
+        {
+            "lead_id": [str(lead["lead_id"])] * 2,
+            "as_of": [last + pd.Timedelta(days=limit + 1), last + pd.Timedelta(days=1)],
+        }
+    )
+    (far, near) = lead_states(scoring_dataset, later, dormant_days=limit)
+    assert far[0] == "dormant" and far[1] >= limit
+    assert near[0] == "open"

@@ -22,6 +22,7 @@ from pydantic import Field
 from readiness.rubric.score import RubricItem
 
 __all__ = [
+    "LEAD_STATES",
     "SCORE_COLUMNS",
     "Factor",
     "LeadScore",
@@ -66,6 +67,14 @@ class Factor:
 # "not known" marker: 未取得 / "not obtained") or empty. Labels: fields.STATUS_JA/EN.
 MissingStatus = Literal["vague", "not_obtained", "empty"]
 GainMethod = Literal["model", "adjusted"]
+LeadState = Literal["open", "dormant", "handed_off", "won", "lost"]
+LEAD_STATES: Final[dict[str, tuple[str, str]]] = {
+    "open": ("未トスアップ", "open"),
+    "dormant": ("休眠", "dormant"),
+    "handed_off": ("トスアップ済み", "handed off"),
+    "won": ("受注", "won"),
+    "lost": ("失注", "lost"),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +185,16 @@ class TimingAdvice:
     ] = None
     reasons: tuple[tuple[str, str], ...]  # (ja, en)
     warnings: tuple[str, ...]
+    state: Annotated[
+        LeadState,
+        Field(
+            description="The lead at as_of: open, dormant (no activity for the "
+            "timing model's dormant_days), handed_off, won or lost. Only open "
+            "leads get toss-up advice; dormant ones are recycled to marketing."
+        ),
+    ] = "open"
+    state_ja: str = "未トスアップ"
+    state_en: str = "open"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe: ISO time, lists, dicts with named fields."""

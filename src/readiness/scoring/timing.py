@@ -22,18 +22,29 @@ from readiness.data.contract import Dataset
 from readiness.features.build import build_features
 from readiness.fields import BANT_KEYS
 from readiness.model.bundle import Bundle
-from readiness.scoring.results import LeadScore, MissingElement, TimingAdvice
+from readiness.scoring.results import (
+    LEAD_STATES,
+    LeadScore,
+    LeadState,
+    MissingElement,
+    TimingAdvice,
+)
 from readiness.scoring.score import score_points
 from readiness.scoring.timing_model import (
     ACTIONS,
+    AT_RISK,
     KEEP_NURTURING,
+    NO_ADVICE,
+    RECYCLE,
     TOSS_UP_NOW,
     TimingModel,
     export_end,
+    inactive_days,
 )
 
 __all__ = [
     "advice_frame",
+    "lead_states",
     "open_lead_points",
     "recommend",
 ]
@@ -91,11 +102,7 @@ def recommend(
     created = dataset.leads.drop_duplicates("lead_id").set_index("lead_id")[
         "created_at"
     ]
-    tossed = (
-        dataset.handoffs.set_index("lead_id")["tossed_up_at"]
-        if len(dataset.handoffs)
-        else pd.Series(dtype="datetime64[us]")
-    )
+    states = lead_states(dataset, base, dormant_days=timing.dormant_after())
     out = []
     for i in range(n):
         s = scores[i]
@@ -114,20 +121,18 @@ def recommend(
         # Holding every toss-up until the draft passes the gate was measured and
         # lost (bench/timing.py, capture_recommender_with_draft): only an element
         # worth more than waiting costs holds it.
-        if _collect_first(action, row, nxt, has_memo):
+        collect = _collect_first(action, row, nxt, has_memo)
+        if collect:
             action = KEEP_NURTURING
+        state, since = states[i]
+        if state != "open":
+            action = RECYCLE if state == "dormant" else NO_ADVICE
         notes = list(s.warnings)
-        when = tossed.get(s.lead_id)
-        if when is not None and pd.notna(when) and when <= base["as_of"][i]:
-            notes.insert(
-                0,
-                f"lead {s.lead_id} was already tossed up at {when}: the advice is "
-                "about a toss-up at as_of, as if it had not been",
-            )
-        if not has_memo:
+        if not has_memo and state == "open":
             notes.append(
                 "no memo draft: the element to collect assumes nothing is written yet"
             )
+        why = _why(action, state, since, row, nxt, timing, collect)
         out.append(
             TimingAdvice(
                 lead_id=s.lead_id,
@@ -142,13 +147,141 @@ def recommend(
                 expected_change=float(row["gain"]),
                 lookahead_days=timing.lookahead_days,
                 next_element=nxt if action == KEEP_NURTURING else None,
-                reasons=_reasons(
-                    features.iloc[i], row, s, trend, nxt, timing, action, has_memo
+                reasons=(why,)
+                + (
+                    _reasons(
+                        features.iloc[i], row, s, trend, nxt, timing, action, has_memo
+                    )
+                    if state == "open"
+                    else ()
                 ),
                 warnings=tuple(notes),
+                state=state,
+                state_ja=LEAD_STATES[state][0],
+                state_en=LEAD_STATES[state][1],
             )
         )
     return out
+
+
+def lead_states(
+    dataset: Dataset, points: pd.DataFrame, *, dormant_days: float
+) -> list[tuple[LeadState, Any]]:
+    """Each point's lead at its `as_of`, with the moment or days that decide it:
+    won / lost (closed by then; an outcome without a date counts as closed),
+    handed off (tossed up by then), dormant (no activity for `dormant_days`),
+    else open."""
+    handoffs = dataset.handoffs
+    tossed = (
+        dict(
+            zip(handoffs["lead_id"].astype(str), handoffs["tossed_up_at"], strict=True)
+        )
+        if len(handoffs)
+        else {}
+    )
+    outcomes = dataset.outcomes
+    closed: dict[str, tuple[bool, Any]] = {}
+    if len(outcomes):
+        when = (
+            outcomes["closed_at"]
+            if "closed_at" in outcomes
+            else pd.Series(pd.NaT, index=outcomes.index)
+        )
+        for lead, won, at in zip(
+            outcomes["lead_id"].astype(str), outcomes["won"], when, strict=True
+        ):
+            closed[lead] = (bool(won), at)
+    idle = inactive_days(dataset, points)
+    out: list[tuple[LeadState, Any]] = []
+    for lead, moment, days in zip(
+        points["lead_id"].astype(str), pd.to_datetime(points["as_of"]), idle,
+        strict=True,
+    ):  # fmt: skip
+        at = tossed.get(lead)
+        if at is not None and pd.notna(at) and at <= moment:
+            won, end = closed.get(lead, (False, None))
+            if lead in closed and (end is None or pd.isna(end) or end <= moment):
+                out.append(("won" if won else "lost", end if pd.notna(end) else at))
+            else:
+                out.append(("handed_off", at))
+        elif np.isfinite(days) and days >= dormant_days:
+            out.append(("dormant", days))
+        else:
+            out.append(("open", None))
+    return out
+
+
+def _why(
+    action: str,
+    state: LeadState,
+    since: Any,
+    row: pd.Series,
+    nxt: MissingElement | None,
+    timing: TimingModel,
+    collect: bool,
+) -> tuple[str, str]:
+    """The reason for the action, first, in the terms of the numbers shown."""
+    wait = 100 * float(row["gain"])
+    days = timing.lookahead_days
+    if state == "dormant":
+        return (
+            f"{since:.0f}日間活動なし（過去の受注は{timing.dormant_after():.0f}日以内の"
+            "活動の後）：マーケティングの育成に戻す",
+            f"no activity for {since:.0f} days (past wins came within "
+            f"{timing.dormant_after():.0f} days of activity): recycle to marketing",
+        )
+    if state in ("won", "lost"):
+        ja, en = LEAD_STATES[state]
+        return (
+            f"{ja}（{_day(since)}）：判定の対象外",
+            f"{en} ({_day(since)}): no advice",
+        )
+    if state == "handed_off":
+        return (
+            f"{_day(since)}にトスアップ済み：FSの商談中",
+            f"handed off on {_day(since)}: with FS",
+        )
+    if action == AT_RISK:
+        back = 100 * timing.rebound
+        return (
+            f"意欲のピークを過ぎ、{days}日待っても受注確率の回復は{back:.1f}ポイント以下"
+            f"の見込み（{wait:+.1f}ポイント）",
+            f"intent is past its peak and waiting {days} days is not expected to win "
+            f"back more than {back:.1f} points ({wait:+.1f} points)",
+        )
+    if action == TOSS_UP_NOW:
+        margin = 100 * timing.margin
+        return (
+            f"条件がそろった：{days}日待っても受注確率の上昇は{margin:.1f}ポイント以下"
+            f"の見込み（{wait:+.1f}ポイント）",
+            f"ready: waiting {days} days is not expected to add more than "
+            f"{margin:.1f} points of win chance ({wait:+.1f} points)",
+        )
+    if collect and nxt is not None:
+        return (
+            f"先に{nxt.label_ja}を確認：受注確率{100 * nxt.gain:+.1f}ポイントで、"
+            f"{days}日待つ変化（{wait:+.1f}ポイント）より大きい",
+            f"collect {nxt.label_en} first: {100 * nxt.gain:+.1f} points of win "
+            f"chance, more than waiting {days} days changes ({wait:+.1f} points)",
+        )
+    if not bool(row["heard"]):
+        return (
+            "ISとの会話がまだ少ない：ヒアリングを続ける",
+            "IS has not talked with the customer enough yet: keep the hearings going",
+        )
+    if float(row["p_now"]) < timing.floor_:
+        return (
+            "行動から見た受注見込みが、過去のトスアップの大半より低い",
+            "the chance its behaviour shows is below most past toss-ups'",
+        )
+    return (
+        f"{days}日待つと受注確率が上がる見込み（{wait:+.1f}ポイント）",
+        f"waiting {days} days is expected to raise the win chance ({wait:+.1f} points)",
+    )
+
+
+def _day(moment: Any) -> str:
+    return str(pd.Timestamp(moment).date()) if pd.notna(moment) else "?"
 
 
 def _alive(born: Any, as_of: pd.Timestamp, days: int) -> bool:

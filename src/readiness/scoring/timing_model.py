@@ -43,11 +43,16 @@ __all__ = [
     "ACTIONS",
     "AT_RISK",
     "KEEP_NURTURING",
+    "MIN_DORMANT_DAYS",
+    "NO_ADVICE",
+    "RECYCLE",
     "TOSS_UP_NOW",
     "TimingError",
     "TimingModel",
+    "dormant_threshold",
     "export_end",
     "grid_points",
+    "inactive_days",
     "timing_columns",
 ]
 
@@ -60,11 +65,68 @@ _NOT_FEATURES: Final = ("is_rep", "fs_rep", "lead_age_days")
 TOSS_UP_NOW: Final = "toss_up_now"
 KEEP_NURTURING: Final = "keep_nurturing"
 AT_RISK: Final = "at_risk"
+RECYCLE: Final = "recycle"
+NO_ADVICE: Final = "no_advice"
 ACTIONS: Final[dict[str, tuple[str, str]]] = {
     TOSS_UP_NOW: ("今トスアップ", "toss up now"),
     KEEP_NURTURING: ("育成を継続", "keep nurturing"),
-    AT_RISK: ("要注意：今すぐトスアップ（意欲が低下中）", "at risk: hand off now"),
+    AT_RISK: (
+        "要注意：今すぐトスアップ（意欲のピーク後）",
+        "at risk: hand off now (intent past its peak)",
+    ),
+    RECYCLE: ("休眠：マーケティングに戻す", "dormant: recycle to marketing"),
+    NO_ADVICE: ("タイミング判定の対象外", "no timing advice"),
 }
+# Below this many days without any activity a lead is never called dormant.
+MIN_DORMANT_DAYS: Final = 30
+
+
+def inactive_days(dataset: Dataset, points: pd.DataFrame) -> np.ndarray:
+    """Days from each point's lead's last event before `as_of` (or its creation,
+    if it has none) to `as_of`."""
+    moments = pd.to_datetime(points["as_of"]).to_numpy(dtype="datetime64[us]")
+    ids = points["lead_id"].astype(str).to_numpy()
+    last: dict[str, np.ndarray] = {}
+    ev = dataset.events
+    if len(ev):
+        times = ev["timestamp"].to_numpy(dtype="datetime64[us]")
+        for lead, idx in pd.Series(np.arange(len(ev))).groupby(
+            ev["lead_id"].astype(str).to_numpy()
+        ):
+            last[str(lead)] = np.sort(times[idx.to_numpy()])
+    created = dict(
+        zip(
+            dataset.leads["lead_id"].astype(str),
+            dataset.leads["created_at"].to_numpy(dtype="datetime64[us]"),
+            strict=True,
+        )
+    )
+    out = np.full(len(points), np.nan)
+    for i, (lead, moment) in enumerate(zip(ids, moments, strict=True)):
+        seen = last.get(lead)
+        before = None
+        if seen is not None:
+            k = int(np.searchsorted(seen, moment, side="left"))
+            if k > 0:
+                before = seen[k - 1]
+        if before is None:
+            before = created.get(lead)
+        if before is not None and not np.isnat(before):
+            out[i] = (moment - before) / np.timedelta64(1, "D")
+    return out
+
+
+def dormant_threshold(dataset: Dataset, won_points: pd.DataFrame) -> float:
+    """Days without activity past which historical leads almost never converted:
+    the 99th percentile of the inactivity of won hand-offs at their toss-up
+    (at least `MIN_DORMANT_DAYS`)."""
+    gaps = inactive_days(dataset, won_points)
+    gaps = gaps[np.isfinite(gaps)]
+    if not len(gaps):
+        return float(MIN_DORMANT_DAYS)
+    return float(max(MIN_DORMANT_DAYS, np.ceil(np.quantile(gaps, 0.99))))
+
+
 _CODE: Final = {0: KEEP_NURTURING, 1: TOSS_UP_NOW, 2: AT_RISK}
 
 
@@ -275,6 +337,8 @@ class TimingModel:
                 "their toss-up"
             )
         say(f"timing: {len(points):,} closed toss-ups")
+        won = points[points["won"].astype(bool)]
+        self.dormant_days_ = dormant_threshold(dataset, won[["lead_id", "as_of"]])
         X = build_features(dataset, points[["lead_id", "as_of"]])
         self.min_conversations_ = float(
             np.quantile(_conversations(X), self.talk_quantile)
@@ -346,7 +410,9 @@ class TimingModel:
         gain = np.asarray(self.gain_.predict(X), dtype=np.float64)
         phase = _phase(X)
         ready = heard & (p >= self.floor_)
-        rising = (gain > self.margin) & (phase != 2)
+        # Waiting expected to add more than `margin`: keep nurturing, also past the
+        # peak (a second wave): "toss up now" never sits beside a gain of waiting.
+        rising = gain > self.margin
         # Past the peak: hand off now unless waiting is expected to win back more
         # than `rebound` (a second wave of interest).
         risk = heard & (phase == 2) & (gain <= self.rebound) & (p >= self.risk_floor_)
@@ -363,6 +429,11 @@ class TimingModel:
             index=features.index,
         )
 
+    def dormant_after(self) -> float:
+        """Days without activity after which a lead is dormant (learned at fit;
+        models fitted before it was learned: 120)."""
+        return float(getattr(self, "dormant_days_", 120.0))
+
     def describe(self) -> dict[str, Any]:
         """What was learned, for timing.json and the CLI."""
         self._check()
@@ -376,6 +447,7 @@ class TimingModel:
             "floor": round(self.floor_, 4),
             "risk_floor": round(self.risk_floor_, 4),
             "min_conversations": self.min_conversations_,
+            "dormant_days": self.dormant_after(),
             "p_toss_median": round(self.p_toss_median_, 4),
             "margin": self.margin,
             "rebound": self.rebound,

@@ -18,7 +18,7 @@ from readiness.workflows.data import InputError, Progress, load_data
 from readiness.workflows.served import load_served
 
 CHUNK = 2_000  # open leads advised at once
-ACTIONS = ("toss_up_now", "at_risk", "keep_nurturing")
+ACTIONS = ("toss_up_now", "at_risk", "keep_nurturing", "recycle", "no_advice")
 
 
 @dataclass(frozen=True)
