@@ -259,7 +259,7 @@ def run_batch(
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
     plan = plan_chunks(backlog, options.chunk_size)
     n_leads = len(backlog.leads)
-    drift_step = _drift_steps(backlog, options.drift_sample)
+    drift_step = _drift_steps(backlog, options)
     key = {
         "format": _FORMAT,
         "inputs": backlog.fingerprint,
@@ -359,16 +359,22 @@ def run_batch(
     return BatchResult(out, rejects_path, summary_path, summary, reused)
 
 
-def _drift_steps(backlog: Backlog, sample: int) -> dict[str, int]:
-    """Every k-th point per population, so each gives about `sample` points."""
-    n_leads = len(backlog.uniques)
-    handed = 0  # lead ids with a hand-off (closed ones are not sampled anyway)
+def _drift_steps(backlog: Backlog, options: BatchOptions) -> dict[str, int]:
+    """Every k-th point per population, so each gives about `drift_sample` points."""
+    handed = closed = pd.Index([], dtype="str")
     if backlog.handoffs is not None and "lead_id" in backlog.handoffs:
-        ids = clean_ids(backlog.handoffs["lead_id"]).dropna()
-        handed = int(pd.Index(backlog.uniques).isin(ids.unique()).sum())
-    sizes = {"all": len(backlog.leads), "handed_off": handed,
-             "open": n_leads - handed}  # fmt: skip
-    return {k: max(1, math.ceil(n / max(1, sample))) for k, n in sizes.items()}
+        handed = pd.Index(clean_ids(backlog.handoffs["lead_id"]).dropna().unique())
+    if backlog.outcomes is not None and "lead_id" in backlog.outcomes:
+        closed = pd.Index(clean_ids(backlog.outcomes["lead_id"]).dropna().unique())
+    scored_handed = handed if options.include_closed else handed.difference(closed)
+    sizes = {
+        "all": len(backlog.leads),
+        "handed_off": int(backlog.uniques.isin(scored_handed).sum()),
+        "open": int((~backlog.uniques.isin(handed)).sum()),
+    }
+    return {
+        k: max(1, math.ceil(n / max(1, options.drift_sample))) for k, n in sizes.items()
+    }
 
 
 def _total_counts(
