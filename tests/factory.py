@@ -110,6 +110,7 @@ class Factory:
                 self.trained(size),
                 data_fingerprint=dataset_fingerprint(self.dataset(size)),
                 commit=None,
+                dataset=self.dataset(size),
             )
         return self._bundles[name]
 

@@ -21,9 +21,11 @@ from click.testing import CliRunner
 
 from readiness.batch.backlog import BatchError
 from readiness.batch.run import BatchOptions, run_batch
+from readiness.batch.summary import DRIFT_SHOWN, summary_text
 from readiness.cli import main
 from readiness.data.contract import Dataset, write_tables
-from readiness.model.bundle import Bundle, save_bundle
+from readiness.model.bundle import Bundle, load_bundle, save_bundle
+from readiness.model.drift import open_lead_points
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
@@ -214,16 +216,18 @@ def test_drift_warns_on_a_shifted_backlog(
         tmp_path / "shifted", tmp_path / "b.parquet", scoring_bundle, options=opts
     )
 
-    def psi(result: Any) -> dict[str, tuple[float, str]]:
+    def psi(result: Any) -> dict[tuple[str, str], tuple[float, str]]:
         return {
-            f["feature"]: (f["psi"], f["level"])
+            (f["population"], f["feature"]): (f["psi"], f["level"])
             for f in result.summary["drift"]["features"]
         }
 
     before, after = psi(same), psi(moved)
-    for name in ("log_employees", "lead_source"):
-        assert after[name][1] == "warning" and after[name][0] >= 0.2
-        assert before[name][0] < 0.1 and before[name][1] == "ok"
+    for population in ("handed_off", "open"):
+        for name in ("log_employees", "lead_source"):
+            key = (population, name)
+            assert after[key][1] == "warning" and after[key][0] >= 0.2
+            assert before[key][0] < 0.1 and before[key][1] == "ok"
 
 
 def test_only_the_top_rows_are_explained(
@@ -434,3 +438,102 @@ def test_timing_advice_joins_the_open_leads_and_needs_a_timing_model(
             scoring_bundle,
             options={"timing": True},
         )
+
+
+def _flagged(summary: dict[str, Any], population: str) -> dict[str, str]:
+    return {
+        f["feature"]: f["level"]
+        for f in summary["drift"]["features"]
+        if f["population"] == population and f["level"] != "ok"
+    }
+
+
+def test_open_leads_are_compared_with_past_open_leads_not_with_toss_ups(
+    backlog_dir: Path, scoring_bundle: Bundle, tmp_path: Path
+) -> None:
+    assert scoring_bundle.meta.get("reference_open"), "bundles carry open leads"
+    new = _run(backlog_dir, tmp_path / "a.parquet", scoring_bundle,
+               options={"explain": "none"})  # fmt: skip
+    drift = new.summary["drift"]
+    assert drift["by_population"] and drift["note"] is None
+    assert set(drift["populations"]) == {"handed_off", "open"}
+    assert drift["populations"]["open"]["rows"] > 0
+    # what an open lead lacks by design (memo, reps, IS activity) is no drift
+    expected = {"is_rep", "fs_rep", "memo_format", "rubric_total", "memo_length"}
+    assert not expected & set(_flagged(new.summary, "open"))
+
+    meta = {k: v for k, v in scoring_bundle.meta.items() if k != "reference_open"}
+    old = Bundle(meta, scoring_bundle.estimator, scoring_bundle.rubric_model,
+                 scoring_bundle.scale, scoring_bundle.rubric)  # fmt: skip
+    before = _run(backlog_dir, tmp_path / "b.parquet", old,
+                  options={"explain": "none"})  # fmt: skip
+    assert before.summary["rows_scored"] == new.summary["rows_scored"]
+    fallback = before.summary["drift"]
+    assert not fallback["by_population"] and set(fallback["populations"]) == {"all"}
+    assert "no open-lead reference" in fallback["note"]
+    assert expected <= set(_flagged(before.summary, "all"))
+    assert sum(f["level"] == "warning" for f in drift["features"]) < sum(
+        f["level"] == "warning" for f in fallback["features"]
+    )
+    assert "no open-lead reference" in summary_text(before.summary)
+
+
+def test_the_open_lead_reference_survives_saving_the_bundle(
+    bundle_dir: Path, scoring_bundle: Bundle
+) -> None:
+    loaded = load_bundle(bundle_dir)
+    assert loaded.meta["reference_open"] == scoring_bundle.meta["reference_open"]
+    assert loaded.meta["reference_open"]["n"] > 100
+
+
+def test_open_lead_points_are_leads_open_at_their_moment(
+    scoring_dataset: Dataset,
+) -> None:
+    d = scoring_dataset
+    times = d.handoffs["tossed_up_at"].sort_values().reset_index(drop=True)
+    t0, t1 = times[len(times) // 2], times[len(times) * 9 // 10]
+    points = open_lead_points(d, moments=[t0, t1], sample=400, seed=3)
+    assert 0 < len(points) <= 400
+    assert set(points["as_of"]) <= {t0, t1}
+    created = points["lead_id"].map(d.leads.set_index("lead_id")["created_at"])
+    tossed = points["lead_id"].map(d.handoffs.groupby("lead_id")["tossed_up_at"].min())
+    assert (created <= points["as_of"]).all()
+    assert not (tossed <= points["as_of"]).any()
+    again = open_lead_points(d, moments=[t0, t1], sample=400, seed=3)
+    pd.testing.assert_frame_equal(points, again)
+    assert not len(open_lead_points(d, moments=[], sample=400))
+
+
+def test_the_summary_text_leads_with_the_highest_drifts_and_counts_the_rest() -> None:
+    features = [
+        {"feature": f"f{i}", "psi": 1.0 - i / 20, "n": 50, "group": "lead",
+         "population": "open" if i % 2 else "handed_off",
+         "level": "warning" if i < 7 else "notice" if i < 9 else "ok"}
+        for i in range(12)
+    ]  # fmt: skip
+    drift = {
+        "reference_rows": 900,
+        "by_population": True,
+        "populations": {
+            "handed_off": {"rows": 120, "reference_rows": 900},
+            "open": {"rows": 4000, "reference_rows": 3000},
+        },
+        "notice_at": 0.1,
+        "warn_at": 0.2,
+        "note": None,
+        "features": features,
+    }
+    summary = {
+        "as_of": "2026-07-01T00:00:00", "rows_in": 10, "rows_scored": 10,
+        "rows_rejected": 0, "rows_closed_skipped": 0, "rows_balance": True,
+        "expected_wins": 1.0, "other_rows_rejected": 0, "by_status": {},
+        "by_grade": {}, "by_band": {}, "drift": drift,
+    }  # fmt: skip
+    text = summary_text(summary)
+    lines = [ln for ln in text.splitlines() if ln.startswith("  ") and "PSI" in ln]
+    assert len(lines) == DRIFT_SHOWN
+    assert lines[0].startswith("  warning: f0 (hand-off) PSI 1.000")
+    assert "7 warnings" in text and "2 notices" in text
+    assert "… and 4 more (2 warnings, 2 notices" in text
+    assert "open 4,000 vs 3,000 past open leads" in text
+    assert "hand-off 120 vs 900 training hand-offs" in text

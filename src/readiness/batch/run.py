@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -63,7 +63,11 @@ from readiness.batch.parts import (
     write_part,
     write_table,
 )
-from readiness.batch.summary import summarise
+from readiness.batch.summary import (
+    drift_references,
+    population_of,
+    summarise,
+)
 from readiness.data.contract import Dataset
 from readiness.data.write import atomic_write_bytes
 from readiness.features.build import build_features
@@ -76,7 +80,7 @@ from readiness.scoring.timing_model import TimingModel
 
 __all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
 
-_FORMAT: Final = 1  # manifest layout version
+_FORMAT: Final = 2  # manifest layout version (2: drift counts per population)
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,9 @@ def _score_chunk(
     extras: Mapping[str, Any],
     as_of: datetime,
     options: BatchOptions,
-    drift_step: int,
+    drift_step: Mapping[str, int],
     timing: TimingModel | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, list[int]]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, dict[str, list[int]]]]:
     """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
     dataset, rejects = validate_chunk(frames, extras)
     points, late, n_closed = backlog_points(
@@ -145,7 +149,7 @@ def _score_chunk(
         rejects = pd.concat([rejects, late], ignore_index=True)
     explain = options.explain == "all"
     scored = _rows([], [])
-    counts: dict[str, list[int]] = {}
+    counts: dict[str, dict[str, list[int]]] = {}
     if len(points):
         scores = score_points(
             dataset,
@@ -157,12 +161,25 @@ def _score_chunk(
         scored = _rows(scores, points["status"].tolist())
         if timing is not None:
             scored = _with_timing(scored, dataset, points, bundle, timing)
-        reference = bundle.meta.get("reference")
-        if reference:
-            sample = points.iloc[::drift_step].drop(columns="status")
-            features = build_features(dataset, sample, rubric=bundle.rubric)
-            counts = reference_counts(features, reference)
+        counts = _drift_counts(dataset, points, bundle, drift_step)
     return scored, rejects, len(frames["leads"]), n_closed, counts
+
+
+def _drift_counts(
+    dataset: Dataset, points: pd.DataFrame, bundle: Bundle, step: Mapping[str, int]
+) -> dict[str, dict[str, list[int]]]:
+    """Drift counts of a sample of the points, per population the bundle has a
+    reference for (hand-offs and open leads; or "all" with an older bundle)."""
+    references = drift_references(bundle.meta)
+    population = population_of(points["status"], references)
+    out: dict[str, dict[str, list[int]]] = {}
+    for name, reference in references.items():
+        rows = points[(population == name).to_numpy()]
+        sample = rows.iloc[:: step.get(name, 1)].drop(columns="status")
+        if len(sample):
+            features = build_features(dataset, sample, rubric=bundle.rubric)
+            out[name] = reference_counts(features, reference)
+    return out
 
 
 TIMING_COLUMNS: Final = ("timing_action", "timing_action_ja", "timing_next_element")
@@ -242,7 +259,7 @@ def run_batch(
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
     plan = plan_chunks(backlog, options.chunk_size)
     n_leads = len(backlog.leads)
-    drift_step = max(1, math.ceil(n_leads / max(1, options.drift_sample)))
+    drift_step = _drift_steps(backlog, options)
     key = {
         "format": _FORMAT,
         "inputs": backlog.fingerprint,
@@ -318,9 +335,7 @@ def run_batch(
     )
     parts.clear()
     entries = [manifest["parts"][str(c)] for c in range(plan.n_chunks)]
-    drift_counts: dict[str, list[int]] = {}
-    for e in entries:
-        drift_counts = add_counts(drift_counts, e["drift_counts"])
+    drift_counts = _total_counts(e["drift_counts"] for e in entries)
     summary = summarise(
         ranked,
         rows_in=n_leads,
@@ -329,7 +344,7 @@ def run_batch(
         other_rejects=len(orphan_rejects),
         fs_capacity=fs_capacity,
         drift_counts=drift_counts,
-        reference=bundle.meta.get("reference"),
+        references=drift_references(bundle.meta),
         as_of=as_of,
         model=bundle_key(bundle),
         options=options,
@@ -342,6 +357,35 @@ def run_batch(
     atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
     shutil.rmtree(work, ignore_errors=True)
     return BatchResult(out, rejects_path, summary_path, summary, reused)
+
+
+def _drift_steps(backlog: Backlog, options: BatchOptions) -> dict[str, int]:
+    """Every k-th point per population, so each gives about `drift_sample` points."""
+    handed = closed = pd.Index([], dtype="str")
+    if backlog.handoffs is not None and "lead_id" in backlog.handoffs:
+        handed = pd.Index(clean_ids(backlog.handoffs["lead_id"]).dropna().unique())
+    if backlog.outcomes is not None and "lead_id" in backlog.outcomes:
+        closed = pd.Index(clean_ids(backlog.outcomes["lead_id"]).dropna().unique())
+    scored_handed = handed if options.include_closed else handed.difference(closed)
+    sizes = {
+        "all": len(backlog.leads),
+        "handed_off": int(backlog.uniques.isin(scored_handed).sum()),
+        "open": int((~backlog.uniques.isin(handed)).sum()),
+    }
+    return {
+        k: max(1, math.ceil(n / max(1, options.drift_sample))) for k, n in sizes.items()
+    }
+
+
+def _total_counts(
+    parts: Iterable[Mapping[str, Mapping[str, list[int]]]],
+) -> dict[str, dict[str, list[int]]]:
+    """Chunks' drift counts added up, per population."""
+    total: dict[str, dict[str, list[int]]] = {}
+    for counts in parts:
+        for name, more in counts.items():
+            total[name] = add_counts(total.get(name, {}), more)
+    return total
 
 
 def _lead_rejects(rejects: pd.DataFrame) -> int:

@@ -1,17 +1,69 @@
-"""The batch run's summary: counts, expected wins, the FS capacity cut, drift."""
+"""The batch run's summary: counts, expected wins, the FS capacity cut, drift.
+
+Drift is per population: hand-offs (at their toss-up) against the training
+hand-offs, open leads against historical open leads (`reference_open` of the
+bundle). A bundle without the open-lead reference (an older readiness) compares
+every lead with the training toss-ups, as before, and the summary says so.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from readiness.batch.backlog import BatchError
 from readiness.features.build import feature_info
 from readiness.model.drift import PSI_NOTICE, PSI_WARN, population_stability
+
+__all__ = [
+    "DRIFT_SHOWN",
+    "drift_references",
+    "population_of",
+    "summarise",
+    "summary_text",
+]
+
+DRIFT_SHOWN: Final = 5  # flagged features the terminal summary lists
+_POPULATION_TEXT: Final = {
+    "handed_off": "hand-off",
+    "open": "open",
+    "all": "all",
+}
+_FALLBACK_NOTE: Final = (
+    "this bundle has no open-lead reference (trained by an older readiness): "
+    "open leads are compared with training toss-ups, so their missing memo and "
+    "reps and lower IS activity read as drift; retrain to compare them with "
+    "historical open leads"
+)
+
+
+def drift_references(meta: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The drift reference of each population the bundle can check.
+
+    `handed_off` and `open` when the bundle has both; only `all` (every lead
+    against the training toss-ups) for a bundle without the open-lead reference;
+    none for a bundle without any.
+    """
+    toss_ups = meta.get("reference")
+    if not toss_ups:
+        return {}
+    open_leads = meta.get("reference_open")
+    if open_leads:
+        return {"handed_off": toss_ups, "open": open_leads}
+    return {"all": toss_ups}
+
+
+def population_of(status: pd.Series, references: Mapping[str, Any]) -> pd.Series:
+    """Which reference each point is compared with (by its batch status)."""
+    if "open" not in references:
+        return pd.Series("all", index=status.index)
+    values = np.where(status.to_numpy() == "open", "open", "handed_off")
+    return pd.Series(values, index=status.index)
 
 
 def summarise(
@@ -22,8 +74,8 @@ def summarise(
     rows_closed: int,
     other_rejects: int,
     fs_capacity: int | None,
-    drift_counts: Mapping[str, list[int]],
-    reference: Mapping[str, Any] | None,
+    drift_counts: Mapping[str, Mapping[str, list[int]]],
+    references: Mapping[str, Mapping[str, Any]],
     as_of: datetime,
     model: Mapping[str, Any],
     options: Any,
@@ -77,17 +129,37 @@ def summarise(
             ),
             "lead_ids": open_rows["lead_id"].tolist(),
         }
-    if reference:
-        drift = population_stability(drift_counts, reference)
-        summary["drift"] = {
-            "reference_rows": reference.get("n"),
-            "notice_at": PSI_NOTICE,
-            "warn_at": PSI_WARN,
-            "features": [{**d.to_dict(), "group": _group(d.feature)} for d in drift],
-        }
-    else:
-        summary["drift"] = None
+    summary["drift"] = _drift(drift_counts, references) if references else None
     return summary
+
+
+def _drift(
+    counts: Mapping[str, Mapping[str, list[int]]],
+    references: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
+    features: list[dict[str, Any]] = []
+    populations: dict[str, dict[str, Any]] = {}
+    for name, reference in references.items():
+        drift = population_stability(counts.get(name, {}), reference)
+        populations[name] = {
+            "reference_rows": reference.get("n"),
+            "rows": max((d.n for d in drift), default=0),
+        }
+        features += [
+            {**d.to_dict(), "population": name, "group": _group(d.feature)}
+            for d in drift
+        ]
+    features.sort(key=lambda f: (-f["psi"], f["population"], f["feature"]))
+    first = references.get("handed_off") or references.get("all") or {}
+    return {
+        "reference_rows": first.get("n"),
+        "by_population": "open" in references,
+        "populations": populations,
+        "notice_at": PSI_NOTICE,
+        "warn_at": PSI_WARN,
+        "note": None if "open" in references else _FALLBACK_NOTE,
+        "features": features,
+    }
 
 
 def _group(name: str) -> str:
@@ -144,18 +216,44 @@ def summary_text(summary: Mapping[str, Any]) -> str:
             "with this version to enable the check"
         )
     else:
-        flagged = [f for f in drift["features"] if f["level"] != "ok"]
-        lines.append(
-            f"ドリフト drift (PSI vs {drift['reference_rows']:,} training toss-ups): "
-            f"{sum(f['level'] == 'warning' for f in flagged)} warnings (≥ "
-            f"{drift['warn_at']}), {sum(f['level'] == 'notice' for f in flagged)} "
-            f"notices (≥ {drift['notice_at']})"
-        )
-        for f in flagged[:10]:
-            note = (
-                " (expected for leads not yet handed off: no memo or rep)"
-                if f["group"] in ("memo", "rubric", "reps")
-                else ""
-            )
-            lines.append(f"  {f['level']}: {f['feature']} PSI {f['psi']:.3f}{note}")
+        lines += _drift_lines(drift)
     return "\n".join(lines)
+
+
+def _drift_lines(drift: Mapping[str, Any]) -> list[str]:
+    """The few drifts that matter first (highest PSI), then how many more."""
+    flagged = [f for f in drift["features"] if f["level"] != "ok"]
+    warnings = sum(f["level"] == "warning" for f in flagged)
+    pops = drift.get("populations") or {}
+    if drift.get("by_population"):
+        against = ", ".join(
+            f"{_POPULATION_TEXT[p]} {v['rows']:,} vs {v['reference_rows'] or 0:,} "
+            + ("training hand-offs" if p == "handed_off" else "past open leads")
+            for p, v in pops.items()
+        )
+    else:
+        against = f"vs {drift['reference_rows'] or 0:,} training toss-ups"
+    lines = [
+        f"ドリフト drift (PSI, {against}): {warnings} warnings (≥ "
+        f"{drift['warn_at']}), {len(flagged) - warnings} notices (≥ "
+        f"{drift['notice_at']})"
+    ]
+    if drift.get("note"):
+        lines.append(f"  注 note: {drift['note']}")
+    for f in flagged[:DRIFT_SHOWN]:
+        who = _POPULATION_TEXT.get(f.get("population", "all"), "all")
+        note = (
+            " (expected for leads not yet handed off: no memo or rep)"
+            if not drift.get("by_population")
+            and f["group"] in ("memo", "rubric", "reps")
+            else ""
+        )
+        lines.append(f"  {f['level']}: {f['feature']} ({who}) PSI {f['psi']:.3f}{note}")
+    rest = flagged[DRIFT_SHOWN:]
+    if rest:
+        more = sum(f["level"] == "warning" for f in rest)
+        lines.append(
+            f"  … and {len(rest)} more ({more} warnings, {len(rest) - more} "
+            "notices; every feature in the summary JSON)"
+        )
+    return lines

@@ -35,7 +35,7 @@ from readiness.model.artifact import (
     staged_directory,
 )
 from readiness.model.bundle_state import feature_kinds, read_estimator, write_estimator
-from readiness.model.drift import feature_reference
+from readiness.model.drift import feature_reference, open_lead_reference
 from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import edited_rows
 from readiness.model.scale import ScoreScale
@@ -195,7 +195,10 @@ def bundle_from_result(
     data_fingerprint: str,
     commit: str | None,
     run_id: str | None = None,
+    dataset: Dataset | None = None,
 ) -> Bundle:
+    """The bundle of a training run; with its `dataset`, the bundle also carries
+    the open-lead drift reference (open leads during the test period)."""
     metrics = result.evaluation.to_dict().get("metrics", {})
     meta: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -224,6 +227,16 @@ def bundle_from_result(
         # what batch scoring's drift check compares a backlog with (optional key:
         # bundles without it load and score, only without the drift check)
         "reference": feature_reference(result.test_features),
+        # open leads are compared with historical open leads, not with toss-ups
+        # (optional too: without it open leads fall back to "reference")
+        "reference_open": None
+        if dataset is None
+        else open_lead_reference(
+            dataset,
+            start=pd.Timestamp(str(result.split.get("test_from") or "")),
+            end=pd.Timestamp(str(result.split.get("test_until") or "")),
+            rubric=result.rubric,
+        ),
     }
     rubric_model = result.baselines["rubric_total"]
     return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)

@@ -7,6 +7,14 @@ in its meta. At scoring time `reference_counts` counts the backlog into the same
 bins — counts add up, so a backlog scored in chunks is counted chunk by chunk — and
 `population_stability` turns the totals into PSI per feature.
 
+Each population of the backlog has its own reference, so what differs by design is
+not drift: hand-offs are compared with the training hand-offs (at their toss-up,
+with memo and reps), open leads with historical open leads — `open_lead_points`
+picks the leads that were open (created, not yet handed off) at a few moments of
+the training data, scored as the batch scores an open lead (no memo, no reps), and
+`open_lead_reference` summarises them. An open lead has less IS activity and no
+memo than a hand-off at its toss-up; against the hand-offs that read as drift.
+
 PSI = Σ (a − e) · ln(a / e) over bins, a = backlog share, e = reference share.
 Conventional reading: < 0.1 stable, 0.1–0.2 a notice, ≥ 0.2 a warning.
 Pure: frames and dicts in, dicts out.
@@ -14,19 +22,26 @@ Pure: frames and dicts in, dicts out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from readiness.data.contract import Dataset
+from readiness.features.build import build_features
+from readiness.rubric.config import Rubric
+
 __all__ = [
+    "OPEN_SAMPLE",
     "PSI_NOTICE",
     "PSI_WARN",
     "Drift",
     "add_counts",
     "feature_reference",
+    "open_lead_points",
+    "open_lead_reference",
     "population_stability",
     "reference_counts",
 ]
@@ -39,6 +54,8 @@ _OTHER: Final = "\x00other"
 _MISSING: Final = "\x00missing"
 _FLOOR: Final = 1e-4  # a bin empty on one side would make PSI infinite
 _SKIP: Final = frozenset({"memo_text"})
+OPEN_SAMPLE: Final = 4_000  # historical open-lead states summarised at training
+_MOMENTS: Final = 5
 
 
 def feature_reference(features: pd.DataFrame, *, bins: int = _BINS) -> dict[str, Any]:
@@ -74,6 +91,74 @@ def feature_reference(features: pd.DataFrame, *, bins: int = _BINS) -> dict[str,
                 "shares": _shares(_number_counts(values, edges)),
             }
     return {"n": len(features), "features": out}
+
+
+def open_lead_points(
+    dataset: Dataset,
+    *,
+    moments: Sequence[pd.Timestamp],
+    sample: int = OPEN_SAMPLE,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Leads open at each moment (created by then, not yet handed off), sampled.
+
+    Points (`lead_id`, `as_of`) as the batch scores an open lead: at the moment,
+    with no memo and no reps; at most `sample` in all, shared evenly by moments.
+    """
+    leads = dataset.leads[["lead_id", "created_at"]]
+    tossed = dataset.handoffs.groupby("lead_id")["tossed_up_at"].min()
+    toss = leads["lead_id"].map(tossed)
+    created = leads["created_at"]
+    moments = sorted({pd.Timestamp(m) for m in moments if pd.notna(m)})
+    if not moments or sample < 1:
+        return pd.DataFrame({"lead_id": [], "as_of": []})
+    rng = np.random.default_rng(seed)
+    each = max(1, sample // len(moments))
+    frames = []
+    for moment in moments:
+        open_ = ((created <= moment) & ~(toss <= moment)).to_numpy()
+        rows = np.flatnonzero(open_)
+        if len(rows) > each:
+            rows = np.sort(rng.choice(rows, size=each, replace=False))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "lead_id": leads["lead_id"].to_numpy()[rows],
+                    "as_of": np.full(len(rows), moment.to_datetime64()),
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    out["as_of"] = out["as_of"].astype("datetime64[us]")
+    return out
+
+
+def open_lead_reference(
+    dataset: Dataset,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    rubric: Rubric | None = None,
+    sample: int = OPEN_SAMPLE,
+    moments: int = _MOMENTS,
+    seed: int = 0,
+) -> dict[str, Any] | None:
+    """What open leads looked like between `start` and `end` (e.g. the test
+    period of training), as a drift reference; None when no lead was open then.
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if pd.isna(start) or pd.isna(end) or end < start:
+        return None
+    when = [start + (end - start) * (i / max(1, moments - 1)) for i in range(moments)]
+    points = open_lead_points(dataset, moments=when, sample=sample, seed=seed)
+    if not len(points):
+        return None
+    features = build_features(dataset, points, rubric=rubric)
+    return {
+        **feature_reference(features),
+        "population": "open",
+        "moments": [m.isoformat() for m in sorted(set(when))],
+    }
 
 
 def _number_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:

@@ -101,7 +101,9 @@ def run_training(
         )
     fingerprint = dataset_fingerprint(dataset)
     commit = git_commit()
-    bundle = bundle_from_result(result, data_fingerprint=fingerprint, commit=commit)
+    bundle = bundle_from_result(
+        result, data_fingerprint=fingerprint, commit=commit, dataset=dataset
+    )
     save_bundle(bundle, model_dir)
     report_dir = model_dir / "report"
     meta = {
