@@ -204,6 +204,7 @@ def test_clear_leaves_nothing_of_the_picked_lead(
     browser: object, page_url: str
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     d = browser
     _open(d, page_url)
@@ -224,11 +225,16 @@ def test_clear_leaves_nothing_of_the_picked_lead(
     d.find_element(By.ID, "industry").send_keys("manufacturing")  # type: ignore[attr-defined]
     d.find_element(By.ID, "region").send_keys("関東")  # type: ignore[attr-defined]
     d.find_element(By.ID, "memo").send_keys("課題：在庫管理が手作業で限界。")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    # the lead source is required: the browser asks for it before any request
+    assert not d.find_element(By.ID, "result").is_displayed()  # type: ignore[attr-defined]
+    Select(d.find_element(By.ID, "lead_source")).select_by_value("seminar")  # type: ignore[attr-defined]
     body = d.execute_script("return requestBody()")  # type: ignore[attr-defined]
     assert body["lead"] == {
         "company_name": "株式会社つぎ",
         "industry": "manufacturing",
         "region": "関東",
+        "lead_source": "seminar",
     }
     d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
     _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
