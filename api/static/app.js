@@ -120,6 +120,10 @@ const FACTOR_NAMES = {
   log_employees: ["従業員", "Employees"],
   log_annual_revenue: ["売上高", "Annual revenue"],
 };
+// yes/no features (1 or 0)
+const BINARY = new Set(["memo_budget_secured", "memo_meeting_has_date", "memo_meeting_agreed",
+  "memo_meeting_visit", "memo_meeting_online", "memo_no_competitor", "memo_differences_asked",
+  "memo_decision_maker_named", "senior_title", "rubric_gate_passed"]);
 function yen(amount) {
   const round2 = (x) => (x >= 100 ? Math.round(x) : +x.toPrecision(2));
   if (state.lang === "ja") {
@@ -146,6 +150,8 @@ function factorValue(f) {
     const level = [["低", "low"], ["中", "medium"], ["高", "high"]][Math.round(v)];
     if (level) return level[state.lang === "ja" ? 0 : 1];
   }
+  if (BINARY.has(f.name) && (v === 0 || v === 1)) return t(v ? "yes" : "no");
+  if (/share/.test(f.name) && v >= 0 && v <= 1) return `${Math.round(100 * v)}%`;
   if (f.name === "log_employees") return t("people")(Math.round(unlog(v)));
   if (/days/.test(f.name)) return t("days")(Math.round(v));
   if (/months/.test(f.name)) return t("months")(Math.round(v));
@@ -155,7 +161,10 @@ function factorValue(f) {
 function factorLabel(f) {
   const named = FACTOR_NAMES[f.name];
   if (named) return named[state.lang === "ja" ? 0 : 1];
-  return label(f).replace(/[（(][^（）()]*log10[）)]/, "").replace(/,? ?log10/, "").trim();
+  return label(f)
+    .replace(/[（(][^（）()]*log10[）)]/, "").replace(/,? ?log10/, "")
+    .replace(/[（(][^（）()]*\b0 [^（）()]*[）)]/, "")  // the codes' key: （1 確保・0 未確保）
+    .trim();
 }
 // Reps never see a rep (their own or a colleague's name) as a reason; a plus factor
 // "nothing written" (a count or length of 0) reads as praise for an empty memo.

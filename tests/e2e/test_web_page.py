@@ -352,6 +352,9 @@ def test_factors_read_in_business_units_and_never_name_a_rep(
     assert fmt("days_since_is_call_connected", 11.897) == "ラベル 12日"
     assert fmt("days_since_is_call_connected", 1.2, "en") == "label 1 day"
     assert fmt("lead_source", "trade_show") == "ラベル 展示会"
+    assert fmt("memo_budget_secured", 1) == "ラベル あり"
+    assert fmt("web_intent_share_all", 0.25, "en") == "label 25%"
+    assert fmt("log_annual_revenue", math.log10(1 + 8932)) == "売上高 約89億円"
     assert fmt("industry", "it_services", "en") == "label IT services"
     hidden = (
         "shownFactor({name: 'fs_rep', group: 'reps', value: '山田'}, false)",
