@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages a few tests need, from the Debian registry, installed only when missing:
-# Java for the Spark test, Chromium and its driver for the page's browser test.
+# Java for the Spark test, Chromium, its driver and a Japanese font for the page's browser
+# test (its screenshots show Japanese text, not empty boxes).
 # Without root or passwordless sudo it only says what is missing: locally those tests
 # skip with the same hint; under CI (CI=1) they fail instead.
 set -euo pipefail
@@ -8,6 +9,7 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+{ command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list :lang=ja 2>/dev/null)" ]; } || missing+=(fonts-noto-cjk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""

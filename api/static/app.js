@@ -22,6 +22,11 @@ const T = {
     noTiming: "タイミング判定は利用できません: ",
     adjusted: "調整後の効果", notTold: "ゼロと区別できません", fragile: "隠れた要因で消えうる",
     robust: "頑健", noEffect: "調整後の効果：推定できません",
+    keyNeeded: "API キーが必要です。キーを入力して Enter を押してください（API key required）。",
+    keyWrong: "API キーが正しくありません。もう一度入力してください（wrong API key）。",
+    keyApply: "キーを使う", keyShort: "API キーが必要です",
+    days: (n) => `${n}日`, months: (n) => `${n}か月`, people: (n) => `${n}名`,
+    yes: "あり", no: "なし",
   },
   en: {
     title: "Hand-off readiness", input: "Input", pick: "Pick a lead from the data",
@@ -45,11 +50,133 @@ const T = {
     adjusted: "adjusted effect", notTold: "not told apart from zero",
     fragile: "a hidden cause could erase it", robust: "robust",
     noEffect: "adjusted effect: cannot be told",
+    keyNeeded: "An API key is required: type it and press Enter (API キーが必要です).",
+    keyWrong: "That API key is not accepted: type it again (API キーが正しくありません).",
+    keyApply: "Use key", keyShort: "API key required",
+    days: (n) => `${n} day${n === 1 ? "" : "s"}`, months: (n) => `${n} month${n === 1 ? "" : "s"}`,
+    people: (n) => `${n}`, yes: "yes", no: "no",
   },
 };
 
+// The data's codes and Japanese names, in both languages (shown as given when unknown).
+const CODES = {
+  industry: {
+    manufacturing: ["製造業", "Manufacturing"], it_services: ["IT・ソフトウェア", "IT services"],
+    retail: ["小売業", "Retail"], finance: ["金融業", "Finance"],
+    healthcare: ["医療・ヘルスケア", "Healthcare"], logistics: ["物流", "Logistics"],
+    construction: ["建設業", "Construction"],
+    professional_services: ["士業・コンサル", "Professional services"],
+  },
+  region: {
+    関東: ["関東", "Kanto"], 関西: ["関西", "Kansai"], 中部: ["中部", "Chubu"],
+    九州: ["九州", "Kyushu"], 東北: ["東北", "Tohoku"], 北海道: ["北海道", "Hokkaido"],
+    "中国・四国": ["中国・四国", "Chugoku-Shikoku"], 東京都: ["東京都", "Tokyo"],
+  },
+  lead_source: {
+    inquiry: ["問い合わせ", "Inquiry"], download: ["資料ダウンロード", "Download"],
+    seminar: ["セミナー", "Seminar"], ad: ["広告", "Ad"], trade_show: ["展示会", "Trade show"],
+    referral: ["紹介", "Referral"], outbound: ["アウトバウンド", "Outbound"],
+  },
+  contact_role: {
+    decision_maker: ["決裁者", "Decision maker"], influencer: ["影響者", "Influencer"],
+    staff: ["担当", "Staff"],
+  },
+};
+// Also reverse: a Japanese name (製造業) shown in English.
+for (const table of Object.values(CODES)) {
+  for (const [ja, en] of Object.values(table)) if (!(ja in table)) table[ja] = [ja, en];
+}
+function codeName(kind, value) {
+  if (value === null || value === undefined || value === "") return "";
+  const names = CODES[kind] && CODES[kind][value];
+  return names ? names[state.lang === "ja" ? 0 : 1] : String(value);
+}
+
+// The server's warnings are English; the known ones read in Japanese too.
+const WARNINGS_JA = [
+  [/^served by the calibrated rubric/, () => "校正済みのルール（100点スコア）で判定しています。要因はモデルの寄与ではなく、ルール項目の得点（平均的なトスアップとの比較）です"],
+  [/^(\d+) lead attributes the model uses were not given \((.*)\)/, (m) => `モデルが使うリード属性 ${m[1]} 件が送られていません（${m[2]}）。不明として判定しました。lead.attributes で送ってください`],
+  [/^unknown section heading (.*)/, (m) => `メモの見出し ${m[1]} は認識できません`],
+  [/^unknown key (.*) ignored/, (m) => `メモの JSON キー ${m[1]} は無視しました`],
+  [/^JSON nested too deeply/, () => "メモの JSON が深すぎます。内側の値は無視しました"],
+  [/^memo looks like JSON but is not valid JSON/, () => "メモは JSON に見えますが正しくありません。テキストとして読みました"],
+  [/^memo is not text/, () => "メモがテキストではありません。空として扱いました"],
+  [/^bytes are neither UTF-8 nor cp932/, () => "メモの文字コードが UTF-8 でも cp932 でもありません。読めない文字は置き換えました"],
+  [/^unseen (\w+) value (.*)/i, (m) => `学習データにない値です（${m[1]}: ${m[2]}）`],
+];
+function warningText(w) {
+  if (state.lang !== "ja" || typeof w !== "string") return w && w.ja && w.en ? (state.lang === "ja" ? w.ja : w.en) : w;
+  for (const [re, fn] of WARNINGS_JA) {
+    const m = w.match(re);
+    if (m) return fn(m);
+  }
+  return w;
+}
+
+// A factor in business units: 予算 約400万円, 従業員 22名, whole days.
+const FACTOR_NAMES = {
+  memo_log_budget_jpy: ["予算", "Budget"],
+  memo_urgency: ["緊急度", "Urgency"],
+  log_employees: ["従業員", "Employees"],
+  log_annual_revenue: ["売上高", "Annual revenue"],
+};
+// yes/no features (1 or 0)
+const BINARY = new Set(["memo_budget_secured", "memo_meeting_has_date", "memo_meeting_agreed",
+  "memo_meeting_visit", "memo_meeting_online", "memo_no_competitor", "memo_differences_asked",
+  "memo_decision_maker_named", "senior_title", "rubric_gate_passed"]);
+function yen(amount) {
+  const round2 = (x) => (x >= 100 ? Math.round(x) : +x.toPrecision(2));
+  if (state.lang === "ja") {
+    if (amount >= 1e8) return `約${round2(amount / 1e8)}億円`;
+    if (amount >= 1e4) return `約${round2(amount / 1e4)}万円`;
+    return `約${Math.round(amount)}円`;
+  }
+  if (amount >= 1e9) return `about ¥${round2(amount / 1e9)}bn`;
+  if (amount >= 1e6) return `about ¥${round2(amount / 1e6)}M`;
+  if (amount >= 1e3) return `about ¥${round2(amount / 1e3)}k`;
+  return `about ¥${Math.round(amount)}`;
+}
+function factorValue(f) {
+  const v = f.value;
+  if (v === null || v === undefined || v === "") return "";
+  if (typeof v !== "number") {
+    for (const kind of Object.keys(CODES)) if (f.name === kind) return codeName(kind, v);
+    return String(v);
+  }
+  const unlog = (x) => Math.max(0, 10 ** x - 1);
+  if (f.name === "memo_log_budget_jpy") return yen(unlog(v));
+  if (f.name === "log_annual_revenue") return yen(unlog(v) * 1e6);
+  if (f.name === "memo_urgency") {
+    const level = [["低", "low"], ["中", "medium"], ["高", "high"]][Math.round(v)];
+    if (level) return level[state.lang === "ja" ? 0 : 1];
+  }
+  if (BINARY.has(f.name) && (v === 0 || v === 1)) return t(v ? "yes" : "no");
+  if (/share/.test(f.name) && v >= 0 && v <= 1) return `${Math.round(100 * v)}%`;
+  if (f.name === "log_employees") return t("people")(Math.round(unlog(v)));
+  if (/days/.test(f.name)) return t("days")(Math.round(v));
+  if (/months/.test(f.name)) return t("months")(Math.round(v));
+  if (/^log_/.test(f.name)) return `${+unlog(v).toPrecision(3)}`;
+  return `${+v.toFixed(2)}`;
+}
+function factorLabel(f) {
+  const named = FACTOR_NAMES[f.name];
+  if (named) return named[state.lang === "ja" ? 0 : 1];
+  return label(f)
+    .replace(/[（(][^（）()]*log10[）)]/, "").replace(/,? ?log10/, "")
+    .replace(/[（(][^（）()]*\b0 [^（）()]*[）)]/, "")  // the codes' key: （1 確保・0 未確保）
+    .trim();
+}
+// Reps never see a rep (their own or a colleague's name) as a reason; a plus factor
+// "nothing written" (a count or length of 0) reads as praise for an empty memo.
+function shownFactor(f, positive) {
+  if (f.group === "reps" || f.name === "is_rep" || f.name === "fs_rep") return false;
+  if (positive && f.value === 0 && !/days/.test(f.name)) return false;
+  return true;
+}
+
 const state = { lang: localStorage.getItem("readiness.lang") || "ja", picked: null,
-  events: [], asOf: null, lastScore: null, lastTiming: null, lastError: null };
+  events: [], asOf: null, lastScore: null, lastTiming: null, lastError: null,
+  leads: null, model: null, keyAsked: false };
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key];
 const pct = (p) => `${(100 * p).toFixed(1)}%`;
@@ -71,6 +198,12 @@ function applyLanguage() {
     el.placeholder = t(el.dataset.i18nPh);
   });
   $("lang").textContent = state.lang === "ja" ? "English" : "日本語";
+  document.querySelectorAll("#lead_source option").forEach((o) => {
+    if (o.value) o.textContent = codeName("lead_source", o.value);
+  });
+  if (state.keyAsked) $("key-msg").textContent = t(state.keyAsked);
+  renderModel();
+  if (state.leads) renderLeads(state.leads);
   if (state.lastScore) renderScore(state.lastScore);
   if (state.lastTiming) renderTiming(state.lastTiming);
   if (state.lastError) renderError(state.lastError);
@@ -83,7 +216,28 @@ async function api(path, options = {}) {
   const response = await fetch(path, { ...options, headers });
   let body = null;
   try { body = await response.json(); } catch (_) { body = null; }
+  if (response.status === 401) askForKey(key ? "keyWrong" : "keyNeeded");
   return { ok: response.ok, status: response.status, body };
+}
+
+// --- the API key: asked for when the server answers 401 -------------------------------
+
+function askForKey(why) {
+  state.keyAsked = why;
+  $("key-box").hidden = false;
+  $("key-msg").hidden = false;
+  $("key-msg").textContent = t(why);
+  const input = $("api-key");
+  if (document.activeElement !== input) input.focus();
+}
+
+async function applyKey() {
+  const key = $("api-key").value.trim();
+  if (key) localStorage.setItem("readiness.key", key); else localStorage.removeItem("readiness.key");
+  state.keyAsked = false;
+  $("key-msg").hidden = true;
+  $("key-msg").textContent = "";
+  await Promise.all([loadModel(), searchLeads()]);
 }
 
 function problems(body, status) {
@@ -108,21 +262,30 @@ async function searchLeads() {
   const seq = ++searchSeq;
   const r = await api(`/v1/leads?q=${q}&status=${status}&limit=100`);
   if (seq !== searchSeq) return;  // a newer search is under way: its answer wins
-  const list = $("lead-list");
-  list.innerHTML = "";
   if (!r.ok) {
-    $("lead-msg").textContent = problems(r.body, r.status);
+    state.leads = null;
+    $("lead-list").innerHTML = "";
+    $("lead-msg").textContent = r.status === 401 ? t(state.keyAsked || "keyNeeded") : problems(r.body, r.status);
     return;
   }
-  $("lead-msg").textContent = t("found")(r.body.total);
-  for (const lead of r.body.leads) {
+  state.leads = r.body;
+  renderLeads(r.body);
+}
+
+function renderLeads(answer) {
+  const list = $("lead-list");
+  const on = state.picked ? state.picked.lead.lead_id : null;
+  list.innerHTML = "";
+  $("lead-msg").textContent = t("found")(answer.total);
+  for (const lead of answer.leads) {
     const li = document.createElement("li");
     li.dataset.leadId = lead.lead_id;
     li.textContent = `${lead.lead_id} ${lead.company_name || ""} `;
     const tag = document.createElement("span");
     tag.className = "tag";
-    tag.textContent = `${lead.industry || ""} · ${t(lead.status)}`;
+    tag.textContent = `${codeName("industry", lead.industry)} · ${t(lead.status) || lead.status}`;
     li.appendChild(tag);
+    if (lead.lead_id === on) li.classList.add("on");
     li.addEventListener("click", () => pickLead(lead.lead_id, li));
     list.appendChild(li);
   }
@@ -231,8 +394,12 @@ function renderScore(s) {
   }
   for (const m of s.missing) {
     const tr = body.insertRow();
-    tr.insertCell().textContent = label(m);
-    tr.insertCell().textContent = t(m.status);
+    const named = tr.insertCell();
+    named.className = "element";
+    named.textContent = label(m);
+    const status = tr.insertCell();
+    status.className = "status";
+    status.textContent = t(m.status) || m.status;
     const gain = tr.insertCell();
     gain.className = `num ${m.gain >= 0 ? "up" : "down"}`;
     gain.textContent = `${pp(m.gain)} → ${pct(m.probability_if_collected)}`;
@@ -243,20 +410,25 @@ function renderScore(s) {
     const pts = tr.insertCell();
     pts.className = "num";
     pts.textContent = `+${m.rubric_points.toFixed(1)}`;
-    tr.insertCell().textContent = state.lang === "ja" ? m.question_ja : m.question_en;
+    const ask = tr.insertCell();
+    ask.className = "question";
+    ask.textContent = state.lang === "ja" ? m.question_ja : m.question_en;
+    const heads = ["element", "status", "gain", "points", "question"];
+    Array.from(tr.cells).forEach((td, i) => { td.dataset.label = t(heads[i]); });
   }
   for (const [id, factors] of [["positive", s.positive], ["negative", s.negative]]) {
     const ul = $(id);
     ul.innerHTML = "";
     for (const f of factors) {
+      if (!shownFactor(f, id === "positive")) continue;
       const li = document.createElement("li");
-      const value = f.value === null || f.value === undefined ? "" :
-        ` (${typeof f.value === "number" ? +f.value.toFixed(2) : f.value})`;
-      li.textContent = `${label(f)}${value}`;
+      li.dataset.name = f.name;
+      const value = factorValue(f);
+      li.textContent = value ? `${factorLabel(f)} ${value}` : factorLabel(f);
       ul.appendChild(li);
     }
   }
-  $("warnings").textContent = (s.warnings || []).join(" · ");
+  $("warnings").textContent = (s.warnings || []).map(warningText).join(" · ");
 }
 
 function drawChart(items) {
@@ -264,27 +436,40 @@ function drawChart(items) {
   const ns = "http://www.w3.org/2000/svg";
   svg.innerHTML = "";
   const width = svg.clientWidth || 520;
-  const labelW = Math.min(200, width * 0.38);
-  const barW = width - labelW - 70;
-  const rowH = 34;
-  svg.setAttribute("viewBox", `0 0 ${width} ${rowH * items.length + 6}`);
-  svg.style.height = `${rowH * items.length + 6}px`;
+  const add = (tag, attrs, text) => {
+    const el = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    if (text !== undefined) el.textContent = text;
+    svg.appendChild(el);
+    return el;
+  };
+  // measure the labels: beside the bars when they fit, above them otherwise (never cut)
+  svg.setAttribute("viewBox", `0 0 ${width} 40`);
+  const widest = Math.max(0, ...items.map((item) => {
+    const probe = add("text", { x: 0, y: 20, "font-size": 12 }, label(item));
+    const w = probe.getComputedTextLength ? probe.getComputedTextLength() : 7 * label(item).length;
+    probe.remove();
+    return w;
+  }));
+  const valueW = 70;
+  const beside = widest + 12 <= width * 0.45;
+  const labelW = beside ? widest + 12 : 0;
+  const barW = Math.max(20, width - labelW - valueW);
+  const rowH = beside ? 34 : 46;
+  const top = beside ? 4 : 16;
+  const height = rowH * items.length + 6;
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.style.height = `${height}px`;
   items.forEach((item, i) => {
     const y = i * rowH + 4;
-    const add = (tag, attrs, text) => {
-      const el = document.createElementNS(ns, tag);
-      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-      if (text !== undefined) el.textContent = text;
-      svg.appendChild(el);
-      return el;
-    };
-    add("text", { x: 0, y: y + 18, "font-size": 12, fill: "#1d2733" }, label(item));
-    add("rect", { x: labelW, y: y + 4, width: barW, height: 20, rx: 3, fill: "#eef1f5" });
+    add("text", { x: 0, y: beside ? y + 18 : y + 10, "font-size": 12, fill: "#1d2733", class: "label" },
+      label(item));
+    add("rect", { x: labelW, y: y + top, width: barW, height: 20, rx: 3, fill: "#eef1f5" });
     const share = item.max > 0 ? item.points / item.max : 0;
-    add("rect", { x: labelW, y: y + 4, width: Math.max(0, barW * share), height: 20, rx: 3,
+    add("rect", { x: labelW, y: y + top, width: Math.max(0, barW * share), height: 20, rx: 3,
       fill: share >= 0.8 ? "#1a7f37" : share >= 0.5 ? "#1f6feb" : "#cf222e",
       class: "bar" });
-    add("text", { x: labelW + barW + 8, y: y + 18, "font-size": 12, fill: "#1d2733" },
+    add("text", { x: labelW + barW + 8, y: y + top + 14, "font-size": 12, fill: "#1d2733" },
       `${+item.points.toFixed(1)} / ${item.max}`);
   });
 }
@@ -331,10 +516,11 @@ async function start() {
     applyLanguage();
   });
   $("form").addEventListener("submit", score);
-  $("clear").addEventListener("click", () => {
-    state.picked = null; state.events = []; state.asOf = null;
-    $("memo").value = ""; showContext();
+  $("clear").addEventListener("click", clearAll);
+  $("api-key").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") { e.preventDefault(); applyKey(); }
   });
+  $("key-apply").addEventListener("click", applyKey);
   $("lead-q").addEventListener("input", () => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(searchLeads, 250);
@@ -355,11 +541,45 @@ async function start() {
     state.asOf = example.as_of || null;
     showContext();
   }
+  if (localStorage.getItem("readiness.key")) $("key-box").hidden = false;
+  await Promise.all([loadModel(), searchLeads()]);
+}
+
+async function loadModel() {
   const model = await api("/v1/model");
+  state.model = model;
+  renderModel();
+}
+
+function renderModel() {
+  const model = state.model;
+  if (!model) { $("model-info").textContent = ""; return; }
+  const served = { model: ["モデル", "model"], rubric: ["ルール", "rubric"] }[model.body && model.body.served];
   $("model-info").textContent = model.ok
-    ? `${t("model")}: ${model.body.name} ${model.body.version ? "v" + model.body.version : ""} (${model.body.served})`
-    : t("noModel");
-  searchLeads();
+    ? `${t("model")}: ${model.body.name} ${model.body.version ? "v" + model.body.version : ""}` +
+      ` (${served ? served[state.lang === "ja" ? 0 : 1] : model.body.served})`
+    : model.status === 401 ? t("keyShort") : t("noModel");
+}
+
+// Clear: no field, memo, event, picked lead or result of the last lead is left over.
+function clearAll() {
+  state.picked = null; state.events = []; state.asOf = null;
+  state.lastScore = null; state.lastTiming = null; state.lastError = null;
+  for (const f of ["company_name", "industry", "region", "employees", "contact_role", "lead_source", "memo"]) {
+    $(f).value = "";
+  }
+  document.querySelectorAll("#lead-list li").forEach((x) => x.classList.remove("on"));
+  $("result").hidden = true;
+  $("answer").hidden = true;
+  $("error").hidden = true;
+  $("error").textContent = "";
+  document.querySelector("#missing tbody").innerHTML = "";
+  for (const id of ["positive", "negative"]) $(id).innerHTML = "";
+  $("chart").innerHTML = "";
+  $("timing").className = "timing muted";
+  $("timing").textContent = "—";
+  $("warnings").textContent = "";
+  showContext();
 }
 
 start();

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import math
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +86,13 @@ def _wait(driver: object, condition: object, timeout: float = 60) -> object:
     return wait.until(condition)  # type: ignore[arg-type]
 
 
+def _open(driver: object, url: str) -> None:
+    """The page afresh: no language or key remembered from an earlier test."""
+    driver.get(url)  # type: ignore[attr-defined]
+    driver.execute_script("localStorage.clear()")  # type: ignore[attr-defined]
+    driver.get(url)  # type: ignore[attr-defined]
+
+
 def _all_won(items: list[object]) -> bool:
     """The list shows only won leads (not an earlier, unfiltered answer)."""
     return bool(items) and all("受注" in i.text for i in items[:20])  # type: ignore[attr-defined]
@@ -96,7 +105,7 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
     from selenium.webdriver.common.by import By
 
     d = browser
-    d.get(page_url)  # type: ignore[attr-defined]
+    _open(d, page_url)
     _wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#lead-list li"))
     # the first lead that was handed off with a memo (won or lost)
     d.find_element(By.ID, "lead-status").send_keys("受注")
@@ -139,7 +148,7 @@ def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(
     from selenium.webdriver.common.by import By
 
     d = browser
-    d.get(page_url)  # type: ignore[attr-defined]
+    _open(d, page_url)
     _wait(d, lambda d: d.find_element(By.ID, "memo").get_attribute("value"))
     assert "【顧客基本情報】" in d.find_element(By.ID, "memo").get_attribute("value")
     d.find_element(By.ID, "company_name").clear()
@@ -168,3 +177,240 @@ def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(
     _wait(d, lambda d: "調整後の効果" in d.find_element(By.ID, "missing").text)
     rows = d.find_elements(By.CSS_SELECTOR, "#missing tbody tr")
     assert len(rows) >= 3 and all("調整後の効果" in r.text for r in rows)
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
+FIELDS = (
+    "company_name",
+    "industry",
+    "region",
+    "employees",
+    "contact_role",
+    "lead_source",
+)
+
+
+def _pick_won_lead(d: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    _wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#lead-list li"))
+    d.find_element(By.ID, "lead-status").send_keys("受注")  # type: ignore[attr-defined]
+    _wait(d, lambda d: _all_won(d.find_elements(By.CSS_SELECTOR, "#lead-list li")))
+    d.find_element(By.CSS_SELECTOR, "#lead-list li").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
+
+
+def test_clear_leaves_nothing_of_the_picked_lead(
+    browser: object, page_url: str
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    d = browser
+    _open(d, page_url)
+    _pick_won_lead(d)
+    assert d.find_element(By.ID, "company_name").get_attribute("value")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "clear").click()  # type: ignore[attr-defined]
+    for field in (*FIELDS, "memo"):
+        value = d.find_element(By.ID, field).get_attribute("value")  # type: ignore[attr-defined]
+        assert value == "", field
+    assert d.find_element(By.ID, "event-count").text == "0"  # type: ignore[attr-defined]
+    assert not d.find_element(By.ID, "result").is_displayed()  # type: ignore[attr-defined]
+    assert not d.find_elements(By.CSS_SELECTOR, "#lead-list li.on")  # type: ignore[attr-defined]
+    assert d.execute_script("return JSON.stringify(requestBody())") == (  # type: ignore[attr-defined]
+        '{"lead":{},"events":[],"memo":null,"as_of":null,"is_rep":null,"fs_rep":null}'
+    )
+    # the next score is of the new lead alone
+    d.find_element(By.ID, "company_name").send_keys("株式会社つぎ")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "industry").send_keys("manufacturing")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "region").send_keys("関東")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "memo").send_keys("課題：在庫管理が手作業で限界。")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    # the lead source is required: the browser asks for it before any request
+    assert not d.find_element(By.ID, "result").is_displayed()  # type: ignore[attr-defined]
+    Select(d.find_element(By.ID, "lead_source")).select_by_value("seminar")  # type: ignore[attr-defined]
+    body = d.execute_script("return requestBody()")  # type: ignore[attr-defined]
+    assert body["lead"] == {
+        "company_name": "株式会社つぎ",
+        "industry": "manufacturing",
+        "region": "関東",
+        "lead_source": "seminar",
+    }
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
+    assert d.find_element(By.ID, "event-count").text == "0"  # type: ignore[attr-defined]
+
+
+def test_a_server_with_a_key_asks_for_it_and_refreshes_after_it(
+    browser: object, model_root: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    env = {
+        "READINESS_MODEL_DIR": str(model_root / "bundle"),
+        "READINESS_DATA_DIR": str(model_root / "world"),
+        "READINESS_RUBRIC_DIR": str(model_root / "no-rubric"),
+        "READINESS_MODEL_URI": "",
+        "READINESS_API_KEY": "page-test-key",
+    }
+    d = browser
+    with running_server(env) as url:
+        _open(d, url)
+        message = d.find_element(By.ID, "key-msg")  # type: ignore[attr-defined]
+        _wait(d, lambda d: message.is_displayed())
+        assert "API キー" in message.text and "API key" in message.text
+        key = d.find_element(By.ID, "api-key")  # type: ignore[attr-defined]
+        assert key.is_displayed()
+        assert d.switch_to.active_element == key  # type: ignore[attr-defined]
+        assert not d.find_elements(By.CSS_SELECTOR, "#lead-list li")  # type: ignore[attr-defined]
+        assert "HTTP" not in d.find_element(By.ID, "lead-msg").text  # type: ignore[attr-defined]
+
+        key.send_keys("wrong-key\n")
+        _wait(d, lambda d: "正しくありません" in message.text)
+        assert not d.find_elements(By.CSS_SELECTOR, "#lead-list li")  # type: ignore[attr-defined]
+
+        key.clear()
+        key.send_keys("page-test-key\n")
+        _wait(d, lambda d: d.find_elements(By.CSS_SELECTOR, "#lead-list li"))
+        _wait(
+            d, lambda d: d.find_element(By.ID, "model-info").text.startswith("モデル:")
+        )
+        assert not message.is_displayed()
+        assert "件" in d.find_element(By.ID, "lead-msg").text  # type: ignore[attr-defined]
+        _pick_won_lead(d)  # scoring sends the key too
+        d.execute_script("localStorage.clear()")  # type: ignore[attr-defined]
+
+
+def test_english_leaves_no_japanese_and_japanese_names_the_codes(
+    browser: object, page_url: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    _open(d, page_url)
+    _pick_won_lead(d)
+    tags = [t.text for t in d.find_elements(By.CSS_SELECTOR, "#lead-list .tag")]  # type: ignore[attr-defined]
+    assert tags and all(JAPANESE.search(t) and "_" not in t for t in tags), tags[:5]
+    sources = [o.text for o in d.find_elements(By.CSS_SELECTOR, "#lead_source option")]  # type: ignore[attr-defined]
+    assert "展示会" in sources and "trade_show" not in sources
+    factors = (
+        d.find_element(By.ID, "positive").text + d.find_element(By.ID, "negative").text
+    )  # type: ignore[attr-defined]
+    assert "it_services" not in factors and "professional_services" not in factors
+
+    d.find_element(By.ID, "lang").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Hand-off"))
+    # (the language button itself says 日本語: the way back)
+    for where in ("h1", "#model-info", "#lead-msg", "#answer"):
+        text = d.find_element(By.CSS_SELECTOR, where).text  # type: ignore[attr-defined]
+        assert not JAPANESE.search(text), (
+            where,
+            JAPANESE.findall(text)[:10],
+            text[:300],
+        )
+    tags = [t.text for t in d.find_elements(By.CSS_SELECTOR, "#lead-list .tag")]  # type: ignore[attr-defined]
+    assert tags and not any(JAPANESE.search(t) for t in tags), tags[:5]
+    sources = [o.text for o in d.find_elements(By.CSS_SELECTOR, "#lead_source option")]  # type: ignore[attr-defined]
+    assert "Trade show" in sources
+    d.find_element(By.ID, "lang").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("トスアップ"))
+
+
+def test_factors_read_in_business_units_and_never_name_a_rep(
+    browser: object, page_url: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    _open(d, page_url)
+    _pick_won_lead(d)
+    shown = d.find_elements(By.CSS_SELECTOR, "#positive li, #negative li")  # type: ignore[attr-defined]
+    assert shown
+    names = {li.get_attribute("data-name") for li in shown}
+    assert not names & {"is_rep", "fs_rep"}
+    text = " ".join(li.text for li in shown)
+    assert "log10" not in text and "（0 低" not in text
+    lead = d.execute_script("return state.picked")  # type: ignore[attr-defined]
+    for rep in (lead.get("is_rep"), lead.get("fs_rep")):
+        assert not rep or rep not in text
+
+    def fmt(name: str, value: object, lang: str = "ja") -> str:
+        script = (
+            "state.lang = arguments[2];"
+            "const f = {name: arguments[0], group: 'x', label_ja: 'ラベル',"
+            " label_en: 'label', value: arguments[1], contribution: 0.1};"
+            "const out = [factorLabel(f), factorValue(f)].join(' ').trim();"
+            "state.lang = 'ja'; return out;"
+        )
+        return str(d.execute_script(script, name, value, lang))  # type: ignore[attr-defined]
+
+    assert fmt("memo_log_budget_jpy", math.log10(1 + 4_000_000)) == "予算 約400万円"
+    assert fmt("memo_log_budget_jpy", math.log10(1 + 4_000_000), "en") == (
+        "Budget about ¥4M"
+    )
+    assert fmt("log_employees", math.log10(1 + 22)) == "従業員 22名"
+    assert fmt("days_since_is_call_connected", 11.897) == "ラベル 12日"
+    assert fmt("days_since_is_call_connected", 1.2, "en") == "label 1 day"
+    assert fmt("lead_source", "trade_show") == "ラベル 展示会"
+    assert fmt("memo_budget_secured", 1) == "ラベル あり"
+    assert fmt("web_intent_share_all", 0.25, "en") == "label 25%"
+    assert fmt("log_annual_revenue", math.log10(1 + 8932)) == "売上高 約89億円"
+    assert fmt("industry", "it_services", "en") == "label IT services"
+    hidden = (
+        "shownFactor({name: 'fs_rep', group: 'reps', value: '山田'}, false)",
+        "shownFactor({name: 'is_rep', group: 'reps', value: '林'}, true)",
+        "shownFactor({name: 'memo_length', group: 'memo', value: 0}, true)",
+    )
+    for check in hidden:
+        assert d.execute_script(f"return {check}") is False  # type: ignore[attr-defined]
+    assert d.execute_script(  # type: ignore[attr-defined]
+        "return shownFactor({name: 'memo_length', group: 'memo', value: 0}, false)"
+    )
+
+
+def test_a_phone_360_px_wide_shows_the_missing_table_and_chart_whole(
+    browser: object, page_url: str, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    metrics = {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True}
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)  # type: ignore[attr-defined]
+    try:
+        _open(d, page_url)
+        assert d.execute_script("return window.innerWidth") == 360  # type: ignore[attr-defined]
+        _wait(d, lambda d: d.find_element(By.ID, "memo").get_attribute("value"))
+        memo = d.find_element(By.ID, "memo")  # type: ignore[attr-defined]
+        memo.clear()
+        memo.send_keys("課題：在庫管理が手作業で限界。予算は未確認。")
+        d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+        _wait(d, lambda d: "調整後の効果" in d.find_element(By.ID, "missing").text)
+        for lang in ("ja", "en"):
+            width = d.execute_script("return document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+            assert width <= 361, (lang, width)
+            status = d.find_element(By.CSS_SELECTOR, "#missing td.status")  # type: ignore[attr-defined]
+            question = d.find_element(By.CSS_SELECTOR, "#missing td.question")  # type: ignore[attr-defined]
+            assert status.rect["width"] > 40 and question.rect["width"] > 150, lang
+            assert question.rect["x"] + question.rect["width"] <= 360
+            svg_width = d.find_element(By.ID, "chart").rect["width"]  # type: ignore[attr-defined]
+            edges = d.execute_script(  # type: ignore[attr-defined]
+                "return Array.from(document.querySelectorAll('#chart text'))"
+                ".map((t) => { const b = t.getBBox(); return [b.x, b.x + b.width]; })"
+            )
+            assert edges and all(a >= 0 and b <= svg_width + 1 for a, b in edges), lang
+            shot = tmp_path / f"phone-{lang}.png"
+            assert d.save_screenshot(str(shot))  # type: ignore[attr-defined]
+            image = Image.open(shot).convert("RGB")
+            assert image.width == 360
+            assert len(image.getcolors(maxcolors=1_000_000) or []) > 50
+            if lang == "ja":
+                d.find_element(By.ID, "lang").click()  # type: ignore[attr-defined]
+                _wait(
+                    d,
+                    lambda d: (
+                        "adjusted effect" in d.find_element(By.ID, "missing").text
+                    ),
+                )
+    finally:
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
