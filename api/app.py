@@ -28,7 +28,7 @@ from api import errors
 from api.access_log import AccessLog, install_access_log_scrubbing
 from api.gate import FairGate
 from api.routes import health, leads, model, page, score, timing
-from api.security import SizeLimitMiddleware
+from api.security import SizeLimitMiddleware, document_keys
 from api.state import DataHolder, ModelHolder
 from readiness.settings import Settings, get_settings
 from readiness.version import __version__
@@ -73,4 +73,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     page.mount_static(app)
+    document_keys(app, key_configured=bool(settings.api_key))
     return app
