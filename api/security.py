@@ -111,7 +111,10 @@ class SizeLimitMiddleware:
 
     def _body(self, path: str) -> bytes:
         if path.endswith("/batch"):
-            fix_en, fix_ja = "split the batch into smaller ones", "バッチを分けて送ってください"
+            fix_en, fix_ja = (
+                "split the batch into smaller ones",
+                "バッチを分けて送ってください",
+            )
         else:
             fix_en = "shorten the memo or send fewer events"
             fix_ja = "メモを短くするか、イベントを減らして送ってください"

@@ -51,7 +51,9 @@ def _add_timing(result: dict[str, Any], body: ScoreIn, model: ServedModel) -> No
             "`readiness timing DATA_DIR`) saves the timing model next to the bundle"
         )
         return
-    result["timing"] = timing_one(body, bundle=model.bundle, timing=model.timing)
+    result["timing"] = timing_one(
+        body, bundle=model.bundle, timing=model.timing, warn=False
+    )
 
 
 @router.post("/score/batch", tags=["score"])

@@ -136,7 +136,9 @@ def test_empty_required_text_is_refused_by_the_schema(
     keyed: TestClient, field: str
 ) -> None:
     spec = keyed.get("/openapi.json").json()
-    assert spec["components"]["schemas"]["LeadIn"]["properties"][field]["minLength"] == 1
+    assert (
+        spec["components"]["schemas"]["LeadIn"]["properties"][field]["minLength"] == 1
+    )
     response = keyed.post("/v1/score", json=_attrs(**{field: ""}), headers=AUTH)
     assert response.status_code == 422
     (item,) = _detail(response)
@@ -211,3 +213,73 @@ def test_an_unreadable_body_is_a_documented_400_in_japanese(
     assert item["type"] == "unreadable_body"
     assert "UTF-8" in item["msg_en"]
     assert _has_japanese(item["msg_ja"]) and "parsing" not in item["msg_ja"]
+
+
+# --- (d) time consistency and unseen categories ----------------------------------
+
+
+def _known(client: TestClient) -> dict[str, Any]:
+    """A lead of the served world (known categories), consistent in time."""
+    lead = {
+        **EXAMPLE_SCORE_IN["lead"],
+        "industry": "manufacturing",
+        "region": "関東",
+        "lead_source": "download",
+        "contact_role": "decision_maker",
+    }
+    return _lead(lead=lead)
+
+
+def test_a_consistent_lead_of_known_values_has_no_input_warnings(
+    open_client: TestClient,
+) -> None:
+    response = open_client.post("/v1/score", json=_known(open_client))
+    assert response.status_code == 200, response.text
+    notes = response.json()["warnings"]
+    assert not [w for w in notes if "as_of" in w or "never seen" in w]
+
+
+def test_as_of_before_creation_and_later_events_are_warned(
+    open_client: TestClient,
+) -> None:
+    body = _known(open_client)
+    body["as_of"] = "2026-09-01T09:00:00+09:00"  # created 2026-09-12
+    notes = open_client.post("/v1/score", json=body).json()["warnings"]
+    assert any("before the lead was created" in w for w in notes)
+    assert any(f"{len(EXAMPLE_SCORE_IN['events'])} event(s)" in w for w in notes)
+
+    body["as_of"] = "2026-10-09T00:00:00+09:00"  # 4 of 9 events after
+    notes = open_client.post("/v1/score", json=body).json()["warnings"]
+    assert not any("before the lead was created" in w for w in notes)
+    (later,) = [w for w in notes if "not counted" in w]
+    assert later.startswith("4 event(s)") and "events[5]" in later
+
+
+def test_each_unseen_category_value_gets_its_own_warning(
+    open_client: TestClient,
+) -> None:
+    # the shipped example: 製造業 / 東京都 against the world's vocabulary
+    body = _lead(as_of="2026-10-30T18:00:00+09:00")
+    for route in ("/v1/score", "/v1/timing"):
+        payload = (
+            body
+            if route == "/v1/score"
+            else {k: v for k, v in body.items() if k != "explain"}
+        )
+        response = open_client.post(route, json=payload)
+        assert response.status_code == 200, response.text
+        unseen = [w for w in response.json()["warnings"] if "never seen" in w]
+        assert len(unseen) == 2, unseen
+        assert any("lead.industry '製造業'" in w for w in unseen)
+        assert any("lead.region '東京都'" in w and "関東" in w for w in unseen)
+    # with timing advice inside a score, the warnings are said once
+    scored = open_client.post("/v1/score", json={**body, "timing": True}).json()
+    assert scored["timing"] is not None
+    assert not [w for w in scored["timing"]["warnings"] if "never seen" in w]
+    # a batch warns per lead
+    batch = open_client.post(
+        "/v1/score/batch", json={"leads": [body, _known(open_client)]}
+    ).json()
+    first, second = (r["score"]["warnings"] for r in batch["results"])
+    assert len([w for w in first if "never seen" in w]) == 2
+    assert not [w for w in second if "never seen" in w]
