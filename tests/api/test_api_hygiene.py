@@ -283,3 +283,28 @@ def test_each_unseen_category_value_gets_its_own_warning(
     first, second = (r["score"]["warnings"] for r in batch["results"])
     assert len([w for w in first if "never seen" in w]) == 2
     assert not [w for w in second if "never seen" in w]
+
+
+# --- (e) /docs and /redoc without a CDN ------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_docs_pages_load_only_local_assets(open_client: TestClient, page: str) -> None:
+    import re
+
+    response = open_client.get(page)
+    assert response.status_code == 200
+    html = response.text
+    urls = re.findall(r"""(?:src|href|spec-url)\s*=\s*["']([^"']+)["']""", html)
+    urls += re.findall(r"""\burl\s*:\s*["']([^"']+)["']""", html)
+    assert urls, html
+    for url in urls:
+        assert url.startswith("/"), f"{page} loads {url}"
+        assert not url.startswith("//"), f"{page} loads {url}"
+    assert "http://" not in html and "https://" not in html
+    assert "/openapi.json" in urls
+    for url in urls:
+        if url != "/openapi.json":
+            asset = open_client.get(url)
+            assert asset.status_code == 200, url
+            assert len(asset.content) > 100, url
