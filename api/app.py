@@ -29,13 +29,12 @@ from fastapi_offline import FastAPIOffline
 from api import errors
 from api.access_log import AccessLog, install_access_log_scrubbing
 from api.gate import FairGate
-from api.routes import health, leads, model, page, score, timing
+from api.routes import docs, health, leads, model, page, score, timing
+from api.routes.docs import DOCS_ASSETS
 from api.security import SizeLimitMiddleware, document_keys
 from api.state import DataHolder, ModelHolder
 from readiness.settings import Settings, get_settings
 from readiness.version import __version__
-
-DOCS_ASSETS = "/docs-assets"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -54,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # service runs on closed networks.
     app = FastAPIOffline(
         static_url=DOCS_ASSETS,
+        redoc_url=None,  # routes/docs.py: ReDoc without its CDN logo
         title="readiness",
         version=__version__,
         summary="Win probability of an inside-sales → field-sales hand-off (toss-up), "
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model.admin,
         page.router,
         leads.router,
+        docs.router,
     ):
         app.include_router(router)
     page.mount_static(app)
