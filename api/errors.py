@@ -25,6 +25,7 @@ _JA: dict[str, str] = {
     "extra_forbidden": "この項目は使えません（名前の綴りを確認してください）",
     "string_type": "文字列を指定してください",
     "string_too_long": "長すぎます（最大 {max_length} 文字）",
+    "blank": "空白だけにはできません",
     "string_too_short": "短すぎます（最低 {min_length} 文字）",
     "too_long": "件数が多すぎます（最大 {max_length} 件）",
     "too_short": "件数が足りません（最低 {min_length} 件）",

@@ -47,6 +47,13 @@ def _no_surrogates(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    # the contract reads a blank value as missing, so a required one is refused
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank (only spaces)")
+    return value
+
+
 def _tokyo_naive(value: datetime) -> datetime:
     """Contract timestamps are naive Asia/Tokyo: convert offsets, keep naive as is."""
     if value.tzinfo is not None:
@@ -87,6 +94,7 @@ Filled = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_SHORT),
     AfterValidator(_no_surrogates),
+    AfterValidator(_not_blank),
 ]
 Id = Annotated[
     str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_surrogates)

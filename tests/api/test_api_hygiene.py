@@ -144,6 +144,10 @@ def test_empty_required_text_is_refused_by_the_schema(
     (item,) = _detail(response)
     assert item["loc"] == ["body", "lead", field]
     assert item["type"] == "string_too_short" and _has_japanese(item["msg_ja"])
+    response = keyed.post("/v1/score", json=_attrs(**{field: "  "}), headers=AUTH)
+    (item,) = _detail(response)
+    assert item["loc"] == ["body", "lead", field]
+    assert item["type"] == "blank" and item["msg_ja"] == "空白だけにはできません"
 
 
 # --- (c) errors for people -------------------------------------------------------
@@ -218,7 +222,7 @@ def test_an_unreadable_body_is_a_documented_400_in_japanese(
 # --- (d) time consistency and unseen categories ----------------------------------
 
 
-def _known(client: TestClient) -> dict[str, Any]:
+def _known() -> dict[str, Any]:
     """A lead of the served world (known categories), consistent in time."""
     lead = {
         **EXAMPLE_SCORE_IN["lead"],
@@ -233,7 +237,7 @@ def _known(client: TestClient) -> dict[str, Any]:
 def test_a_consistent_lead_of_known_values_has_no_input_warnings(
     open_client: TestClient,
 ) -> None:
-    response = open_client.post("/v1/score", json=_known(open_client))
+    response = open_client.post("/v1/score", json=_known())
     assert response.status_code == 200, response.text
     notes = response.json()["warnings"]
     assert not [w for w in notes if "as_of" in w or "never seen" in w]
@@ -242,7 +246,7 @@ def test_a_consistent_lead_of_known_values_has_no_input_warnings(
 def test_as_of_before_creation_and_later_events_are_warned(
     open_client: TestClient,
 ) -> None:
-    body = _known(open_client)
+    body = _known()
     body["as_of"] = "2026-09-01T09:00:00+09:00"  # created 2026-09-12
     notes = open_client.post("/v1/score", json=body).json()["warnings"]
     assert any("before the lead was created" in w for w in notes)
@@ -277,9 +281,7 @@ def test_each_unseen_category_value_gets_its_own_warning(
     assert scored["timing"] is not None
     assert not [w for w in scored["timing"]["warnings"] if "never seen" in w]
     # a batch warns per lead
-    batch = open_client.post(
-        "/v1/score/batch", json={"leads": [body, _known(open_client)]}
-    ).json()
+    batch = open_client.post("/v1/score/batch", json={"leads": [body, _known()]}).json()
     first, second = (r["score"]["warnings"] for r in batch["results"])
     assert len([w for w in first if "never seen" in w]) == 2
     assert not [w for w in second if "never seen" in w]
