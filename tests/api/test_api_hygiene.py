@@ -219,6 +219,14 @@ def test_an_unreadable_body_is_a_documented_400_in_japanese(
     assert _has_japanese(item["msg_ja"]) and "parsing" not in item["msg_ja"]
 
 
+def test_a_wrong_lead_status_filter_is_told_in_japanese(keyed: TestClient) -> None:
+    response = keyed.get("/v1/leads?status=nope", headers=AUTH)
+    assert response.status_code == 422
+    (item,) = _detail(response)
+    assert item["loc"] == ["query", "status"]
+    assert item["msg_ja"].startswith("形式が正しくありません")
+
+
 # --- (d) time consistency and unseen categories ----------------------------------
 
 
