@@ -8,6 +8,7 @@ and scoring answer 503 and say how to train.
     deps.py          the routes' dependencies (settings, model, timing, gate, data)
     state.py         the served model and the page's lead data, held between requests
     routes/          health, score, timing, model (+ admin reload), leads, page
+                     (/docs and /redoc from local assets, no CDN)
     service.py       request models → the library's scoring, and back
     schemas.py       request and response models (the OpenAPI docs)
     security.py      API keys and the request size limit
@@ -23,12 +24,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
+from fastapi_offline import FastAPIOffline
 
 from api import errors
 from api.access_log import AccessLog, install_access_log_scrubbing
 from api.gate import FairGate
-from api.routes import health, leads, model, page, score, timing
-from api.security import SizeLimitMiddleware
+from api.routes import docs, health, leads, model, page, score, timing
+from api.routes.docs import DOCS_ASSETS
+from api.security import SizeLimitMiddleware, document_keys
 from api.state import DataHolder, ModelHolder
 from readiness.settings import Settings, get_settings
 from readiness.version import __version__
@@ -45,7 +48,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(holder.load)
         yield
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the assets the
+    # fastapi-offline package ships (under DOCS_ASSETS), never from a CDN: the
+    # service runs on closed networks.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
+        redoc_url=None,  # routes/docs.py: ReDoc without its CDN logo
         title="readiness",
         version=__version__,
         summary="Win probability of an inside-sales → field-sales hand-off (toss-up), "
@@ -70,7 +78,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model.admin,
         page.router,
         leads.router,
+        docs.router,
     ):
         app.include_router(router)
     page.mount_static(app)
+    document_keys(app, key_configured=bool(settings.api_key))
     return app

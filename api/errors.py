@@ -25,6 +25,7 @@ _JA: dict[str, str] = {
     "extra_forbidden": "この項目は使えません（名前の綴りを確認してください）",
     "string_type": "文字列を指定してください",
     "string_too_long": "長すぎます（最大 {max_length} 文字）",
+    "blank": "空白だけにはできません",
     "string_too_short": "短すぎます（最低 {min_length} 文字）",
     "too_long": "件数が多すぎます（最大 {max_length} 件）",
     "too_short": "件数が足りません（最低 {min_length} 件）",
@@ -33,9 +34,13 @@ _JA: dict[str, str] = {
     "int_from_float": "小数ではなく整数を指定してください",
     "float_type": "数値を指定してください",
     "float_parsing": "数値を指定してください",
-    "finite_number": "有限の数値を指定してください",
+    "finite_number": "数値ではありません（NaN や Infinity は使えません）。"
+    "項目を省くか null を送ってください",
     "bool_type": "true か false を指定してください",
     "bool_parsing": "true か false を指定してください",
+    "greater_than": "{gt} より大きい値を指定してください",
+    "less_than": "{lt} より小さい値を指定してください",
+    "string_pattern_mismatch": "形式が正しくありません（{pattern}）",
     "greater_than_equal": "{ge} 以上を指定してください",
     "less_than_equal": "{le} 以下を指定してください",
     "literal_error": "次のいずれかを指定してください: {expected}",
@@ -47,6 +52,7 @@ _JA: dict[str, str] = {
     "model_type": "オブジェクト（JSON の {{…}}）を指定してください",
     "model_attributes_type": "オブジェクト（JSON の {{…}}）を指定してください",
     "dict_type": "オブジェクト（JSON の {{…}}）を指定してください",
+    "memo_type": "文字列かオブジェクト（JSON の {{…}}）を指定してください",
     "list_type": "配列（JSON の […]）を指定してください",
     "json_invalid": "JSON として読めません",
     "json_type": "JSON として読めません",
@@ -62,6 +68,17 @@ _JA_REASONS: dict[str, str] = {
 }
 
 
+# English messages clearer than pydantic's, by error type.
+_EN: dict[str, str] = {
+    "finite_number": "not a number (NaN and Infinity are not allowed); leave the "
+    "field out or send null",
+}
+
+# The shapes of a memo (text or JSON object): pydantic puts the one checked into the
+# path; people only need the field.
+_UNION_TAGS: dict[str, frozenset[str]] = {"memo": frozenset({"text", "object"})}
+
+
 def error_detail(msg_en: str, msg_ja: str, kind: str) -> list[dict[str, Any]]:
     """One error item with no field path: the `detail` of a 401, 403, 404, 503..."""
     return [{"loc": [], "msg_en": msg_en, "msg_ja": msg_ja, "type": kind}]
@@ -73,7 +90,12 @@ def _text(value: Any) -> str:
 
 
 def _loc(loc: Sequence[Any]) -> list[str | int]:
-    return [v if isinstance(v, int) else _text(v) for v in loc]
+    out: list[str | int] = []
+    for v in loc:
+        if out and isinstance(v, str) and v in _UNION_TAGS.get(str(out[-1]), ()):
+            continue
+        out.append(v if isinstance(v, int) else _text(v))
+    return out
 
 
 def message_ja(kind: str, ctx: Mapping[str, Any] | None, msg_en: str) -> str:
@@ -100,7 +122,7 @@ def validation_items(
     items = []
     for err in errors:
         kind = str(err.get("type", "value_error"))
-        msg_en = _text(err.get("msg", "invalid value"))
+        msg_en = _EN.get(kind) or _text(err.get("msg", "invalid value"))
         items.append(
             {
                 "loc": [*prefix, *_loc(err.get("loc", ()))],
@@ -119,16 +141,32 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": items}, status_code=422)
 
 
+# Starlette's and FastAPI's own details → (English, Japanese, type).
+_HTTP: dict[str, tuple[str, str, str]] = {
+    "Not Found": ("Not Found", "そのパスはありません", "http_404"),
+    "Method Not Allowed": (
+        "Method Not Allowed",
+        "そのメソッドは使えません",
+        "http_405",
+    ),
+    # FastAPI's answer to a body it cannot decode: not UTF-8, or nested too deep
+    "There was an error parsing the body": (
+        "the body could not be read: send JSON encoded as UTF-8, not nested "
+        "deeper than a lead needs",
+        "リクエスト本文を読めません。UTF-8 の JSON を送ってください"
+        "（入れ子が深すぎるものは読めません）",
+        "unreadable_body",
+    ),
+}
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail: Any = exc.detail
     if not isinstance(detail, list):
         en = _text(detail)
-        ja = {
-            "Not Found": "そのパスはありません",
-            "Method Not Allowed": "そのメソッドは使えません",
-        }.get(en, en)
-        detail = error_detail(en, ja, f"http_{exc.status_code}")
+        en, ja, kind = _HTTP.get(en, (en, en, f"http_{exc.status_code}"))
+        detail = error_detail(en, ja, kind)
     return JSONResponse(
         {"detail": detail}, status_code=exc.status_code, headers=exc.headers
     )

@@ -17,10 +17,13 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     create_model,
 )
+from pydantic_core import PydanticCustomError
 
 from readiness.clock import TOKYO
 from readiness.data.contract import CONTACT_ROLES, EVENT_TYPES, LEAD_SOURCES
@@ -44,6 +47,13 @@ def _no_surrogates(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    # the contract reads a blank value as missing, so a required one is refused
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank (only spaces)")
+    return value
+
+
 def _tokyo_naive(value: datetime) -> datetime:
     """Contract timestamps are naive Asia/Tokyo: convert offsets, keep naive as is."""
     if value.tzinfo is not None:
@@ -53,24 +63,58 @@ def _tokyo_naive(value: datetime) -> datetime:
     return value
 
 
-def _memo_size(value: str | dict[str, Any] | None) -> str | dict[str, Any] | None:
-    if isinstance(value, dict):
-        text = json.dumps(value, ensure_ascii=False, default=str)
-        _no_surrogates(text)
-        if len(text) > MAX_MEMO_CHARS:
-            raise ValueError(
-                f"memo object is too long: {len(text):,} characters as JSON "
-                f"(at most {MAX_MEMO_CHARS:,})"
-            )
+def _memo_size(value: dict[str, Any]) -> dict[str, Any]:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    _no_surrogates(text)
+    if len(text) > MAX_MEMO_CHARS:
+        # the same error as a too-long text memo: one unit (characters) for both
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters (the object as JSON)",
+            {"max_length": MAX_MEMO_CHARS},
+        )
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_surrogates)]
-Short = Annotated[Text, StringConstraints(max_length=MAX_SHORT)]
-Id = Annotated[Text, StringConstraints(min_length=1, max_length=200)]
+def _memo_kind(value: Any) -> str | None:
+    # Which shape to check a memo against, so a wrong memo gets one error (the
+    # shape it was meant as) instead of one per shape of the union.
+    if isinstance(value, str):
+        return "text"
+    return "object" if isinstance(value, dict) else None
+
+
+# Constraints first, then the surrogate check: a constraint after a validator is a
+# generic one whose errors count "items" instead of characters.
+Short = Annotated[
+    str, StringConstraints(max_length=MAX_SHORT), AfterValidator(_no_surrogates)
+]
+# Required text the contract refuses when empty: refused here, with the same errors.
+Filled = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_SHORT),
+    AfterValidator(_no_surrogates),
+    AfterValidator(_not_blank),
+]
+Id = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_surrogates)
+]
 Timestamp = Annotated[datetime, AfterValidator(_tokyo_naive)]
-MemoText = Annotated[Text, StringConstraints(max_length=MAX_MEMO_CHARS)]
-Memo = Annotated[MemoText | dict[str, Any] | None, AfterValidator(_memo_size)]
+MemoText = Annotated[
+    str, StringConstraints(max_length=MAX_MEMO_CHARS), AfterValidator(_no_surrogates)
+]
+MemoObject = Annotated[dict[str, Any], AfterValidator(_memo_size)]
+Memo = (
+    Annotated[
+        Annotated[MemoText, Tag("text")] | Annotated[MemoObject, Tag("object")],
+        Discriminator(
+            _memo_kind,
+            custom_error_type="memo_type",
+            custom_error_message="Input should be text or a JSON object",
+        ),
+    ]
+    | None
+)
 
 ContactRole = Literal[CONTACT_ROLES]  # type: ignore[valid-type]
 LeadSource = Literal[LEAD_SOURCES]  # type: ignore[valid-type]
@@ -178,13 +222,17 @@ class LeadIn(BaseModel):
     )
 
     lead_id: Id | None = Field(None, description="Your id of the lead.")
-    company_name: Short = Field(description="Company name, e.g. 株式会社山田製作所.")
-    industry: Short = Field(description="Industry, free values (e.g. 製造業).")
+    company_name: Filled = Field(description="Company name, e.g. 株式会社山田製作所.")
+    industry: Filled = Field(description="Industry, free values (e.g. 製造業).")
     employees: int | None = Field(None, ge=0, le=10_000_000)
     annual_revenue: float | None = Field(
-        None, ge=0, le=1e12, description="Annual revenue, million JPY (百万円)."
+        None,
+        ge=0,
+        le=1e12,
+        allow_inf_nan=False,
+        description="Annual revenue, million JPY (百万円).",
     )
-    region: Short = Field(description="Region or prefecture of the company.")
+    region: Filled = Field(description="Region or prefecture of the company.")
     contact_title: Short | None = None
     contact_role: ContactRole | None = None
     lead_source: LeadSource
@@ -428,5 +476,6 @@ class Health(BaseModel):
 
 
 class Ready(BaseModel):
-    status: str
-    model: ModelOut | None = None
+    """A model is loaded; `GET /v1/model` (behind the key) describes it."""
+
+    status: Literal["ready"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.security import APIKeyHeader
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -75,6 +75,29 @@ def require_admin_key(
         raise _unauthorized()
 
 
+def document_keys(app: FastAPI, *, key_configured: bool) -> None:
+    """Mark the key required in the OpenAPI spec only where the server asks for it.
+
+    Without a configured key `/v1` is open: its operations lose the key and the
+    401 answer; admin routes always keep them.
+    """
+    if key_configured:
+        return
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = plain()
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith("/v1/admin"):
+                continue
+            for operation in operations.values():
+                operation.pop("security", None)
+                operation.get("responses", {}).pop("401", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 class _TooLarge(Exception):
     pass
 
@@ -86,18 +109,24 @@ class SizeLimitMiddleware:
         self.app = app
         self.max_bytes = max_bytes
 
-    def _body(self) -> bytes:
+    def _body(self, path: str) -> bytes:
+        if path.endswith("/batch"):
+            fix_en, fix_ja = (
+                "split the batch into smaller ones",
+                "バッチを分けて送ってください",
+            )
+        else:
+            fix_en = "shorten the memo or send fewer events"
+            fix_ja = "メモを短くするか、イベントを減らして送ってください"
         detail = error_detail(
-            f"request body is larger than {self.max_bytes:,} bytes; "
-            "split a batch into smaller ones",
-            f"リクエストが {self.max_bytes:,} バイトを超えています。"
-            "バッチを分けて送ってください",
+            f"request body is larger than {self.max_bytes:,} bytes; {fix_en}",
+            f"リクエストが {self.max_bytes:,} バイトを超えています。{fix_ja}",
             "too_large",
         )
         return json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
 
-    async def _reject(self, send: Send) -> None:
-        body = self._body()
+    async def _reject(self, scope: Scope, send: Send) -> None:
+        body = self._body(str(scope.get("path", "")))
         await send(
             {
                 "type": "http.response.start",
@@ -122,7 +151,7 @@ class SizeLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared > self.max_bytes:
-                    await self._reject(send)
+                    await self._reject(scope, send)
                     return
         received = 0
         started = False
@@ -152,4 +181,4 @@ class SizeLimitMiddleware:
             if not rejected:
                 raise
         if rejected and not started:
-            await self._reject(send)
+            await self._reject(scope, send)

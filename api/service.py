@@ -10,7 +10,7 @@ import dataclasses
 import json
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 from pydantic import ValidationError
@@ -51,6 +51,52 @@ def problem_items(
             }
         )
     return items
+
+
+# Lead fields the model reads as categories (the feature has the field's name).
+_CATEGORY_FIELDS: Final = ("industry", "region", "lead_source", "contact_role")
+
+
+def _known_categories(bundle: Bundle) -> dict[str, list[str]]:
+    """The categories the served model learned, per feature (none for the rubric,
+    which reads no category). A value outside them is scored as missing."""
+    matrix = getattr(bundle.estimator, "matrix_", None)
+    categories = getattr(matrix, "categories", None) or {}
+    return {str(k): [str(v) for v in cats] for k, cats in categories.items()}
+
+
+def input_warnings(item: TimingIn, *, as_of: datetime, bundle: Bundle) -> list[str]:
+    """What is odd about a request the model still scores: a moment before the
+    lead existed, events after the moment (not counted), category values the
+    model never saw in training (scored as unknown), one warning each."""
+    out = []
+    created = item.lead.created_at
+    if created is not None and as_of < created:
+        out.append(
+            f"as_of ({as_of:%Y-%m-%d %H:%M}) is before the lead was created "
+            f"({created:%Y-%m-%d %H:%M}): the lead is scored as it was before it "
+            "existed; check as_of and lead.created_at"
+        )
+    later = [i for i, e in enumerate(item.events) if e.timestamp >= as_of]
+    if later:
+        shown = ", ".join(f"events[{i}]" for i in later[:5])
+        out.append(
+            f"{len(later)} event(s) at or after as_of ({as_of:%Y-%m-%d %H:%M}) are "
+            f"not counted ({shown}{', …' if len(later) > 5 else ''}); score as of a "
+            "later moment to count them"
+        )
+    known = _known_categories(bundle)
+    for field in _CATEGORY_FIELDS:
+        value = getattr(item.lead, field)
+        cats = known.get(field)
+        if value is None or cats is None or value in cats:
+            continue
+        listed = ", ".join(cats[:12]) + (", …" if len(cats) > 12 else "")
+        out.append(
+            f"lead.{field} {value!r} was never seen in training: scored as unknown "
+            f"(values the model knows: {listed})"
+        )
+    return out
 
 
 def _memo_text(memo: str | dict[str, Any] | None) -> str | None:
@@ -103,7 +149,12 @@ def score_one(
         explain=item.explain,
         display_rubric=display_rubric,
     )
-    return score.to_dict()
+    out = score.to_dict()
+    out["warnings"] = [
+        *input_warnings(item, as_of=as_of, bundle=bundle),
+        *out["warnings"],
+    ]
+    return out
 
 
 def _merge(datasets: list[Dataset]) -> Dataset:
@@ -128,6 +179,7 @@ def score_batch(
     """
     results: list[dict[str, Any]] = [{"index": i} for i in range(len(items))]
     datasets, points, flags, owners, own_ids = [], [], [], [], []
+    notes: list[list[str]] = []
     now = now_tokyo()
     for i, raw in enumerate(items):
         try:
@@ -149,6 +201,7 @@ def score_batch(
             results[i]["errors"] = problem_items(exc, prefix=("body", "leads", i))
             continue
         points.append(_point(item, internal, as_of))
+        notes.append(input_warnings(item, as_of=as_of, bundle=bundle))
         flags.append(item.explain)
         owners.append(i)
         own_ids.append(own_id or "lead")
@@ -160,8 +213,10 @@ def score_batch(
             explain=flags,
             display_rubric=display_rubric,
         )
-        for i, own_id, score in zip(owners, own_ids, scores, strict=True):
-            results[i]["score"] = dataclasses.replace(score, lead_id=own_id).to_dict()
+        for i, own_id, note, score in zip(owners, own_ids, notes, scores, strict=True):
+            out = dataclasses.replace(score, lead_id=own_id).to_dict()
+            out["warnings"] = [*note, *out["warnings"]]
+            results[i]["score"] = out
     return {
         "scored": len(owners),
         "failed": len(items) - len(owners),
@@ -172,11 +227,22 @@ def score_batch(
 # --- timing ------------------------------------------------------------------------
 
 
-def timing_one(item: TimingIn, *, bundle: Bundle, timing: TimingModel) -> dict:
-    """Advise on one lead; raises ScoringInputError for input the contract refuses."""
+def timing_one(
+    item: TimingIn, *, bundle: Bundle, timing: TimingModel, warn: bool = True
+) -> dict:
+    """Advise on one lead; raises ScoringInputError for input the contract refuses.
+
+    `warn=False` leaves out the input's warnings (a score carrying this advice
+    has them already)."""
     as_of = item.as_of or now_tokyo()
     dataset = _dataset(item, lead_id=None, as_of=as_of, bundle=bundle)
     lead_id = str(dataset.leads["lead_id"].iloc[0])
     points = pd.DataFrame([_point(item, lead_id, as_of)])
     (advice,) = recommend(dataset, points, bundle=bundle, timing=timing)
-    return advice.to_dict()
+    out = advice.to_dict()
+    if warn:
+        out["warnings"] = [
+            *input_warnings(item, as_of=as_of, bundle=bundle),
+            *out["warnings"],
+        ]
+    return out

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import HTTPException, Query
 from pydantic import BaseModel
 
 from api.deps import Data
 from api.errors import error_detail
-from api.security import require_key
+from api.routes import documented, v1_router
 from readiness.scoring.lead import lead_request
 
-router = APIRouter(prefix="/v1", tags=["leads"], dependencies=[Depends(require_key)])
+router = v1_router(404, tags=["leads"])
 
 
 class LeadRow(BaseModel):
@@ -27,7 +27,7 @@ class LeadList(BaseModel):
     leads: list[LeadRow]
 
 
-@router.get("/leads")
+@router.get("/leads", responses=documented(422))
 def list_leads(
     data: Data,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -62,7 +62,7 @@ def list_leads(
     )
 
 
-@router.get("/leads/{lead_id}")
+@router.get("/leads/{lead_id}", responses=documented(422))
 def get_lead(lead_id: str, data: Data) -> dict[str, Any]:
     """One lead as a scoring request (the body of POST /v1/score)."""
     dataset, _ = data.get()

@@ -6,17 +6,20 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from api.deps import Data, Holder, Model
-from api.routes import v1_router
+from api.routes import documented, v1_router
 from api.schemas import ErrorOut, ModelOut, ReloadOut
 from api.security import require_admin_key
 from api.state import TRAIN_HINT_EN, TRAIN_HINT_JA
 
-router = v1_router()
+router = v1_router(503)
 admin = APIRouter(
     prefix="/v1/admin",
     tags=["admin"],
     dependencies=[Depends(require_admin_key)],
-    responses={403: {"model": ErrorOut, "description": "no API key configured"}},
+    responses={
+        **documented(401),
+        403: {"model": ErrorOut, "description": "no API key configured"},
+    },
 )
 
 

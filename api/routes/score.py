@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from api.deps import Compute, Model
-from api.routes import v1_router
+from api.routes import BODY_ERRORS, v1_router
 from api.schemas import BatchIn, BatchOut, ScoreIn, ScoreOut
 from api.service import problem_items, score_batch, score_one, timing_one
 from readiness.scoring.score import ScoringInputError
@@ -17,7 +17,7 @@ from readiness.workflows.served import ServedModel
 
 log = logging.getLogger("api")
 
-router = v1_router()
+router = v1_router(503, *BODY_ERRORS)
 
 
 @router.post("/score", tags=["score"])
@@ -51,7 +51,9 @@ def _add_timing(result: dict[str, Any], body: ScoreIn, model: ServedModel) -> No
             "`readiness timing DATA_DIR`) saves the timing model next to the bundle"
         )
         return
-    result["timing"] = timing_one(body, bundle=model.bundle, timing=model.timing)
+    result["timing"] = timing_one(
+        body, bundle=model.bundle, timing=model.timing, warn=False
+    )
 
 
 @router.post("/score/batch", tags=["score"])

@@ -8,14 +8,14 @@ import time
 from fastapi import HTTPException
 
 from api.deps import Compute, Model, Timing
-from api.routes import v1_router
+from api.routes import BODY_ERRORS, v1_router
 from api.schemas import TimingIn, TimingOut
 from api.service import problem_items, timing_one
 from readiness.scoring.score import ScoringInputError
 
 log = logging.getLogger("api")
 
-router = v1_router()
+router = v1_router(503, *BODY_ERRORS)
 
 
 @router.post("/timing", tags=["timing"])

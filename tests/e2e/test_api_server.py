@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -35,3 +38,75 @@ def test_a_real_server_scores_a_lead_over_http(server: str) -> None:
         assert 0.0 < response.json()["probability"] < 1.0
         assert http.post("/v1/score", json=EXAMPLE_SCORE_IN).status_code == 401
         assert http.get("/v1/model", headers={"X-API-Key": KEY}).json()["features"]
+
+
+def _chromium() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if chromium and driver:
+        return chromium, driver
+    why = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+    if os.environ.get("CI"):
+        pytest.fail(why)  # CI installs them (.ci/run): never silently skipped there
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def offline_browser() -> Iterator[Any]:
+    """Headless Chromium that can reach loopback only: any other host fails to
+    resolve, as on a closed network."""
+    chromium, driver_path = _chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1200",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize(
+    ("page", "selector"),
+    [("/docs", ".opblock-summary-path"), ("/redoc", "[data-section-id]")],
+)
+def test_docs_pages_render_the_operations_offline(
+    server: str, offline_browser: Any, page: str, selector: str
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    offline_browser.get(server + page)
+
+    def rendered(driver: Any) -> bool:
+        text = " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, selector))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        return "/v1/score" in text or "/v1/score" in body
+
+    WebDriverWait(offline_browser, 60).until(rendered)
+    loaded = offline_browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert any(url.startswith(f"{server}/docs-assets/") for url in loaded), loaded
+    # nothing from outside was fetched: what is not ours was refused by the page's
+    # policy before any request (ReDoc's CDN logo)
+    refused = " ".join(
+        e["message"]
+        for e in offline_browser.get_log("browser")
+        if "Content Security Policy" in e["message"]
+    )
+    outside = [url for url in loaded if not url.startswith(server)]
+    assert all(url in refused for url in outside), (outside, refused)
