@@ -304,6 +304,8 @@ def test_timing_command_advises_every_open_lead(
     frame = pd.read_csv(out)
     n_open = len(open_lead_points(scoring_dataset))
     assert len(frame) == n_open
+    assert set(frame["state"]) <= {"open", "dormant"}  # open leads only
+    assert (frame["action"] == "recycle").equals(frame["state"] == "dormant")
     assert set(frame["action"]) <= {
         "toss_up_now", "keep_nurturing", "at_risk", "recycle"
     }  # fmt: skip

@@ -453,6 +453,7 @@ def advice_frame(advice: Sequence[TimingAdvice]) -> pd.DataFrame:
         {
             "lead_id": [a.lead_id for a in advice],
             "as_of": pd.Series([a.as_of for a in advice], dtype="datetime64[us]"),
+            "state": [a.state for a in advice],
             "action": [a.action for a in advice],
             "action_ja": [a.action_ja for a in advice],
             "probability": [a.probability for a in advice],
