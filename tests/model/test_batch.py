@@ -428,6 +428,7 @@ def test_timing_advice_joins_the_open_leads_and_needs_a_timing_model(
         "toss_up_now",
         "keep_nurturing",
         "at_risk",
+        "recycle",  # dormant open leads
     }
     assert (opened["timing_action_ja"] != "").all()
     assert (frame.loc[frame["status"] != "open", "timing_action"] == "").all()

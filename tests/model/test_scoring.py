@@ -166,8 +166,9 @@ def test_a_rubric_served_bundle_scores_and_explains_with_rubric_items(
     assert all("点満点" in f.label_ja for f in factors)
     # more rubric points can only raise a calibrated rubric's probability
     assert all(m.gain >= 0 for m in s.missing)
-    gains = [m.gain for m in s.missing]
-    assert gains == sorted(gains, reverse=True)
+    # ordered by the rubric's points, then the gain (explain_method "points")
+    keys = [(-m.rubric_points, -m.gain) for m in s.missing]
+    assert keys == sorted(keys)
 
 
 def test_bad_lead_input_raises_one_error_listing_every_problem() -> None:
