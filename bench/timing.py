@@ -34,7 +34,11 @@ rewarded. capture = (policy - historical) / (oracle - historical) of the mean
 true p. All-leads view: a policy that never fires hands nothing off; expected wins
 and hand-offs per policy.
 
-    python bench/timing.py --leads 20000 --seed 2027 [--step 3]
+Per action, how often the advice is right against the truth (`action_precision`:
+the moment's true p within `--right-margin` of the best the lead reaches later),
+beside the base rate of all decided lead-days.
+
+    python bench/timing.py --leads 20000 --seed 2027 [--step 3] [--preset confounded]
 Last line: JSON.
 """
 
@@ -58,13 +62,16 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _world(leads: int, seed: int, out: Path, *, levels: bool) -> Any:
+def _world(
+    leads: int, seed: int, out: Path, *, levels: bool, preset: str = "default"
+) -> Any:
     from readiness.data.load import load_dataset
-    from readiness.simulate.config import WorldConfig
+    from readiness.simulate.config import preset as world_preset
     from readiness.simulate.store import write_world
     from readiness.simulate.world import simulate_world
 
-    world = simulate_world(WorldConfig(n_leads=leads, seed=seed), daily_levels=levels)
+    cfg = world_preset(preset, n_leads=leads, seed=seed)
+    world = simulate_world(cfg, daily_levels=levels)
     write_world(world, out)
     return world, load_dataset(out)
 
@@ -117,7 +124,7 @@ def _replay_dataset(dataset: Any, world: Any) -> Any:
 
 def _recommender_days(
     dataset: Any, model: Any, step: int, chunk: int, bound_leads: int
-) -> tuple[pd.Series, pd.Series, pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.Series, pd.Series, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """First day each lead's recommender says toss up now / at risk (absent: never).
 
     Also the day of each lead's highest observed 7-day intent index over its whole
@@ -125,13 +132,19 @@ def _recommender_days(
     the feasibility checks.
     """
     from readiness.features.build import build_features
-    from readiness.scoring.timing_model import KEEP_NURTURING, grid_points
+    from readiness.scoring.timing_model import (
+        KEEP_NURTURING,
+        RECYCLE,
+        grid_points,
+        inactive_days,
+    )
 
     ids = dataset.leads["lead_id"].astype(str).to_numpy()
     kept: list[pd.DataFrame] = []
     first: dict[str, int] = {}
     peak: dict[str, int] = {}
     fired: list[pd.DataFrame] = []
+    decided_all: list[pd.DataFrame] = []
     n_points = 0
     for lo in range(0, len(ids), chunk):
         grid = grid_points(
@@ -147,10 +160,15 @@ def _recommender_days(
                 )
             )
         action = decided["action"].to_numpy()
-        fire = grid.loc[action != KEEP_NURTURING]
+        idle = inactive_days(dataset, grid[["lead_id", "as_of"]])
+        action = np.where(idle >= model.dormant_after(), RECYCLE, action)
+        decided_all.append(grid[["lead_id", "day"]].assign(action=action))
+        fire = grid.loc[(action != KEEP_NURTURING) & (action != RECYCLE)]
         first.update(fire.groupby("lead_id")["day"].min().to_dict())
         fired.append(
-            fire[["lead_id", "day"]].assign(action=action[action != KEEP_NURTURING])
+            fire[["lead_id", "day"]].assign(
+                action=action[(action != KEEP_NURTURING) & (action != RECYCLE)]
+            )
         )
         seen = grid.assign(intent=features["intent_7d"].to_numpy())
         seen = seen[seen["intent"] > 0]
@@ -163,6 +181,7 @@ def _recommender_days(
         pd.Series(peak, dtype="float64"),
         pd.concat(fired, ignore_index=True),
         pd.concat(kept, ignore_index=True),
+        pd.concat(decided_all, ignore_index=True),
     )
 
 
@@ -186,6 +205,55 @@ def _with_draft_days(daily: pd.DataFrame, fired: pd.DataFrame) -> pd.Series:
     passes = ok.reindex(key).fillna(False).to_numpy(dtype=bool)
     keep = fired[(fired["action"].to_numpy() == "at_risk") | passes]
     return keep.groupby("lead_id")["day"].min().astype("float64")
+
+
+def _action_precision(
+    daily: pd.DataFrame, decisions: pd.DataFrame, margin: float
+) -> dict[str, Any]:
+    """How often each action is right against the world's truth.
+
+    A moment is right for handing off when its true win probability is within
+    `margin` of the best the lead reaches from that day to the end of its
+    observed life. "toss up now" and "at risk" are right on such a moment; "keep
+    nurturing" is right when waiting reaches more than `margin` higher; "recycle"
+    is reported with the share of its moments that are right for handing off
+    (low: little is lost by recycling). The base rate is the share of all
+    decided lead-days that are right for handing off: what "toss up now" said
+    every day would score. `first_toss_up_now` is the precision of each lead's
+    first "toss up now" (the moment a rep following the advice acts).
+    """
+    d = daily[["lead_id", "day", "p_win"]].sort_values(["lead_id", "day"])
+    best = d.iloc[::-1].groupby("lead_id", sort=False)["p_win"].cummax()
+    d = d.assign(best=best.reindex(d.index))
+    right = (d["p_win"] >= d["best"] - margin).to_numpy()
+    truth = pd.Series(right, index=pd.MultiIndex.from_frame(d[["lead_id", "day"]]))
+    key = pd.MultiIndex.from_arrays(
+        [decisions["lead_id"], decisions["day"].astype(np.int64)]
+    )
+    ok = truth.reindex(key).to_numpy()
+    known = ~pd.isna(ok)
+    dec = decisions.loc[known].assign(right=ok[known].astype(bool))
+    base = float(dec["right"].mean()) if len(dec) else float("nan")
+    out: dict[str, Any] = {
+        "margin": margin,
+        "lead_days": len(dec),
+        "base_rate": round(base, 4),
+    }
+    for action, group in dec.groupby("action"):
+        hit = group["right"].mean()
+        out[str(action)] = {
+            "n": len(group),
+            "precision": round(
+                float(1 - hit if action == "keep_nurturing" else hit), 4
+            ),
+        }
+    now = dec[dec["action"] == "toss_up_now"]
+    first = now.loc[now.groupby("lead_id")["day"].idxmin()]
+    out["first_toss_up_now"] = {
+        "n": len(first),
+        "precision": round(float(first["right"].mean()), 4) if len(first) else None,
+    }
+    return out
 
 
 def _p_at(daily: pd.DataFrame, days: pd.Series) -> pd.Series:
@@ -252,6 +320,17 @@ def main(argv: list[str] | None = None) -> int:
         "--bound-leads", type=int, default=6_000, help="leads in the observable bound"
     )
     parser.add_argument("--chunk", type=int, default=2_000, help="leads per batch")
+    parser.add_argument(
+        "--right-margin",
+        type=float,
+        nargs="+",
+        default=[0.02, 0.01, 0.05],
+        help="a moment is right when its true p is within this of the lead's best "
+        "future p (the first is the headline)",
+    )
+    parser.add_argument(
+        "--preset", default="default", help="world preset (simulate --preset)"
+    )
     args = parser.parse_args(argv)
 
     from readiness.scoring.timing_model import TimingModel
@@ -260,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         _say(f"training world: {args.leads:,} leads, seed {args.seed}")
-        _, train_ds = _world(args.leads, args.seed, tmp / "train", levels=False)
+        _, train_ds = _world(
+            args.leads, args.seed, tmp / "train", levels=False, preset=args.preset
+        )
         t_fit = time.perf_counter()
         model = TimingModel(
             step_days=args.step,
@@ -270,10 +351,12 @@ def main(argv: list[str] | None = None) -> int:
         fit_s = time.perf_counter() - t_fit
         _say(f"fitted in {fit_s:.0f} s: {json.dumps(model.describe()['floor'])} floor")
         _say(f"evaluation world: seed {args.seed + 1}")
-        world, ds = _world(args.leads, args.seed + 1, tmp / "eval", levels=True)
+        world, ds = _world(
+            args.leads, args.seed + 1, tmp / "eval", levels=True, preset=args.preset
+        )
         t_replay = time.perf_counter()
         replay_ds = _replay_dataset(ds, world)
-        rec_days, seen_peak, fired, kept = _recommender_days(
+        rec_days, seen_peak, fired, kept, decisions = _recommender_days(
             replay_ds, model, args.step, args.chunk, args.bound_leads
         )
         replay_s = time.perf_counter() - t_replay
@@ -320,6 +403,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return round((float(p.mean()) - base) / (top - base), 4)
 
+    precision = {
+        str(m): _action_precision(daily, decisions, m) for m in args.right_margin
+    }
+    for m, table in precision.items():
+        parts = [
+            f"{a} {table[a]['precision']:.3f} (n={table[a]['n']:,})"
+            for a in ("toss_up_now", "at_risk", "keep_nurturing", "recycle")
+            if a in table
+        ]
+        _say(
+            f"precision vs truth (margin {m}): base rate {table['base_rate']:.3f}; "
+            + "; ".join(parts)
+        )
     _say("bound: fitting the true p on observables (half of the replayed leads)")
     bound = _observable_bound(kept, daily, capture_of)
     uplift = p_orc - p_hist
@@ -353,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "leads": args.leads,
         "seed": args.seed,
+        "preset": args.preset,
         "eval_seed": args.seed + 1,
         "step_days": args.step,
         "tossed_up_leads": len(tossed),
@@ -386,13 +483,17 @@ def main(argv: list[str] | None = None) -> int:
         "all_leads_win_rate_historical": round(wins_hist / max(len(tossed), 1), 4),
         "all_leads_win_rate_recommender": round(wins_rec / max(fired_all_rec, 1), 4),
         "all_leads_win_rate_gate": round(wins_gate / max(fired_all_gate, 1), 4),
+        "action_precision": precision,
         "seconds_fit": round(fit_s, 1),
         "seconds_replay": round(replay_s, 1),
         "seconds_total": round(time.perf_counter() - t0, 1),
     }
+    head = precision[str(args.right_margin[0])]
     result["targets_met"] = {
         "capture_ge_0.60": result["capture_recommender"] >= 0.60,
         "better_than_gate": result["capture_recommender"] > result["capture_gate"],
+        "toss_up_now_ge_base_plus_10pt": "toss_up_now" in head
+        and head["toss_up_now"]["precision"] >= head["base_rate"] + 0.10,
     }
     print(json.dumps(result))
     return 0

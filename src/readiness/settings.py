@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # MLflow's own variable: the store when READINESS_TRACKING_URI is not set.
     mlflow_tracking_uri: str = Field("", validation_alias="MLFLOW_TRACKING_URI")
     n_jobs: int = 1
+    # Days without activity after which a lead is dormant (recycled to marketing);
+    # empty: what the timing model learned from the history.
+    dormant_days: float | None = Field(None, ge=1)
     # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;
     # `api_key` empty means /v1 routes are open (admin routes never are).
     model_uri: str = ""

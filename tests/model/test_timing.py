@@ -312,6 +312,24 @@ def test_timing_command_advises_every_open_lead(
     assert f"{n_open:,} open leads" in result.output
     assert frame["reasons_ja"].str.contains("購買意欲|行動|活動").all()
 
+    # A team's own dormancy rule: one day without activity makes most open leads
+    # dormant; the saved model keeps what it learned.
+    strict = CliRunner().invoke(
+        main,
+        ["timing", str(data), "--model-dir", str(model_dir), "--out", str(out),
+         "--dormant-days", "1"],
+    )  # fmt: skip
+    assert strict.exit_code == 0, strict.output
+    tight = pd.read_csv(out)
+    assert (tight["state"] == "dormant").sum() > (frame["state"] == "dormant").sum()
+    assert (tight["action"] == "recycle").equals(tight["state"] == "dormant")
+    assert load_timing(model_dir).dormant_after() >= 30
+    bad = CliRunner().invoke(
+        main,
+        ["timing", str(data), "--model-dir", str(model_dir), "--dormant-days", "0"],
+    )
+    assert bad.exit_code == 2 and "--dormant-days" in bad.output
+
 
 @pytest.fixture(scope="module")
 def client(model_dir: Path) -> Iterator[TestClient]:
@@ -467,3 +485,14 @@ def test_a_lead_silent_past_the_learned_gap_is_dormant(
     (far, near) = lead_states(scoring_dataset, later, dormant_days=limit)
     assert far[0] == "dormant" and far[1] >= limit
     assert near[0] == "open"
+
+
+def test_dormancy_can_be_set_instead_of_learned(scoring_dataset: Dataset) -> None:
+    fixed = TimingModel(dormant_days=45, n_estimators=20).fit(scoring_dataset)
+    assert fixed.dormant_after() == 45
+    learned = fixed.describe()["dormant_days_learned"]
+    assert learned is not None and learned >= 30
+    assert fixed.set_dormant_days(None).dormant_after() == 45  # None keeps it
+    assert fixed.set_dormant_days(200).dormant_after() == 200
+    with pytest.raises(TimingError, match="休眠日数"):
+        fixed.set_dormant_days(0)

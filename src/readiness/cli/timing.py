@@ -33,6 +33,14 @@ from readiness.cli.options import click_bar, data_dir_argument, say
     help="Write the advice table here (.csv or .parquet).",
 )
 @click.option(
+    "--dormant-days",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Days without activity after which an open lead is dormant and recycled "
+    "to marketing (default: READINESS_DORMANT_DAYS, else what the timing model "
+    "learned from the history).",
+)
+@click.option(
     "--refit",
     is_flag=True,
     help="Learn the timing model from DATA_DIR's history even if one is saved.",
@@ -42,6 +50,7 @@ def timing_command(
     model_dir: Path | None,
     as_of: datetime | None,
     out: Path | None,
+    dormant_days: float | None,
     refit: bool,
 ) -> None:
     """Toss up now, keep nurturing or at risk: advice for each open lead of DATA_DIR."""
@@ -58,6 +67,7 @@ def timing_command(
             as_of=as_of,
             out=out,
             refit=refit,
+            dormant_days=dormant_days,
             progress=say,
             advised=advised,
         )

@@ -127,6 +127,16 @@ def dormant_threshold(dataset: Dataset, won_points: pd.DataFrame) -> float:
     return float(max(MIN_DORMANT_DAYS, np.ceil(np.quantile(gaps, 0.99))))
 
 
+def _dormant_days(days: float) -> float:
+    if not np.isfinite(days) or days < 1:
+        raise TimingError(
+            f"dormant days {days!r}: give a number of days >= 1 (how long a lead "
+            "may go without activity before it is recycled to marketing) / "
+            f"休眠日数 {days!r} は 1 以上の日数で指定してください"
+        )
+    return float(days)
+
+
 _CODE: Final = {0: KEEP_NURTURING, 1: TOSS_UP_NOW, 2: AT_RISK}
 
 
@@ -242,7 +252,9 @@ class TimingModel:
     chance historical toss-ups had, a lead is not ready), `margin` (a change smaller
     than this, in probability, is "flat"), `max_grid_points` (a bound on the
     trajectories used to learn the value of waiting), `is_recency` (use how
-    recently IS reached the customer; see `_IS_RECENCY`).
+    recently IS reached the customer; see `_IS_RECENCY`), `dormant_days` (days
+    without activity after which a lead is dormant; None: learned from the
+    history, see `dormant_threshold`).
     """
 
     def __init__(
@@ -261,10 +273,12 @@ class TimingModel:
         rebound: float = 0.02,
         max_grid_points: int = 400_000,
         is_recency: bool = True,
+        dormant_days: float | None = None,
         n_jobs: int = 1,
         random_state: int = 0,
     ) -> None:
         self.is_recency = is_recency
+        self.dormant_days = dormant_days
         self.step_days = step_days
         self.lookahead_days = lookahead_days
         self.n_estimators = n_estimators
@@ -338,7 +352,12 @@ class TimingModel:
             )
         say(f"timing: {len(points):,} closed toss-ups")
         won = points[points["won"].astype(bool)]
-        self.dormant_days_ = dormant_threshold(dataset, won[["lead_id", "as_of"]])
+        self.dormant_learned_ = dormant_threshold(dataset, won[["lead_id", "as_of"]])
+        self.dormant_days_ = (
+            self.dormant_learned_
+            if self.dormant_days is None
+            else _dormant_days(self.dormant_days)
+        )
         X = build_features(dataset, points[["lead_id", "as_of"]])
         self.min_conversations_ = float(
             np.quantile(_conversations(X), self.talk_quantile)
@@ -430,9 +449,16 @@ class TimingModel:
         )
 
     def dormant_after(self) -> float:
-        """Days without activity after which a lead is dormant (learned at fit;
-        models fitted before it was learned: 120)."""
+        """Days without activity after which a lead is dormant (learned at fit
+        unless set; models fitted before it was learned: 120)."""
         return float(getattr(self, "dormant_days_", 120.0))
+
+    def set_dormant_days(self, days: float | None) -> TimingModel:
+        """Override the dormancy threshold of a fitted model (None: keep it);
+        the learned value stays in `describe()` as `dormant_days_learned`."""
+        if days is not None:
+            self.dormant_days_ = _dormant_days(days)
+        return self
 
     def describe(self) -> dict[str, Any]:
         """What was learned, for timing.json and the CLI."""
@@ -448,6 +474,7 @@ class TimingModel:
             "risk_floor": round(self.risk_floor_, 4),
             "min_conversations": self.min_conversations_,
             "dormant_days": self.dormant_after(),
+            "dormant_days_learned": getattr(self, "dormant_learned_", None),
             "p_toss_median": round(self.p_toss_median_, 4),
             "margin": self.margin,
             "rebound": self.rebound,

@@ -53,6 +53,8 @@ def run_score_batch(
         # Timing is one part of the backlog file: the scores still come.
         warnings.append(f"no timing advice ({served.timing_error}); scoring without it")
         options = dataclasses.replace(options, timing=False)
+    if served.timing is not None:
+        served.timing.set_dormant_days(settings.dormant_days)
     result = run_batch(
         data_dir,
         out,

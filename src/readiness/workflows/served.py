@@ -124,12 +124,15 @@ def load_served(
 def load_configured(settings: Settings) -> ServedModel:
     """What the settings serve: READINESS_MODEL_URI or READINESS_MODEL_DIR, with
     the adopted rubric and the timing model (what the API loads)."""
-    return load_served(
+    served = load_served(
         settings.model_uri or settings.model_dir,
         tracking_uri=settings.resolved_tracking_uri(),
         rubric_dir=settings.rubric_dir,
         timing_dir=settings.model_dir,
     )
+    if served.timing is not None:
+        served.timing.set_dormant_days(settings.dormant_days)
+    return served
 
 
 def _timing(places: list[Path]) -> tuple[TimingModel | None, str | None]:

@@ -40,6 +40,7 @@ def run_timing(
     as_of: datetime | None = None,
     out: Path | None = None,
     refit: bool = False,
+    dormant_days: float | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
     advised: Callable[[int, int], None] | None = None,
@@ -49,6 +50,8 @@ def run_timing(
     The timing model saved beside the bundle is used; without one (or with
     `refit`) it is learned from DATA_DIR's history and saved there. `out` (.csv or
     .parquet) receives the advice table. `advised(done, total)` follows the leads.
+    `dormant_days` (else READINESS_DORMANT_DAYS, else what the model learned): days
+    without activity after which an open lead is dormant.
     """
     settings = settings or get_settings()
     model_dir = model_dir or settings.model_dir
@@ -65,6 +68,9 @@ def run_timing(
         timing = TimingModel(n_jobs=settings.n_jobs).fit(dataset, progress=say)
         saved = save_timing(timing, model_dir)
         say(f"timing model saved: {saved}")
+    timing.set_dormant_days(
+        dormant_days if dormant_days is not None else settings.dormant_days
+    )
     points = open_lead_points(dataset, as_of=as_of)
     if not len(points):
         raise InputError(
