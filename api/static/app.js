@@ -101,7 +101,7 @@ function fieldJa(path) {
   return extra ? `追加属性「${extra[1]}」` : path;
 }
 // lead.industry '製造業' was never seen in training: scored as unknown (values the model knows: …)
-const UNSEEN = /^lead\.([\w.]+) (['"])(.*)\2 was never seen in training: scored as unknown \(values the model knows: (.*)\)$/s;
+const UNSEEN = /^lead\.(.+?) (['"])(.*)\2 was never seen in training: scored as unknown \(values the model knows: (.*)\)$/s;
 const WARNINGS_JA = [
   [/^served by the calibrated rubric/, () => "校正済みのルール（100点スコア）で判定しています。要因はモデルの寄与ではなく、ルール項目の得点（平均的なトスアップとの比較）です"],
   [/^(\d+) lead attributes the model uses were not given \((.*)\): scored as unknown/, (m) => `モデルが使うリード属性 ${m[1]} 件が送られていません（${m[2]}）。不明として判定しました。lead.attributes で送ってください`],
