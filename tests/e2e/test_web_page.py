@@ -4,41 +4,20 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser import headless_chromium
 from factory import Factory
 from uvicorn_server import running_server
-
-CHROMIUM_ARGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--window-size=1400,1200",
-    "--lang=ja",
-)
 
 
 @pytest.fixture(scope="module")
 def model_root(factory: Factory) -> Path:
     return factory.project()  # world/ and bundle/
-
-
-def _browser() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    why = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI"):
-        pytest.fail(why)  # CI installs them (.ci/run): never silently skipped there
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +35,8 @@ def page_url(model_root: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    chromium, driver_path = _browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with headless_chromium("--lang=ja") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(driver: object, condition: object, timeout: float = 60) -> object:
