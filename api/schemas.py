@@ -97,7 +97,10 @@ Filled = Annotated[
     AfterValidator(_not_blank),
 ]
 Id = Annotated[
-    str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_surrogates)
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_no_surrogates),
+    AfterValidator(_not_blank),
 ]
 Timestamp = Annotated[datetime, AfterValidator(_tokyo_naive)]
 MemoText = Annotated[

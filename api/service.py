@@ -19,6 +19,7 @@ from api.errors import validation_items
 from api.schemas import ScoreIn, TimingIn
 from readiness.clock import now_tokyo
 from readiness.data.contract import Dataset
+from readiness.features.build import EXTRA_PREFIX, sanitize_name
 from readiness.model.bundle import Bundle
 from readiness.rubric.config import Rubric
 from readiness.scoring.lead import extra_attribute_kinds, lead_dataset
@@ -30,25 +31,29 @@ from readiness.scoring.timing_model import TimingModel
 _PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.*)$", re.DOTALL)
 
 
+def _split(problem: str) -> tuple[str, str]:
+    match = _PATH.match(problem)
+    return (match.group(1), match.group(2)) if match else ("", problem)
+
+
 def problem_items(
     exc: ScoringInputError, *, prefix: tuple[str | int, ...] = ("body",)
 ) -> list[dict[str, Any]]:
     """The library's problems (`lead.employees: why; fix`) as error items."""
     items = []
-    for problem in exc.problems:
-        match = _PATH.match(problem)
-        path, msg = (match.group(1), match.group(2)) if match else ("", problem)
+    for problem, problem_ja in zip(exc.problems, exc.problems_ja, strict=True):
+        path, msg = _split(problem)
         loc: list[str | int] = list(prefix)
         for part in filter(None, re.split(r"[.\[\]]", path)):
             loc.append(int(part) if part.isdigit() else part)
+        # a problem only a Python caller can make has no Japanese: the English kept
+        msg_ja = (
+            _split(problem_ja)[1]
+            if problem_ja is not None
+            else f"この値では採点できません（{msg}）"
+        )
         items.append(
-            {
-                "loc": loc,
-                "msg_en": msg,
-                "msg_ja": f"この値では採点できません（{'.'.join(map(str, loc[1:]))}）: "
-                f"{msg}",
-                "type": "scoring_input",
-            }
+            {"loc": loc, "msg_en": msg, "msg_ja": msg_ja, "type": "scoring_input"}
         )
     return items
 
@@ -65,10 +70,15 @@ def _known_categories(bundle: Bundle) -> dict[str, list[str]]:
     return {str(k): [str(v) for v in cats] for k, cats in categories.items()}
 
 
-def input_warnings(item: TimingIn, *, as_of: datetime, bundle: Bundle) -> list[str]:
+def input_warnings(
+    item: TimingIn, *, as_of: datetime, bundle: Bundle, dataset: Dataset
+) -> list[str]:
     """What is odd about a request the model still scores: a moment before the
     lead existed, events after the moment (not counted), category values the
-    model never saw in training (scored as unknown), one warning each."""
+    model never saw in training (scored as unknown), one warning each.
+
+    `dataset` is the request as typed by the contract (`_dataset`): category values
+    are compared as the model reads them (trimmed, numbers as text)."""
     out = []
     created = item.lead.created_at
     if created is not None and as_of < created:
@@ -86,14 +96,22 @@ def input_warnings(item: TimingIn, *, as_of: datetime, bundle: Bundle) -> list[s
             "later moment to count them"
         )
     known = _known_categories(bundle)
-    for field in _CATEGORY_FIELDS:
-        value = getattr(item.lead, field)
-        cats = known.get(field)
-        if value is None or cats is None or value in cats:
+    lead = dataset.leads.iloc[0]
+    # (path, column of the typed lead, feature): the lead's categories, then the
+    # attributes the model learned as categories
+    fields = [(f"lead.{f}", f, f) for f in _CATEGORY_FIELDS]
+    fields += [
+        (f"lead.attributes.{raw}", raw, EXTRA_PREFIX + sanitize_name(raw))
+        for raw in item.lead.attributes or {}
+    ]
+    for path, column, feature in fields:
+        value = lead.get(column)
+        cats = known.get(feature)
+        if cats is None or value is None or pd.isna(value) or str(value) in cats:
             continue
         listed = ", ".join(cats[:12]) + (", …" if len(cats) > 12 else "")
         out.append(
-            f"lead.{field} {value!r} was never seen in training: scored as unknown "
+            f"{path} {str(value)!r} was never seen in training: scored as unknown "
             f"(values the model knows: {listed})"
         )
     return out
@@ -151,7 +169,7 @@ def score_one(
     )
     out = score.to_dict()
     out["warnings"] = [
-        *input_warnings(item, as_of=as_of, bundle=bundle),
+        *input_warnings(item, as_of=as_of, bundle=bundle, dataset=dataset),
         *out["warnings"],
     ]
     return out
@@ -194,14 +212,13 @@ def score_batch(
         as_of = item.as_of or now
         internal = f"batch-{i}"
         try:
-            datasets.append(
-                _dataset(item, lead_id=internal, as_of=as_of, bundle=bundle)
-            )
+            dataset = _dataset(item, lead_id=internal, as_of=as_of, bundle=bundle)
         except ScoringInputError as exc:
             results[i]["errors"] = problem_items(exc, prefix=("body", "leads", i))
             continue
+        datasets.append(dataset)
         points.append(_point(item, internal, as_of))
-        notes.append(input_warnings(item, as_of=as_of, bundle=bundle))
+        notes.append(input_warnings(item, as_of=as_of, bundle=bundle, dataset=dataset))
         flags.append(item.explain)
         owners.append(i)
         own_ids.append(own_id or "lead")
@@ -242,7 +259,7 @@ def timing_one(
     out = advice.to_dict()
     if warn:
         out["warnings"] = [
-            *input_warnings(item, as_of=as_of, bundle=bundle),
+            *input_warnings(item, as_of=as_of, bundle=bundle, dataset=dataset),
             *out["warnings"],
         ]
     return out

@@ -26,7 +26,7 @@ const T = {
     keyWrong: "API キーが正しくありません。もう一度入力してください（wrong API key）。",
     keyApply: "キーを使う", keyShort: "API キーが必要です",
     days: (n) => `${n}日`, months: (n) => `${n}か月`, people: (n) => `${n}名`,
-    yes: "あり", no: "なし",
+    yes: "あり", no: "なし", unseen: "学習データにない値：不明として判定",
   },
   en: {
     title: "Hand-off readiness", input: "Input", pick: "Pick a lead from the data",
@@ -55,6 +55,7 @@ const T = {
     keyApply: "Use key", keyShort: "API key required",
     days: (n) => `${n} day${n === 1 ? "" : "s"}`, months: (n) => `${n} month${n === 1 ? "" : "s"}`,
     people: (n) => `${n}`, yes: "yes", no: "no",
+    unseen: "not seen in training: scored as unknown",
   },
 };
 
@@ -92,25 +93,57 @@ function codeName(kind, value) {
   return names ? names[state.lang === "ja" ? 0 : 1] : String(value);
 }
 
-// The server's warnings are English; the known ones read in Japanese too.
+// The server's warnings are English; each one the API gives reads in Japanese too.
+const FIELD_JA = { industry: "業種", region: "地域", lead_source: "獲得経路", contact_role: "担当者の立場" };
+function fieldJa(path) {
+  if (path in FIELD_JA) return FIELD_JA[path];
+  const extra = path.match(/^attributes\.(.+)$/);
+  return extra ? `追加属性「${extra[1]}」` : path;
+}
+// lead.industry '製造業' was never seen in training: scored as unknown (values the model knows: …)
+const UNSEEN = /^lead\.(.+?) (['"])(.*)\2 was never seen in training: scored as unknown \(values the model knows: (.*)\)$/s;
 const WARNINGS_JA = [
   [/^served by the calibrated rubric/, () => "校正済みのルール（100点スコア）で判定しています。要因はモデルの寄与ではなく、ルール項目の得点（平均的なトスアップとの比較）です"],
-  [/^(\d+) lead attributes the model uses were not given \((.*)\)/, (m) => `モデルが使うリード属性 ${m[1]} 件が送られていません（${m[2]}）。不明として判定しました。lead.attributes で送ってください`],
+  [/^(\d+) lead attributes the model uses were not given \((.*)\): scored as unknown/, (m) => `モデルが使うリード属性 ${m[1]} 件が送られていません（${m[2]}）。不明として判定しました。lead.attributes で送ってください`],
+  [UNSEEN, (m) => {
+    // a code with its name, so the rep sees what to type: manufacturing（製造業）
+    const named = (v) => { const n = codeName(m[1], v); return n === v || v === "…" ? v : `${v}（${n}）`; };
+    const known = m[4].split(", ").map(named).join("、");
+    return `${fieldJa(m[1])}「${m[3]}」は学習データにない値です。不明として判定しました（モデルが知っている値: ${known}）`;
+  }],
+  [/^as_of \((.+?)\) is before the lead was created \((.+?)\)/, (m) => `基準日時（${m[1]}）がリードの作成日時（${m[2]}）より前です。作成前のリードとして判定しました。基準日時と lead.created_at を確認してください`],
+  [/^(\d+) event\(s\) at or after as_of \((.+?)\) are not counted \((.*)\); score as of a later moment/, (m) => `基準日時（${m[2]}）以降の行動ログ ${m[1]} 件は数えていません（${m[3]}）。数えるには、より後の基準日時で判定してください`],
+  [/^lead (.+) is not in the data/, (m) => `リード ${m[1]} はデータにありません。リードの特徴量なしで判定しました`],
+  [/^no timing advice/, () => "タイミング判定はできません。`readiness train`（または `readiness timing DATA_DIR`）でタイミングモデルをモデルの隣に保存してください"],
+  [/^no memo draft/, () => "メモの下書きがありません。集める情報は、まだ何も書かれていない前提で選んでいます"],
   [/^unknown section heading (.*)/, (m) => `メモの見出し ${m[1]} は認識できません`],
   [/^unknown key (.*) ignored/, (m) => `メモの JSON キー ${m[1]} は無視しました`],
   [/^JSON nested too deeply/, () => "メモの JSON が深すぎます。内側の値は無視しました"],
   [/^memo looks like JSON but is not valid JSON/, () => "メモは JSON に見えますが正しくありません。テキストとして読みました"],
   [/^memo is not text/, () => "メモがテキストではありません。空として扱いました"],
+  [/^memo has ([\d,]+) characters; only the first ([\d,]+) are read/, (m) => `メモが ${m[1]} 文字あります。先頭の ${m[2]} 文字だけを読みました`],
+  [/^memo could not be read \((\w+)\)/, (m) => `メモを読めませんでした（${m[1]}）。空として扱いました`],
+  [/^unsupported memo type (\w+)/, (m) => `メモの形式（${m[1]}）には対応していません。テキストとして読みました`],
+  [/^meeting date has no year or is not a valid date/, () => "商談日時に年がないか、日付として正しくありません"],
   [/^bytes are neither UTF-8 nor cp932/, () => "メモの文字コードが UTF-8 でも cp932 でもありません。読めない文字は置き換えました"],
-  [/^unseen (\w+) value (.*)/i, (m) => `学習データにない値です（${m[1]}: ${m[2]}）`],
 ];
 function warningText(w) {
   if (state.lang !== "ja" || typeof w !== "string") return w && w.ja && w.en ? (state.lang === "ja" ? w.ja : w.en) : w;
+  const said = w.replace(/^memo: /, "");  // the memo's own warnings say which memo
   for (const [re, fn] of WARNINGS_JA) {
-    const m = w.match(re);
+    const m = said.match(re);
     if (m) return fn(m);
   }
   return w;
+}
+// The input fields whose value the model never saw, from a score's warnings.
+function unseenFields(warnings) {
+  const out = {};
+  for (const w of warnings || []) {
+    const m = typeof w === "string" && w.match(UNSEEN);
+    if (m && NOTED.includes(m[1])) out[m[1]] = m[3];
+  }
+  return out;
 }
 
 // A factor in business units: 予算 約400万円, 従業員 22名, whole days.
@@ -176,7 +209,7 @@ function shownFactor(f, positive) {
 
 const state = { lang: localStorage.getItem("readiness.lang") || "ja", picked: null,
   events: [], asOf: null, lastScore: null, lastTiming: null, lastError: null,
-  leads: null, model: null, keyAsked: false };
+  leads: null, model: null, keyAsked: false, unseen: {} };
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key];
 const pct = (p) => `${(100 * p).toFixed(1)}%`;
@@ -202,6 +235,7 @@ function applyLanguage() {
     if (o.value) o.textContent = codeName("lead_source", o.value);
   });
   if (state.keyAsked) $("key-msg").textContent = t(state.keyAsked);
+  renderFieldNotes();
   renderModel();
   if (state.leads) renderLeads(state.leads);
   if (state.lastScore) renderScore(state.lastScore);
@@ -305,12 +339,35 @@ async function pickLead(leadId, li) {
   }
   $("memo").value = typeof req.memo === "string" ? req.memo : (req.memo ? JSON.stringify(req.memo, null, 2) : "");
   showContext();
+  renderFieldNotes();
   await score();
 }
 
 function showContext() {
   $("event-count").textContent = String(state.events.length);
   $("as-of-label").textContent = state.asOf ? state.asOf.replace("T", " ").slice(0, 16) : t("now");
+}
+
+// Under a category field: the code's name (manufacturing → 製造業) and, after a score,
+// a flag when the model never saw the value (it was scored as unknown).
+const NOTED = ["industry", "region", "contact_role", "lead_source"];
+function renderFieldNotes() {
+  for (const f of NOTED) {
+    const input = $(f);
+    const note = $(`${f}-note`);
+    const value = input.value.trim();
+    const unseen = f in state.unseen;
+    input.classList.toggle("unseen", unseen);
+    note.classList.toggle("unseen", unseen);
+    if (unseen) {
+      note.textContent = t("unseen");
+    } else if (input.tagName === "INPUT") {
+      const name = codeName(f, value);
+      note.textContent = name && name.toLowerCase() !== value.toLowerCase() ? name : "";
+    } else {
+      note.textContent = "";
+    }
+  }
 }
 
 // --- scoring ------------------------------------------------------------------------
@@ -342,12 +399,16 @@ async function score(event) {
   button.disabled = true;
   button.textContent = t("scoring");
   $("result").hidden = false;
+  state.unseen = {};
+  renderFieldNotes();
   try {
     const body = requestBody();
     const r = await api("/v1/score", { method: "POST", body: JSON.stringify({ ...body, explain: true }) });
     if (!r.ok) { renderError(problems(r.body, r.status)); return; }
     state.lastError = null;
     state.lastScore = r.body;
+    state.unseen = unseenFields(r.body.warnings);
+    renderFieldNotes();
     renderScore(r.body);
     const timing = await api("/v1/timing", { method: "POST", body: JSON.stringify(body) });
     state.lastTiming = timing;
@@ -526,6 +587,11 @@ async function start() {
     searchTimer = setTimeout(searchLeads, 250);
   });
   $("lead-status").addEventListener("change", searchLeads);
+  for (const f of NOTED) {
+    // an edited value is no longer the one the flag was about
+    $(f).addEventListener("input", () => { delete state.unseen[f]; renderFieldNotes(); });
+    $(f).addEventListener("change", () => { delete state.unseen[f]; renderFieldNotes(); });
+  }
   $("api-key").value = localStorage.getItem("readiness.key") || "";
   applyLanguage();
   showContext();
@@ -540,6 +606,7 @@ async function start() {
     state.events = example.events || [];
     state.asOf = example.as_of || null;
     showContext();
+    renderFieldNotes();
   }
   if (localStorage.getItem("readiness.key")) $("key-box").hidden = false;
   await Promise.all([loadModel(), searchLeads()]);
@@ -565,6 +632,7 @@ function renderModel() {
 function clearAll() {
   state.picked = null; state.events = []; state.asOf = null;
   state.lastScore = null; state.lastTiming = null; state.lastError = null;
+  state.unseen = {};
   for (const f of ["company_name", "industry", "region", "employees", "contact_role", "lead_source", "memo"]) {
     $(f).value = "";
   }
@@ -580,6 +648,7 @@ function clearAll() {
   $("timing").textContent = "—";
   $("warnings").textContent = "";
   showContext();
+  renderFieldNotes();
 }
 
 start();

@@ -4,16 +4,22 @@ input, and docs pages served without a CDN."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
-from factory import Factory
+from factory import FAST_TRAIN, Factory
 
 from api.app import create_app
 from api.schemas import EXAMPLE_SCORE_IN
+from readiness.model.bundle import bundle_from_result, save_bundle
+from readiness.model.train import train
 from readiness.settings import Settings
 
 with warnings.catch_warnings():  # starlette prefers the httpx2 package; httpx works
@@ -227,6 +233,47 @@ def test_a_wrong_lead_status_filter_is_told_in_japanese(keyed: TestClient) -> No
     assert item["msg_ja"].startswith("形式が正しくありません")
 
 
+ENGLISH_SENTENCE = re.compile(r"[A-Za-z]+,? [A-Za-z]+,? [A-Za-z]+")
+
+
+def _said_in_japanese(item: dict[str, Any]) -> bool:
+    """A Japanese message that quotes no English sentence (names and paths aside)."""
+    ja = item["msg_ja"]
+    return (
+        _has_japanese(ja) and not ENGLISH_SENTENCE.search(ja) and ja != item["msg_en"]
+    )
+
+
+def test_a_scoring_input_422_is_one_error_said_in_japanese_and_english(
+    open_client: TestClient,
+) -> None:
+    where = ["lead", "attributes", "shoe_size"]  # the model uses no attributes
+    body = _attrs(attributes={"shoe_size": 3})
+    for route in ("/v1/score", "/v1/timing"):
+        sent = {k: v for k, v in body.items() if k != "explain"}
+        response = open_client.post(route, json=sent)
+        assert response.status_code == 422, response.text
+        (item,) = _detail(response)
+        assert item["loc"] == ["body", *where] and item["type"] == "scoring_input"
+        assert _said_in_japanese(item), item
+        assert ENGLISH_SENTENCE.search(item["msg_en"]), item
+    batch = open_client.post("/v1/score/batch", json={"leads": [body]})
+    (item,) = batch.json()["results"][0]["errors"]
+    assert item["loc"] == ["body", "leads", 0, *where] and _said_in_japanese(item)
+
+
+def test_a_blank_lead_id_is_one_error_not_one_per_event(
+    open_client: TestClient,
+) -> None:
+    body = _attrs(lead_id="   ")
+    (item,) = _detail(open_client.post("/v1/score", json=body))
+    assert item["loc"] == ["body", "lead", "lead_id"] and item["type"] == "blank"
+    batch = open_client.post("/v1/score/batch", json={"leads": [body]})
+    (item,) = batch.json()["results"][0]["errors"]
+    assert item["loc"] == ["body", "leads", 0, "lead", "lead_id"]
+    assert item["msg_ja"] == "空白だけにはできません"
+
+
 # --- (d) time consistency and unseen categories ----------------------------------
 
 
@@ -293,6 +340,75 @@ def test_each_unseen_category_value_gets_its_own_warning(
     first, second = (r["score"]["warnings"] for r in batch["results"])
     assert len([w for w in first if "never seen" in w]) == 2
     assert not [w for w in second if "never seen" in w]
+
+
+PLANS = ("basic", "pro", "エンタープライズ")
+
+
+@pytest.fixture(scope="module")
+def with_attributes(
+    factory: Factory, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """A model trained with two extra lead columns: `plan` (a category) and
+    `score_x` (a number)."""
+    dataset = factory.dataset()
+    rng = np.random.default_rng(7)
+    leads = dataset.leads.assign(
+        plan=rng.choice(PLANS, len(dataset.leads)),
+        score_x=rng.normal(size=len(dataset.leads)),
+    )
+    extras = {"plan": "category", "score_x": "numeric"}
+    dataset = dataclasses.replace(dataset, leads=leads, extra_lead_columns=extras)
+    result = train(dataset, config=FAST_TRAIN)
+    assert result.served == "model", result.reason
+    out = tmp_path_factory.mktemp("with-attributes")
+    save_bundle(bundle_from_result(result, data_fingerprint="x", commit=None), out)
+    with TestClient(create_app(Settings(model_dir=out))) as c:
+        yield c
+
+
+def _with(**attributes: Any) -> dict[str, Any]:
+    body = _known()
+    return {**body, "lead": {**body["lead"], "attributes": attributes}}
+
+
+def test_an_unseen_attribute_value_is_warned_like_an_unseen_industry(
+    with_attributes: TestClient,
+) -> None:
+    c = with_attributes
+    response = c.post("/v1/score", json=_with(plan="gold", score_x=1.5))
+    assert response.status_code == 200, response.text
+    (unseen,) = [w for w in response.json()["warnings"] if "never seen" in w]
+    assert unseen.startswith("lead.attributes.plan 'gold' was never seen in training")
+    assert all(plan in unseen for plan in PLANS)
+    # a known value, as the model reads it (trimmed), and numbers: no warning
+    for plan in ("pro", " エンタープライズ "):
+        notes = c.post("/v1/score", json=_with(plan=plan, score_x=2)).json()
+        assert not [w for w in notes["warnings"] if "never seen" in w], plan
+    batch = c.post("/v1/score/batch", json={"leads": [_with(plan="gold")]}).json()
+    notes = batch["results"][0]["score"]["warnings"]
+    assert len([w for w in notes if "lead.attributes.plan 'gold'" in w]) == 1
+
+
+def test_a_wrong_attribute_value_is_told_at_its_path_in_japanese(
+    with_attributes: TestClient,
+) -> None:
+    c = with_attributes
+    cases = [
+        (_with(plan="pro", score_x="many"), "score_x", "数値"),
+        (_with(plna="pro"), "plna", "plan, score_x"),
+    ]
+    for body, name, said in cases:
+        response = c.post("/v1/score", json=body)
+        assert response.status_code == 422, response.text
+        (item,) = _detail(response)
+        assert item["loc"] == ["body", "lead", "attributes", name]
+        assert said in item["msg_ja"] and _said_in_japanese(item), item
+        assert "readiness.yaml" not in item["msg_en"]  # a request has no mapping
+    raw = json.dumps(_with(plan="pro", score_x=float("nan"))).encode()
+    (item,) = _detail(c.post("/v1/score", content=raw, headers=JSON))
+    assert item["loc"] == ["body", "lead", "attributes", "score_x"]
+    assert item["msg_ja"].startswith("NaN は値ではありません")
 
 
 # --- (e) /docs and /redoc without a CDN ------------------------------------------

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from browser import headless_chromium
 from factory import Factory
 from uvicorn_server import running_server
 
@@ -40,43 +39,15 @@ def test_a_real_server_scores_a_lead_over_http(server: str) -> None:
         assert http.get("/v1/model", headers={"X-API-Key": KEY}).json()["features"]
 
 
-def _chromium() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    why = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI"):
-        pytest.fail(why)  # CI installs them (.ci/run): never silently skipped there
-    pytest.skip(why)
-
-
 @pytest.fixture(scope="module")
 def offline_browser() -> Iterator[Any]:
     """Headless Chromium that can reach loopback only: any other host fails to
     resolve, as on a closed network."""
-    chromium, driver_path = _chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1200",
+    with headless_chromium(
         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+        capabilities={"goog:loggingPrefs": {"browser": "ALL"}},
+    ) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.mark.parametrize(

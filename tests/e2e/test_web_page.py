@@ -4,41 +4,20 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser import headless_chromium
 from factory import Factory
 from uvicorn_server import running_server
-
-CHROMIUM_ARGS = (
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--window-size=1400,1200",
-    "--lang=ja",
-)
 
 
 @pytest.fixture(scope="module")
 def model_root(factory: Factory) -> Path:
     return factory.project()  # world/ and bundle/
-
-
-def _browser() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if chromium and driver:
-        return chromium, driver
-    why = "needs chromium and chromedriver (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI"):
-        pytest.fail(why)  # CI installs them (.ci/run): never silently skipped there
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -56,20 +35,8 @@ def page_url(model_root: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    chromium, driver_path = _browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with headless_chromium("--lang=ja") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(driver: object, condition: object, timeout: float = 60) -> object:
@@ -414,3 +381,123 @@ def test_a_phone_360_px_wide_shows_the_missing_table_and_chart_whole(
                 )
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
+
+
+def _classes(d: object, element_id: str) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    found = d.find_element(By.ID, element_id)  # type: ignore[attr-defined]
+    return str(found.get_attribute("class") or "").split()
+
+
+def test_an_unseen_industry_is_flagged_on_its_field_and_warned_in_both_languages(
+    browser: object, page_url: str
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    d = browser
+    _open(d, page_url)
+    _wait(d, lambda d: d.find_element(By.ID, "memo").get_attribute("value"))
+    industry = d.find_element(By.ID, "industry")  # type: ignore[attr-defined]
+    region = d.find_element(By.ID, "region")  # type: ignore[attr-defined]
+    industry.clear()
+    industry.send_keys("宇宙開発")  # no world industry: the model never saw it
+    region.clear()
+    region.send_keys("関東")
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: "unseen" in _classes(d, "industry"))
+    assert "unseen" not in _classes(d, "region")
+    note = d.find_element(By.ID, "industry-note")  # type: ignore[attr-defined]
+    assert note.is_displayed() and note.text == "学習データにない値：不明として判定"
+    assert "学習データ" not in d.find_element(By.ID, "region-note").text  # type: ignore[attr-defined]
+    warnings = d.find_element(By.ID, "warnings").text  # type: ignore[attr-defined]
+    assert (
+        "業種「宇宙開発」は学習データにない値です。不明として判定しました" in warnings
+    )
+    # the values the model knows: what to type, and its name
+    assert "manufacturing（製造業）" in warnings
+    assert "never seen" not in warnings
+    assert "地域「関東」" not in warnings
+
+    d.find_element(By.ID, "lang").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("Hand-off"))
+    assert note.text == "not seen in training: scored as unknown"
+    warnings = d.find_element(By.ID, "warnings").text  # type: ignore[attr-defined]
+    assert "lead.industry '宇宙開発' was never seen in training" in warnings
+    assert "学習データ" not in warnings
+    d.find_element(By.ID, "lang").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.TAG_NAME, "h1").text.startswith("トスアップ"))
+
+    # Clear drops the flag; a code typed in shows its name; a known value scores
+    # without a flag
+    d.find_element(By.ID, "clear").click()  # type: ignore[attr-defined]
+    assert "unseen" not in _classes(d, "industry") and note.text == ""
+    d.find_element(By.ID, "company_name").send_keys("株式会社つぎ")  # type: ignore[attr-defined]
+    industry.send_keys("manufacturing")
+    assert note.text == "製造業"
+    region.send_keys("関東")
+    Select(d.find_element(By.ID, "lead_source")).select_by_value("seminar")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
+    assert "unseen" not in _classes(d, "industry") and note.text == "製造業"
+    assert "学習データにない" not in d.find_element(By.ID, "warnings").text  # type: ignore[attr-defined]
+
+    # the next score clears a flag: the unseen value again, then a known one
+    industry.clear()
+    industry.send_keys("宇宙開発")
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: "unseen" in _classes(d, "industry"))
+    d.execute_script("document.getElementById('industry').value = 'retail'")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _wait(d, lambda d: "unseen" not in _classes(d, "industry"))
+    _wait(d, lambda d: "学習データ" not in d.find_element(By.ID, "warnings").text)
+
+
+ENGLISH_SENTENCE = re.compile(r"[A-Za-z]+,? [A-Za-z]+,? [A-Za-z]+")
+
+
+def test_every_warning_the_api_gives_reads_in_japanese(
+    browser: object, page_url: str
+) -> None:
+    from api.schemas import EXAMPLE_SCORE_IN
+
+    d = browser
+    _open(d, page_url)
+    lead = {**EXAMPLE_SCORE_IN["lead"], "industry": "宇宙開発"}  # and region 東京都
+    base = {**EXAMPLE_SCORE_IN, "lead": lead}
+    bodies = [
+        # as_of before the lead was created, and every event after it
+        {**base, "as_of": "2026-09-01T09:00:00+09:00"},
+        {**base, "memo": "【社内メモ】\n・Budget(予算)：未確認"},  # an unknown heading
+        {**base, "memo": {"budget": "500万円", "shoe_size": "27"}},  # an unknown key
+        {**base, "memo": "{not json}"},
+    ]
+    d.set_script_timeout(120)  # type: ignore[attr-defined]
+    pairs = d.execute_async_script(  # type: ignore[attr-defined]
+        "const done = arguments[arguments.length - 1];"
+        "(async () => {"
+        "  const said = [];"
+        "  for (const body of arguments[0]) {"
+        "    const init = {method: 'POST', body: JSON.stringify(body)};"
+        "    const r = await api('/v1/score', init);"
+        "    said.push(...r.body.warnings);"
+        "  }"
+        "  state.lang = 'ja';"
+        "  done([...new Set(said)].map((w) => [w, warningText(w)]));"
+        "})();",
+        bodies,
+    )
+    said = dict(pairs)
+    assert len(said) >= 7, said  # time, events, two fields, three of the memo
+    for english, japanese in said.items():
+        assert japanese != english and JAPANESE.search(japanese), english
+        assert not ENGLISH_SENTENCE.search(japanese), (english, japanese)
+    shown = " ".join(said.values())
+    assert (
+        "基準日時（2026-09-01 09:00）がリードの作成日時（2026-09-12 10:24）より前"
+        in shown
+    )
+    assert "行動ログ 9 件は数えていません" in shown
+    assert "地域「東京都」は学習データにない値です" in shown
+    assert "メモの見出し '【社内メモ】' は認識できません" in shown

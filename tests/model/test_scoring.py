@@ -198,6 +198,34 @@ def test_bad_lead_input_raises_one_error_listing_every_problem() -> None:
     ]
     assert "decision_maker, influencer, staff" in problems[2]
     assert "NaN" in problems[0]
+    # each said in Japanese too, at the same path, with the same fix
+    japanese = caught.value.problems_ja
+    assert [str(p).split(":")[0] for p in japanese] == paths
+    assert "decision_maker, influencer, staff" in str(japanese[2])
+    assert str(japanese[0]).endswith(
+        "NaN は値ではありません。項目を省くか null を送ってください"
+    )
+    assert "日時として読めません" in str(japanese[3])
+
+
+def test_a_blank_lead_id_is_one_problem_not_one_per_event() -> None:
+    lead = {
+        "lead_id": "  ",
+        "company_name": "A社",
+        "industry": "小売",
+        "region": "大阪府",
+        "lead_source": "ad",
+    }
+    events = [
+        {"timestamp": f"2026-01-0{d} 09:00", "type": "email_open"} for d in (1, 2)
+    ]
+    with pytest.raises(ScoringInputError) as caught:
+        lead_dataset(lead, events)
+    assert caught.value.problems == (
+        "lead.lead_id: blank; give the lead's id or leave it out",
+    )
+    (japanese,) = caught.value.problems_ja
+    assert japanese is not None and japanese.startswith("lead.lead_id: 空白だけです")
 
 
 def test_unknown_fields_are_named_with_a_guess() -> None:

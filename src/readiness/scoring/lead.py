@@ -23,7 +23,7 @@ from readiness.data.files import ExtraKind, RawTables
 from readiness.data.load import validate_and_coerce
 from readiness.features.build import EXTRA_PREFIX, sanitize_name
 from readiness.model.bundle import Bundle
-from readiness.scoring.score import ScoringInputError
+from readiness.scoring.problems import Said, contract_said, refuse
 
 __all__ = ["Cell", "extra_attribute_kinds", "lead_dataset", "lead_request"]
 
@@ -43,15 +43,23 @@ def extra_attribute_kinds(
     """
     reference = (bundle.meta.get("reference") or {}).get("features") or {}
     used = {c: c for c in bundle.feature_names if c.startswith(EXTRA_PREFIX)}
+    known = ", ".join(sorted(u.removeprefix(EXTRA_PREFIX) for u in used)[:20])
     kinds: dict[str, ExtraKind] = {}
-    problems = []
+    problems: dict[str, Said] = {}
     for raw, value in attributes.items():
         name = EXTRA_PREFIX + sanitize_name(raw)
         if name not in used:
-            known = sorted(u.removeprefix(EXTRA_PREFIX) for u in used) or ["none"]
-            problems.append(
-                f"lead.attributes.{raw}: the model uses no such attribute; it uses "
-                f"{', '.join(known[:20])}"
+            problems[f"lead.attributes.{raw}"] = (
+                (
+                    f"the model uses no such attribute; it uses {known}",
+                    f"モデルはこの属性を使いません。使う属性: {known}",
+                )
+                if known
+                else (
+                    "the model uses no lead attributes; leave lead.attributes out",
+                    "モデルは追加のリード属性を使いません。"
+                    "lead.attributes を省いてください",
+                )
             )
             continue
         if (reference.get(name) or {}).get("kind") == "category":
@@ -61,7 +69,7 @@ def extra_attribute_kinds(
         else:
             kinds[raw] = "numeric"
     if problems:
-        raise ScoringInputError(problems)
+        raise refuse(problems)
     return kinds
 
 
@@ -85,25 +93,52 @@ def lead_dataset(
     """
     extras = dict(extra_lead_columns or {})
     if not isinstance(lead, Mapping):
-        raise ScoringInputError(["lead: not an object of lead attributes"])
+        raise refuse(
+            {
+                "lead": (
+                    "not an object of lead attributes",
+                    "リードの属性のオブジェクト（JSON の {…}）ではありません",
+                )
+            }
+        )
     attributes = lead.get("attributes")
+    given: frozenset[str] = frozenset()  # names sent inside lead.attributes
     if isinstance(attributes, Mapping):  # declared extra columns, as lead_request
         lead = {**{k: v for k, v in lead.items() if k != "attributes"}, **attributes}
+        given = frozenset(map(str, attributes))
     if isinstance(events, str | bytes | Mapping) or not isinstance(events, Sequence):
-        raise ScoringInputError(["events: not a list of events"])
-    problems: dict[str, str] = {}  # field path → problem (one per field)
-    lead_row = _raw_row("lead", lead, (*_LEAD_COLUMNS, *extras), problems)
+        raise refuse(
+            {
+                "events": (
+                    "not a list of events",
+                    "行動ログの配列（JSON の […]）ではありません",
+                )
+            }
+        )
+    problems: dict[str, Said] = {}  # field path → problem (one per field)
+    lead_row = _raw_row("lead", lead, (*_LEAD_COLUMNS, *extras), problems, given)
     the_id = lead_row.get("lead_id") or str(lead_id)
+    if not str(the_id).strip():
+        # said once, for the lead; its events take the default id
+        problems["lead.lead_id"] = (
+            "blank; give the lead's id or leave it out",
+            "空白だけです。リードの id を指定するか、省いてください",
+        )
+        the_id = str(lead_id)
     lead_row["lead_id"] = the_id
     event_rows = []
     for i, event in enumerate(events):
         if not isinstance(event, Mapping):
-            problems[f"events[{i}]"] = "not an object with timestamp, type and detail"
+            problems[f"events[{i}]"] = (
+                "not an object with timestamp, type and detail",
+                "timestamp・type・detail を持つオブジェクトではありません",
+            )
             continue
         row = _raw_row(f"events[{i}]", event, _EVENT_COLUMNS, problems)
         if row.get("lead_id") not in (None, the_id):
             problems[f"events[{i}].lead_id"] = (
-                f"{row['lead_id']!r} is not this lead ({the_id!r}); leave it out"
+                f"{row['lead_id']!r} is not this lead ({the_id!r}); leave it out",
+                f"このリード（{the_id}）の id ではありません。省いてください",
             )
         row["lead_id"] = the_id
         event_rows.append(row)
@@ -112,7 +147,9 @@ def lead_dataset(
         if lead_row["created_at"] is None:
             problems["lead.created_at"] = (
                 "missing; give when the lead came in (there are no events and no "
-                "as_of to default to)"
+                "as_of to default to)",
+                "ありません。リードを獲得した日時を指定してください（行動ログも as_of "
+                "もないため、決められません）",
             )
     frames = {
         "leads": _frame([lead_row], list(lead_row)),
@@ -121,12 +158,12 @@ def lead_dataset(
     raw = RawTables.from_frames(frames, extra_lead_columns=extras)
     report, dataset = validate_and_coerce(raw)
     for p in report.errors:
-        hint = f"; {p.hint}" if p.hint else ""
-        for path in _paths(p.table, p.column, p.rows):
+        said = contract_said(p, extras)
+        for path in _paths(p.table, p.column, p.rows, given):
             # a field already reported (e.g. a NaN, now missing) is reported once
-            problems.setdefault(path, f"{p.message}{hint}")
+            problems.setdefault(path, said)
     if problems:
-        raise ScoringInputError([f"{path}: {why}" for path, why in problems.items()])
+        raise refuse(problems)
     return dataset
 
 
@@ -137,32 +174,38 @@ def _raw_row(
     where: str,
     values: Mapping[str, Any],
     allowed: Sequence[str],
-    problems: dict[str, str],
+    problems: dict[str, Said],
+    attributes: frozenset[str] = frozenset(),
 ) -> dict[str, Cell]:
     """A mapping's values as cells; wrong kinds of value become problems.
 
     Text stays text (read like a CSV export), while numbers and times stay typed:
     the contract's parsers take typed columns as they are, which is most of a
-    single lead's typing cost. Ids are always text.
+    single lead's typing cost. Ids are always text. `attributes` are the names
+    sent inside `lead.attributes`, reported at that path.
     """
     row: dict[str, Cell] = {}
     for key, value in values.items():
         name = str(key)
+        path = f"{where}.attributes.{name}" if name in attributes else f"{where}.{name}"
         if name not in allowed:
             guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
             hint = f"did you mean {guess[0]!r}? " if guess else ""
-            problems[f"{where}.{name}"] = (
-                f"not a known field; {hint}use one of {', '.join(allowed)}"
+            hint_ja = f"{guess[0]} のことですか？ " if guess else ""
+            names = ", ".join(allowed)
+            problems[path] = (
+                f"not a known field; {hint}use one of {names}",
+                f"この項目は使えません。{hint_ja}次のいずれかを使ってください: {names}",
             )
             continue
         cell, problem = _as_cell(value)
         if problem:
-            problems[f"{where}.{name}"] = problem
+            problems[path] = problem
         row[name] = _text(cell) if name == "lead_id" else cell
     return row
 
 
-def _as_cell(value: Any) -> tuple[Cell, str | None]:
+def _as_cell(value: Any) -> tuple[Cell, Said | None]:
     """(cell, None) for a usable scalar, (None, why) otherwise."""
     if value is None:
         return None, None
@@ -170,9 +213,15 @@ def _as_cell(value: Any) -> tuple[Cell, str | None]:
         return ("true" if value else "false"), None
     if isinstance(value, float | np.floating):
         if math.isnan(value):
-            return None, "NaN is not a value; leave the field out or send null"
+            return None, (
+                "NaN is not a value; leave the field out or send null",
+                "NaN は値ではありません。項目を省くか null を送ってください",
+            )
         if math.isinf(value):
-            return None, "infinity is not a value; send a finite number"
+            return None, (
+                "infinity is not a value; send a finite number",
+                "無限大は値ではありません。有限の数値を送ってください",
+            )
         return float(value), None
     if isinstance(value, int | np.integer):
         return float(value), None
@@ -184,7 +233,10 @@ def _as_cell(value: Any) -> tuple[Cell, str | None]:
     if isinstance(value, str):
         return value, None
     kind = type(value).__name__
-    return None, f"a {kind} is not a single value; send text, a number or a time"
+    return None, (
+        f"a {kind} is not a single value; send text, a number or a time",
+        f"{kind} は一つの値ではありません。文字列・数値・日時のどれかを送ってください",
+    )
 
 
 def _text(cell: Cell) -> str | None:
@@ -235,10 +287,15 @@ def _default_created(
     return stamp if isinstance(stamp, pd.Timestamp) else None
 
 
-def _paths(table: str | None, column: str | None, rows: tuple[int, ...]) -> list[str]:
+def _paths(
+    table: str | None,
+    column: str | None,
+    rows: tuple[int, ...],
+    attributes: frozenset[str] = frozenset(),
+) -> list[str]:
     suffix = f".{column}" if column else ""
     if table == "leads":
-        return [f"lead{suffix}"]
+        return [f"lead.attributes{suffix}" if column in attributes else f"lead{suffix}"]
     if table == "events" and rows:
         return [f"events[{r - 1}]{suffix}" for r in rows]
     return [f"{table or 'input'}{suffix}"]

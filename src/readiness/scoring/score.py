@@ -49,10 +49,24 @@ _RUBRIC_SERVED: Final = (
 
 
 class ScoringInputError(ReadinessError, ValueError):
-    """Input that cannot be scored; `.problems` lists each one with its fix."""
+    """Input that cannot be scored; `.problems` lists each one with its fix.
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    Each problem reads `path: what is wrong; the fix`. `.problems_ja` says the same
+    in Japanese (same order, same path), or None where a problem has no Japanese
+    (those only a Python caller can make, such as a negative `top_k`).
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[str],
+        *,
+        problems_ja: Sequence[str | None] | None = None,
+    ) -> None:
         self.problems = tuple(problems)
+        ja = tuple(problems_ja) if problems_ja is not None else ()
+        if ja and len(ja) != len(self.problems):
+            raise ValueError("problems_ja must say each problem of problems")
+        self.problems_ja: tuple[str | None, ...] = ja or (None,) * len(self.problems)
         noun = "problem" if len(self.problems) == 1 else "problems"
         lines = "\n".join(f"- {p}" for p in self.problems)
         super().__init__(
