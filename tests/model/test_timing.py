@@ -487,8 +487,13 @@ def test_a_lead_silent_past_the_learned_gap_is_dormant(
     assert near[0] == "open"
 
 
-def test_dormancy_can_be_set_instead_of_learned(scoring_dataset: Dataset) -> None:
+def test_dormancy_can_be_set_instead_of_learned(
+    scoring_dataset: Dataset, tmp_path: Path
+) -> None:
     fixed = TimingModel(dormant_days=45, n_estimators=20).fit(scoring_dataset)
+    assert fixed.waits_for_best()  # the value of waiting: the best within a month
+    again = load_timing(save_timing(fixed, tmp_path).parent)
+    assert again.dormant_after() == 45 and again.waits_for_best()
     assert fixed.dormant_after() == 45
     learned = fixed.describe()["dormant_days_learned"]
     assert learned is not None and learned >= 30

@@ -174,8 +174,10 @@ class TimingAdvice:
     expected_change: Annotated[
         float,
         Field(
-            description="Expected change of the behaviour-based win chance if IS "
-            "waits lookahead_days (learned from past leads)."
+            description="Value of waiting: the most the behaviour-based win "
+            "chance is expected to rise within the next lookahead_days (negative: "
+            "no later moment is expected to be as good), learned from past leads. "
+            "Timing models fitted before this: the change after lookahead_days."
         ),
     ]
     lookahead_days: int

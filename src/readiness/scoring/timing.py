@@ -223,6 +223,8 @@ def _why(
     """The reason for the action, first, in the terms of the numbers shown."""
     wait = 100 * float(row["gain"])
     days = timing.lookahead_days
+    # "up to": the gain is the best change within `days` (older models: after them)
+    up_ja, up_en = ("最大", "up to ") if timing.waits_for_best() else ("", "")
     if state == "dormant":
         return (
             f"{since:.0f}日間活動なし（過去の受注は{timing.dormant_after():.0f}日以内の"
@@ -244,25 +246,26 @@ def _why(
     if action == AT_RISK:
         back = 100 * timing.rebound
         return (
-            f"意欲のピークを過ぎ、{days}日待っても受注確率の回復は{back:.1f}ポイント以下"
-            f"の見込み（{wait:+.1f}ポイント）",
-            f"intent is past its peak and waiting {days} days is not expected to win "
-            f"back more than {back:.1f} points ({wait:+.1f} points)",
+            f"意欲のピークを過ぎ、{up_ja}{days}日待っても受注確率の回復は{back:.1f}"
+            f"ポイント以下の見込み（{wait:+.1f}ポイント）",
+            f"intent is past its peak and waiting {up_en}{days} days is not expected "
+            f"to win back more than {back:.1f} points ({wait:+.1f} points)",
         )
     if action == TOSS_UP_NOW:
         margin = 100 * timing.margin
         return (
-            f"条件がそろった：{days}日待っても受注確率の上昇は{margin:.1f}ポイント以下"
-            f"の見込み（{wait:+.1f}ポイント）",
-            f"ready: waiting {days} days is not expected to add more than "
+            f"条件がそろった：{up_ja}{days}日待っても受注確率の上昇は{margin:.1f}"
+            f"ポイント以下の見込み（{wait:+.1f}ポイント）",
+            f"ready: waiting {up_en}{days} days is not expected to add more than "
             f"{margin:.1f} points of win chance ({wait:+.1f} points)",
         )
     if collect and nxt is not None:
         return (
             f"先に{nxt.label_ja}を確認：受注確率{100 * nxt.gain:+.1f}ポイントで、"
-            f"{days}日待つ変化（{wait:+.1f}ポイント）より大きい",
+            f"{up_ja}{days}日待つ変化（{wait:+.1f}ポイント）より大きい",
             f"collect {nxt.label_en} first: {100 * nxt.gain:+.1f} points of win "
-            f"chance, more than waiting {days} days changes ({wait:+.1f} points)",
+            f"chance, more than waiting {up_en}{days} days changes ({wait:+.1f} "
+            "points)",
         )
     if not bool(row["heard"]):
         return (
@@ -275,8 +278,9 @@ def _why(
             "the chance its behaviour shows is below most past toss-ups'",
         )
     return (
-        f"{days}日待つと受注確率が上がる見込み（{wait:+.1f}ポイント）",
-        f"waiting {days} days is expected to raise the win chance ({wait:+.1f} points)",
+        f"{up_ja}{days}日待つと受注確率が上がる見込み（{wait:+.1f}ポイント）",
+        f"waiting {up_en}{days} days is expected to raise the win chance "
+        f"({wait:+.1f} points)",
     )
 
 
@@ -388,11 +392,19 @@ def _reasons(
             ),
         )
     change = float(row["gain"])
+    days = timing.lookahead_days
     out.append(
         (
-            f"{timing.lookahead_days}日待った場合の受注確率の変化（過去データから学習）："
+            f"今後{days}日で見込める受注確率の最大の変化（過去データから学習）："
             f"{100 * change:+.1f}ポイント",
-            f"expected change of the win chance if you wait {timing.lookahead_days} "
+            f"most the win chance is expected to change within the next {days} days "
+            f"(learned from history): {100 * change:+.1f} points",
+        )
+        if timing.waits_for_best()
+        else (
+            f"{days}日待った場合の受注確率の変化（過去データから学習）："
+            f"{100 * change:+.1f}ポイント",
+            f"expected change of the win chance if you wait {days} "
             f"days (learned from history): {100 * change:+.1f} points",
         )
     )

@@ -10,7 +10,7 @@ before any memo exists (behaviour, IS activity, lead attributes):
   and after their intent peak: that spread is what lets the model see what a
   later or earlier toss-up would have won. Each toss-up is weighted by the inverse
   frequency of its intent phase, so the phases the gate makes rare still count.
-- `gain_`: the change of that probability over the next `lookahead_days`,
+- `gain_`: the most that probability rises over the next `lookahead_days`,
   regressed on the state now over every lead's history (day by day up to its
   toss-up or the export) — the learned value of waiting.
 
@@ -254,14 +254,15 @@ class TimingModel:
     trajectories used to learn the value of waiting), `is_recency` (use how
     recently IS reached the customer; see `_IS_RECENCY`), `dormant_days` (days
     without activity after which a lead is dormant; None: learned from the
-    history, see `dormant_threshold`).
+    history, see `dormant_threshold`), `smooth_points` (grid days the chance is
+    averaged over before the best later day is taken).
     """
 
     def __init__(
         self,
         *,
         step_days: int = 3,
-        lookahead_days: int = 6,
+        lookahead_days: int = 30,
         n_estimators: int = 200,
         learning_rate: float = 0.05,
         num_leaves: int = 15,
@@ -269,8 +270,9 @@ class TimingModel:
         floor_quantile: float = 0.3,
         risk_quantile: float = 0.1,
         talk_quantile: float = 0.5,
-        margin: float = 0.0,
+        margin: float = 0.015,
         rebound: float = 0.02,
+        smooth_points: int = 5,
         max_grid_points: int = 400_000,
         is_recency: bool = True,
         dormant_days: float | None = None,
@@ -290,6 +292,7 @@ class TimingModel:
         self.talk_quantile = talk_quantile
         self.margin = margin
         self.rebound = rebound
+        self.smooth_points = smooth_points
         self.max_grid_points = max_grid_points
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -384,13 +387,34 @@ class TimingModel:
         talked = _talked(G)
         G = G[self.features_]
         p = self.win_.predict_proba(G)[:, 1]
+        # The value of waiting: the most the chance rises over the next
+        # `lookahead_days` (the best later grid day of the same lead, as far as
+        # it is followed), so "toss up now" means no better moment is expected
+        # within that time, not only that the next few days are flat.
         ahead = self.lookahead_days // self.step_days
         same = grid["lead_id"].to_numpy()
-        has = np.zeros(len(grid), dtype=bool)
-        target = np.full(len(grid), np.nan)
-        if ahead >= 1 and len(grid) > ahead:
-            has[:-ahead] = (same[ahead:] == same[:-ahead]) & talked[:-ahead]
-            target[:-ahead] = p[ahead:] - p[:-ahead]
+        # The chance day by day is noisy (a visit moves it); the best of noisy
+        # later days overstates what waiting wins, so both ends are the chance
+        # smoothed over `smooth_points` grid days of the same lead.
+        p = (
+            pd.Series(p)
+            .groupby(same, sort=False)
+            .transform(
+                lambda v: v.rolling(
+                    self.smooth_points, center=True, min_periods=1
+                ).mean()
+            )
+            .to_numpy()
+        )
+        best = np.full(len(grid), -np.inf)
+        for k in range(1, min(ahead, len(grid) - 1) + 1):
+            later = np.zeros(len(grid), dtype=bool)
+            later[:-k] = same[k:] == same[:-k]
+            shifted = np.full(len(grid), -np.inf)
+            shifted[:-k] = p[k:]
+            best = np.where(later, np.maximum(best, shifted), best)
+        has = np.isfinite(best) & talked
+        target = np.where(has, best - p, np.nan)
         if has.sum() < 200:
             raise TimingError(
                 f"only {int(has.sum())} lead-days after an IS conversation with a "
@@ -400,6 +424,7 @@ class TimingModel:
         gain = self._lgb(lgb.LGBMRegressor)
         gain.fit(G[has], target[has])
         self.gain_ = gain
+        self.gain_kind_ = "best_within"
         self.n_toss_ups_ = len(points)
         self.n_grid_ = int(has.sum())
         self.fitted_at_ = datetime.now().isoformat(timespec="seconds")
@@ -448,6 +473,11 @@ class TimingModel:
             index=features.index,
         )
 
+    def waits_for_best(self) -> bool:
+        """Whether `gain` is the best change within `lookahead_days` (models
+        fitted before: the change after exactly `lookahead_days`)."""
+        return getattr(self, "gain_kind_", "change") == "best_within"
+
     def dormant_after(self) -> float:
         """Days without activity after which a lead is dormant (learned at fit
         unless set; models fitted before it was learned: 120)."""
@@ -470,6 +500,7 @@ class TimingModel:
             "lead_days": self.n_grid_,
             "step_days": self.step_days,
             "lookahead_days": self.lookahead_days,
+            "gain": "best_within" if self.waits_for_best() else "change",
             "floor": round(self.floor_, 4),
             "risk_floor": round(self.risk_floor_, 4),
             "min_conversations": self.min_conversations_,
