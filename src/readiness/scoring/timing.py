@@ -277,6 +277,13 @@ def _why(
             "行動から見た受注見込みが、過去のトスアップの大半より低い",
             "the chance its behaviour shows is below most past toss-ups'",
         )
+    if bool(row.get("climbing", False)) and wait <= 100 * timing.margin:
+        return (
+            "購買意欲がいま最高値で、まだ上昇中の可能性：上昇が止まったらトスアップ"
+            "（次の判定は数日後）",
+            "buying intent is at its highest so far and may still be climbing: "
+            "hand off once it stops rising (check again in a few days)",
+        )
     return (
         f"{up_ja}{days}日待つと受注確率が上がる見込み（{wait:+.1f}ポイント）",
         f"waiting {up_en}{days} days is expected to raise the win chance "

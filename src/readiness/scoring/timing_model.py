@@ -17,7 +17,8 @@ before any memo exists (behaviour, IS activity, lead attributes):
 The decision (`decide`): nothing before IS has heard the customer about as much
 as before a typical toss-up; at risk once intent is past its peak and waiting is
 not expected to win it back; toss up now when the chance looks like a typical
-toss-up's and waiting is not expected to raise it; else keep nurturing.
+toss-up's, waiting is not expected to raise it and intent is not at a new high
+(still climbing); else keep nurturing.
 `readiness.scoring.timing.recommend` turns the decision into advice;
 `readiness.scoring.timing_store` saves and loads the model. bench/timing.py
 measures it against the world's truth.
@@ -138,6 +139,8 @@ def _dormant_days(days: float) -> float:
 
 
 _CODE: Final = {0: KEEP_NURTURING, 1: TOSS_UP_NOW, 2: AT_RISK}
+# The 7-day intent index at (or within rounding of) its peak so far.
+_AT_PEAK: Final = 0.999
 
 
 class TimingError(ReadinessError):
@@ -438,8 +441,9 @@ class TimingModel:
         """Per row of `build_features` output: chance now, value of waiting, action.
 
         Columns: `p_now` (behaviour-based chance of a toss-up now), `gain`
-        (expected change over `lookahead_days`), `phase` (0 no peak yet, 1 rising
-        or at the peak, 2 falling), `action` (`ACTIONS` key).
+        (the most it is expected to rise within `lookahead_days`), `phase` (0 no
+        peak yet, 1 rising or at the peak, 2 falling), `talked`, `heard`,
+        `climbing` (intent at its highest so far), `action` (`ACTIONS` key).
         """
         self._check()
         missing = [c for c in self.features_ if c not in features]
@@ -454,13 +458,19 @@ class TimingModel:
         gain = np.asarray(self.gain_.predict(X), dtype=np.float64)
         phase = _phase(X)
         ready = heard & (p >= self.floor_)
+        # Buying intent at its highest so far: it may still be climbing, and a
+        # toss-up on the way up is early more often than not (bench/timing.py,
+        # per-action precision); wait for it to turn. A lead with no intent
+        # signal at all (no web behaviour in the export) is not held.
+        vs = X["intent_vs_peak"].to_numpy(dtype=np.float64)
+        climbing = np.nan_to_num(vs, nan=0.0) >= _AT_PEAK
         # Waiting expected to add more than `margin`: keep nurturing, also past the
         # peak (a second wave): "toss up now" never sits beside a gain of waiting.
         rising = gain > self.margin
         # Past the peak: hand off now unless waiting is expected to win back more
         # than `rebound` (a second wave of interest).
         risk = heard & (phase == 2) & (gain <= self.rebound) & (p >= self.risk_floor_)
-        code = np.where(risk, 2, np.where(ready & ~rising, 1, 0))
+        code = np.where(risk, 2, np.where(ready & ~rising & ~climbing, 1, 0))
         return pd.DataFrame(
             {
                 "p_now": p,
@@ -468,6 +478,7 @@ class TimingModel:
                 "phase": phase,
                 "talked": talked,
                 "heard": heard,
+                "climbing": climbing,
                 "action": [_CODE[int(c)] for c in code],
             },
             index=features.index,
