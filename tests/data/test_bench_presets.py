@@ -45,3 +45,26 @@ def test_recalibration_runs_on_the_confounded_world(tmp_path: Path) -> None:
     assert (out["effect_weights"] is None) == (out["effect_weights_reason"] is not None)
     assert "max_abs_error_effects_vs_truth_weights" in out
     assert not math.isnan(out["auc_new"])
+
+
+def test_timing_scores_each_action_against_the_truth(tmp_path: Path) -> None:
+    out = run_bench(
+        "timing.py", "--leads", "1500", "--seed", "5", "--preset", "confounded",
+        "--bound-leads", "600", "--right-margin", "0.02", "0.05", cwd=tmp_path,
+    )  # fmt: skip
+    assert out["preset"] == "confounded"
+    tables = out["action_precision"]
+    assert set(tables) == {"0.02", "0.05"}
+    for margin, table in tables.items():
+        assert table["margin"] == float(margin)
+        assert 0.0 < table["base_rate"] < 1.0
+        decided = [a for a in ("toss_up_now", "at_risk", "keep_nurturing", "recycle")
+                   if a in table]  # fmt: skip
+        assert {"toss_up_now", "keep_nurturing"} <= set(decided)
+        # every decided lead-day with a truth is counted once, under one action
+        assert sum(table[a]["n"] for a in decided) == table["lead_days"]
+        for a in decided:
+            assert 0.0 <= table[a]["precision"] <= 1.0
+    # a wider margin makes more moments right for handing off
+    assert tables["0.05"]["base_rate"] >= tables["0.02"]["base_rate"]
+    assert "toss_up_now_ge_base_plus_10pt" in out["targets_met"]
