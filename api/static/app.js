@@ -115,6 +115,7 @@ const WARNINGS_JA = [
   [/^(\d+) event\(s\) at or after as_of \((.+?)\) are not counted \((.*)\); score as of a later moment/, (m) => `基準日時（${m[2]}）以降の行動ログ ${m[1]} 件は数えていません（${m[3]}）。数えるには、より後の基準日時で判定してください`],
   [/^lead (.+) is not in the data/, (m) => `リード ${m[1]} はデータにありません。リードの特徴量なしで判定しました`],
   [/^no timing advice/, () => "タイミング判定はできません。`readiness train`（または `readiness timing DATA_DIR`）でタイミングモデルをモデルの隣に保存してください"],
+  [/^no hand-off memo: every information element is missing/, () => "トスアップメモがありません。すべての情報要素を未記入として判定しました"],
   [/^no memo draft/, () => "メモの下書きがありません。集める情報は、まだ何も書かれていない前提で選んでいます"],
   [/^unknown section heading (.*)/, (m) => `メモの見出し ${m[1]} は認識できません`],
   [/^unknown key (.*) ignored/, (m) => `メモの JSON キー ${m[1]} は無視しました`],

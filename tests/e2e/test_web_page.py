@@ -472,6 +472,7 @@ def test_every_warning_the_api_gives_reads_in_japanese(
         {**base, "memo": "【社内メモ】\n・Budget(予算)：未確認"},  # an unknown heading
         {**base, "memo": {"budget": "500万円", "shoe_size": "27"}},  # an unknown key
         {**base, "memo": "{not json}"},
+        {**base, "memo": ""},  # no memo at all
     ]
     d.set_script_timeout(120)  # type: ignore[attr-defined]
     pairs = d.execute_async_script(  # type: ignore[attr-defined]
@@ -489,7 +490,7 @@ def test_every_warning_the_api_gives_reads_in_japanese(
         bodies,
     )
     said = dict(pairs)
-    assert len(said) >= 7, said  # time, events, two fields, three of the memo
+    assert len(said) >= 8, said  # time, events, two fields, four of the memo
     for english, japanese in said.items():
         assert japanese != english and JAPANESE.search(japanese), english
         assert not ENGLISH_SENTENCE.search(japanese), (english, japanese)
@@ -501,3 +502,4 @@ def test_every_warning_the_api_gives_reads_in_japanese(
     assert "行動ログ 9 件は数えていません" in shown
     assert "地域「東京都」は学習データにない値です" in shown
     assert "メモの見出し '【社内メモ】' は認識できません" in shown
+    assert "トスアップメモがありません" in shown

@@ -77,6 +77,9 @@ def timing_command(
         + ", ".join(f"{k} {n:,}" for k, n in run.counts().items())
         + (f"; wrote {out}" if out is not None else "")
     )
-    top = frame[frame["action"] != "keep_nurturing"].nlargest(5, "probability")
+    # the leads to hand off now: toss up now and at risk (not recycled or closed)
+    top = frame[frame["action"].isin(["toss_up_now", "at_risk"])].nlargest(
+        5, "probability"
+    )
     for row in top.itertuples():
         click.echo(f"  {row.lead_id}  {row.action_ja}  p={row.probability:.2f}")

@@ -149,8 +149,19 @@ def recommend(
                 next_element=nxt if action == KEEP_NURTURING else None,
                 reasons=(why,)
                 + (
-                    _reasons(
-                        features.iloc[i], row, s, trend, nxt, timing, action, has_memo
+                    tuple(
+                        r  # the first reason is not said twice
+                        for r in _reasons(
+                            features.iloc[i],
+                            row,
+                            s,
+                            trend,
+                            nxt,
+                            timing,
+                            action,
+                            has_memo,
+                        )
+                        if r != why
                     )
                     if state == "open"
                     else ()
