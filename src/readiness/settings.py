@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # MLflow's own variable: the store when READINESS_TRACKING_URI is not set.
     mlflow_tracking_uri: str = Field("", validation_alias="MLFLOW_TRACKING_URI")
     n_jobs: int = 1
+    # Where memo readings are kept between runs (features.memo_cache): empty, a
+    # SQLite file beside the data (DATA_DIR/.readiness/memo_cache.sqlite); "off",
+    # memory only; else this file.
+    memo_cache: str = ""
     # Days without activity after which a lead is dormant (recycled to marketing);
     # empty: what the timing model learned from the history.
     dormant_days: float | None = Field(None, ge=1)

@@ -16,6 +16,7 @@ from typing import Final
 
 import numpy as np
 
+from readiness.features.memo_cache import active_cache, memo_key, reader_version
 from readiness.fields import ELEMENT_KEYS, FIELD_KEYS, element, field
 from readiness.memo.parse import Memo, parse_memo
 from readiness.rubric.config import Rubric, default_rubric
@@ -203,12 +204,10 @@ def memo_features(
     rubric = rubric or default_rubric()
     day_numbers = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
     slot: dict[tuple[str, int], int] = {}
-    rows: list[list[float]] = []
-    formats: list[int] = []
+    keys: list[tuple[str, int]] = []  # the distinct (text, day) in order of slot
     normalised: dict[str, str] = {}
     inverse = np.empty(len(memos), dtype=np.int64)
     texts: list[str] = []
-    done = 0
     for i, (raw, day) in enumerate(zip(memos, day_numbers.tolist(), strict=True)):
         text = raw if isinstance(raw, str) and raw.strip() else ""
         if text not in normalised:
@@ -216,19 +215,35 @@ def memo_features(
         texts.append(normalised[text])
         key = (text, day if text else 0)  # no memo reads the same on any day
         if key not in slot:
-            slot[key] = len(rows)
+            slot[key] = len(keys)
+            keys.append(key)
+        inverse[i] = slot[key]
+    # A memo never changes once written: its reading is kept (features.memo_cache).
+    cache = active_cache()
+    version = reader_version(rubric)
+    hashed = [memo_key(text, day) for text, day in keys]
+    known = cache.get_many(version, hashed)
+    columns = memo_columns(item_names)
+    table = np.empty((len(keys), len(columns)), dtype=np.float32)
+    formats = np.empty(len(keys), dtype=np.int64)
+    new: dict[str, tuple[int, np.ndarray]] = {}
+    done = 0
+    for j, ((text, day), h) in enumerate(zip(keys, hashed, strict=True)):
+        got = known.get(h)
+        if got is None:
             ref = _EPOCH + timedelta(days=day)
             memo = parse_memo(text or None, reference_date=ref)
             result = score_memo(memo, rubric=rubric)
-            rows.append(_row(memo, result, ref, len(normalised[text].strip())))
-            formats.append(MEMO_FORMATS.index(memo.format))
-        inverse[i] = slot[key]
-        if progress is not None and (i + 1) % _PROGRESS_EVERY == 0:
-            progress(i + 1 - done)
-            done = i + 1
+            row = _row(memo, result, ref, len(normalised[text].strip()))
+            got = (MEMO_FORMATS.index(memo.format), np.asarray(row, dtype=np.float32))
+            new[h] = got
+        formats[j], table[j] = got
+        if progress is not None and (j + 1) % _PROGRESS_EVERY == 0:
+            progress(j + 1 - done)
+            done = j + 1
+    cache.put_many(version, new)
     if progress is not None and done < len(memos):
+        # progress counts the points' memos: the rest of them, read or repeated
         progress(len(memos) - done)
-    columns = memo_columns(item_names)
-    table = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(columns))
     values = {c: table[inverse, j] for j, c in enumerate(columns)}
-    return values, np.asarray(formats, dtype=np.int64)[inverse], texts
+    return values, formats[inverse], texts

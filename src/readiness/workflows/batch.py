@@ -9,6 +9,7 @@ from pathlib import Path
 
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
 from readiness.settings import Settings, get_settings
+from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.served import load_served
 
 
@@ -55,16 +56,17 @@ def run_score_batch(
         options = dataclasses.replace(options, timing=False)
     if served.timing is not None:
         served.timing.set_dormant_days(settings.dormant_days)
-    result = run_batch(
-        data_dir,
-        out,
-        bundle=served.bundle,
-        options=options,
-        resume=resume,
-        drafts=drafts,
-        fs_capacity=fs_capacity,
-        as_of_is_now=as_of_is_now,
-        progress=progress,
-        timing=served.timing,
-    )
+    with data_memo_cache(data_dir, settings, warnings.append):
+        result = run_batch(
+            data_dir,
+            out,
+            bundle=served.bundle,
+            options=options,
+            resume=resume,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            as_of_is_now=as_of_is_now,
+            progress=progress,
+            timing=served.timing,
+        )
     return ScoreBatchRun(result=result, options=options, warnings=warnings)

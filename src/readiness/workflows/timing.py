@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from readiness.data.contract import Dataset
 from readiness.data.write import atomic_write_bytes, csv_bytes, parquet_bytes
 from readiness.scoring.timing import advice_frame, open_lead_points, recommend
 from readiness.scoring.timing_model import TimingModel
 from readiness.scoring.timing_store import TIMING_FILE, save_timing
 from readiness.settings import Settings, get_settings
 from readiness.workflows.data import InputError, Progress, load_data
-from readiness.workflows.served import load_served
+from readiness.workflows.memo_cache import data_memo_cache
+from readiness.workflows.served import ServedModel, load_served
 
 CHUNK = 2_000  # open leads advised at once
 ACTIONS = ("toss_up_now", "at_risk", "keep_nurturing", "recycle", "no_advice")
@@ -58,6 +60,26 @@ def run_timing(
     say = progress or (lambda _msg: None)
     served = load_served(model_dir, timing=not refit)
     dataset = load_data(data_dir)
+    with data_memo_cache(data_dir, settings, say):
+        return _advise(
+            dataset, served, data_dir, model_dir, as_of, out, refit, dormant_days,
+            settings, say, advised,
+        )  # fmt: skip
+
+
+def _advise(
+    dataset: Dataset,
+    served: ServedModel,
+    data_dir: Path,
+    model_dir: Path,
+    as_of: datetime | None,
+    out: Path | None,
+    refit: bool,
+    dormant_days: float | None,
+    settings: Settings,
+    say: Progress,
+    advised: Callable[[int, int], None] | None,
+) -> TimingRun:
     timing = served.timing
     saved = None
     if timing is None:

@@ -33,6 +33,7 @@ from readiness.workflows.data import (
     load_data,
     simulated_truth,
 )
+from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.tracking import Registration, log_training
 
 
@@ -91,7 +92,7 @@ def run_training(
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     dataset = load_data(data_dir)
-    with input_errors():
+    with input_errors(), data_memo_cache(data_dir, settings, say):
         result = train(
             dataset,
             config=config,
@@ -135,11 +136,12 @@ def run_training(
             "no hand-off memos with elements to collect: missing-element gains "
             "come from each lead's own counterfactual only"
         )
-    timing_path, timing_skip = (
-        fit_timing(dataset, model_dir, n_jobs=settings.n_jobs, progress=say)
-        if timing
-        else (None, None)
-    )
+    with data_memo_cache(data_dir, settings, say):
+        timing_path, timing_skip = (
+            fit_timing(dataset, model_dir, n_jobs=settings.n_jobs, progress=say)
+            if timing
+            else (None, None)
+        )
     if timing_skip is not None:
         skipped["timing"] = timing_skip
         warnings.append(
