@@ -260,6 +260,8 @@ def test_the_synthetic_world_trains_evaluates_scores_and_advises(
     out = cli.run("train", world, "--config", "fast.yaml", "--out", model)
     assert "timing model: " in out
     _one_line(out, "adjusted element effects")
+    # each memo's reading is kept beside the data for the next commands
+    assert (world / ".readiness" / "memo_cache.sqlite").stat().st_size > 0
     _ends_with_where_things_are(cli.stdout)
     cli.run("evaluate", world, "--model", model)
     cli.run("evaluate", world, "--model", model, "--all")
