@@ -124,3 +124,29 @@ def test_commands_keep_the_cache_beside_the_data_unless_told_not_to(
     with data_memo_cache(data, Settings(memo_cache=str(elsewhere))) as cache:
         assert cache is not None and cache.path == elsewhere
     assert elsewhere.is_file()
+
+
+def test_the_explaining_reader_reads_a_memo_once_per_process(
+    points: tuple[Dataset, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import readiness.model.explain as explain
+
+    _, pts = points
+    calls = [0]
+    real = explain.parse_memo
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(explain, "parse_memo", counted)
+    # a day no other test reads these memos on
+    as_of = pts["as_of"] + pd.Timedelta(days=4321)
+    first, notes = explain.read_memos(pts["memo"].tolist(), as_of, default_rubric())
+    read = calls[0]
+    assert read > 50
+    again, notes_again = explain.read_memos(
+        pts["memo"].tolist(), as_of, default_rubric()
+    )
+    assert calls[0] == read  # every reading reused
+    assert again == first and notes_again == notes

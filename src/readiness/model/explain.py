@@ -10,6 +10,8 @@ once per batch.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +20,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from readiness.features.memo_cache import memo_key, reader_version
 from readiness.fields import BANT_KEYS, ELEMENT_KEYS, fields_of_element
 from readiness.memo.parse import Memo, parse_memo
 from readiness.model.estimators import RUBRIC_TOTAL
@@ -85,21 +88,37 @@ def read_memos(
     the rubric shown matches the rubric features the model saw.
     """
     days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
-    cache: dict[tuple[str, int], tuple[MemoRead, tuple[str, ...]]] = {}
+    version = reader_version(rubric)
     reads, warnings = [], []
     for raw, day in zip(memos, days, strict=True):
         text = raw if isinstance(raw, str) and raw.strip() else ""
-        key = (text, day if text else 0)
-        if key not in cache:
+        key = (version, memo_key(text, day if text else 0))
+        # A memo never changes once written: a process keeps its recent readings
+        # (the API scores the same lead again; a batch explains what it scored).
+        with _READ_LOCK:
+            got = _READ.get(key)
+            if got is not None:
+                _READ.move_to_end(key)
+        if got is None:
             memo = parse_memo(text or None, reference_date=_EPOCH + timedelta(day))
             result = score_memo(memo, rubric=rubric)
             notes = tuple(f"memo: {w}" for w in memo.warnings)
             if not text:
                 notes = ("no hand-off memo: every information element is missing",)
-            cache[key] = (read_memo(memo, result, rubric), notes)
-        reads.append(cache[key][0])
-        warnings.append(cache[key][1])
+            got = (read_memo(memo, result, rubric), notes)
+            with _READ_LOCK:
+                _READ[key] = got
+                while len(_READ) > _READ_MAX:
+                    _READ.popitem(last=False)
+        reads.append(got[0])
+        warnings.append(got[1])
     return reads, warnings
+
+
+# recent readings of `read_memos`, by (reader version, memo key)
+_READ: OrderedDict[tuple[str, str], tuple[MemoRead, tuple[str, ...]]] = OrderedDict()
+_READ_LOCK = threading.Lock()
+_READ_MAX = 20_000
 
 
 # --- missing elements ----------------------------------------------------------------
