@@ -205,14 +205,11 @@ def memo_features(
     day_numbers = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
     slot: dict[tuple[str, int], int] = {}
     keys: list[tuple[str, int]] = []  # the distinct (text, day) in order of slot
-    normalised: dict[str, str] = {}
     inverse = np.empty(len(memos), dtype=np.int64)
-    texts: list[str] = []
+    raw_texts: list[str] = []
     for i, (raw, day) in enumerate(zip(memos, day_numbers.tolist(), strict=True)):
         text = raw if isinstance(raw, str) and raw.strip() else ""
-        if text not in normalised:
-            normalised[text] = unicodedata.normalize("NFKC", text)
-        texts.append(normalised[text])
+        raw_texts.append(text)
         key = (text, day if text else 0)  # no memo reads the same on any day
         if key not in slot:
             slot[key] = len(keys)
@@ -223,21 +220,27 @@ def memo_features(
     version = reader_version(rubric)
     hashed = [memo_key(text, day) for text, day in keys]
     known = cache.get_many(version, hashed)
+    normalised = {
+        keys[j][0]: got[2] for j, h in enumerate(hashed) if (got := known.get(h))
+    }
     columns = memo_columns(item_names)
     table = np.empty((len(keys), len(columns)), dtype=np.float32)
     formats = np.empty(len(keys), dtype=np.int64)
-    new: dict[str, tuple[int, np.ndarray]] = {}
+    new: dict[str, tuple[int, np.ndarray, str]] = {}
     done = 0
     for j, ((text, day), h) in enumerate(zip(keys, hashed, strict=True)):
         got = known.get(h)
         if got is None:
+            if text not in normalised:
+                normalised[text] = unicodedata.normalize("NFKC", text)
+            nfkc = normalised[text]
             ref = _EPOCH + timedelta(days=day)
             memo = parse_memo(text or None, reference_date=ref)
             result = score_memo(memo, rubric=rubric)
-            row = _row(memo, result, ref, len(normalised[text].strip()))
-            got = (MEMO_FORMATS.index(memo.format), np.asarray(row, dtype=np.float32))
+            row = _row(memo, result, ref, len(nfkc.strip()))
+            got = (MEMO_FORMATS.index(memo.format), np.asarray(row, np.float32), nfkc)
             new[h] = got
-        formats[j], table[j] = got
+        formats[j], table[j] = got[0], got[1]
         if progress is not None and (j + 1) % _PROGRESS_EVERY == 0:
             progress(j + 1 - done)
             done = j + 1
@@ -245,5 +248,6 @@ def memo_features(
     if progress is not None and done < len(memos):
         # progress counts the points' memos: the rest of them, read or repeated
         progress(len(memos) - done)
+    texts = [normalised[text] for text in raw_texts]
     values = {c: table[inverse, j] for j, c in enumerate(columns)}
     return values, formats[inverse], texts

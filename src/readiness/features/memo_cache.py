@@ -2,7 +2,8 @@
 
 Reading a memo (`parse_memo`, then the rubric) is most of the cost of building
 features: ~0.6 ms a memo against a few µs for a lookup. `MemoCache` keeps each
-memo's feature row and format code keyed by the memo's text hash, its reference
+memo's feature row, format code and NFKC text (the text features' input; NFKC of
+a long memo costs ~80 µs) keyed by the memo's text hash, its reference
 day (relative dates are read against it) and a version: a fingerprint of the
 parser's and the rubric reader's source code and of the rubric. A change to any
 of them gives new keys, so a stale reading is never served.
@@ -95,7 +96,8 @@ def memo_key(text: str, day: int) -> str:
     return digest.hexdigest()
 
 
-Reading = tuple[int, np.ndarray]  # (memo format code, the feature row as float32)
+# (memo format code, the feature row as float32, the memo's NFKC text)
+Reading = tuple[int, np.ndarray, str]
 
 
 class MemoCache:
@@ -125,7 +127,7 @@ class MemoCache:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS memo_reading ("
                 "version TEXT NOT NULL, key TEXT NOT NULL, format INTEGER NOT NULL, "
-                "row BLOB NOT NULL, PRIMARY KEY (version, key))"
+                "row BLOB NOT NULL, text TEXT NOT NULL, PRIMARY KEY (version, key))"
             )
             db.commit()
             self._db = db
@@ -186,12 +188,13 @@ class MemoCache:
                         part = wanted[lo : lo + 500]
                         marks = ",".join("?" * len(part))
                         rows = self._db.execute(
-                            "SELECT key, format, row FROM memo_reading "
+                            "SELECT key, format, row, text FROM memo_reading "
                             f"WHERE version = ? AND key IN ({marks})",
                             (version, *part),
                         ).fetchall()
-                        for key, fmt, blob in rows:
-                            reading = (int(fmt), np.frombuffer(blob, dtype=np.float32))
+                        for key, fmt, blob, text in rows:
+                            row = np.frombuffer(blob, dtype=np.float32)
+                            reading = (int(fmt), row, str(text))
                             found[key] = reading
                             self._remember(version, key, reading)
                 except sqlite3.Error as exc:
@@ -205,19 +208,16 @@ class MemoCache:
         if not readings:
             return
         with self._lock:
-            for key, (fmt, row) in readings.items():
-                self._remember(version, key, (fmt, np.asarray(row, dtype=np.float32)))
+            for key, (fmt, row, text) in readings.items():
+                self._remember(version, key, (fmt, np.asarray(row, np.float32), text))
             if self._db is not None:
                 try:
                     self._prune(version)
                     self._db.executemany(
-                        "INSERT OR REPLACE INTO memo_reading VALUES (?, ?, ?, ?)",
+                        "INSERT OR REPLACE INTO memo_reading VALUES (?, ?, ?, ?, ?)",
                         [
-                            (version, key, int(fmt), row.tobytes())
-                            for key, (fmt, row) in (
-                                (k, (f, np.asarray(r, np.float32)))
-                                for k, (f, r) in readings.items()
-                            )
+                            (version, k, int(f), np.asarray(r, np.float32).tobytes(), t)
+                            for k, (f, r, t) in readings.items()
                         ],
                     )
                     self._db.commit()
