@@ -546,3 +546,47 @@ def test_a_few_lead_values_become_the_same_categories_as_many(
     small, large = _category(few, pos, cats), _category(many, pos, cats)
     assert small.cat.codes.tolist() == large.cat.codes.tolist()
     assert list(small.cat.categories) == list(large.cat.categories)
+
+
+def test_event_codes_per_distinct_value_match_the_row_by_row_reading() -> None:
+    """Types, pages and lead ids are looked up once per distinct value; the codes
+    are those of reading every row (odd spacing, case, unknown and missing)."""
+    from readiness.features.events import (
+        EVENT_TYPES,
+        WEB_PAGE_CATEGORIES,
+        _codes_of,
+        _page_codes,
+    )
+
+    leads = ["a", "b", None, "zz", "a", " a"] * 3
+    types = ["web_visit", "WEB_VISIT", None, "is_call", "web_visit", "nope"] * 3
+    details = [" Pricing ", "case_study", None, "x", "\tblog\n", "PRICING"] * 3
+    events = pd.DataFrame(
+        {
+            "lead_id": pd.Series(leads, dtype="str"),
+            "type": pd.Series(types, dtype="str"),
+            "detail": pd.Series(details, dtype="str"),
+        }
+    )
+    known = ["a", "b", "c"]
+
+    def index(values: list[str], v: str | None) -> int:
+        return values.index(v) if v in values else -1
+
+    lead_ids = pd.Index(known, dtype="str")
+    assert _codes_of(events["lead_id"], lead_ids.get_indexer).tolist() == [
+        index(known, v) for v in leads
+    ]
+    kind = _codes_of(events["type"], pd.Index(EVENT_TYPES).get_indexer)
+    assert kind.tolist() == [index(list(EVENT_TYPES), v) for v in types]
+    web = kind == EVENT_TYPES.index("web_visit")
+    pages = list(WEB_PAGE_CATEGORIES)
+    other = pages.index("other")
+    expected = [
+        (index(pages, d.strip().lower()) if d is not None else -1) if w else None
+        for d, w in zip(details, web, strict=True)
+    ]
+    expected = [-1 if e is None else (other if e < 0 else e) for e in expected]
+    assert _page_codes(events, web).tolist() == expected
+    assert expected.count(pages.index("pricing")) == 3
+    assert expected.count(pages.index("blog")) == 3

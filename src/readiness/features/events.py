@@ -9,7 +9,7 @@ no Python loop ever runs over events or points.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -310,15 +310,32 @@ def micros(values: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[us]").view(np.int64)
 
 
+def _codes_of(
+    values: pd.Series, lookup: Callable[[pd.Index], np.ndarray]
+) -> np.ndarray:
+    """`lookup` of each row's value (-1 for a missing one), computed once per
+    distinct value: an event log repeats a few types, pages and lead ids millions
+    of times, and Arrow factorises them without making Python strings."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.asarray(lookup(pd.Index(uniques)), dtype=np.int64)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    has = codes >= 0
+    out[has] = mapped[codes[has]]
+    return out
+
+
+def _page_category(details: pd.Index) -> np.ndarray:
+    text = pd.Series(details, dtype="str").str.strip().str.lower()
+    return pd.Index(WEB_PAGE_CATEGORIES).get_indexer(pd.Index(text))
+
+
 def _page_codes(events: pd.DataFrame, is_web: np.ndarray) -> np.ndarray:
     """Page category per event; a web visit with an unknown page counts as other."""
     other = WEB_PAGE_CATEGORIES.index("other")
     codes = np.full(len(events), -1, dtype=np.int64)
     codes[is_web] = other
     if "detail" in events and is_web.any():
-        detail = events["detail"].to_numpy()[is_web]
-        text = pd.Series(detail, dtype="str").str.strip().str.lower()
-        found = pd.Categorical(text, categories=WEB_PAGE_CATEGORIES).codes
+        found = _codes_of(events["detail"][is_web], _page_category)
         codes[is_web] = np.where(found < 0, other, found)
     return codes
 
@@ -356,8 +373,8 @@ def _behaviour(
     lead_ids: pd.Index,
     windows: tuple[int, ...],
 ) -> dict[str, np.ndarray]:
-    lead = lead_ids.get_indexer(pd.Index(events["lead_id"])).astype(np.int64)
-    kind = pd.Categorical(events["type"], categories=EVENT_TYPES).codes.astype(np.int64)
+    lead = _codes_of(events["lead_id"], lead_ids.get_indexer)
+    kind = _codes_of(events["type"], pd.Index(EVENT_TYPES).get_indexer)
     ts = micros(events["timestamp"])
     keep = (lead >= 0) & (kind >= 0) & events["timestamp"].notna().to_numpy()
     page = _page_codes(events, kind == EVENT_TYPES.index("web_visit"))
