@@ -75,6 +75,7 @@ def tile_world(base: Path, out: Path, *, leads: int) -> dict[str, int]:
 
 def predict_only(base: Path, bundle_dir: Path, rows: int) -> tuple[float, int]:
     """Seconds of LightGBM predict on the prepared matrix of `rows` backlog points."""
+    import numpy as np
     import pandas as pd
 
     from readiness.batch.backlog import backlog_points, latest_timestamp, read_backlog
@@ -93,9 +94,14 @@ def predict_only(base: Path, bundle_dir: Path, rows: int) -> tuple[float, int]:
     design = model._design(features)  # the matrix LightGBM is given
     reps = math.ceil(rows / len(design))
     big = pd.concat([design] * reps, ignore_index=True).iloc[:rows]
-    booster = model.booster_model_.booster_
+    if model.booster_model_ is None:  # a linear model is served: its own scoring
+        matrix = np.asarray(model.design_matrix(features), dtype=np.float64)
+        big_matrix = np.concatenate([matrix] * reps)[:rows]
+        t = time.perf_counter()
+        model.raw_design(big_matrix)
+        return time.perf_counter() - t, len(big_matrix)
     t = time.perf_counter()
-    booster.predict(big)
+    model.booster_model_.booster_.predict(big)
     return time.perf_counter() - t, len(big)
 
 
@@ -183,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             "target_peak_rss_gb": 6,
             "within_target": bool(ratio <= 3 and peak_gb <= 6),
             "n_estimators": load_bundle(bundle_dir).meta["config"]["n_estimators"],
+            "served": load_bundle(bundle_dir).meta.get("served"),
         }
     print(json.dumps(result_line))
     return 0
