@@ -506,3 +506,19 @@ def test_dormancy_can_be_set_instead_of_learned(
     assert fixed.set_dormant_days(200).dormant_after() == 200
     with pytest.raises(TimingError, match="休眠日数"):
         fixed.set_dormant_days(0)
+
+
+def test_the_served_timing_model_takes_the_teams_dormancy_rule(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    from readiness.settings import Settings
+    from readiness.workflows.served import load_configured
+
+    learned = load_configured(
+        Settings(model_dir=model_dir, rubric_dir=tmp_path / "rubric")
+    ).timing
+    assert learned is not None and learned.dormant_after() >= 30
+    served = load_configured(
+        Settings(model_dir=model_dir, rubric_dir=tmp_path / "rubric", dormant_days=12)
+    )
+    assert served.timing is not None and served.timing.dormant_after() == 12
