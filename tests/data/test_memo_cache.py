@@ -33,15 +33,16 @@ def points(factory: Factory) -> tuple[Dataset, pd.DataFrame]:
     return dataset, pts.reset_index(drop=True)
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def _counting(monkeypatch: pytest.MonkeyPatch, module: Any = memo_module) -> list[int]:
+    """Count the memos `module` parses from now on."""
     calls = [0]
-    real = memo_module.parse_memo
+    real = module.parse_memo
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(memo_module, "parse_memo", counted)
+    monkeypatch.setattr(module, "parse_memo", counted)
     return calls
 
 
@@ -132,14 +133,7 @@ def test_the_explaining_reader_reads_a_memo_once_per_process(
     import readiness.model.explain as explain
 
     _, pts = points
-    calls = [0]
-    real = explain.parse_memo
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(explain, "parse_memo", counted)
+    calls = _counting(monkeypatch, explain)
     # a day no other test reads these memos on
     as_of = pts["as_of"] + pd.Timedelta(days=4321)
     first, notes = explain.read_memos(pts["memo"].tolist(), as_of, default_rubric())
