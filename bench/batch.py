@@ -1,8 +1,10 @@
 """Benchmark: nightly batch scoring of a large backlog, end to end, vs predict alone.
 
-Targets (issue 6): 1,000,000 leads with about 20,000,000 events scored end to end
-(read, validate, features, predict, write; no explanations) in ≤ 3× the time
-LightGBM's own predict takes on the prepared feature matrix, within 6 GB peak.
+Targets (issues 6 and 18): 1,000,000 leads with about 20,000,000 events scored end
+to end (read, validate, features, predict, write; no explanations) in ≤ 10× the
+time LightGBM's own predict takes on the prepared feature matrix (stretch: 3×),
+within 6 GB peak. The run's own stage seconds (the summary's `seconds`) are
+printed beside it, so the line says where the rest of the time goes.
 
 Simulating a million leads costs ~320 s and ~20 GB, so a smaller world
 (`--base-leads`, default 50,000) is simulated once and tiled: copy k renames every
@@ -165,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
         summary = json.loads(done.stdout.strip().splitlines()[-1])
         say(f"end to end: {seconds_total:.1f} s, peak {peak_gb:.2f} GB")
+        timed = summary.get("seconds") or {}
+        stages = timed.get("stages") or {}
+        for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
+            say(f"  {name:<16} {sec:7.1f} s")
+        say(f"  {'other':<16} {timed.get('other', 0.0):7.1f} s")
         say("LightGBM predict alone on the prepared matrix")
         seconds_predict, predicted = predict_only(
             base, bundle_dir, summary["rows_scored"]
@@ -185,9 +192,14 @@ def main(argv: list[str] | None = None) -> int:
             "seconds_predict_only": round(seconds_predict, 2),
             "ratio_to_predict": round(ratio, 1),
             "peak_rss_gb": round(peak_gb, 3),
-            "target_ratio": 3,
+            "stage_seconds": stages,
+            "seconds_in_run": timed.get("total"),
+            "seconds_other": timed.get("other"),
+            "target_ratio": 10,
+            "stretch_ratio": 3,
             "target_peak_rss_gb": 6,
-            "within_target": bool(ratio <= 3 and peak_gb <= 6),
+            "within_target": bool(ratio <= 10 and peak_gb <= 6),
+            "within_stretch": bool(ratio <= 3 and peak_gb <= 6),
             "n_estimators": load_bundle(bundle_dir).meta["config"]["n_estimators"],
             "served": load_bundle(bundle_dir).meta.get("served"),
         }

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -77,6 +78,7 @@ from readiness.scoring.results import LeadScore, score_table
 from readiness.scoring.score import score_points
 from readiness.scoring.timing import recommend
 from readiness.scoring.timing_model import TimingModel
+from readiness.stopwatch import Stopwatch, stage, use_stopwatch
 
 __all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
 
@@ -138,10 +140,12 @@ def _score_chunk(
     timing: TimingModel | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, dict[str, list[int]]]]:
     """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
-    dataset, rejects = validate_chunk(frames, extras)
-    points, late, n_closed = backlog_points(
-        dataset, frames.get("drafts"), as_of, options.include_closed
-    )
+    with stage("validate"):
+        dataset, rejects = validate_chunk(frames, extras)
+    with stage("backlog points"):
+        points, late, n_closed = backlog_points(
+            dataset, frames.get("drafts"), as_of, options.include_closed
+        )
     if len(late):
         rows = frames["leads"]
         key = clean_ids(rows["lead_id"])
@@ -151,17 +155,21 @@ def _score_chunk(
     scored = _rows([], [])
     counts: dict[str, dict[str, list[int]]] = {}
     if len(points):
-        scores = score_points(
-            dataset,
-            points.drop(columns="status"),
-            bundle=bundle,
-            explain=explain,
-            top_k=options.top_k,
-        )
-        scored = _rows(scores, points["status"].tolist())
+        with stage("scoring (rest)"):
+            scores = score_points(
+                dataset,
+                points.drop(columns="status"),
+                bundle=bundle,
+                explain=explain,
+                top_k=options.top_k,
+            )
+        with stage("result rows"):
+            scored = _rows(scores, points["status"].tolist())
         if timing is not None:
-            scored = _with_timing(scored, dataset, points, bundle, timing)
-        counts = _drift_counts(dataset, points, bundle, drift_step)
+            with stage("timing advice"):
+                scored = _with_timing(scored, dataset, points, bundle, timing)
+        with stage("drift sample"):
+            counts = _drift_counts(dataset, points, bundle, drift_step)
     return scored, rejects, len(frames["leads"]), n_closed, counts
 
 
@@ -237,6 +245,38 @@ def run_batch(
     `<out>.summary.json`. `as_of_is_now` says `options.as_of` was "now": a resumed
     run then keeps the moment of the run it resumes instead of refusing.
     """
+    watch = Stopwatch()
+    with use_stopwatch(watch):
+        return _run_batch(
+            data_dir,
+            out,
+            bundle=bundle,
+            options=options,
+            resume=resume,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            as_of_is_now=as_of_is_now,
+            progress=progress,
+            timing=timing,
+            watch=watch,
+        )
+
+
+def _run_batch(
+    data_dir: Path,
+    out: Path,
+    *,
+    bundle: Bundle,
+    options: BatchOptions | None = None,
+    resume: bool = False,
+    drafts: Path | None = None,
+    fs_capacity: int | None = None,
+    as_of_is_now: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+    timing: TimingModel | None = None,
+    watch: Stopwatch,
+) -> BatchResult:
+    started = time.perf_counter()
     options = options or BatchOptions()
     out = Path(out)
     if out.suffix.lower() not in (".parquet", ".csv"):
@@ -251,13 +291,15 @@ def run_batch(
             "to the bundle (or run `readiness timing DATA_DIR` once)"
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    backlog = read_backlog(Path(data_dir), drafts)
+    with stage("read"):
+        backlog = read_backlog(Path(data_dir), drafts)
     work = out.with_name(f".{out.name}.parts")
     as_of = options.as_of or latest_timestamp(backlog)
     if as_of_is_now and resume:
         as_of = resumed_as_of(work) or as_of
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
-    plan = plan_chunks(backlog, options.chunk_size)
+    with stage("read"):
+        plan = plan_chunks(backlog, options.chunk_size)
     n_leads = len(backlog.leads)
     drift_step = _drift_steps(backlog, options)
     key = {
@@ -287,7 +329,8 @@ def run_batch(
                 if progress:
                     progress(c + 1, plan.n_chunks)
                 continue
-        frames = chunk_frames(backlog, plan, c)
+        with stage("slice chunk"):
+            frames = chunk_frames(backlog, plan, c)
         scored, rejects, rows_in, closed, counts = _score_chunk(
             frames,
             bundle=bundle,
@@ -303,11 +346,14 @@ def run_batch(
                 f"{_lead_rejects(rejects)} rejected + {closed} closed; this is a bug"
             )
         name = f"part-{c:05d}"
+        with stage("write parts"):
+            sha = write_part(work / f"{name}.parquet", scored)
+            rejects_sha = write_part(work / f"{name}.rejects.parquet", rejects)
         entry = {
             "file": f"{name}.parquet",
             "rejects_file": f"{name}.rejects.parquet",
-            "sha256": write_part(work / f"{name}.parquet", scored),
-            "rejects_sha256": write_part(work / f"{name}.rejects.parquet", rejects),
+            "sha256": sha,
+            "rejects_sha256": rejects_sha,
             "rows_in": rows_in,
             "scored": len(scored),
             "rejected": _lead_rejects(rejects),
@@ -315,14 +361,18 @@ def run_batch(
             "drift_counts": counts,
         }
         manifest["parts"][str(c)] = entry
-        save_manifest(work, manifest)
+        with stage("write parts"):
+            save_manifest(work, manifest)
         parts[c] = (scored, rejects)
         if progress:
             progress(c + 1, plan.n_chunks)
 
-    scored = pd.concat([parts[c][0] for c in range(plan.n_chunks)], ignore_index=True)
-    ranked = _rank(scored)
-    del scored
+    with stage("rank"):
+        scored = pd.concat(
+            [parts[c][0] for c in range(plan.n_chunks)], ignore_index=True
+        )
+        ranked = _rank(scored)
+        del scored
     if explain.startswith("top:"):
         ranked = _explain_top(
             ranked, int(explain[4:]), backlog, plan, bundle, options, as_of, work,
@@ -351,12 +401,25 @@ def run_batch(
     )
     rejects_path = out.with_name(out.name + ".rejects.csv")
     summary_path = out.with_name(out.name + ".summary.json")
-    write_table(ranked, out)
-    write_table(rejects, rejects_path)
+    with stage("write output"):
+        write_table(ranked, out)
+        write_table(rejects, rejects_path)
+    summary["seconds"] = _seconds(watch, started)
     text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
     shutil.rmtree(work, ignore_errors=True)
     return BatchResult(out, rejects_path, summary_path, summary, reused)
+
+
+def _seconds(watch: Stopwatch, started: float) -> dict[str, Any]:
+    """Wall seconds of the run and of each stage ("other": bookkeeping between)."""
+    total = time.perf_counter() - started
+    stages = watch.rounded()
+    return {
+        "total": round(total, 2),
+        "stages": stages,
+        "other": round(max(total - sum(watch.seconds.values()), 0.0), 2),
+    }
 
 
 def _drift_steps(backlog: Backlog, options: BatchOptions) -> dict[str, int]:

@@ -28,6 +28,7 @@ from readiness.data.contract import CONTACT_ROLES, LEAD_SOURCES, Dataset
 from readiness.features.events import DAY_US, behaviour_features, behaviour_info, micros
 from readiness.features.memo import MEMO_FORMATS, memo_features, memo_info
 from readiness.rubric.config import Rubric, default_rubric
+from readiness.stopwatch import stage
 
 __all__ = [
     "CATEGORICAL",
@@ -320,18 +321,23 @@ def build_features(
     codes = lead_ids.get_indexer(pd.Index(lead_id)).astype(np.int64)
 
     columns: dict[str, pd.Series | np.ndarray] = {}
-    columns |= _lead_features(dataset, lead_id, point_us)
-    columns |= {"is_rep": _rep(points, "is_rep"), "fs_rep": _rep(points, "fs_rep")}
-    columns |= behaviour_features(dataset.events, codes, point_us, lead_ids, windows)
+    with stage("lead features"):
+        columns |= _lead_features(dataset, lead_id, point_us)
+        columns |= {"is_rep": _rep(points, "is_rep"), "fs_rep": _rep(points, "fs_rep")}
+    with stage("event features"):
+        columns |= behaviour_features(
+            dataset.events, codes, point_us, lead_ids, windows
+        )
     memos = points["memo"].tolist() if "memo" in points else [None] * len(points)
     days = as_of.to_numpy(dtype="datetime64[D]")
-    values, formats, texts = memo_features(
-        memos,
-        days,
-        rubric=rubric,
-        item_names=rubric_item_names(rubric),
-        progress=progress,
-    )
+    with stage("memo features"):
+        values, formats, texts = memo_features(
+            memos,
+            days,
+            rubric=rubric,
+            item_names=rubric_item_names(rubric),
+            progress=progress,
+        )
     columns |= values
     columns["memo_format"] = pd.Series(
         pd.Categorical.from_codes(formats, categories=pd.Index(list(MEMO_FORMATS)))

@@ -41,6 +41,7 @@ from readiness.model.explain import edited_rows
 from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
 from readiness.rubric.config import Rubric, rubric_from_yaml, rubric_to_yaml
+from readiness.stopwatch import stage
 from readiness.version import __version__
 
 # bundle.json's `schema_version` is the artifact format version (one number for
@@ -106,15 +107,18 @@ class Bundle:
         estimator = self.estimator
         contributions = None
         if isinstance(estimator, WinModel):
-            design = estimator.design_matrix(features)
-            if len(counterfactuals):
-                design = np.vstack(
-                    [design, _edited(estimator, design, counterfactuals)]
-                )
-            p = estimator.predict_design(design)
+            with stage("design matrix"):
+                design = estimator.design_matrix(features)
+                if len(counterfactuals):
+                    design = np.vstack(
+                        [design, _edited(estimator, design, counterfactuals)]
+                    )
+            with stage("predict"):
+                p = estimator.predict_design(design)
             if len(contributions_for):
                 rows = np.asarray(contributions_for, dtype=np.int64)
-                contributions = estimator.contributions_design(design[rows])
+                with stage("explanations"):
+                    contributions = estimator.contributions_design(design[rows])
         else:
             frame = features
             if len(counterfactuals):
@@ -122,7 +126,8 @@ class Bundle:
                     [features, edited_rows(features, counterfactuals)],
                     ignore_index=True,
                 )
-            p = np.asarray(estimator.predict_proba(frame))[:, 1]
+            with stage("predict"):
+                p = np.asarray(estimator.predict_proba(frame))[:, 1]
         predictions = pd.DataFrame(
             {
                 "probability": p,

@@ -35,6 +35,7 @@ from readiness.rubric.config import Rubric
 from readiness.rubric.score import RubricItem, RubricResult
 from readiness.scoring.reasons import model_factors, rank_missing, rubric_factors
 from readiness.scoring.results import Factor, LeadScore, MissingElement
+from readiness.stopwatch import stage
 
 __all__ = [
     "ScoringInputError",
@@ -109,12 +110,15 @@ def score_points(
     features, absent = _with_absent_extras(features, bundle)
     as_of = _naive_as_of(points["as_of"])
     memos = points["memo"].tolist() if "memo" in points else [None] * n
-    reads, memo_warnings = read_memos(memos, as_of, rubric)
+    with stage("memo readings"):
+        reads, memo_warnings = read_memos(memos, as_of, rubric)
 
     explained = [int(i) for i in np.flatnonzero(flags)]
-    plan, edits = counterfactual_edits(
-        features, reads, explained, rubric=rubric, item_names=rubric_item_names(rubric)
-    )
+    with stage("explanations"):
+        plan, edits = counterfactual_edits(
+            features, reads, explained, rubric=rubric,
+            item_names=rubric_item_names(rubric),
+        )  # fmt: skip
     estimator = bundle.estimator
     contribute = explained if isinstance(estimator, WinModel) else []
     scored = bundle.score(
@@ -126,27 +130,29 @@ def score_points(
     p_all = predicted["probability"].to_numpy(dtype=np.float64)
     p_now, p_if = p_all[:n], p_all[n:]
     effects = bundle.meta.get("element_effects") or {}
-    missing = rank_missing(
-        plan,
-        p_now,
-        p_if,
-        n,
-        effects=effects.get("elements"),
-        own_weight=float(effects.get("own_weight", 1.0)),
-        adjusted=bundle.meta.get("adjusted_effects"),
-        method=explain_method or bundle_explain_method(bundle.meta),
-        vague_fraction=rubric.vague_fraction,
-    )
+    with stage("explanations"):
+        missing = rank_missing(
+            plan,
+            p_now,
+            p_if,
+            n,
+            effects=effects.get("elements"),
+            own_weight=float(effects.get("own_weight", 1.0)),
+            adjusted=bundle.meta.get("adjusted_effects"),
+            method=explain_method or bundle_explain_method(bundle.meta),
+            vague_fraction=rubric.vague_fraction,
+        )
 
     factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
     warnings: list[str] = []
     if contribute and scored.contributions is not None:
-        found = model_factors(
-            scored.contributions,
-            features.iloc[contribute],
-            top_k=top_k,
-            extra_names=extra_feature_names(dataset),
-        )
+        with stage("explanations"):
+            found = model_factors(
+                scored.contributions,
+                features.iloc[contribute],
+                top_k=top_k,
+                extra_names=extra_feature_names(dataset),
+            )
         factors = dict(zip(contribute, found, strict=True))
     elif explained and isinstance(estimator, RubricModel):
         found = rubric_factors(estimator, [reads[i] for i in explained], top_k=top_k)
