@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time only the training features (memo cache cold and warm)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes reading uncached memos (0: every core, as the commands do)",
+    )
     args = parser.parse_args(argv)
 
     import lightgbm as lgb
@@ -37,13 +43,18 @@ def main(argv: list[str] | None = None) -> int:
 
     from readiness.data.load import load_dataset
     from readiness.features.build import build_features, labelled_points
+    from readiness.features.memo import memo_workers
     from readiness.features.memo_cache import MemoCache, use_memo_cache
     from readiness.model.config import TrainConfig
     from readiness.model.train import train
     from readiness.rubric.config import default_rubric
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
+    from readiness.settings import available_cores
     from readiness.simulate.world import simulate_world
+    from readiness.stopwatch import Stopwatch, use_stopwatch
+
+    workers = args.workers or available_cores()
 
     # About 0.42 closed toss-ups per simulated lead (measured at 192k leads).
     leads = int(args.toss_ups / 0.42)
@@ -65,14 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         points = labelled_points(dataset)
         cache_file = Path(tmp) / "memo_cache.sqlite"
         t1 = time.perf_counter()
-        with use_memo_cache(MemoCache(cache_file)) as cold:
+        cold_watch, warm_watch = Stopwatch(), Stopwatch()
+        with (
+            use_memo_cache(MemoCache(cache_file)) as cold,
+            memo_workers(workers),
+            use_stopwatch(cold_watch),
+        ):
             X = build_features(dataset, points, rubric=rubric)
         seconds_features = time.perf_counter() - t1
         cold.close()
         t1 = time.perf_counter()
-        with use_memo_cache(MemoCache(cache_file)) as warm:
+        with (
+            use_memo_cache(MemoCache(cache_file)) as warm,
+            memo_workers(workers),
+            use_stopwatch(warm_watch),
+        ):
             X_warm = build_features(dataset, points, rubric=rubric)
         seconds_features_warm = time.perf_counter() - t1
+        for name, watch in (("cold", cold_watch), ("warm", warm_watch)):
+            stages = "  ".join(f"{k} {v:.1f} s" for k, v in watch.seconds.items())
+            print(f"[bench/train] features {name}: {stages}", file=sys.stderr)
         pd.testing.assert_frame_equal(X, X_warm)
         design = X.drop(columns=["memo_text"])
         t2 = time.perf_counter()
@@ -97,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
                 "seconds_features": round(seconds_features, 1),
                 "seconds_features_warm_cache": round(seconds_features_warm, 1),
                 "memos_read_cold": cold.misses,
+                "memo_workers": workers,
+                "stage_seconds_cold": cold_watch.rounded(1),
+                "stage_seconds_warm": warm_watch.rounded(1),
                 "memos_read_warm": warm.misses,
                 "features_target_cold_100k": 25,
                 "features_target_warm_100k": 10,

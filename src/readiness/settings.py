@@ -6,6 +6,7 @@ MLflow's own `MLFLOW_TRACKING_URI` as the fallback tracking store.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     # MLflow's own variable: the store when READINESS_TRACKING_URI is not set.
     mlflow_tracking_uri: str = Field("", validation_alias="MLFLOW_TRACKING_URI")
     n_jobs: int = 1
+    # Processes a command may use to read memos its cache lacks (train, timing,
+    # score-batch; the API never does); 0: every core this process may use.
+    workers: int = Field(0, ge=0)
     # Where memo readings are kept between runs (features.memo_cache): empty, a
     # SQLite file beside the data (DATA_DIR/.readiness/memo_cache.sqlite); "off",
     # memory only; else this file.
@@ -70,3 +74,11 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, where the OS tells)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # macOS, Windows
+        return max(os.cpu_count() or 1, 1)

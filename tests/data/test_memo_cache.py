@@ -144,3 +144,28 @@ def test_the_explaining_reader_reads_a_memo_once_per_process(
     )
     assert calls[0] == read  # every reading reused
     assert again == first and notes_again == notes
+
+
+def test_memos_read_by_other_processes_give_the_same_features(
+    points: tuple[Dataset, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset, pts = points
+    with use_memo_cache(MemoCache()):
+        serial = build_features(dataset, pts)
+    monkeypatch.setattr(memo_module, "_PARALLEL_MIN", 10)
+    calls = _counting(monkeypatch)  # counts parses in this process only
+    with use_memo_cache(MemoCache()), memo_module.memo_workers(2):
+        parallel = build_features(dataset, pts)
+    assert calls[0] == 0  # every memo was read by the workers
+    pd.testing.assert_frame_equal(parallel, serial)
+
+
+def test_a_command_reads_memos_with_the_workers_its_settings_give(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(memo_cache="off", workers=3)
+    with data_memo_cache(tmp_path, settings):
+        assert memo_module._WORKERS.get() == 3
+    assert memo_module._WORKERS.get() == 1
+    with data_memo_cache(tmp_path, Settings(memo_cache="off", workers=0)):
+        assert memo_module._WORKERS.get() >= 1

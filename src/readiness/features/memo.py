@@ -9,8 +9,12 @@ same memo on many days only when it has none.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Final
 
@@ -22,7 +26,13 @@ from readiness.memo.parse import Memo, parse_memo
 from readiness.rubric.config import Rubric, default_rubric
 from readiness.rubric.score import RubricResult, score_memo
 
-__all__ = ["MEMO_FORMATS", "memo_columns", "memo_features", "memo_info"]
+__all__ = [
+    "MEMO_FORMATS",
+    "memo_columns",
+    "memo_features",
+    "memo_info",
+    "memo_workers",
+]
 
 MEMO_FORMATS: Final = ("template", "json", "freeform", "empty")
 # Ordinal status features: not obtained (only a "not known" marker) sits between
@@ -31,6 +41,9 @@ _STATUS: Final = {"empty": 0.0, "not_obtained": 0.5, "vague": 1.0, "filled": 2.0
 _URGENCY: Final = {"low": 0.0, "mid": 1.0, "high": 2.0}
 _EPOCH: Final = date(1970, 1, 1)
 _PROGRESS_EVERY: Final = 1000
+# Memos to read before other processes are worth starting (~1 s each to import).
+_PARALLEL_MIN: Final = 4000
+_WORKERS: ContextVar[int] = ContextVar("readiness_memo_workers", default=1)
 
 # name → (ja, en); the memo's extracted values, in output order.
 _VALUES: Final[dict[str, tuple[str, str]]] = {
@@ -227,18 +240,18 @@ def memo_features(
     table = np.empty((len(keys), len(columns)), dtype=np.float32)
     formats = np.empty(len(keys), dtype=np.int64)
     new: dict[str, tuple[int, np.ndarray, str]] = {}
+    todo = [j for j, h in enumerate(hashed) if h not in known]
+    if len(todo) >= _PARALLEL_MIN and _WORKERS.get() > 1:
+        read = _read_in_processes([keys[j] for j in todo], rubric, _WORKERS.get())
+        new = {hashed[j]: got for j, got in zip(todo, read, strict=True)}
+        normalised |= {keys[j][0]: got[2] for j, got in zip(todo, read, strict=True)}
     done = 0
     for j, ((text, day), h) in enumerate(zip(keys, hashed, strict=True)):
-        got = known.get(h)
+        got = known.get(h) or new.get(h)
         if got is None:
             if text not in normalised:
                 normalised[text] = unicodedata.normalize("NFKC", text)
-            nfkc = normalised[text]
-            ref = _EPOCH + timedelta(days=day)
-            memo = parse_memo(text or None, reference_date=ref)
-            result = score_memo(memo, rubric=rubric)
-            row = _row(memo, result, ref, len(nfkc.strip()))
-            got = (MEMO_FORMATS.index(memo.format), np.asarray(row, np.float32), nfkc)
+            got = _read(text, day, rubric, normalised[text])
             new[h] = got
         formats[j], table[j] = got[0], got[1]
         if progress is not None and (j + 1) % _PROGRESS_EVERY == 0:
@@ -251,3 +264,49 @@ def memo_features(
     texts = [normalised[text] for text in raw_texts]
     values = {c: table[inverse, j] for j, c in enumerate(columns)}
     return values, formats[inverse], texts
+
+
+def _read(
+    text: str, day: int, rubric: Rubric, nfkc: str | None = None
+) -> tuple[int, np.ndarray, str]:
+    """(format code, feature row, NFKC text) of one memo read as of `day`."""
+    nfkc = unicodedata.normalize("NFKC", text) if nfkc is None else nfkc
+    ref = _EPOCH + timedelta(days=day)
+    memo = parse_memo(text or None, reference_date=ref)
+    result = score_memo(memo, rubric=rubric)
+    row = _row(memo, result, ref, len(nfkc.strip()))
+    return MEMO_FORMATS.index(memo.format), np.asarray(row, np.float32), nfkc
+
+
+def _read_chunk(
+    pairs: Sequence[tuple[str, int]], rubric: Rubric
+) -> list[tuple[int, np.ndarray, str]]:
+    return [_read(text, day, rubric) for text, day in pairs]
+
+
+def _read_in_processes(
+    pairs: Sequence[tuple[str, int]], rubric: Rubric, workers: int
+) -> list[tuple[int, np.ndarray, str]]:
+    """The readings of many memos over `workers` processes, in order.
+
+    Parsing is pure Python, so threads would wait on each other; "forkserver"
+    starts clean processes (forking a process that runs LightGBM's threads can
+    deadlock), each importing only the parser.
+    """
+    size = math.ceil(len(pairs) / (workers * 4))
+    chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = pool.map(_read_chunk, chunks, [rubric] * len(chunks))
+        return [got for part in parts for got in part]
+
+
+@contextmanager
+def memo_workers(workers: int) -> Iterator[int]:
+    """Read at least `_PARALLEL_MIN` uncached memos with `workers` processes, for
+    the block (a command's setting; scoring one lead never needs it)."""
+    token = _WORKERS.set(max(int(workers), 1))
+    try:
+        yield _WORKERS.get()
+    finally:
+        _WORKERS.reset(token)
