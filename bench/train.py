@@ -48,9 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     from readiness.model.config import TrainConfig
     from readiness.model.train import train
     from readiness.rubric.config import default_rubric
+    from readiness.settings import available_cores
     from readiness.simulate.config import WorldConfig
     from readiness.simulate.store import write_world
-    from readiness.settings import available_cores
     from readiness.simulate.world import simulate_world
     from readiness.stopwatch import Stopwatch, use_stopwatch
 
