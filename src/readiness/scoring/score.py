@@ -175,8 +175,13 @@ def score_points(
     points_100 = predicted["points"].iloc[:n].astype(float).tolist()
     grades = predicted["grade"].iloc[:n].astype(str).tolist()
     out = []
+    # Memos repeat (most of a backlog has none): one breakdown per distinct reading.
+    breakdowns: dict[int, tuple[tuple[tuple[str, str], ...], tuple[RubricItem, ...]]]
+    breakdowns = {}
     for i in range(n):
         result = reads[i].result if shown is None else shown[i]
+        if (breakdown := breakdowns.get(id(result))) is None:
+            breakdown = breakdowns[id(result)] = _breakdown(result)
         lacking = missing[i] if shown is None else _worth(missing[i], shown[i])
         positive, negative = factors.get(i, ((), ()))
         notes = [*warnings, *memo_warnings[i]]
@@ -194,13 +199,8 @@ def score_points(
                 rubric_band_ja=result.band_ja,
                 rubric_band_en=result.band_en,
                 gate_passed=result.gate_passed,
-                gate_failures=tuple((g.ja, g.en) for g in result.gate_failures),
-                rubric_items=tuple(
-                    RubricItem(
-                        s.key, s.label_ja, s.label_en, float(s.points), float(s.max)
-                    )
-                    for s in result.items
-                ),
+                gate_failures=breakdown[0],
+                rubric_items=breakdown[1],
                 positive=positive,
                 negative=negative,
                 missing=lacking,
@@ -210,6 +210,18 @@ def score_points(
             )
         )
     return out
+
+
+def _breakdown(
+    result: RubricResult,
+) -> tuple[tuple[tuple[str, str], ...], tuple[RubricItem, ...]]:
+    """Gate failures (ja, en) and item points of a rubric reading, as shown."""
+    failures = tuple((g.ja, g.en) for g in result.gate_failures)
+    items = tuple(
+        RubricItem(s.key, s.label_ja, s.label_en, float(s.points), float(s.max))
+        for s in result.items
+    )
+    return failures, items
 
 
 def bundle_explain_method(meta: Mapping[str, Any]) -> ExplainMethod:
