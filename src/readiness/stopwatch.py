@@ -10,7 +10,7 @@ stages' seconds add up to at most the wall time. Without an active stopwatch
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -41,6 +41,11 @@ class Stopwatch:
         finally:
             self._charge(time.perf_counter())
             self._open.pop()
+
+    def add(self, seconds: Mapping[str, float]) -> None:
+        """Add stage seconds measured elsewhere (another process's stopwatch)."""
+        for name, sec in seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + sec
 
     def rounded(self, digits: int = 2) -> dict[str, float]:
         return {k: round(v, digits) for k, v in self.seconds.items()}

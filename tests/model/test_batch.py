@@ -148,6 +148,23 @@ def test_bad_rows_go_to_the_rejects_file_with_column_and_reason(
     assert not set(scored["lead_id"]) & set(picks.values())
 
 
+def test_chunks_scored_in_worker_processes_give_the_same_output(
+    broken_dir: Path, scoring_bundle: Bundle, tmp_path: Path
+) -> None:
+    one = _run(broken_dir, tmp_path / "one" / "s.parquet", scoring_bundle,
+               options={"chunk_size": 150})  # fmt: skip
+    seen: list[int] = []
+    two = _run(broken_dir, tmp_path / "two" / "s.parquet", scoring_bundle,
+               options={"chunk_size": 150}, workers=2,
+               progress=lambda done, total: seen.append(done))  # fmt: skip
+    assert two.out.read_bytes() == one.out.read_bytes()
+    assert two.rejects.read_bytes() == one.rejects.read_bytes()
+    assert _untimed(two.summary) == _untimed(one.summary)
+    assert two.summary["seconds"]["workers"] == 2
+    assert seen == list(range(1, len(seen) + 1)) and len(seen) >= 2
+    assert "event features" in two.summary["seconds"]["stages"]  # from the workers
+
+
 def test_a_crashed_run_resumes_to_the_same_output(
     backlog_dir: Path, scoring_bundle: Bundle, tmp_path: Path
 ) -> None:

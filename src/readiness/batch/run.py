@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import shutil
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -72,6 +74,8 @@ from readiness.batch.summary import (
 from readiness.data.contract import Dataset
 from readiness.data.write import atomic_write_bytes
 from readiness.features.build import build_features
+from readiness.features.memo import memo_workers
+from readiness.features.memo_cache import MemoCache, active_cache, use_memo_cache
 from readiness.model.bundle import Bundle
 from readiness.model.drift import add_counts, reference_counts
 from readiness.scoring.results import LeadScore, score_table
@@ -214,6 +218,99 @@ def _with_timing(
     return out
 
 
+# --- chunks in other processes ---------------------------------------------------
+
+_ChunkResult = tuple[
+    pd.DataFrame, pd.DataFrame, int, int, dict[str, dict[str, list[int]]]
+]
+
+
+@dataclass(frozen=True)
+class _ChunkJob:
+    """What scoring a chunk needs besides its rows: sent once to each worker."""
+
+    bundle: Bundle
+    extras: Mapping[str, Any]
+    as_of: datetime
+    options: BatchOptions
+    drift_step: Mapping[str, int]
+    timing: TimingModel | None
+
+    def score(self, frames: Mapping[str, pd.DataFrame]) -> _ChunkResult:
+        return _score_chunk(
+            frames,
+            bundle=self.bundle,
+            extras=self.extras,
+            as_of=self.as_of,
+            options=self.options,
+            drift_step=self.drift_step,
+            timing=self.timing,
+        )
+
+
+_WORKER: dict[str, Any] = {}  # a worker process's job and memo cache
+
+
+def _start_worker(job: _ChunkJob, cache_path: Path | None) -> None:
+    _WORKER["job"] = job
+    _WORKER["cache"] = MemoCache(cache_path)  # its own connection to the file
+
+
+def _score_in_worker(
+    frames: Mapping[str, pd.DataFrame],
+) -> tuple[_ChunkResult, dict[str, float]]:
+    watch = Stopwatch()
+    with use_memo_cache(_WORKER["cache"]), memo_workers(1), use_stopwatch(watch):
+        result = _WORKER["job"].score(frames)
+    return result, watch.seconds
+
+
+def _in_processes(
+    job: _ChunkJob,
+    backlog: Backlog,
+    plan: ChunkPlan,
+    todo: Sequence[int],
+    workers: int,
+) -> Iterator[tuple[int, _ChunkResult, dict[str, float]]]:
+    """Score the chunks `todo` in `workers` processes, yielding each as it ends.
+
+    Validation, features and memo parsing are Python holding the GIL: processes,
+    not threads. "forkserver" starts clean ones (forking a process that has run
+    LightGBM's OpenMP threads can hang the child). At most `workers + 1` chunks'
+    rows are in flight, so memory stays bounded by the chunk size.
+    """
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(job, active_cache().path),
+    )
+    queue = iter(todo)
+    pending: dict[Future[tuple[_ChunkResult, dict[str, float]]], int] = {}
+
+    def submit() -> None:
+        c = next(queue, None)
+        if c is not None:
+            with stage("slice chunk"):
+                frames = chunk_frames(backlog, plan, c)
+            pending[pool.submit(_score_in_worker, frames)] = c
+
+    try:
+        for _ in range(workers + 1):
+            submit()
+        while pending:
+            with stage("waiting for workers"):
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                c = pending.pop(future)
+                result, seconds = future.result()
+                yield c, result, seconds
+                submit()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 # --- the run ---------------------------------------------------------------------
 
 
@@ -237,6 +334,7 @@ def run_batch(
     as_of_is_now: bool = False,
     progress: Callable[[int, int], object] | None = None,
     timing: TimingModel | None = None,
+    workers: int = 1,
 ) -> BatchResult:
     """Score every lead of `data_dir` into `out` (.parquet or .csv); see the module.
 
@@ -258,6 +356,7 @@ def run_batch(
             as_of_is_now=as_of_is_now,
             progress=progress,
             timing=timing,
+            workers=workers,
             watch=watch,
         )
 
@@ -274,6 +373,7 @@ def _run_batch(
     as_of_is_now: bool = False,
     progress: Callable[[int, int], object] | None = None,
     timing: TimingModel | None = None,
+    workers: int,
     watch: Stopwatch,
 ) -> BatchResult:
     started = time.perf_counter()
@@ -317,7 +417,8 @@ def _run_batch(
         save_manifest(work, manifest)
 
     parts: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
-    reused = 0
+    reused = done = 0
+    todo: list[int] = []
     for c in range(plan.n_chunks):
         entry = manifest["parts"].get(str(c))
         if entry is not None:
@@ -326,20 +427,15 @@ def _run_batch(
             if got is not None and rej is not None:
                 parts[c] = (got, rej)
                 reused += 1
+                done += 1
                 if progress:
-                    progress(c + 1, plan.n_chunks)
+                    progress(done, plan.n_chunks)
                 continue
-        with stage("slice chunk"):
-            frames = chunk_frames(backlog, plan, c)
-        scored, rejects, rows_in, closed, counts = _score_chunk(
-            frames,
-            bundle=bundle,
-            extras=backlog.extras,
-            as_of=as_of,
-            options=options,
-            drift_step=drift_step,
-            timing=timing if options.timing else None,
-        )
+        todo.append(c)
+
+    def finish(c: int, result: _ChunkResult) -> None:
+        nonlocal done
+        scored, rejects, rows_in, closed, counts = result
         if rows_in != len(scored) + _lead_rejects(rejects) + closed:
             raise BatchError(
                 f"chunk {c}: {rows_in} lead rows in but {len(scored)} scored + "
@@ -349,23 +445,40 @@ def _run_batch(
         with stage("write parts"):
             sha = write_part(work / f"{name}.parquet", scored)
             rejects_sha = write_part(work / f"{name}.rejects.parquet", rejects)
-        entry = {
-            "file": f"{name}.parquet",
-            "rejects_file": f"{name}.rejects.parquet",
-            "sha256": sha,
-            "rejects_sha256": rejects_sha,
-            "rows_in": rows_in,
-            "scored": len(scored),
-            "rejected": _lead_rejects(rejects),
-            "closed": closed,
-            "drift_counts": counts,
-        }
-        manifest["parts"][str(c)] = entry
-        with stage("write parts"):
+            manifest["parts"][str(c)] = {
+                "file": f"{name}.parquet",
+                "rejects_file": f"{name}.rejects.parquet",
+                "sha256": sha,
+                "rejects_sha256": rejects_sha,
+                "rows_in": rows_in,
+                "scored": len(scored),
+                "rejected": _lead_rejects(rejects),
+                "closed": closed,
+                "drift_counts": counts,
+            }
             save_manifest(work, manifest)
         parts[c] = (scored, rejects)
+        done += 1
         if progress:
-            progress(c + 1, plan.n_chunks)
+            progress(done, plan.n_chunks)
+
+    job = _ChunkJob(
+        bundle=bundle,
+        extras=dict(backlog.extras),
+        as_of=as_of,
+        options=options,
+        drift_step=drift_step,
+        timing=timing if options.timing else None,
+    )
+    if workers > 1 and len(todo) > 1:
+        for c, result, seconds in _in_processes(job, backlog, plan, todo, workers):
+            watch.add(seconds)
+            finish(c, result)
+    else:
+        for c in todo:
+            with stage("slice chunk"):
+                frames = chunk_frames(backlog, plan, c)
+            finish(c, job.score(frames))
 
     with stage("rank"):
         scored = pd.concat(
@@ -404,21 +517,28 @@ def _run_batch(
     with stage("write output"):
         write_table(ranked, out)
         write_table(rejects, rejects_path)
-    summary["seconds"] = _seconds(watch, started)
+    summary["seconds"] = _seconds(watch, started, workers if len(todo) > 1 else 1)
     text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
     shutil.rmtree(work, ignore_errors=True)
     return BatchResult(out, rejects_path, summary_path, summary, reused)
 
 
-def _seconds(watch: Stopwatch, started: float) -> dict[str, Any]:
-    """Wall seconds of the run and of each stage ("other": bookkeeping between)."""
+def _seconds(watch: Stopwatch, started: float, workers: int) -> dict[str, Any]:
+    """Wall seconds of the run and of each stage ("other": bookkeeping between).
+
+    With several worker processes the stages they ran are summed over them, so
+    the stages add up to more than the wall time.
+    """
     total = time.perf_counter() - started
     stages = watch.rounded()
     return {
         "total": round(total, 2),
+        "workers": workers,
         "stages": stages,
-        "other": round(max(total - sum(watch.seconds.values()), 0.0), 2),
+        "other": round(max(total - sum(watch.seconds.values()), 0.0), 2)
+        if workers == 1
+        else None,
     }
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
-from readiness.settings import Settings, get_settings
+from readiness.settings import Settings, available_cores, get_settings
 from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.served import load_served
 
@@ -68,5 +68,6 @@ def run_score_batch(
             as_of_is_now=as_of_is_now,
             progress=progress,
             timing=served.timing,
+            workers=settings.workers or available_cores(),
         )
     return ScoreBatchRun(result=result, options=options, warnings=warnings)
