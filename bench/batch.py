@@ -171,7 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         stages = timed.get("stages") or {}
         for name, sec in sorted(stages.items(), key=lambda kv: -kv[1]):
             say(f"  {name:<16} {sec:7.1f} s")
-        say(f"  {'other':<16} {timed.get('other', 0.0):7.1f} s")
+        if timed.get("other") is not None:
+            say(f"  {'other':<16} {timed['other']:7.1f} s")
+        if (timed.get("workers") or 1) > 1:
+            say(f"  (stages summed over {timed['workers']} worker processes)")
         say("LightGBM predict alone on the prepared matrix")
         seconds_predict, predicted = predict_only(
             base, bundle_dir, summary["rows_scored"]
@@ -195,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             "stage_seconds": stages,
             "seconds_in_run": timed.get("total"),
             "seconds_other": timed.get("other"),
+            "workers": timed.get("workers"),
             "target_ratio": 10,
             "stretch_ratio": 3,
             "target_peak_rss_gb": 6,
