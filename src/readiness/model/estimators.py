@@ -12,6 +12,7 @@ on the same split (`readiness.model.train` chooses what is served).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 import lightgbm as lgb
@@ -294,6 +295,15 @@ class WinModel(ClassifierMixin, BaseEstimator):
         `contributions_design` take it.
         """
         return np.hstack([self.matrix_.array(X), self._text(X).astype(np.float64)])
+
+    def design_rows(self, rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """`design_matrix` of feature rows given as {column: value} (a single
+        lead's, built without a frame): the same numbers."""
+        texts = pd.Series([str(row.get(TEXT_COLUMN) or "") for row in rows])
+        if TEXT_COLUMN not in (rows[0] if rows else {}):
+            texts = pd.Series([""] * len(rows))
+        comps = self.text_.transform(texts).astype(np.float64)
+        return np.hstack([self.matrix_.rows_array(rows), comps])
 
     def raw_design(self, design: np.ndarray) -> np.ndarray:
         """Uncalibrated log-odds per row of `design_matrix`: linear base + trees."""
