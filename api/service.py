@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -19,12 +20,14 @@ from api.errors import validation_items
 from api.schemas import ScoreIn, TimingIn
 from readiness.clock import now_tokyo
 from readiness.data.contract import Dataset
+from readiness.data.files import ExtraKind
+from readiness.data.single import SingleLead
 from readiness.features.build import EXTRA_PREFIX, sanitize_name
 from readiness.model.bundle import Bundle
 from readiness.rubric.config import Rubric
-from readiness.scoring.lead import extra_attribute_kinds, lead_dataset
+from readiness.scoring.lead import extra_attribute_kinds, lead_dataset, single_lead
 from readiness.scoring.results import LeadScore
-from readiness.scoring.score import ScoringInputError, score_points
+from readiness.scoring.score import ScoringInputError, score_lead, score_points
 from readiness.scoring.timing import recommend
 from readiness.scoring.timing_model import TimingModel
 
@@ -71,14 +74,15 @@ def _known_categories(bundle: Bundle) -> dict[str, list[str]]:
 
 
 def input_warnings(
-    item: TimingIn, *, as_of: datetime, bundle: Bundle, dataset: Dataset
+    item: TimingIn, *, as_of: datetime, bundle: Bundle, lead: Mapping[str, Any]
 ) -> list[str]:
     """What is odd about a request the model still scores: a moment before the
     lead existed, events after the moment (not counted), category values the
     model never saw in training (scored as unknown), one warning each.
 
-    `dataset` is the request as typed by the contract (`_dataset`): category values
-    are compared as the model reads them (trimmed, numbers as text)."""
+    `lead` is the request's lead as typed by the contract (`_single`, or the first
+    row of `_dataset`): category values are compared as the model reads them
+    (trimmed, numbers as text)."""
     out = []
     created = item.lead.created_at
     if created is not None and as_of < created:
@@ -96,7 +100,6 @@ def input_warnings(
             "later moment to count them"
         )
     known = _known_categories(bundle)
-    lead = dataset.leads.iloc[0]
     # (path, column of the typed lead, feature): the lead's categories, then the
     # attributes the model learned as categories
     fields = [(f"lead.{f}", f, f) for f in _CATEGORY_FIELDS]
@@ -125,15 +128,31 @@ def _memo_text(memo: str | dict[str, Any] | None) -> str | None:
     return memo
 
 
-def _dataset(
-    item: TimingIn, *, lead_id: str | None, as_of: datetime, bundle: Bundle
-) -> Dataset:
+def _request(
+    item: TimingIn, lead_id: str | None, bundle: Bundle
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, ExtraKind]]:
     lead = item.lead.model_dump(exclude_none=True)
     if lead_id is not None:
         lead["lead_id"] = lead_id
     events = [e.model_dump(exclude_none=True) for e in item.events]
     kinds = extra_attribute_kinds(lead.get("attributes") or {}, bundle=bundle)
+    return lead, events, kinds
+
+
+def _dataset(
+    item: TimingIn, *, lead_id: str | None, as_of: datetime, bundle: Bundle
+) -> Dataset:
+    lead, events, kinds = _request(item, lead_id, bundle)
     return lead_dataset(lead, events, as_of=as_of, extra_lead_columns=kinds)
+
+
+def _single(item: TimingIn, *, as_of: datetime, bundle: Bundle) -> SingleLead:
+    lead, events, kinds = _request(item, None, bundle)
+    return single_lead(lead, events, as_of=as_of, extra_lead_columns=kinds)
+
+
+def _first_lead(dataset: Dataset) -> dict[str, Any]:
+    return {str(k): v for k, v in dataset.leads.iloc[0].items()}
 
 
 def _rep(name: str | None) -> str | None:
@@ -157,19 +176,20 @@ def score_one(
 ) -> dict[str, Any]:
     """Score one lead; raises ScoringInputError for input the contract refuses."""
     as_of = item.as_of or now_tokyo()
-    dataset = _dataset(item, lead_id=None, as_of=as_of, bundle=bundle)
-    lead_id = str(dataset.leads["lead_id"].iloc[0])
-    points = pd.DataFrame([_point(item, lead_id, as_of)])
-    (score,) = score_points(
-        dataset,
-        points,
+    lead = _single(item, as_of=as_of, bundle=bundle)
+    score = score_lead(
+        lead,
+        as_of=as_of,
         bundle=bundle,
+        memo=_memo_text(item.memo),
+        is_rep=_rep(item.is_rep),
+        fs_rep=_rep(item.fs_rep),
         explain=item.explain,
         display_rubric=display_rubric,
     )
     out = score.to_dict()
     out["warnings"] = [
-        *input_warnings(item, as_of=as_of, bundle=bundle, dataset=dataset),
+        *input_warnings(item, as_of=as_of, bundle=bundle, lead=lead.lead),
         *out["warnings"],
     ]
     return out
@@ -218,7 +238,8 @@ def score_batch(
             continue
         datasets.append(dataset)
         points.append(_point(item, internal, as_of))
-        notes.append(input_warnings(item, as_of=as_of, bundle=bundle, dataset=dataset))
+        first = _first_lead(dataset)
+        notes.append(input_warnings(item, as_of=as_of, bundle=bundle, lead=first))
         flags.append(item.explain)
         owners.append(i)
         own_ids.append(own_id or "lead")
@@ -259,7 +280,9 @@ def timing_one(
     out = advice.to_dict()
     if warn:
         out["warnings"] = [
-            *input_warnings(item, as_of=as_of, bundle=bundle, dataset=dataset),
+            *input_warnings(
+                item, as_of=as_of, bundle=bundle, lead=_first_lead(dataset)
+            ),
             *out["warnings"],
         ]
     return out

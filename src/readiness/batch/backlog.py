@@ -427,7 +427,7 @@ def backlog_points(
     h = h[h["tossed_up_at"] <= pd.Timestamp(as_of)]
     ids = leads["lead_id"]
     handed = _is_in(ids, h.index)
-    closed = handed & _is_in(ids, pd.unique(dataset.outcomes["lead_id"].dropna()))
+    closed = handed & _is_in(ids, set(dataset.outcomes["lead_id"].dropna().unique()))
     late = ~handed & (leads["created_at"] > pd.Timestamp(as_of)).to_numpy()
     rejects = pd.DataFrame(
         [

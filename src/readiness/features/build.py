@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -32,11 +32,13 @@ from readiness.stopwatch import stage
 
 __all__ = [
     "CATEGORICAL",
+    "SENIOR_TITLE",
     "FeatureInfo",
     "build_features",
     "extra_feature_names",
     "feature_info",
     "labelled_points",
+    "log10_amount",
     "rubric_item_names",
     "sanitize_name",
     "toss_up_points",
@@ -56,7 +58,7 @@ TEXT_COLUMN: Final = "memo_text"
 EXTRA_PREFIX: Final = "x_"
 
 # Titles that usually carry budget or approval authority (the articles' 決裁者).
-_SENIOR_TITLE: Final = re.compile(
+SENIOR_TITLE: Final = re.compile(
     r"部長|取締役|役員|代表|社長|会長|常務|専務|理事|局長|\bC[A-Z]{1,2}O\b|director"
     r"|\bvp\b|vice president|president|head of|chief|general manager|founder|owner",
     re.IGNORECASE,
@@ -117,9 +119,10 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def extra_feature_names(dataset: Dataset) -> dict[str, str]:
-    """Feature name → raw column name of the dataset's declared extra lead columns."""
-    raw = list(dataset.extra_lead_columns)
+def extra_feature_names(dataset: Dataset | Iterable[str]) -> dict[str, str]:
+    """Feature name → raw column name of the dataset's declared extra lead columns
+    (or of the declared names given)."""
+    raw = list(dataset.extra_lead_columns if isinstance(dataset, Dataset) else dataset)
     names = _unique([EXTRA_PREFIX + sanitize_name(r) for r in raw])
     return dict(zip(names, raw, strict=True))
 
@@ -231,7 +234,7 @@ def _numeric(values: pd.Series, pos: np.ndarray) -> np.ndarray:
     return _take(col.to_numpy(dtype=np.float64, na_value=np.nan), pos)
 
 
-def _log10(values: np.ndarray) -> np.ndarray:
+def log10_amount(values: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return np.where(values >= 0, np.log10(1 + np.maximum(values, 0)), np.nan)
 
@@ -248,13 +251,13 @@ def _lead_features(
         out[col] = _category(values, pos, fixed.get(col) or _observed(values))
     for col in ("employees", "annual_revenue"):
         values = leads[col] if col in leads else pd.Series([np.nan] * len(leads))
-        out[f"log_{col}"] = _log10(_numeric(values, pos))
+        out[f"log_{col}"] = log10_amount(_numeric(values, pos))
     titles = leads.get("contact_title")
     senior = np.full(len(leads), np.nan)
     if titles is not None:
         text = titles.astype("str")
         has = (titles.notna() & (text.str.strip() != "")).to_numpy()
-        flag = text.str.contains(_SENIOR_TITLE, na=False).to_numpy(dtype=np.float64)
+        flag = text.str.contains(SENIOR_TITLE, na=False).to_numpy(dtype=np.float64)
         senior = np.where(has, flag, np.nan)
     out["senior_title"] = _take(senior, pos)
     created = micros(leads["created_at"]).astype(np.float64)

@@ -9,7 +9,7 @@ no Python loop ever runs over events or points.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -18,7 +18,13 @@ import pandas as pd
 
 from readiness.data.contract import EVENT_TYPES, WEB_PAGE_CATEGORIES
 
-__all__ = ["behaviour_columns", "behaviour_features", "behaviour_info"]
+__all__ = [
+    "behaviour_columns",
+    "behaviour_features",
+    "behaviour_info",
+    "behaviour_of_codes",
+    "event_codes",
+]
 
 DAY_US: Final = 86_400 * 1_000_000
 
@@ -378,8 +384,67 @@ def _behaviour(
     ts = micros(events["timestamp"])
     keep = (lead >= 0) & (kind >= 0) & events["timestamp"].notna().to_numpy()
     page = _page_codes(events, kind == EVENT_TYPES.index("web_visit"))
-    lead, kind, ts, page = lead[keep], kind[keep], ts[keep], page[keep]
+    return _behaviour_of_codes(
+        lead[keep], kind[keep], ts[keep], page[keep], point_leads, point_us, windows
+    )
 
+
+def event_codes(
+    types: Sequence[str], details: Sequence[str | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Type and page codes of a few typed events (one lead's), as `_behaviour`
+    codes a table: a web visit whose page is no category counts as other."""
+    kind = np.array([EVENT_TYPES.index(t) for t in types], dtype=np.int64)
+    web = EVENT_TYPES.index("web_visit")
+    other = _PAGE_INDEX["other"]
+    page = np.array(
+        [
+            (other if d is None else _PAGE_INDEX.get(d.strip().lower(), other))
+            if k == web
+            else -1
+            for k, d in zip(kind.tolist(), details, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    return kind, page
+
+
+def behaviour_of_codes(
+    kind: np.ndarray,
+    ts: np.ndarray,
+    page: np.ndarray,
+    point_us: np.ndarray,
+    windows: tuple[int, ...],
+) -> dict[str, np.ndarray]:
+    """`behaviour_features` of one lead's events given as codes (`event_codes`)
+    and int64 microseconds, at each of `point_us`: the same kernel on small
+    arrays, for a single lead scored without a table."""
+    lead = np.zeros(len(ts), dtype=np.int64)
+    point_leads = np.zeros(len(point_us), dtype=np.int64)
+    order = np.argsort(point_us, kind="stable")
+    out = _behaviour_of_codes(
+        lead, kind, ts, page, point_leads, point_us[order], windows
+    )
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    return {c: out[c][back] for c in behaviour_columns(windows)}
+
+
+_PAGE_INDEX: Final = {p: i for i, p in enumerate(WEB_PAGE_CATEGORIES)}
+
+
+def _behaviour_of_codes(
+    lead: np.ndarray,
+    kind: np.ndarray,
+    ts: np.ndarray,
+    page: np.ndarray,
+    point_leads: np.ndarray,
+    point_us: np.ndarray,
+    windows: tuple[int, ...],
+) -> dict[str, np.ndarray]:
+    """The behaviour columns from events as codes: lead (into the points' leads),
+    type (into EVENT_TYPES), time (µs) and page (into WEB_PAGE_CATEGORIES, -1
+    for other types); points sorted by (lead, moment)."""
     weight = np.zeros(len(ts), dtype=np.int64)
     for source, w in INTENT_WEIGHTS.items():
         if source.startswith("web_"):

@@ -262,7 +262,8 @@ def memo_features(
         # progress counts the points' memos: the rest of them, read or repeated
         progress(len(memos) - done)
     texts = [normalised[text] for text in raw_texts]
-    values = {c: table[inverse, j] for j, c in enumerate(columns)}
+    rows = table[inverse]  # one gather, then a column view each
+    values = {c: rows[:, j] for j, c in enumerate(columns)}
     return values, formats[inverse], texts
 
 

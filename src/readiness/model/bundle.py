@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -90,7 +90,7 @@ class Bundle:
 
     def score(
         self,
-        features: pd.DataFrame,
+        features: pd.DataFrame | Sequence[Mapping[str, Any]],
         *,
         contributions_for: Sequence[int] = (),
         counterfactuals: Sequence[tuple[int, Mapping[str, float]]] = (),
@@ -98,7 +98,9 @@ class Bundle:
         """`predict` of the rows and of their counterfactuals, plus the model's
         contributions for the rows asked (by position).
 
-        A counterfactual is (row position, {feature: new value}); its prediction
+        `features` is a frame of `build_features`, or rows as {column: value}
+        (`readiness.features.single.point_row`: a single lead, no frame). A
+        counterfactual is (row position, {feature: new value}); its prediction
         follows the rows' in `predictions`. The model matrix is built once, for the
         rows only — counterfactuals edit copies of their row's matrix row — which is
         most of a single lead's cost. Only a LightGBM-served bundle has
@@ -106,9 +108,16 @@ class Bundle:
         """
         estimator = self.estimator
         contributions = None
+        frame = features if isinstance(features, pd.DataFrame) else None
         if isinstance(estimator, WinModel):
             with stage("design matrix"):
-                design = estimator.design_matrix(features)
+                design = (
+                    estimator.design_matrix(frame)
+                    if frame is not None
+                    else estimator.design_rows(
+                        cast(Sequence[Mapping[str, Any]], features)
+                    )
+                )
                 if len(counterfactuals):
                     design = np.vstack(
                         [design, _edited(estimator, design, counterfactuals)]
@@ -119,24 +128,46 @@ class Bundle:
                 rows = np.asarray(contributions_for, dtype=np.int64)
                 with stage("explanations"):
                     contributions = estimator.contributions_design(design[rows])
-        else:
-            frame = features
+        elif frame is not None:
+            table = frame
             if len(counterfactuals):
-                frame = pd.concat(
-                    [features, edited_rows(features, counterfactuals)],
-                    ignore_index=True,
+                table = pd.concat(
+                    [frame, edited_rows(frame, counterfactuals)], ignore_index=True
                 )
             with stage("predict"):
-                p = np.asarray(estimator.predict_proba(frame))[:, 1]
+                p = np.asarray(estimator.predict_proba(table))[:, 1]
+        else:
+            given = cast(Sequence[Mapping[str, Any]], features)
+            table = _rubric_rows(estimator, given, counterfactuals)
+            with stage("predict"):
+                p = np.asarray(estimator.predict_proba(table))[:, 1]
         predictions = pd.DataFrame(
             {
                 "probability": p,
                 "points": self.scale.to_points(p),
                 "grade": self.scale.to_grade(p),
             },
-            index=features.index if not len(counterfactuals) else None,
+            index=frame.index
+            if frame is not None and not len(counterfactuals)
+            else None,
         )
         return Scored(predictions, contributions)
+
+
+def _rubric_rows(
+    model: RubricModel,
+    rows: Sequence[Mapping[str, Any]],
+    counterfactuals: Sequence[tuple[int, Mapping[str, float]]],
+) -> pd.DataFrame:
+    """The rubric model's columns of the rows, then of their counterfactuals
+    (edits pass through float32, as `edited_rows` stores them)."""
+    columns = list(model.columns)
+    values = [[row[c] for c in columns] for row in rows]
+    for row, edit in counterfactuals:
+        values.append(
+            [float(np.float32(edit[c])) if c in edit else rows[row][c] for c in columns]
+        )
+    return pd.DataFrame(values, columns=columns, dtype=np.float64)
 
 
 def _edited(

@@ -12,6 +12,10 @@ on the same split (`readiness.model.train` chooses what is served).
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 import lightgbm as lgb
@@ -172,6 +176,36 @@ class LogOddsScorer(ClassifierMixin, BaseEstimator):
 Scheme = Literal["crossfit", "holdout"]
 
 
+class _Recent:
+    """A small, thread-safe LRU of a model's recent memo text components."""
+
+    def __init__(self, size: int = 2_000) -> None:
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            got = self._items.get(text)
+            if got is not None:
+                self._items.move_to_end(text)
+            return got
+
+    def put(self, text: str, value: np.ndarray) -> None:
+        value.setflags(write=False)
+        with self._lock:
+            self._items[text] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+# the recent memo text components of each fitted text encoder
+_RECENT: weakref.WeakKeyDictionary[MemoTextEncoder, _Recent] = (
+    weakref.WeakKeyDictionary()
+)
+_RECENT_LOCK = threading.Lock()
+
+
 class Prepared:
     """The encoders learned from training rows and the design of those rows.
 
@@ -294,6 +328,31 @@ class WinModel(ClassifierMixin, BaseEstimator):
         `contributions_design` take it.
         """
         return np.hstack([self.matrix_.array(X), self._text(X).astype(np.float64)])
+
+    def design_rows(self, rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        """`design_matrix` of feature rows given as {column: value} (a single
+        lead's, built without a frame): the same numbers.
+
+        A memo never changes once written, so the text components of the recent
+        memos are kept (the page and a CRM score the same lead again and again);
+        encoding one memo is most of a single lead's design cost."""
+        texts = [str(row.get(TEXT_COLUMN) or "") for row in rows]
+        comps = np.vstack([self._text_of(text) for text in texts]) if rows else None
+        if comps is None:
+            comps = np.zeros((0, len(self.text_.get_feature_names_out())))
+        return np.hstack([self.matrix_.rows_array(rows), comps])
+
+    def _text_of(self, text: str) -> np.ndarray:
+        # beside the encoder, not in it: a model's state is what its artifact stores
+        with _RECENT_LOCK:
+            recent = _RECENT.get(self.text_)
+            if recent is None:
+                recent = _RECENT[self.text_] = _Recent()
+        got = recent.get(text)
+        if got is None:
+            got = self.text_.transform(pd.Series([text]))[0].astype(np.float64)
+            recent.put(text, got)
+        return got
 
     def raw_design(self, design: np.ndarray) -> np.ndarray:
         """Uncalibrated log-odds per row of `design_matrix`: linear base + trees."""

@@ -79,7 +79,7 @@ def read_memo(memo: Memo, result: RubricResult, rubric: Rubric) -> MemoRead:
 
 
 def read_memos(
-    memos: Sequence[object], as_of: pd.Series, rubric: Rubric
+    memos: Sequence[object], as_of: pd.Series | np.ndarray, rubric: Rubric
 ) -> tuple[list[MemoRead], list[tuple[str, ...]]]:
     """The rubric's reading of each memo as of its day, each distinct one once,
     and the notes on each (parser warnings, or that there is no memo).
@@ -87,7 +87,7 @@ def read_memos(
     Read exactly as `build_features` reads it (non-text or blank is no memo), so
     the rubric shown matches the rubric features the model saw.
     """
-    days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    days = np.asarray(as_of, dtype="datetime64[D]").astype(np.int64).tolist()
     version = reader_version(rubric)
     reads, warnings = [], []
     for raw, day in zip(memos, days, strict=True):
@@ -169,7 +169,7 @@ def edited_rows(
 
 
 def counterfactual_edits(
-    features: pd.DataFrame,
+    features: pd.DataFrame | Sequence[Mapping[str, object]],
     reads: Sequence[MemoRead],
     rows: Sequence[int],
     *,
@@ -183,7 +183,8 @@ def counterfactual_edits(
     statuses and its element status become filled, the rubric points it costs are
     added to its items (and the total, the confirmed BANT count and the gate
     follow); extracted values (amounts, dates) stay as they were, i.e. unknown:
-    collecting tells FS the answer, not which answer it is.
+    collecting tells FS the answer, not which answer it is. `features` is a
+    frame, or rows as {column: value}: only its columns are read.
     """
     plan: list[Counterfactual] = []
     for row in rows:
@@ -235,10 +236,14 @@ def counterfactual_edits(
     return plan, edits
 
 
-def _touched(frame: pd.DataFrame) -> list[str]:
+def _touched(features: pd.DataFrame | Sequence[Mapping[str, object]]) -> list[str]:
+    if isinstance(features, pd.DataFrame):
+        columns = list(features.columns)
+    else:
+        columns = list(features[0]) if len(features) else []
     return [
         c
-        for c in frame.columns
+        for c in columns
         if (c.startswith(("memo_", "element_")) and c.endswith("_status"))
         or c.startswith("rubric_")
     ]

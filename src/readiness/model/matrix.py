@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -60,6 +63,31 @@ class ModelMatrix:
                 out[:, i] = self._codes(c, X[c])
         return out
 
+    @functools.cached_property
+    def _tables(self) -> dict[str, dict[str, int]]:
+        return {
+            c: {v: i for i, v in enumerate(cats)} for c, cats in self.categories.items()
+        }
+
+    def rows_array(self, rows: Sequence[Mapping[str, object]]) -> np.ndarray:
+        """`array` of feature rows given as {column: value} (a single lead's, built
+        without a frame): numbers as float, categories as their training codes."""
+        missing = [c for c in self.columns if c not in rows[0]] if rows else []
+        if missing:
+            self._check(pd.DataFrame(columns=list(rows[0])))
+        out = np.empty((len(rows), len(self.columns)), dtype=np.float64)
+        tables = self._tables
+        for r, row in enumerate(rows):
+            for j, c in enumerate(self.columns):
+                value = row[c]
+                table = tables.get(c)
+                if table is not None:
+                    code = -1 if _missing(value) else table.get(str(value), -1)
+                    out[r, j] = code if code >= 0 else np.nan
+                else:
+                    out[r, j] = np.nan if value is None else float(value)  # type: ignore[arg-type]
+        return out
+
     def _codes(self, column: str, values: pd.Series) -> np.ndarray:
         """Training codes of a column's values as float (missing or unseen → NaN)."""
         table = {v: i for i, v in enumerate(self.categories[column])}
@@ -85,6 +113,10 @@ class ModelMatrix:
                 f"{' …' if len(missing) > 10 else ''}; build them with "
                 "readiness.features.build.build_features"
             )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def codes_array(design: pd.DataFrame | np.ndarray) -> np.ndarray:

@@ -45,6 +45,9 @@ _SVD_PREFIX: Final = "memo_text_svd_"
 _WORDING_LABELS: Final = ("メモの書きぶり（文面の特徴）", "memo wording")
 _ELEMENT_ORDER: Final = {k: i for i, k in enumerate(ELEMENT_KEYS)}
 
+# Feature rows: a frame of `build_features`, or rows as {column: value}.
+Rows = pd.DataFrame | Sequence[Mapping[str, Any]]
+
 
 def _group_of(column: str) -> str:
     return WORDING if column.startswith(_SVD_PREFIX) else column
@@ -60,10 +63,15 @@ def _labels(name: str, extra_names: Mapping[str, str]) -> tuple[str, str, str]:
     return info.group, info.label_ja, info.label_en
 
 
-def _value(features: pd.DataFrame, row: int, name: str) -> float | str | None:
-    if name == WORDING or name not in features.columns:
-        return None
-    value = features[name].iloc[row]
+def _value(features: Rows, row: int, name: str) -> float | str | None:
+    if isinstance(features, pd.DataFrame):
+        if name == WORDING or name not in features.columns:
+            return None
+        value = features[name].iloc[row]
+    else:
+        if name == WORDING or name not in features[row]:
+            return None
+        value = features[row][name]
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, np.floating | float | int | np.integer):
@@ -82,24 +90,27 @@ def _top(contrib: np.ndarray, top_k: int) -> tuple[list[int], list[int]]:
 
 def model_factors(
     contributions: pd.DataFrame,
-    features: pd.DataFrame,
+    features: Rows,
     *,
     top_k: int,
     extra_names: Mapping[str, str] | None = None,
 ) -> list[tuple[tuple[Factor, ...], tuple[Factor, ...]]]:
     """Top positive and negative factors per row, from the booster's contributions.
 
-    `contributions` is `WinModel.contributions` of `features` (row for row).
+    `contributions` is `WinModel.contributions` of `features` (row for row), a
+    frame or rows as {column: value}.
     """
     if not len(features):
         return []
-    raw = contributions.drop(columns="bias")
-    groups = [_group_of(c) for c in raw.columns]
+    # plain arrays: dropping a column of a wide frame cost a single lead ~1 ms
+    columns = [str(c) for c in contributions.columns]
+    kept = [j for j, c in enumerate(columns) if c != "bias"]
+    groups = [_group_of(columns[j]) for j in kept]
     names = list(dict.fromkeys(groups))
     index = {n: i for i, n in enumerate(names)}
     fold = np.zeros((len(groups), len(names)))
     fold[np.arange(len(groups)), [index[g] for g in groups]] = 1.0
-    grouped = raw.to_numpy(dtype=np.float64) @ fold
+    grouped = contributions.to_numpy(dtype=np.float64)[:, kept] @ fold
     labels: dict[str, tuple[str, str, str]] = {}  # named as they are shown
     out = []
     for row in range(len(features)):

@@ -12,14 +12,17 @@ row of a batch. Pure: no I/O; the bundle is loaded by the caller.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Final, cast, get_args
 
 import numpy as np
 import pandas as pd
 
-from readiness.clock import TIMEZONE
+from readiness.clock import TIMEZONE, TOKYO
 from readiness.data.contract import Dataset
+from readiness.data.single import SingleLead
 from readiness.errors import ReadinessError
 from readiness.features.build import (
     EXTRA_PREFIX,
@@ -27,6 +30,7 @@ from readiness.features.build import (
     extra_feature_names,
     rubric_item_names,
 )
+from readiness.features.single import point_row
 from readiness.model.bundle import Bundle
 from readiness.model.config import ExplainMethod
 from readiness.model.estimators import RubricModel, WinModel
@@ -40,6 +44,7 @@ from readiness.stopwatch import stage
 __all__ = [
     "ScoringInputError",
     "bundle_explain_method",
+    "score_lead",
     "score_points",
 ]
 
@@ -103,13 +108,95 @@ def score_points(
     points = _checked_points(points)
     n = len(points)
     flags = _explain_flags(explain, n)
-    if top_k < 0:
-        raise ScoringInputError([f"top_k: {top_k} is negative; give 0 or more"])
-    rubric = bundle.rubric
-    features = build_features(dataset, points, rubric=rubric)
+    _check_top_k(top_k)
+    features = build_features(dataset, points, rubric=bundle.rubric)
     features, absent = _with_absent_extras(features, bundle)
     as_of = _naive_as_of(points["as_of"])
-    memos = points["memo"].tolist() if "memo" in points else [None] * n
+    known = set(dataset.leads["lead_id"].astype("str"))
+    lead_ids = points["lead_id"].astype("str").tolist()
+    return _scores(
+        features,
+        bundle=bundle,
+        flags=flags,
+        top_k=top_k,
+        memos=points["memo"].tolist() if "memo" in points else [None] * n,
+        as_of=as_of,
+        # plain lists: row-wise pandas access was a fifth of a large batch's time
+        moments=[t.to_pydatetime() for t in as_of],
+        lead_ids=lead_ids,
+        unknown=[lead_id not in known for lead_id in lead_ids],
+        absent=absent,
+        extra_names=extra_feature_names(dataset),
+        display_rubric=display_rubric,
+        explain_method=explain_method,
+    )
+
+
+def score_lead(
+    lead: SingleLead,
+    *,
+    as_of: datetime,
+    bundle: Bundle,
+    memo: object = None,
+    is_rep: object = None,
+    fs_rep: object = None,
+    explain: bool = True,
+    top_k: int = 3,
+    display_rubric: Rubric | None = None,
+    explain_method: ExplainMethod | None = None,
+) -> LeadScore:
+    """`score_points` of one lead at one moment, without frames: the same score.
+
+    `lead` is typed by `readiness.scoring.lead.single_lead`; its features are one
+    row of plain values (`point_row`), and the row and its counterfactuals go
+    through one `bundle.score` as in a batch. An aware `as_of` is read as Tokyo
+    time. This is what the API and the page call per lead.
+    """
+    _check_top_k(top_k)
+    moment = _naive_moment(as_of)
+    row = point_row(
+        lead, as_of=moment, memo=memo, is_rep=is_rep, fs_rep=fs_rep,
+        rubric=bundle.rubric,
+    )  # fmt: skip
+    absent = _absent_extras(row, bundle)
+    row |= dict.fromkeys(absent, math.nan)
+    (score,) = _scores(
+        [row],
+        bundle=bundle,
+        flags=np.array([explain]),
+        top_k=top_k,
+        memos=[memo],
+        as_of=np.array([np.datetime64(moment, "us")]),
+        moments=[moment],
+        lead_ids=[lead.lead_id],
+        unknown=[False],
+        absent=absent,
+        extra_names=extra_feature_names(lead.extra_lead_columns),
+        display_rubric=display_rubric,
+        explain_method=explain_method,
+    )
+    return score
+
+
+def _scores(
+    features: pd.DataFrame | list[dict[str, Any]],
+    *,
+    bundle: Bundle,
+    flags: np.ndarray,
+    top_k: int,
+    memos: list[object],
+    as_of: pd.Series | np.ndarray,
+    moments: list[datetime],
+    lead_ids: list[str],
+    unknown: list[bool],
+    absent: list[str],
+    extra_names: Mapping[str, str],
+    display_rubric: Rubric | None,
+    explain_method: ExplainMethod | None,
+) -> list[LeadScore]:
+    """The scores of feature rows (a frame, or rows as {column: value})."""
+    n = len(features)
+    rubric = bundle.rubric
     with stage("memo readings"):
         reads, memo_warnings = read_memos(memos, as_of, rubric)
 
@@ -146,12 +233,14 @@ def score_points(
     factors: dict[int, tuple[tuple[Factor, ...], tuple[Factor, ...]]] = {}
     warnings: list[str] = []
     if contribute and scored.contributions is not None:
+        rows = (
+            features.iloc[contribute]
+            if isinstance(features, pd.DataFrame)
+            else [features[i] for i in contribute]
+        )
         with stage("explanations"):
             found = model_factors(
-                scored.contributions,
-                features.iloc[contribute],
-                top_k=top_k,
-                extra_names=extra_feature_names(dataset),
+                scored.contributions, rows, top_k=top_k, extra_names=extra_names
             )
         factors = dict(zip(contribute, found, strict=True))
     elif explained and isinstance(estimator, RubricModel):
@@ -166,12 +255,8 @@ def score_points(
             f"{', …' if len(absent) > 5 else ''}): scored as unknown; send them in "
             "lead.attributes"
         )
-    known = set(dataset.leads["lead_id"].astype("str"))
-    lead_ids = points["lead_id"].astype("str").tolist()
     version = bundle.meta.get("registered_version")
     shown = _display_results(memos, as_of, display_rubric)
-    # plain lists: row-wise pandas access was a fifth of a large batch's time
-    moments = [t.to_pydatetime() for t in as_of]
     points_100 = predicted["points"].iloc[:n].astype(float).tolist()
     grades = predicted["grade"].iloc[:n].astype(str).tolist()
     out = []
@@ -185,7 +270,7 @@ def score_points(
         lacking = missing[i] if shown is None else _worth(missing[i], shown[i])
         positive, negative = factors.get(i, ((), ()))
         notes = [*warnings, *memo_warnings[i]]
-        if lead_ids[i] not in known:
+        if unknown[i]:
             notes.insert(0, f"lead {lead_ids[i]} is not in the data: no lead features")
         out.append(
             LeadScore(
@@ -224,6 +309,18 @@ def _breakdown(
     return failures, items
 
 
+def _check_top_k(top_k: int) -> None:
+    if top_k < 0:
+        raise ScoringInputError([f"top_k: {top_k} is negative; give 0 or more"])
+
+
+def _naive_moment(as_of: datetime) -> datetime:
+    """A moment as naive Asia/Tokyo (`_naive_as_of` of one)."""
+    if as_of.tzinfo is not None:
+        as_of = as_of.astimezone(TOKYO).replace(tzinfo=None)
+    return as_of
+
+
 def bundle_explain_method(meta: Mapping[str, Any]) -> ExplainMethod:
     """The bundle's way of ordering missing elements ("blend" before there was a
     choice: a bundle keeps explaining as it did when it was trained)."""
@@ -232,7 +329,7 @@ def bundle_explain_method(meta: Mapping[str, Any]) -> ExplainMethod:
 
 
 def _display_results(
-    memos: Sequence[object], as_of: pd.Series, rubric: Rubric | None
+    memos: Sequence[object], as_of: pd.Series | np.ndarray, rubric: Rubric | None
 ) -> list[RubricResult] | None:
     """The adopted rubric's reading of each memo (None: show the bundle's)."""
     if rubric is None:
@@ -304,12 +401,16 @@ def _with_absent_extras(
     the linear base treat a missing value, and said so in the warnings.
     """
     features = features.reset_index(drop=True)
-    absent = [
-        c
-        for c in bundle.feature_names
-        if c.startswith(EXTRA_PREFIX) and c not in features.columns
-    ]
+    absent = _absent_extras(features.columns, bundle)
     if absent:
         filler = pd.DataFrame(np.nan, index=features.index, columns=absent)
         features = pd.concat([features, filler], axis=1)
     return features, absent
+
+
+def _absent_extras(columns: Iterable[str], bundle: Bundle) -> list[str]:
+    """The declared lead attributes the model uses that the features lack."""
+    have = set(columns)
+    return [
+        c for c in bundle.feature_names if c.startswith(EXTRA_PREFIX) and c not in have
+    ]
