@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # MLflow's own variable: the store when READINESS_TRACKING_URI is not set.
     mlflow_tracking_uri: str = Field("", validation_alias="MLFLOW_TRACKING_URI")
     n_jobs: int = 1
+    # `score-batch --engine spark`: the Spark master (local[*], spark://host:7077,
+    # yarn, k8s://...); `--spark-master` wins.
+    spark_master: str = "local[*]"
     # Where memo readings are kept between runs (features.memo_cache): empty, a
     # SQLite file beside the data (DATA_DIR/.readiness/memo_cache.sqlite); "off",
     # memory only; else this file.

@@ -28,11 +28,9 @@ moved into place atomically.
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,14 +43,20 @@ from readiness.batch.backlog import (
     Backlog,
     BatchError,
     ChunkPlan,
-    backlog_points,
     chunk_frames,
-    clean_ids,
     latest_timestamp,
+    orphan_reject,
     plan_chunks,
     read_backlog,
-    reject_row,
-    validate_chunk,
+)
+from readiness.batch.chunk import (
+    BatchOptions,
+    ChunkResult,
+    backlog_sizes,
+    drift_steps,
+    explain_chunk,
+    parse_explain,
+    score_chunk,
 )
 from readiness.batch.parts import (
     bundle_key,
@@ -63,37 +67,22 @@ from readiness.batch.parts import (
     write_part,
     write_table,
 )
-from readiness.batch.summary import (
-    drift_references,
-    population_of,
-    summarise,
-)
-from readiness.data.contract import Dataset
+from readiness.batch.summary import drift_references, summarise
 from readiness.data.write import atomic_write_bytes
-from readiness.features.build import build_features
 from readiness.model.bundle import Bundle
-from readiness.model.drift import add_counts, reference_counts
-from readiness.scoring.results import LeadScore, score_table
-from readiness.scoring.score import score_points
-from readiness.scoring.timing import recommend
+from readiness.model.drift import add_counts
 from readiness.scoring.timing_model import TimingModel
 
-__all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
+__all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "assemble",
+    "checked_options",
+    "parse_explain",
+    "run_batch",
+]
 
 _FORMAT: Final = 2  # manifest layout version (2: drift counts per population)
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """What a run computes; any change makes earlier parts unusable for `resume`."""
-
-    as_of: datetime | None = None  # naive Asia/Tokyo; None: latest in data + 1 s
-    chunk_size: int = 50_000
-    explain: str = "top:500"  # "none" | "all" | "top:N"
-    include_closed: bool = False
-    top_k: int = 3
-    drift_sample: int = 10_000  # points whose features are counted for drift
-    timing: bool = False  # timing advice for the open leads (needs a timing model)
 
 
 @dataclass
@@ -105,116 +94,22 @@ class BatchResult:
     reused_chunks: int = 0
 
 
-def parse_explain(text: str) -> str:
-    """Normalise `none`, `all` or `top:N`; raise BatchError otherwise."""
-    value = str(text).strip().lower()
-    if value in ("none", "all"):
-        return value
-    if value.startswith("top:") and value[4:].isdigit():
-        return f"top:{int(value[4:])}"
-    raise BatchError(
-        f"--explain {text!r}: write none, all or top:N (e.g. top:500, the N "
-        "highest-ranked leads)"
-    )
-
-
-# --- scoring a chunk -------------------------------------------------------------
-
-
-def _rows(scores: Sequence[LeadScore], status: Sequence[str]) -> pd.DataFrame:
-    rows = score_table(scores)
-    rows.insert(1, "status", list(status))
-    return rows
-
-
-def _score_chunk(
-    frames: Mapping[str, pd.DataFrame],
-    *,
-    bundle: Bundle,
-    extras: Mapping[str, Any],
-    as_of: datetime,
-    options: BatchOptions,
-    drift_step: Mapping[str, int],
-    timing: TimingModel | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, dict[str, list[int]]]]:
-    """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
-    dataset, rejects = validate_chunk(frames, extras)
-    points, late, n_closed = backlog_points(
-        dataset, frames.get("drafts"), as_of, options.include_closed
-    )
-    if len(late):
-        rows = frames["leads"]
-        key = clean_ids(rows["lead_id"])
-        late["row"] = [int(rows.index[key == lid][0]) + 1 for lid in late["lead_id"]]
-        rejects = pd.concat([rejects, late], ignore_index=True)
-    explain = options.explain == "all"
-    scored = _rows([], [])
-    counts: dict[str, dict[str, list[int]]] = {}
-    if len(points):
-        scores = score_points(
-            dataset,
-            points.drop(columns="status"),
-            bundle=bundle,
-            explain=explain,
-            top_k=options.top_k,
+def checked_options(
+    out: Path, options: BatchOptions | None, timing: TimingModel | None
+) -> BatchOptions:
+    """The options of a run, normalised; BatchError before any work when unusable."""
+    options = options or BatchOptions()
+    if Path(out).suffix.lower() not in (".parquet", ".csv"):
+        raise BatchError(f"--out {out}: give a .parquet or .csv file name")
+    if options.chunk_size < 1:
+        raise BatchError(f"chunk size {options.chunk_size}: give 1 or more")
+    explain = parse_explain(options.explain)
+    if options.timing and timing is None:
+        raise BatchError(
+            "timing advice needs the timing model: `readiness train` saves it next "
+            "to the bundle (or run `readiness timing DATA_DIR` once)"
         )
-        scored = _rows(scores, points["status"].tolist())
-        if timing is not None:
-            scored = _with_timing(scored, dataset, points, bundle, timing)
-        counts = _drift_counts(dataset, points, bundle, drift_step)
-    return scored, rejects, len(frames["leads"]), n_closed, counts
-
-
-def _drift_counts(
-    dataset: Dataset, points: pd.DataFrame, bundle: Bundle, step: Mapping[str, int]
-) -> dict[str, dict[str, list[int]]]:
-    """Drift counts of a sample of the points, per population the bundle has a
-    reference for (hand-offs and open leads; or "all" with an older bundle)."""
-    references = drift_references(bundle.meta)
-    population = population_of(points["status"], references)
-    out: dict[str, dict[str, list[int]]] = {}
-    for name, reference in references.items():
-        rows = points[(population == name).to_numpy()]
-        sample = rows.iloc[:: step.get(name, 1)].drop(columns="status")
-        if len(sample):
-            features = build_features(dataset, sample, rubric=bundle.rubric)
-            out[name] = reference_counts(features, reference)
-    return out
-
-
-TIMING_COLUMNS: Final = ("timing_action", "timing_action_ja", "timing_next_element")
-
-
-def _with_timing(
-    scored: pd.DataFrame,
-    dataset: Dataset,
-    points: pd.DataFrame,
-    bundle: Bundle,
-    timing: TimingModel,
-) -> pd.DataFrame:
-    """The timing advice of each open lead (blank for leads already handed off)."""
-    out = scored.assign(**{c: "" for c in TIMING_COLUMNS})
-    open_rows = np.flatnonzero(points["status"].to_numpy() == "open")
-    if not len(open_rows):
-        return out
-    chosen = points.iloc[open_rows].drop(columns="status").reset_index(drop=True)
-    advice = recommend(dataset, chosen, bundle=bundle, timing=timing)
-    nxt = [a.next_element.element if a.next_element else "" for a in advice]
-    out.loc[out.index[open_rows], "timing_action"] = [a.action for a in advice]
-    out.loc[out.index[open_rows], "timing_action_ja"] = [a.action_ja for a in advice]
-    out.loc[out.index[open_rows], "timing_next_element"] = nxt
-    return out
-
-
-# --- the run ---------------------------------------------------------------------
-
-
-def _rank(scored: pd.DataFrame) -> pd.DataFrame:
-    order = np.lexsort((scored["lead_id"].to_numpy(dtype=object),
-                        -scored["probability"].to_numpy()))  # fmt: skip
-    out = scored.iloc[order].reset_index(drop=True)
-    out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
-    return out
+    return BatchOptions(**{**asdict(options), "explain": explain})
 
 
 def run_batch(
@@ -237,19 +132,8 @@ def run_batch(
     `<out>.summary.json`. `as_of_is_now` says `options.as_of` was "now": a resumed
     run then keeps the moment of the run it resumes instead of refusing.
     """
-    options = options or BatchOptions()
     out = Path(out)
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise BatchError(f"--out {out}: give a .parquet or .csv file name")
-    if options.chunk_size < 1:
-        raise BatchError(f"chunk size {options.chunk_size}: give 1 or more")
-    explain = parse_explain(options.explain)
-    options = BatchOptions(**{**asdict(options), "explain": explain})
-    if options.timing and timing is None:
-        raise BatchError(
-            "timing advice needs the timing model: `readiness train` saves it next "
-            "to the bundle (or run `readiness timing DATA_DIR` once)"
-        )
+    options = checked_options(out, options, timing)
     out.parent.mkdir(parents=True, exist_ok=True)
     backlog = read_backlog(Path(data_dir), drafts)
     work = out.with_name(f".{out.name}.parts")
@@ -258,8 +142,7 @@ def run_batch(
         as_of = resumed_as_of(work) or as_of
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
     plan = plan_chunks(backlog, options.chunk_size)
-    n_leads = len(backlog.leads)
-    drift_step = _drift_steps(backlog, options)
+    drift_step = drift_steps(backlog_sizes(backlog, options), options)
     key = {
         "format": _FORMAT,
         "inputs": backlog.fingerprint,
@@ -274,7 +157,7 @@ def run_batch(
         manifest = {"key": key, "parts": {}, "explain": None}
         save_manifest(work, manifest)
 
-    parts: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    results: list[ChunkResult] = []
     reused = 0
     for c in range(plan.n_chunks):
         entry = manifest["parts"].get(str(c))
@@ -282,14 +165,21 @@ def run_batch(
             got = read_part(work / entry["file"], entry["sha256"])
             rej = read_part(work / entry["rejects_file"], entry["rejects_sha256"])
             if got is not None and rej is not None:
-                parts[c] = (got, rej)
+                results.append(
+                    ChunkResult(
+                        got,
+                        rej,
+                        entry["rows_in"],
+                        entry["closed"],
+                        entry["drift_counts"],
+                    )
+                )
                 reused += 1
                 if progress:
                     progress(c + 1, plan.n_chunks)
                 continue
-        frames = chunk_frames(backlog, plan, c)
-        scored, rejects, rows_in, closed, counts = _score_chunk(
-            frames,
+        part = score_chunk(
+            chunk_frames(backlog, plan, c),
             bundle=bundle,
             extras=backlog.extras,
             as_of=as_of,
@@ -297,53 +187,76 @@ def run_batch(
             drift_step=drift_step,
             timing=timing if options.timing else None,
         )
-        if rows_in != len(scored) + _lead_rejects(rejects) + closed:
-            raise BatchError(
-                f"chunk {c}: {rows_in} lead rows in but {len(scored)} scored + "
-                f"{_lead_rejects(rejects)} rejected + {closed} closed; this is a bug"
-            )
+        part.check_balance(f"chunk {c}")
         name = f"part-{c:05d}"
-        entry = {
+        manifest["parts"][str(c)] = {
             "file": f"{name}.parquet",
             "rejects_file": f"{name}.rejects.parquet",
-            "sha256": write_part(work / f"{name}.parquet", scored),
-            "rejects_sha256": write_part(work / f"{name}.rejects.parquet", rejects),
-            "rows_in": rows_in,
-            "scored": len(scored),
-            "rejected": _lead_rejects(rejects),
-            "closed": closed,
-            "drift_counts": counts,
+            "sha256": write_part(work / f"{name}.parquet", part.scored),
+            "rejects_sha256": write_part(
+                work / f"{name}.rejects.parquet", part.rejects
+            ),
+            "rows_in": part.rows_in,
+            "scored": len(part.scored),
+            "rejected": part.rejected,
+            "closed": part.closed,
+            "drift_counts": part.drift_counts,
         }
-        manifest["parts"][str(c)] = entry
         save_manifest(work, manifest)
-        parts[c] = (scored, rejects)
+        results.append(part)
         if progress:
             progress(c + 1, plan.n_chunks)
 
-    scored = pd.concat([parts[c][0] for c in range(plan.n_chunks)], ignore_index=True)
-    ranked = _rank(scored)
-    del scored
-    if explain.startswith("top:"):
-        ranked = _explain_top(
-            ranked, int(explain[4:]), backlog, plan, bundle, options, as_of, work,
-            manifest,
-        )  # fmt: skip
-    orphan_rejects = _orphans(backlog, plan)
-    rejects = pd.concat(
-        [orphan_rejects, *(parts[c][1] for c in range(plan.n_chunks))],
-        ignore_index=True,
+    def explain_rows(wanted: set[str]) -> pd.DataFrame:
+        return _explained_locally(
+            wanted, backlog, plan, bundle, options, work, manifest
+        )
+
+    result = assemble(
+        out,
+        results=results,
+        orphans=_orphans(backlog, plan),
+        explain_rows=explain_rows,
+        n_leads=len(backlog.leads),
+        bundle=bundle,
+        options=options,
+        fs_capacity=fs_capacity,
     )
-    parts.clear()
-    entries = [manifest["parts"][str(c)] for c in range(plan.n_chunks)]
-    drift_counts = _total_counts(e["drift_counts"] for e in entries)
+    shutil.rmtree(work, ignore_errors=True)
+    result.reused_chunks = reused
+    return result
+
+
+def assemble(
+    out: Path,
+    *,
+    results: Sequence[ChunkResult],
+    orphans: pd.DataFrame,
+    explain_rows: Callable[[set[str]], pd.DataFrame],
+    n_leads: int,
+    bundle: Bundle,
+    options: BatchOptions,
+    fs_capacity: int | None,
+) -> BatchResult:
+    """The output of a run from its scored chunks, whichever engine scored them:
+    ranked rows (the top explained through `explain_rows(lead ids)`), rejects
+    (orphan rows first) and the summary, each written atomically."""
+    if not results:
+        raise BatchError("no chunk was scored; this is a bug")
+    as_of = options.as_of
+    assert as_of is not None
+    ranked = _rank(pd.concat([r.scored for r in results], ignore_index=True))
+    if options.explain.startswith("top:"):
+        ranked = _explain_top(ranked, int(options.explain[4:]), explain_rows)
+    rejects = pd.concat([orphans, *(r.rejects for r in results)], ignore_index=True)
     summary = summarise(
         ranked,
         rows_in=n_leads,
-        rows_rejected=sum(e["rejected"] for e in entries),
-        rows_closed=sum(e["closed"] for e in entries),
-        other_rejects=len(orphan_rejects),
+        rows_rejected=sum(r.rejected for r in results),
+        rows_closed=sum(r.closed for r in results),
+        other_rejects=len(orphans),
         fs_capacity=fs_capacity,
-        drift_counts=drift_counts,
+        drift_counts=_total_counts(r.drift_counts for r in results),
         references=drift_references(bundle.meta),
         as_of=as_of,
         model=bundle_key(bundle),
@@ -355,26 +268,15 @@ def run_batch(
     write_table(rejects, rejects_path)
     text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
-    shutil.rmtree(work, ignore_errors=True)
-    return BatchResult(out, rejects_path, summary_path, summary, reused)
+    return BatchResult(out, rejects_path, summary_path, summary)
 
 
-def _drift_steps(backlog: Backlog, options: BatchOptions) -> dict[str, int]:
-    """Every k-th point per population, so each gives about `drift_sample` points."""
-    handed = closed = pd.Index([], dtype="str")
-    if backlog.handoffs is not None and "lead_id" in backlog.handoffs:
-        handed = pd.Index(clean_ids(backlog.handoffs["lead_id"]).dropna().unique())
-    if backlog.outcomes is not None and "lead_id" in backlog.outcomes:
-        closed = pd.Index(clean_ids(backlog.outcomes["lead_id"]).dropna().unique())
-    scored_handed = handed if options.include_closed else handed.difference(closed)
-    sizes = {
-        "all": len(backlog.leads),
-        "handed_off": int(backlog.uniques.isin(scored_handed).sum()),
-        "open": int((~backlog.uniques.isin(handed)).sum()),
-    }
-    return {
-        k: max(1, math.ceil(n / max(1, options.drift_sample))) for k, n in sizes.items()
-    }
+def _rank(scored: pd.DataFrame) -> pd.DataFrame:
+    order = np.lexsort((scored["lead_id"].to_numpy(dtype=object),
+                        -scored["probability"].to_numpy()))  # fmt: skip
+    out = scored.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
+    return out
 
 
 def _total_counts(
@@ -388,76 +290,68 @@ def _total_counts(
     return total
 
 
-def _lead_rejects(rejects: pd.DataFrame) -> int:
-    return int((rejects["table"] == "leads").sum()) if len(rejects) else 0
-
-
 def _orphans(backlog: Backlog, plan: ChunkPlan) -> pd.DataFrame:
     """Rows of other tables whose lead is not in leads: rejected, not lost."""
     rows: list[dict[str, Any]] = []
-    reason = (
-        "{t}.lead_id: lead_id not found in leads; fix: add the lead or remove the row"
-    )
     if backlog.events is not None and len(plan.orphan_events):
         ids = backlog.events["lead_id"].take(pa.array(plan.orphan_events)).to_pylist()
         for r, lead in zip(plan.orphan_events.tolist(), ids, strict=True):
-            rows.append(
-                reject_row("events", r, lead, "lead_id", reason.format(t="events"))
-            )
+            rows.append(orphan_reject("events", r, lead))
     for name in ("handoffs", "outcomes", "drafts"):
         frame = getattr(backlog, name)
         if frame is None:
             continue
         for r in np.flatnonzero(plan.chunk_of[name] < 0).tolist():
             lead = frame["lead_id"].iloc[r]
-            rows.append(
-                reject_row(name, r, None if pd.isna(lead) else str(lead), "lead_id",
-                        reason.format(t=name))
-            )  # fmt: skip
+            rows.append(orphan_reject(name, r, None if pd.isna(lead) else str(lead)))
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS))
 
 
-def _explain_top(
-    ranked: pd.DataFrame,
-    n: int,
+def _explained_locally(
+    wanted: set[str],
     backlog: Backlog,
     plan: ChunkPlan,
     bundle: Bundle,
     options: BatchOptions,
-    as_of: datetime,
     work: Path,
     manifest: dict[str, Any],
+) -> pd.DataFrame:
+    """The `wanted` leads explained, chunk by chunk; kept in the work directory so
+    a resumed run does not explain them again."""
+    done = manifest.get("explain")
+    if done is not None:
+        explained = read_part(work / done["file"], done["sha256"])
+        if explained is not None:
+            return explained
+    assert options.as_of is not None
+    codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
+    pieces = [
+        explain_chunk(
+            chunk_frames(backlog, plan, c, only=wanted),
+            wanted,
+            bundle=bundle,
+            extras=backlog.extras,
+            as_of=options.as_of,
+            options=options,
+        )
+        for c in sorted(set((codes // options.chunk_size).tolist()))
+    ]
+    explained = pd.concat(pieces, ignore_index=True)
+    entry = {"file": "explain.parquet"}
+    entry["sha256"] = write_part(work / "explain.parquet", explained)
+    manifest["explain"] = entry
+    save_manifest(work, manifest)
+    return explained
+
+
+def _explain_top(
+    ranked: pd.DataFrame, n: int, explain_rows: Callable[[set[str]], pd.DataFrame]
 ) -> pd.DataFrame:
     """Explain the `n` highest-ranked rows: re-score them with explanations."""
     top = ranked.head(n)
     if not len(top):
         return ranked
-    done = manifest.get("explain")
-    explained = None
-    if done is not None:
-        explained = read_part(work / done["file"], done["sha256"])
-    if explained is None:
-        wanted = set(top["lead_id"])
-        codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
-        pieces = []
-        for c in sorted(set((codes // options.chunk_size).tolist())):
-            frames = chunk_frames(backlog, plan, c, only=wanted)
-            dataset, _ = validate_chunk(frames, backlog.extras)
-            points, _, _ = backlog_points(dataset, frames.get("drafts"), as_of, True)
-            points = points[points["lead_id"].isin(wanted)].reset_index(drop=True)
-            scores = score_points(
-                dataset,
-                points.drop(columns="status"),
-                bundle=bundle,
-                explain=True,
-                top_k=options.top_k,
-            )
-            pieces.append(_rows(scores, points["status"].tolist()))
-        explained = pd.concat(pieces, ignore_index=True)
-        entry = {"file": "explain.parquet"}
-        entry["sha256"] = write_part(work / "explain.parquet", explained)
-        manifest["explain"] = entry
-        save_manifest(work, manifest)
+    explained = explain_rows(set(top["lead_id"]))
     by_id = explained.set_index("lead_id")
     idx = ranked.index[ranked["lead_id"].isin(by_id.index)]
     ids = ranked.loc[idx, "lead_id"]
