@@ -10,7 +10,7 @@ function the local engine runs on each chunk. Spark only distributes it:
 2. `groupBy(bucket).applyInArrow` rebuilds, per bucket, the pandas frames the
    local engine hands `score_chunk` (same dtypes, file row numbers as index),
    sets aside rows whose lead is not in leads (orphans) and scores the rest;
-   each bucket returns its rows, rejects and orphans as Parquet bytes and its
+   each bucket returns its rows, rejects and orphans as Arrow IPC bytes and its
    counts as JSON, so the result schema is fixed;
 3. the driver assembles the output as the local engine does (`assemble`): rank,
    rejects, summary; the top of the ranking is explained in a second pass over
@@ -25,7 +25,6 @@ file's own Arrow type, so the frames are those of a local read.
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -349,13 +348,16 @@ def _only(frames: Mapping[str, pd.DataFrame], wanted: set[str]) -> dict[str, Any
 
 
 def _bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as Arrow IPC bytes: dtypes come back whole (categories included)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     sink = pa.BufferOutputStream()
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
     return bytes(sink.getvalue().to_pybytes())
 
 
 def _frame(data: bytes) -> pd.DataFrame:
-    return pq.read_table(io.BytesIO(data)).to_pandas()
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_all().to_pandas()
 
 
 # --- the passes -------------------------------------------------------------------
@@ -574,5 +576,15 @@ def spark_features(
         return {"scored": _bytes(built.reset_index(drop=True))}
 
     got = _grouped(union, union.frame, features, "bucket long, scored binary")
-    frame = pd.concat([_frame(r["scored"]) for r in got], ignore_index=True)
+    parts = [_frame(r["scored"]) for r in got]
+    parts = [p for p in parts if len(p)] or parts[:1]
+    frame = pd.concat(parts, ignore_index=True)
+    for name in parts[0].columns:
+        # Categories come from the values of a bucket: give the whole their union.
+        if isinstance(parts[0][name].dtype, pd.CategoricalDtype):
+            seen = {c for p in parts for c in p[name].cat.categories.tolist()}
+            widest = max((p[name].cat.categories for p in parts), key=len)
+            categories = pd.Index(sorted(seen), dtype=widest.dtype)
+            values = frame[name].astype(object).to_numpy()
+            frame[name] = pd.Categorical(values, categories=categories)
     return frame.sort_values("lead_id", kind="stable").reset_index(drop=True)
