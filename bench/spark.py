@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
 
         a, b = pd.read_parquet(local.out), pd.read_parquet(on_spark.out)
         same_rows = a["lead_id"].tolist() == b["lead_id"].tolist()
-        delta = float(np.max(np.abs(a["probability"] - b["probability"]), initial=0))
+        diff = a["probability"].to_numpy() - b["probability"].to_numpy()
+        delta = float(np.max(np.abs(diff), initial=0.0))
         compared, equal = _equal_columns(reference, features)
         same_ids = reference["lead_id"].tolist() == features["lead_id"].tolist()
         line = {
