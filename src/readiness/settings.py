@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # Processes a command may use to read memos its cache lacks (train, timing,
     # score-batch; the API never does); 0: every core this process may use.
     workers: int = Field(0, ge=0)
+    # `score-batch --engine spark`: the Spark master (local[*], spark://host:7077,
+    # yarn, k8s://...); `--spark-master` wins.
+    spark_master: str = "local[*]"
     # Where memo readings are kept between runs (features.memo_cache): empty, a
     # SQLite file beside the data (DATA_DIR/.readiness/memo_cache.sqlite); "off",
     # memory only; else this file.

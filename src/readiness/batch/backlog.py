@@ -62,7 +62,7 @@ class Backlog:
     files: list[str] = field(default_factory=list)
 
 
-def _table_path(data_dir: Path, name: str) -> Path | None:
+def table_path(data_dir: Path, name: str) -> Path | None:
     found = [p for p in (data_dir / f"{name}.parquet", data_dir / f"{name}.csv") if
              p.is_file()]  # fmt: skip
     if len(found) > 1:
@@ -95,15 +95,19 @@ def _read_events(path: Path, encoding: str | None) -> pa.Table:
             raise BatchError(
                 f"{path}: cannot read Parquet: {exc}; re-export the table"
             ) from exc
-    frame = _read_frame(path, encoding)
-    table = pa.Table.from_pandas(frame.astype(object), preserve_index=False)
+    table = events_table(_read_frame(path, encoding))
     for name in (c for c in _DICTIONARY_COLUMNS if c in table.column_names):
         i = table.column_names.index(name)
         table = table.set_column(i, name, pc.dictionary_encode(table[name]))
     return table
 
 
-def _decoded(table: pa.Table) -> pa.Table:
+def events_table(frame: pd.DataFrame) -> pa.Table:
+    """The events of a CSV file (cells as text) as the Arrow table the batch holds."""
+    return pa.Table.from_pandas(frame.astype(object), preserve_index=False)
+
+
+def decoded(table: pa.Table) -> pa.Table:
     for i, col in enumerate(table.columns):
         if pa.types.is_dictionary(col.type):
             plain = pc.cast(col, col.type.value_type)
@@ -133,7 +137,7 @@ def read_backlog(data_dir: Path, drafts_path: Path | None) -> Backlog:
         config = read_dataset_config(data_dir)
     except DataFileError as exc:
         raise BatchError(f"{exc.path}: {exc.message}. {exc.hint}") from exc
-    paths = {n: _table_path(data_dir, n) for n in TABLE_NAMES}
+    paths = {n: table_path(data_dir, n) for n in TABLE_NAMES}
     if paths["leads"] is None:
         raise BatchError(f"{data_dir}: no leads.csv or leads.parquet; add the table")
     enc = config.encoding
@@ -176,16 +180,29 @@ def read_backlog(data_dir: Path, drafts_path: Path | None) -> Backlog:
 
 def latest_timestamp(backlog: Backlog) -> datetime:
     """The latest timestamp anywhere in the data: the export moment."""
+    stamp = latest_stamp(backlog.leads, backlog.handoffs, backlog.events)
+    if stamp is None:
+        raise BatchError(
+            "no usable timestamp in the data to score open leads at; pass --as-of"
+        )
+    return (stamp + pd.Timedelta(seconds=1)).to_pydatetime()
+
+
+def latest_stamp(
+    leads: pd.DataFrame | None, handoffs: pd.DataFrame | None, events: pa.Table | None
+) -> pd.Timestamp | None:
+    """The latest timestamp of some rows of the tables as read (None: there is none).
+
+    The maximum over parts of the tables is the maximum over the tables, so an
+    engine that reads them in parts takes the largest of its parts' answers.
+    """
     stamps: list[pd.Timestamp] = []
-    for frame, col in (
-        (backlog.leads, "created_at"),
-        (backlog.handoffs, "tossed_up_at"),
-    ):
+    for frame, col in ((leads, "created_at"), (handoffs, "tossed_up_at")):
         if frame is not None and col in frame:
             parsed = parse_datetimes(frame[col])
             if parsed.notna().any():
                 stamps.append(pd.Timestamp(parsed.max()))
-    ev = backlog.events
+    ev = events
     if ev is not None and "timestamp" in ev.column_names and ev.num_rows:
         col = ev["timestamp"]
         if pa.types.is_timestamp(col.type):
@@ -199,11 +216,7 @@ def latest_timestamp(backlog: Backlog) -> datetime:
             parsed = parse_datetimes(pd.Series(col.to_pandas()))
             if parsed.notna().any():
                 stamps.append(pd.Timestamp(parsed.max()))
-    if not stamps:
-        raise BatchError(
-            "no usable timestamp in the data to score open leads at; pass --as-of"
-        )
-    return (max(stamps) + pd.Timedelta(seconds=1)).to_pydatetime()
+    return max(stamps) if stamps else None
 
 
 # --- chunk plan ------------------------------------------------------------------
@@ -271,7 +284,7 @@ def chunk_frames(
         ev_rows = np.sort(
             plan.event_order[plan.event_bounds[c] : plan.event_bounds[c + 1]]
         )
-        events = _decoded(backlog.events.take(pa.array(ev_rows))).to_pandas()
+        events = decoded(backlog.events.take(pa.array(ev_rows))).to_pandas()
         events.index = ev_rows
         if only is not None:
             keep = clean_ids(events["lead_id"]).isin(list(only)).to_numpy()
@@ -405,6 +418,15 @@ def _is_in(values: pd.Series, members: Collection[Any]) -> np.ndarray:
     keys = pd.Series(list(members), dtype=object).dropna().astype("str").unique()
     found = pd.Index(keys).get_indexer(pd.Index(values.astype("str")))
     return (found >= 0) & values.notna().to_numpy()
+
+
+def orphan_reject(table: str, row: int, lead: Any) -> dict[str, Any]:
+    """The reject of a row whose lead is not in leads (rejected, not lost)."""
+    reason = (
+        f"{table}.lead_id: lead_id not found in leads; fix: add the lead or remove "
+        "the row"
+    )
+    return reject_row(table, row, lead, "lead_id", reason)
 
 
 def _without(dataset: Dataset, bad: set[str]) -> Dataset:

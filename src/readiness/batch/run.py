@@ -28,7 +28,6 @@ moved into place atomically.
 from __future__ import annotations
 
 import json
-import math
 import multiprocessing
 import shutil
 import time
@@ -48,14 +47,20 @@ from readiness.batch.backlog import (
     Backlog,
     BatchError,
     ChunkPlan,
-    backlog_points,
     chunk_frames,
-    clean_ids,
     latest_timestamp,
+    orphan_reject,
     plan_chunks,
     read_backlog,
-    reject_row,
-    validate_chunk,
+)
+from readiness.batch.chunk import (
+    BatchOptions,
+    ChunkResult,
+    backlog_sizes,
+    drift_steps,
+    explain_chunk,
+    parse_explain,
+    score_chunk,
 )
 from readiness.batch.parts import (
     bundle_key,
@@ -66,40 +71,25 @@ from readiness.batch.parts import (
     write_part,
     write_table,
 )
-from readiness.batch.summary import (
-    drift_references,
-    population_of,
-    summarise,
-)
-from readiness.data.contract import Dataset
+from readiness.batch.summary import drift_references, summarise
 from readiness.data.write import atomic_write_bytes
-from readiness.features.build import build_features
 from readiness.features.memo import memo_workers
 from readiness.features.memo_cache import MemoCache, active_cache, use_memo_cache
 from readiness.model.bundle import Bundle
-from readiness.model.drift import add_counts, reference_counts
-from readiness.scoring.results import LeadScore, score_table
-from readiness.scoring.score import score_points
-from readiness.scoring.timing import recommend
+from readiness.model.drift import add_counts
 from readiness.scoring.timing_model import TimingModel
 from readiness.stopwatch import Stopwatch, stage, use_stopwatch
 
-__all__ = ["BatchOptions", "BatchResult", "parse_explain", "run_batch"]
+__all__ = [
+    "BatchOptions",
+    "BatchResult",
+    "assemble",
+    "checked_options",
+    "parse_explain",
+    "run_batch",
+]
 
 _FORMAT: Final = 2  # manifest layout version (2: drift counts per population)
-
-
-@dataclass(frozen=True)
-class BatchOptions:
-    """What a run computes; any change makes earlier parts unusable for `resume`."""
-
-    as_of: datetime | None = None  # naive Asia/Tokyo; None: latest in data + 1 s
-    chunk_size: int = 50_000
-    explain: str = "top:500"  # "none" | "all" | "top:N"
-    include_closed: bool = False
-    top_k: int = 3
-    drift_sample: int = 10_000  # points whose features are counted for drift
-    timing: bool = False  # timing advice for the open leads (needs a timing model)
 
 
 @dataclass
@@ -111,215 +101,22 @@ class BatchResult:
     reused_chunks: int = 0
 
 
-def parse_explain(text: str) -> str:
-    """Normalise `none`, `all` or `top:N`; raise BatchError otherwise."""
-    value = str(text).strip().lower()
-    if value in ("none", "all"):
-        return value
-    if value.startswith("top:") and value[4:].isdigit():
-        return f"top:{int(value[4:])}"
-    raise BatchError(
-        f"--explain {text!r}: write none, all or top:N (e.g. top:500, the N "
-        "highest-ranked leads)"
-    )
-
-
-# --- scoring a chunk -------------------------------------------------------------
-
-
-def _rows(scores: Sequence[LeadScore], status: Sequence[str]) -> pd.DataFrame:
-    rows = score_table(scores)
-    rows.insert(1, "status", list(status))
-    return rows
-
-
-def _score_chunk(
-    frames: Mapping[str, pd.DataFrame],
-    *,
-    bundle: Bundle,
-    extras: Mapping[str, Any],
-    as_of: datetime,
-    options: BatchOptions,
-    drift_step: Mapping[str, int],
-    timing: TimingModel | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, int, int, dict[str, dict[str, list[int]]]]:
-    """(scored rows, rejects, rows in, closed skipped, drift counts) of one chunk."""
-    with stage("validate"):
-        dataset, rejects = validate_chunk(frames, extras)
-    with stage("backlog points"):
-        points, late, n_closed = backlog_points(
-            dataset, frames.get("drafts"), as_of, options.include_closed
+def checked_options(
+    out: Path, options: BatchOptions | None, timing: TimingModel | None
+) -> BatchOptions:
+    """The options of a run, normalised; BatchError before any work when unusable."""
+    options = options or BatchOptions()
+    if Path(out).suffix.lower() not in (".parquet", ".csv"):
+        raise BatchError(f"--out {out}: give a .parquet or .csv file name")
+    if options.chunk_size < 1:
+        raise BatchError(f"chunk size {options.chunk_size}: give 1 or more")
+    explain = parse_explain(options.explain)
+    if options.timing and timing is None:
+        raise BatchError(
+            "timing advice needs the timing model: `readiness train` saves it next "
+            "to the bundle (or run `readiness timing DATA_DIR` once)"
         )
-    if len(late):
-        rows = frames["leads"]
-        key = clean_ids(rows["lead_id"])
-        late["row"] = [int(rows.index[key == lid][0]) + 1 for lid in late["lead_id"]]
-        rejects = pd.concat([rejects, late], ignore_index=True)
-    explain = options.explain == "all"
-    scored = _rows([], [])
-    counts: dict[str, dict[str, list[int]]] = {}
-    if len(points):
-        with stage("scoring (rest)"):
-            scores = score_points(
-                dataset,
-                points.drop(columns="status"),
-                bundle=bundle,
-                explain=explain,
-                top_k=options.top_k,
-            )
-        with stage("result rows"):
-            scored = _rows(scores, points["status"].tolist())
-        if timing is not None:
-            with stage("timing advice"):
-                scored = _with_timing(scored, dataset, points, bundle, timing)
-        with stage("drift sample"):
-            counts = _drift_counts(dataset, points, bundle, drift_step)
-    return scored, rejects, len(frames["leads"]), n_closed, counts
-
-
-def _drift_counts(
-    dataset: Dataset, points: pd.DataFrame, bundle: Bundle, step: Mapping[str, int]
-) -> dict[str, dict[str, list[int]]]:
-    """Drift counts of a sample of the points, per population the bundle has a
-    reference for (hand-offs and open leads; or "all" with an older bundle)."""
-    references = drift_references(bundle.meta)
-    population = population_of(points["status"], references)
-    out: dict[str, dict[str, list[int]]] = {}
-    for name, reference in references.items():
-        rows = points[(population == name).to_numpy()]
-        sample = rows.iloc[:: step.get(name, 1)].drop(columns="status")
-        if len(sample):
-            features = build_features(dataset, sample, rubric=bundle.rubric)
-            out[name] = reference_counts(features, reference)
-    return out
-
-
-TIMING_COLUMNS: Final = ("timing_action", "timing_action_ja", "timing_next_element")
-
-
-def _with_timing(
-    scored: pd.DataFrame,
-    dataset: Dataset,
-    points: pd.DataFrame,
-    bundle: Bundle,
-    timing: TimingModel,
-) -> pd.DataFrame:
-    """The timing advice of each open lead (blank for leads already handed off)."""
-    out = scored.assign(**{c: "" for c in TIMING_COLUMNS})
-    open_rows = np.flatnonzero(points["status"].to_numpy() == "open")
-    if not len(open_rows):
-        return out
-    chosen = points.iloc[open_rows].drop(columns="status").reset_index(drop=True)
-    advice = recommend(dataset, chosen, bundle=bundle, timing=timing)
-    nxt = [a.next_element.element if a.next_element else "" for a in advice]
-    out.loc[out.index[open_rows], "timing_action"] = [a.action for a in advice]
-    out.loc[out.index[open_rows], "timing_action_ja"] = [a.action_ja for a in advice]
-    out.loc[out.index[open_rows], "timing_next_element"] = nxt
-    return out
-
-
-# --- chunks in other processes ---------------------------------------------------
-
-_ChunkResult = tuple[
-    pd.DataFrame, pd.DataFrame, int, int, dict[str, dict[str, list[int]]]
-]
-
-
-@dataclass(frozen=True)
-class _ChunkJob:
-    """What scoring a chunk needs besides its rows: sent once to each worker."""
-
-    bundle: Bundle
-    extras: Mapping[str, Any]
-    as_of: datetime
-    options: BatchOptions
-    drift_step: Mapping[str, int]
-    timing: TimingModel | None
-
-    def score(self, frames: Mapping[str, pd.DataFrame]) -> _ChunkResult:
-        return _score_chunk(
-            frames,
-            bundle=self.bundle,
-            extras=self.extras,
-            as_of=self.as_of,
-            options=self.options,
-            drift_step=self.drift_step,
-            timing=self.timing,
-        )
-
-
-_WORKER: dict[str, Any] = {}  # a worker process's job and memo cache
-
-
-def _start_worker(job: _ChunkJob, cache_path: Path | None) -> None:
-    _WORKER["job"] = job
-    _WORKER["cache"] = MemoCache(cache_path)  # its own connection to the file
-
-
-def _score_in_worker(
-    frames: Mapping[str, pd.DataFrame],
-) -> tuple[_ChunkResult, dict[str, float]]:
-    watch = Stopwatch()
-    with use_memo_cache(_WORKER["cache"]), memo_workers(1), use_stopwatch(watch):
-        result = _WORKER["job"].score(frames)
-    return result, watch.seconds
-
-
-def _in_processes(
-    job: _ChunkJob,
-    backlog: Backlog,
-    plan: ChunkPlan,
-    todo: Sequence[int],
-    workers: int,
-) -> Iterator[tuple[int, _ChunkResult, dict[str, float]]]:
-    """Score the chunks `todo` in `workers` processes, yielding each as it ends.
-
-    Validation, features and memo parsing are Python holding the GIL: processes,
-    not threads. "forkserver" starts clean ones (forking a process that has run
-    LightGBM's OpenMP threads can hang the child). At most `workers + 1` chunks'
-    rows are in flight, so memory stays bounded by the chunk size.
-    """
-    context = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(job, active_cache().path),
-    )
-    queue = iter(todo)
-    pending: dict[Future[tuple[_ChunkResult, dict[str, float]]], int] = {}
-
-    def submit() -> None:
-        c = next(queue, None)
-        if c is not None:
-            with stage("slice chunk"):
-                frames = chunk_frames(backlog, plan, c)
-            pending[pool.submit(_score_in_worker, frames)] = c
-
-    try:
-        for _ in range(workers + 1):
-            submit()
-        while pending:
-            with stage("waiting for workers"):
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                c = pending.pop(future)
-                result, seconds = future.result()
-                yield c, result, seconds
-                submit()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-# --- the run ---------------------------------------------------------------------
-
-
-def _rank(scored: pd.DataFrame) -> pd.DataFrame:
-    order = np.lexsort((scored["lead_id"].to_numpy(dtype=object),
-                        -scored["probability"].to_numpy()))  # fmt: skip
-    out = scored.iloc[order].reset_index(drop=True)
-    out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
-    return out
+    return BatchOptions(**{**asdict(options), "explain": explain})
 
 
 def run_batch(
@@ -341,7 +138,8 @@ def run_batch(
     `progress(done, total)` is called after each chunk (a progress bar, or a test
     that interrupts the run). Rejects go to `<out>.rejects.csv`, the summary to
     `<out>.summary.json`. `as_of_is_now` says `options.as_of` was "now": a resumed
-    run then keeps the moment of the run it resumes instead of refusing.
+    run then keeps the moment of the run it resumes instead of refusing. With
+    `workers` > 1 the chunks are scored in that many processes (same output).
     """
     watch = Stopwatch()
     with use_stopwatch(watch):
@@ -366,30 +164,19 @@ def _run_batch(
     out: Path,
     *,
     bundle: Bundle,
-    options: BatchOptions | None = None,
-    resume: bool = False,
-    drafts: Path | None = None,
-    fs_capacity: int | None = None,
-    as_of_is_now: bool = False,
-    progress: Callable[[int, int], object] | None = None,
-    timing: TimingModel | None = None,
+    options: BatchOptions | None,
+    resume: bool,
+    drafts: Path | None,
+    fs_capacity: int | None,
+    as_of_is_now: bool,
+    progress: Callable[[int, int], object] | None,
+    timing: TimingModel | None,
     workers: int,
     watch: Stopwatch,
 ) -> BatchResult:
     started = time.perf_counter()
-    options = options or BatchOptions()
     out = Path(out)
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise BatchError(f"--out {out}: give a .parquet or .csv file name")
-    if options.chunk_size < 1:
-        raise BatchError(f"chunk size {options.chunk_size}: give 1 or more")
-    explain = parse_explain(options.explain)
-    options = BatchOptions(**{**asdict(options), "explain": explain})
-    if options.timing and timing is None:
-        raise BatchError(
-            "timing advice needs the timing model: `readiness train` saves it next "
-            "to the bundle (or run `readiness timing DATA_DIR` once)"
-        )
+    options = checked_options(out, options, timing)
     out.parent.mkdir(parents=True, exist_ok=True)
     with stage("read"):
         backlog = read_backlog(Path(data_dir), drafts)
@@ -400,8 +187,7 @@ def _run_batch(
     options = BatchOptions(**{**asdict(options), "as_of": as_of})
     with stage("read"):
         plan = plan_chunks(backlog, options.chunk_size)
-    n_leads = len(backlog.leads)
-    drift_step = _drift_steps(backlog, options)
+    drift_step = drift_steps(backlog_sizes(backlog, options), options)
     key = {
         "format": _FORMAT,
         "inputs": backlog.fingerprint,
@@ -416,7 +202,7 @@ def _run_batch(
         manifest = {"key": key, "parts": {}, "explain": None}
         save_manifest(work, manifest)
 
-    parts: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    results: dict[int, ChunkResult] = {}
     reused = done = 0
     todo: list[int] = []
     for c in range(plan.n_chunks):
@@ -425,7 +211,9 @@ def _run_batch(
             got = read_part(work / entry["file"], entry["sha256"])
             rej = read_part(work / entry["rejects_file"], entry["rejects_sha256"])
             if got is not None and rej is not None:
-                parts[c] = (got, rej)
+                results[c] = ChunkResult(
+                    got, rej, entry["rows_in"], entry["closed"], entry["drift_counts"]
+                )
                 reused += 1
                 done += 1
                 if progress:
@@ -433,31 +221,26 @@ def _run_batch(
                 continue
         todo.append(c)
 
-    def finish(c: int, result: _ChunkResult) -> None:
+    def finish(c: int, part: ChunkResult) -> None:
         nonlocal done
-        scored, rejects, rows_in, closed, counts = result
-        if rows_in != len(scored) + _lead_rejects(rejects) + closed:
-            raise BatchError(
-                f"chunk {c}: {rows_in} lead rows in but {len(scored)} scored + "
-                f"{_lead_rejects(rejects)} rejected + {closed} closed; this is a bug"
-            )
+        part.check_balance(f"chunk {c}")
         name = f"part-{c:05d}"
         with stage("write parts"):
-            sha = write_part(work / f"{name}.parquet", scored)
-            rejects_sha = write_part(work / f"{name}.rejects.parquet", rejects)
             manifest["parts"][str(c)] = {
                 "file": f"{name}.parquet",
                 "rejects_file": f"{name}.rejects.parquet",
-                "sha256": sha,
-                "rejects_sha256": rejects_sha,
-                "rows_in": rows_in,
-                "scored": len(scored),
-                "rejected": _lead_rejects(rejects),
-                "closed": closed,
-                "drift_counts": counts,
+                "sha256": write_part(work / f"{name}.parquet", part.scored),
+                "rejects_sha256": write_part(
+                    work / f"{name}.rejects.parquet", part.rejects
+                ),
+                "rows_in": part.rows_in,
+                "scored": len(part.scored),
+                "rejected": part.rejected,
+                "closed": part.closed,
+                "drift_counts": part.drift_counts,
             }
             save_manifest(work, manifest)
-        parts[c] = (scored, rejects)
+        results[c] = part
         done += 1
         if progress:
             progress(done, plan.n_chunks)
@@ -470,43 +253,71 @@ def _run_batch(
         drift_step=drift_step,
         timing=timing if options.timing else None,
     )
-    if workers > 1 and len(todo) > 1:
-        for c, result, seconds in _in_processes(job, backlog, plan, todo, workers):
+    in_processes = workers > 1 and len(todo) > 1
+    if in_processes:
+        for c, part, seconds in _in_processes(job, backlog, plan, todo, workers):
             watch.add(seconds)
-            finish(c, result)
+            finish(c, part)
     else:
         for c in todo:
             with stage("slice chunk"):
                 frames = chunk_frames(backlog, plan, c)
             finish(c, job.score(frames))
 
-    with stage("rank"):
-        scored = pd.concat(
-            [parts[c][0] for c in range(plan.n_chunks)], ignore_index=True
+    def explain_rows(wanted: set[str]) -> pd.DataFrame:
+        return _explained_locally(
+            wanted, backlog, plan, bundle, options, work, manifest
         )
-        ranked = _rank(scored)
-        del scored
-    if explain.startswith("top:"):
-        ranked = _explain_top(
-            ranked, int(explain[4:]), backlog, plan, bundle, options, as_of, work,
-            manifest,
-        )  # fmt: skip
-    orphan_rejects = _orphans(backlog, plan)
-    rejects = pd.concat(
-        [orphan_rejects, *(parts[c][1] for c in range(plan.n_chunks))],
-        ignore_index=True,
+
+    result = assemble(
+        out,
+        results=[results[c] for c in range(plan.n_chunks)],
+        orphans=_orphans(backlog, plan),
+        explain_rows=explain_rows,
+        n_leads=len(backlog.leads),
+        bundle=bundle,
+        options=options,
+        fs_capacity=fs_capacity,
+        seconds=lambda: run_seconds(watch, started, workers if in_processes else 1),
     )
-    parts.clear()
-    entries = [manifest["parts"][str(c)] for c in range(plan.n_chunks)]
-    drift_counts = _total_counts(e["drift_counts"] for e in entries)
+    shutil.rmtree(work, ignore_errors=True)
+    result.reused_chunks = reused
+    return result
+
+
+def assemble(
+    out: Path,
+    *,
+    results: Sequence[ChunkResult],
+    orphans: pd.DataFrame,
+    explain_rows: Callable[[set[str]], pd.DataFrame],
+    n_leads: int,
+    bundle: Bundle,
+    options: BatchOptions,
+    fs_capacity: int | None,
+    seconds: Callable[[], dict[str, Any]] | None = None,
+) -> BatchResult:
+    """The output of a run from its scored chunks, whichever engine scored them:
+    ranked rows (the top explained through `explain_rows(lead ids)`), rejects
+    (orphan rows first) and the summary, each written atomically. `seconds()`
+    gives the summary's `seconds` (where the run's time went), taken last."""
+    if not results:
+        raise BatchError("no chunk was scored; this is a bug")
+    as_of = options.as_of
+    assert as_of is not None
+    with stage("rank"):
+        ranked = _rank(pd.concat([r.scored for r in results], ignore_index=True))
+    if options.explain.startswith("top:"):
+        ranked = _explain_top(ranked, int(options.explain[4:]), explain_rows)
+    rejects = pd.concat([orphans, *(r.rejects for r in results)], ignore_index=True)
     summary = summarise(
         ranked,
         rows_in=n_leads,
-        rows_rejected=sum(e["rejected"] for e in entries),
-        rows_closed=sum(e["closed"] for e in entries),
-        other_rejects=len(orphan_rejects),
+        rows_rejected=sum(r.rejected for r in results),
+        rows_closed=sum(r.closed for r in results),
+        other_rejects=len(orphans),
         fs_capacity=fs_capacity,
-        drift_counts=drift_counts,
+        drift_counts=_total_counts(r.drift_counts for r in results),
         references=drift_references(bundle.meta),
         as_of=as_of,
         model=bundle_key(bundle),
@@ -517,47 +328,124 @@ def _run_batch(
     with stage("write output"):
         write_table(ranked, out)
         write_table(rejects, rejects_path)
-    summary["seconds"] = _seconds(watch, started, workers if len(todo) > 1 else 1)
+    if seconds is not None:
+        summary["seconds"] = seconds()
     text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     atomic_write_bytes(summary_path, (text + "\n").encode("utf-8"))
-    shutil.rmtree(work, ignore_errors=True)
-    return BatchResult(out, rejects_path, summary_path, summary, reused)
+    return BatchResult(out, rejects_path, summary_path, summary)
 
 
-def _seconds(watch: Stopwatch, started: float, workers: int) -> dict[str, Any]:
-    """Wall seconds of the run and of each stage ("other": bookkeeping between).
+def run_seconds(watch: Stopwatch, started: float, workers: int) -> dict[str, Any]:
+    """Wall seconds of a run and of each stage ("other": bookkeeping between).
 
     With several worker processes the stages they ran are summed over them, so
-    the stages add up to more than the wall time.
+    the stages add up to more than the wall time and "other" is not given.
     """
     total = time.perf_counter() - started
-    stages = watch.rounded()
+    other = max(total - sum(watch.seconds.values()), 0.0)
     return {
         "total": round(total, 2),
         "workers": workers,
-        "stages": stages,
-        "other": round(max(total - sum(watch.seconds.values()), 0.0), 2)
-        if workers == 1
-        else None,
+        "stages": watch.rounded(),
+        "other": round(other, 2) if workers == 1 else None,
     }
 
 
-def _drift_steps(backlog: Backlog, options: BatchOptions) -> dict[str, int]:
-    """Every k-th point per population, so each gives about `drift_sample` points."""
-    handed = closed = pd.Index([], dtype="str")
-    if backlog.handoffs is not None and "lead_id" in backlog.handoffs:
-        handed = pd.Index(clean_ids(backlog.handoffs["lead_id"]).dropna().unique())
-    if backlog.outcomes is not None and "lead_id" in backlog.outcomes:
-        closed = pd.Index(clean_ids(backlog.outcomes["lead_id"]).dropna().unique())
-    scored_handed = handed if options.include_closed else handed.difference(closed)
-    sizes = {
-        "all": len(backlog.leads),
-        "handed_off": int(backlog.uniques.isin(scored_handed).sum()),
-        "open": int((~backlog.uniques.isin(handed)).sum()),
-    }
-    return {
-        k: max(1, math.ceil(n / max(1, options.drift_sample))) for k, n in sizes.items()
-    }
+# --- chunks in other processes ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ChunkJob:
+    """What scoring a chunk needs besides its rows: sent once to each worker."""
+
+    bundle: Bundle
+    extras: Mapping[str, Any]
+    as_of: datetime
+    options: BatchOptions
+    drift_step: Mapping[str, int]
+    timing: TimingModel | None
+
+    def score(self, frames: Mapping[str, pd.DataFrame]) -> ChunkResult:
+        return score_chunk(
+            frames,
+            bundle=self.bundle,
+            extras=self.extras,
+            as_of=self.as_of,
+            options=self.options,
+            drift_step=self.drift_step,
+            timing=self.timing,
+        )
+
+
+_WORKER: dict[str, Any] = {}  # a worker process's job and memo cache
+
+
+def _start_worker(job: _ChunkJob, cache_path: Path | None) -> None:
+    _WORKER["job"] = job
+    _WORKER["cache"] = MemoCache(cache_path)  # its own connection to the file
+
+
+def _score_in_worker(
+    frames: Mapping[str, pd.DataFrame],
+) -> tuple[ChunkResult, dict[str, float]]:
+    watch = Stopwatch()
+    with use_memo_cache(_WORKER["cache"]), memo_workers(1), use_stopwatch(watch):
+        part = _WORKER["job"].score(frames)
+    return part, watch.seconds
+
+
+def _in_processes(
+    job: _ChunkJob,
+    backlog: Backlog,
+    plan: ChunkPlan,
+    todo: Sequence[int],
+    workers: int,
+) -> Iterator[tuple[int, ChunkResult, dict[str, float]]]:
+    """Score the chunks `todo` in `workers` processes, yielding each as it ends.
+
+    Validation, features and memo parsing are Python holding the GIL: processes,
+    not threads. "forkserver" starts clean ones (forking a process that has run
+    LightGBM's OpenMP threads can hang the child). At most `workers + 1` chunks'
+    rows are in flight, so memory stays bounded by the chunk size.
+    """
+    context = multiprocessing.get_context("forkserver")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(job, active_cache().path),
+    )
+    queue = iter(todo)
+    pending: dict[Future[tuple[ChunkResult, dict[str, float]]], int] = {}
+
+    def submit() -> None:
+        c = next(queue, None)
+        if c is not None:
+            with stage("slice chunk"):
+                frames = chunk_frames(backlog, plan, c)
+            pending[pool.submit(_score_in_worker, frames)] = c
+
+    try:
+        for _ in range(workers + 1):
+            submit()
+        while pending:
+            with stage("waiting for workers"):
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                c = pending.pop(future)
+                part, seconds = future.result()
+                yield c, part, seconds
+                submit()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _rank(scored: pd.DataFrame) -> pd.DataFrame:
+    order = np.lexsort((scored["lead_id"].to_numpy(dtype=object),
+                        -scored["probability"].to_numpy()))  # fmt: skip
+    out = scored.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", np.arange(1, len(out) + 1, dtype=np.int64))
+    return out
 
 
 def _total_counts(
@@ -571,76 +459,68 @@ def _total_counts(
     return total
 
 
-def _lead_rejects(rejects: pd.DataFrame) -> int:
-    return int((rejects["table"] == "leads").sum()) if len(rejects) else 0
-
-
 def _orphans(backlog: Backlog, plan: ChunkPlan) -> pd.DataFrame:
     """Rows of other tables whose lead is not in leads: rejected, not lost."""
     rows: list[dict[str, Any]] = []
-    reason = (
-        "{t}.lead_id: lead_id not found in leads; fix: add the lead or remove the row"
-    )
     if backlog.events is not None and len(plan.orphan_events):
         ids = backlog.events["lead_id"].take(pa.array(plan.orphan_events)).to_pylist()
         for r, lead in zip(plan.orphan_events.tolist(), ids, strict=True):
-            rows.append(
-                reject_row("events", r, lead, "lead_id", reason.format(t="events"))
-            )
+            rows.append(orphan_reject("events", r, lead))
     for name in ("handoffs", "outcomes", "drafts"):
         frame = getattr(backlog, name)
         if frame is None:
             continue
         for r in np.flatnonzero(plan.chunk_of[name] < 0).tolist():
             lead = frame["lead_id"].iloc[r]
-            rows.append(
-                reject_row(name, r, None if pd.isna(lead) else str(lead), "lead_id",
-                        reason.format(t=name))
-            )  # fmt: skip
+            rows.append(orphan_reject(name, r, None if pd.isna(lead) else str(lead)))
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS))
 
 
-def _explain_top(
-    ranked: pd.DataFrame,
-    n: int,
+def _explained_locally(
+    wanted: set[str],
     backlog: Backlog,
     plan: ChunkPlan,
     bundle: Bundle,
     options: BatchOptions,
-    as_of: datetime,
     work: Path,
     manifest: dict[str, Any],
+) -> pd.DataFrame:
+    """The `wanted` leads explained, chunk by chunk; kept in the work directory so
+    a resumed run does not explain them again."""
+    done = manifest.get("explain")
+    if done is not None:
+        explained = read_part(work / done["file"], done["sha256"])
+        if explained is not None:
+            return explained
+    assert options.as_of is not None
+    codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
+    pieces = [
+        explain_chunk(
+            chunk_frames(backlog, plan, c, only=wanted),
+            wanted,
+            bundle=bundle,
+            extras=backlog.extras,
+            as_of=options.as_of,
+            options=options,
+        )
+        for c in sorted(set((codes // options.chunk_size).tolist()))
+    ]
+    explained = pd.concat(pieces, ignore_index=True)
+    entry = {"file": "explain.parquet"}
+    entry["sha256"] = write_part(work / "explain.parquet", explained)
+    manifest["explain"] = entry
+    save_manifest(work, manifest)
+    return explained
+
+
+def _explain_top(
+    ranked: pd.DataFrame, n: int, explain_rows: Callable[[set[str]], pd.DataFrame]
 ) -> pd.DataFrame:
     """Explain the `n` highest-ranked rows: re-score them with explanations."""
     top = ranked.head(n)
     if not len(top):
         return ranked
-    done = manifest.get("explain")
-    explained = None
-    if done is not None:
-        explained = read_part(work / done["file"], done["sha256"])
-    if explained is None:
-        wanted = set(top["lead_id"])
-        codes = backlog.uniques.get_indexer(pd.Index(sorted(wanted)))
-        pieces = []
-        for c in sorted(set((codes // options.chunk_size).tolist())):
-            frames = chunk_frames(backlog, plan, c, only=wanted)
-            dataset, _ = validate_chunk(frames, backlog.extras)
-            points, _, _ = backlog_points(dataset, frames.get("drafts"), as_of, True)
-            points = points[points["lead_id"].isin(wanted)].reset_index(drop=True)
-            scores = score_points(
-                dataset,
-                points.drop(columns="status"),
-                bundle=bundle,
-                explain=True,
-                top_k=options.top_k,
-            )
-            pieces.append(_rows(scores, points["status"].tolist()))
-        explained = pd.concat(pieces, ignore_index=True)
-        entry = {"file": "explain.parquet"}
-        entry["sha256"] = write_part(work / "explain.parquet", explained)
-        manifest["explain"] = entry
-        save_manifest(work, manifest)
+    explained = explain_rows(set(top["lead_id"]))
     by_id = explained.set_index("lead_id")
     idx = ranked.index[ranked["lead_id"].isin(by_id.index)]
     ids = ranked.loc[idx, "lead_id"]

@@ -71,6 +71,19 @@ from readiness.cli.options import (
     help="Add timing advice (toss up now / keep nurturing / at risk) for open leads.",
 )
 @click.option("--resume", is_flag=True, help="Reuse the parts of an interrupted run.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="local: chunks on this machine; spark: the same scoring on a Spark "
+    "cluster (pip install 'readiness[spark]'; docs/spark.md).",
+)
+@click.option(
+    "--spark-master",
+    help="Spark master for --engine spark (default: READINESS_SPARK_MASTER, "
+    "else local[*]), e.g. spark://host:7077 or yarn.",
+)
 @json_option("Print the summary as JSON.")
 def score_batch_command(
     data_dir: Path,
@@ -86,6 +99,8 @@ def score_batch_command(
     top_k: int,
     with_timing: bool,
     resume: bool,
+    engine: str,
+    spark_master: str | None,
     as_json: bool,
 ) -> None:
     """Score every lead of DATA_DIR (the nightly backlog) into a ranked file."""
@@ -115,6 +130,8 @@ def score_batch_command(
             fs_capacity=fs_capacity,
             as_of_is_now=(as_of or "").strip().lower() == "now",
             progress=progress,
+            engine=engine,
+            spark_master=spark_master,
         )
     for warning in run.warnings:
         say(warning)

@@ -286,9 +286,15 @@ def _read_parquet(path: Path, data: bytes) -> pd.DataFrame:
     if len(data) < 12 or data[:4] != b"PAR1" or data[-4:] != b"PAR1":
         raise DataFileError(path, "not a Parquet file (corrupt or truncated)", hint)
     try:
-        frame = pq.read_table(pa.BufferReader(data)).to_pandas()
+        return parquet_frame(pq.read_table(pa.BufferReader(data)))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise DataFileError(path, f"cannot read Parquet: {exc}", hint) from exc
+
+
+def parquet_frame(table: pa.Table) -> pd.DataFrame:
+    """The frame of a Parquet table as read (an engine reading the file in parts
+    rebuilds each part's Arrow table and goes through here too)."""
+    frame = table.to_pandas()
     if isinstance(frame.index, pd.RangeIndex) or not any(frame.index.names):
         return frame.reset_index(drop=True)
     # Written with a named index (e.g. lead_id): it is a column of the table.

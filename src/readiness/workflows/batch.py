@@ -6,11 +6,17 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
+from readiness.batch.backlog import BatchError
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
+from readiness.model.bundle import Bundle
+from readiness.scoring.timing_model import TimingModel
 from readiness.settings import Settings, available_cores, get_settings
 from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.served import load_served
+
+ENGINES: Final = ("local", "spark")
 
 
 @dataclass(frozen=True)
@@ -33,13 +39,25 @@ def run_score_batch(
     as_of_is_now: bool = False,
     settings: Settings | None = None,
     progress: Callable[[int, int], object] | None = None,
+    engine: str = "local",
+    spark_master: str | None = None,
 ) -> ScoreBatchRun:
     """Score every lead of DATA_DIR into `out` with the bundle in `model_dir`
     (default: the settings' model directory) or registered at `model_uri`.
 
     With `options.timing`, a timing model that cannot be loaded only drops the
     timing advice: the scores still come, and `warnings` says why.
+
+    `engine="spark"` scores on Spark (`readiness.batch.spark`) at `spark_master`
+    (default: the settings', `local[*]`): same rows, no resume.
     """
+    if engine not in ENGINES:
+        raise BatchError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if engine == "spark" and resume:
+        raise BatchError(
+            "--resume は local エンジンだけです / --resume works with the local "
+            "engine only: a Spark run keeps no parts; run again without --resume"
+        )
     settings = settings or get_settings()
     options = options or BatchOptions()
     model_dir = model_dir or settings.model_dir
@@ -56,6 +74,19 @@ def run_score_batch(
         options = dataclasses.replace(options, timing=False)
     if served.timing is not None:
         served.timing.set_dormant_days(settings.dormant_days)
+    if engine == "spark":
+        result = _on_spark(
+            data_dir,
+            out,
+            served.bundle,
+            options,
+            master=spark_master or settings.spark_master,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            timing=served.timing,
+            progress=progress,
+        )
+        return ScoreBatchRun(result=result, options=options, warnings=warnings)
     with data_memo_cache(data_dir, settings, warnings.append):
         result = run_batch(
             data_dir,
@@ -71,3 +102,35 @@ def run_score_batch(
             workers=settings.workers or available_cores(),
         )
     return ScoreBatchRun(result=result, options=options, warnings=warnings)
+
+
+def _on_spark(
+    data_dir: Path,
+    out: Path,
+    bundle: Bundle,
+    options: BatchOptions,
+    *,
+    master: str,
+    drafts: Path | None,
+    fs_capacity: int | None,
+    timing: TimingModel | None,
+    progress: Callable[[int, int], object] | None,
+) -> BatchResult:
+    """The batch on a Spark session at `master`. Each executor reads memos through
+    its own in-memory cache (the file cache beside the data is not shared)."""
+    from readiness.batch.spark import spark_score_batch
+    from readiness.workflows.spark import spark_session
+
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with spark_session(master, app="readiness score-batch") as spark:
+        return spark_score_batch(
+            spark,
+            data_dir,
+            out,
+            bundle=bundle,
+            options=options,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            timing=timing,
+            progress=progress,
+        )
