@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -37,6 +38,15 @@ def page_url(model_root: Path) -> Iterator[str]:
 def browser() -> Iterator[object]:
     with headless_chromium("--lang=ja") as driver:
         yield driver
+
+
+def _click_score(driver: Any) -> None:
+    """Score once the page takes it: the button stays disabled until the previous
+    score's timing advice has arrived, and a click on it before is lost."""
+    from selenium.webdriver.common.by import By
+
+    _wait(driver, lambda d: d.find_element(By.ID, "score").is_enabled())
+    driver.find_element(By.ID, "score").click()
 
 
 def _wait(driver: object, condition: object, timeout: float = 60) -> object:
@@ -119,19 +129,19 @@ def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(
     _wait(d, lambda d: d.find_element(By.ID, "memo").get_attribute("value"))
     assert "【顧客基本情報】" in d.find_element(By.ID, "memo").get_attribute("value")
     d.find_element(By.ID, "company_name").clear()
-    d.find_element(By.ID, "score").click()
+    _click_score(d)
     # the browser's own check stops an empty required field before any request
     assert d.find_element(By.ID, "result").get_attribute("hidden") is not None
     d.find_element(By.ID, "company_name").send_keys("株式会社テスト")
     employees = d.find_element(By.ID, "employees")
     employees.clear()
     employees.send_keys("20000000")  # the browser accepts it, the API does not
-    d.find_element(By.ID, "score").click()
+    _click_score(d)
     _wait(d, lambda d: d.find_element(By.ID, "error").is_displayed())
     assert "lead.employees" in d.find_element(By.ID, "error").text
     employees.clear()
     employees.send_keys("120")
-    d.find_element(By.ID, "score").click()
+    _click_score(d)
     _wait(d, lambda d: d.find_element(By.ID, "answer").is_displayed())
     assert d.find_element(By.ID, "probability").text.endswith("%")
     assert not d.find_element(By.ID, "error").is_displayed()
@@ -140,7 +150,7 @@ def test_a_pasted_memo_with_a_mistake_shows_the_fix_and_a_good_one_scores(
     memo = d.find_element(By.ID, "memo")
     memo.clear()
     memo.send_keys("課題：在庫管理が手作業で限界。予算は未確認。")
-    d.find_element(By.ID, "score").click()
+    _click_score(d)
     _wait(d, lambda d: "調整後の効果" in d.find_element(By.ID, "missing").text)
     rows = d.find_elements(By.CSS_SELECTOR, "#missing tbody tr")
     assert len(rows) >= 3 and all("調整後の効果" in r.text for r in rows)
@@ -192,7 +202,7 @@ def test_clear_leaves_nothing_of_the_picked_lead(
     d.find_element(By.ID, "industry").send_keys("manufacturing")  # type: ignore[attr-defined]
     d.find_element(By.ID, "region").send_keys("関東")  # type: ignore[attr-defined]
     d.find_element(By.ID, "memo").send_keys("課題：在庫管理が手作業で限界。")  # type: ignore[attr-defined]
-    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _click_score(d)
     # the lead source is required: the browser asks for it before any request
     assert not d.find_element(By.ID, "result").is_displayed()  # type: ignore[attr-defined]
     Select(d.find_element(By.ID, "lead_source")).select_by_value("seminar")  # type: ignore[attr-defined]
@@ -203,7 +213,7 @@ def test_clear_leaves_nothing_of_the_picked_lead(
         "region": "関東",
         "lead_source": "seminar",
     }
-    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _click_score(d)
     _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
     assert d.find_element(By.ID, "event-count").text == "0"  # type: ignore[attr-defined]
 
@@ -351,7 +361,7 @@ def test_a_phone_360_px_wide_shows_the_missing_table_and_chart_whole(
         memo = d.find_element(By.ID, "memo")  # type: ignore[attr-defined]
         memo.clear()
         memo.send_keys("課題：在庫管理が手作業で限界。予算は未確認。")
-        d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+        _click_score(d)
         _wait(d, lambda d: "調整後の効果" in d.find_element(By.ID, "missing").text)
         for lang in ("ja", "en"):
             width = d.execute_script("return document.documentElement.scrollWidth")  # type: ignore[attr-defined]
@@ -405,7 +415,7 @@ def test_an_unseen_industry_is_flagged_on_its_field_and_warned_in_both_languages
     industry.send_keys("宇宙開発")  # no world industry: the model never saw it
     region.clear()
     region.send_keys("関東")
-    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _click_score(d)
     _wait(d, lambda d: "unseen" in _classes(d, "industry"))
     assert "unseen" not in _classes(d, "region")
     note = d.find_element(By.ID, "industry-note")  # type: ignore[attr-defined]
@@ -438,7 +448,7 @@ def test_an_unseen_industry_is_flagged_on_its_field_and_warned_in_both_languages
     assert note.text == "製造業"
     region.send_keys("関東")
     Select(d.find_element(By.ID, "lead_source")).select_by_value("seminar")  # type: ignore[attr-defined]
-    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _click_score(d)
     _wait(d, lambda d: d.find_element(By.ID, "probability").text.endswith("%"))
     assert "unseen" not in _classes(d, "industry") and note.text == "製造業"
     assert "学習データにない" not in d.find_element(By.ID, "warnings").text  # type: ignore[attr-defined]
@@ -446,10 +456,10 @@ def test_an_unseen_industry_is_flagged_on_its_field_and_warned_in_both_languages
     # the next score clears a flag: the unseen value again, then a known one
     industry.clear()
     industry.send_keys("宇宙開発")
-    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _click_score(d)
     _wait(d, lambda d: "unseen" in _classes(d, "industry"))
     d.execute_script("document.getElementById('industry').value = 'retail'")  # type: ignore[attr-defined]
-    d.find_element(By.ID, "score").click()  # type: ignore[attr-defined]
+    _click_score(d)
     _wait(d, lambda d: "unseen" not in _classes(d, "industry"))
     _wait(d, lambda d: "学習データ" not in d.find_element(By.ID, "warnings").text)
 
