@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _untimed(summary: dict) -> dict:
-    return {k: v for k, v in summary.items() if k != "seconds"}
+    return {k: v for k, v in summary.items() if k not in ("seconds", "finished_at")}
 
 
 if __name__ == "__main__":

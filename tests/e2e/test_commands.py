@@ -267,6 +267,7 @@ def test_the_synthetic_world_trains_evaluates_scores_and_advises(
     cli.run("evaluate", world, "--model", model, "--all")
     out = cli.run("score-batch", world, "--out", "s.parquet", "--timing")
     assert "no timing advice" not in out
+    _exports_to_both_crms(cli, tmp_path / "s.parquet")
     out = cli.run("timing", world, "--model-dir", model, "--out", "advice.csv")
     assert len(pd.read_csv(tmp_path / "advice.csv")) > 0
     cli.run("recalibrate", world, "--out", "recal", "--bootstrap", "5",
@@ -284,6 +285,21 @@ def test_the_synthetic_world_trains_evaluates_scores_and_advises(
     )
     assert len(pd.read_csv(tmp_path / "one.csv")) == 1
     cli.run("train", one, "--out", tmp_path / "one-model", ok=False)
+
+
+def _exports_to_both_crms(cli: Cli, scores_path: Path) -> None:
+    """`export-scores` writes every scored lead, in rank order, for each CRM."""
+    scores = pd.read_parquet(scores_path)
+    for crm, key in (("salesforce", "Id"), ("hubspot", "Record ID")):
+        out = cli.run("export-scores", scores_path, "--crm", crm, "--out", f"{crm}.csv")
+        assert f"{len(scores)} rows" in out
+        path = cli.home / f"{crm}.csv"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+        assert table[key].tolist() == scores["lead_id"].tolist()
+    out = cli.run("export-scores", "missing.parquet", "--crm", "hubspot",
+                  "--out", "x.csv", ok=False)  # fmt: skip
+    assert "score-batch" in out  # the fix: where a scores file comes from
 
 
 @pytest.mark.slow

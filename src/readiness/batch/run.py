@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -328,6 +328,8 @@ def assemble(
     with stage("write output"):
         write_table(ranked, out)
         write_table(rejects, rejects_path)
+    # When the scores were made (UTC): what a CRM export calls "updated at".
+    summary["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     if seconds is not None:
         summary["seconds"] = seconds()
     text = json.dumps(summary, ensure_ascii=False, indent=2, default=str)

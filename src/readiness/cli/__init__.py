@@ -10,7 +10,7 @@ line. Heavy imports happen inside the commands so `readiness --help` stays fast.
     model.py        train, evaluate
     recalibrate.py  recalibrate
     timing.py       timing
-    batch.py        score-batch
+    batch.py        score-batch, export-scores
 """
 
 from __future__ import annotations
@@ -52,5 +52,6 @@ for command in (
     data.import_command,
     timing.timing_command,
     batch.score_batch_command,
+    batch.export_scores_command,
 ):
     main.add_command(command)

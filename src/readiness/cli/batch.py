@@ -168,3 +168,57 @@ def _moment(as_of: str | None) -> datetime | None:
         stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
     moment: datetime = stamp.to_pydatetime()
     return moment
+
+
+@click.command("export-scores")
+@click.argument("scores", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--crm",
+    type=click.Choice(["salesforce", "hubspot"]),
+    required=True,
+    help="Whose import conventions the headers follow (docs/crm-export.md).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CSV to write (UTF-8; with a BOM unless --no-bom).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    default="ja",
+    show_default=True,
+    help="Language of the element, question and timing-action cells.",
+)
+@click.option(
+    "--bom/--no-bom",
+    default=True,
+    show_default=True,
+    help="A UTF-8 byte-order mark, so Excel reads Japanese; --no-bom for "
+    "Salesforce Data Loader, which takes the BOM as part of the first header.",
+)
+@click.option(
+    "--id-header",
+    help="Header of the lead-id column instead of Id / Record ID "
+    "(e.g. Email when your lead ids are e-mail addresses).",
+)
+def export_scores_command(
+    scores: Path, crm: str, out: Path, lang: str, bom: bool, id_header: str | None
+) -> None:
+    """Write SCORES (a score-batch output) as a Salesforce or HubSpot import CSV."""
+    from readiness.workflows.batch import run_export_scores
+
+    result = run_export_scores(
+        scores, out, crm=crm, lang=lang, bom=bom, id_header=id_header
+    )
+    click.echo(
+        f"{result.rows} rows → {result.out} ({crm}; updated at "
+        f"{result.updated_at:%Y-%m-%dT%H:%M:%SZ}); columns: {', '.join(result.columns)}"
+    )
+    if result.unexplained:
+        say(
+            f"{result.unexplained} rows have no top missing element: score-batch "
+            "explains only the top of the ranking (--explain top:N); run it with "
+            "--explain all to fill every row"
+        )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from readiness.batch.backlog import BatchError
+from readiness.batch.export import CRMS, ExportResult, export_scores
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
 from readiness.model.bundle import Bundle
 from readiness.scoring.timing_model import TimingModel
@@ -134,3 +135,27 @@ def _on_spark(
             timing=timing,
             progress=progress,
         )
+
+
+def run_export_scores(
+    scores: Path,
+    out: Path,
+    *,
+    crm: str,
+    lang: str = "ja",
+    bom: bool = True,
+    id_header: str | None = None,
+) -> ExportResult:
+    """The CRM import CSV of the latest scores (`readiness.batch.export`)."""
+    if crm not in CRMS:
+        raise BatchError(f"--crm {crm!r}: choose one of {', '.join(CRMS)}")
+    if lang not in ("ja", "en"):
+        raise BatchError(f"--lang {lang!r}: choose ja or en")
+    return export_scores(
+        scores,
+        out,
+        crm=crm,  # type: ignore[arg-type]  # checked above
+        lang=lang,  # type: ignore[arg-type]
+        bom=bom,
+        id_header=id_header,
+    )
