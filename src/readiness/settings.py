@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # Days without activity after which a lead is dormant (recycled to marketing);
     # empty: what the timing model learned from the history.
     dormant_days: float | None = Field(None, ge=1)
+    # Alert rules evaluated at the end of every `score-batch` (docs/alerts.md);
+    # `--alerts` wins.
+    alerts: Path | None = None
     # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;
     # `api_key` empty means /v1 routes are open (admin routes never are).
     model_uri: str = ""
