@@ -8,6 +8,7 @@ only by engineers). docs/alerts.md describes the format.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -265,13 +266,21 @@ def _problem(err: Mapping[str, Any], lines: Mapping[tuple[Any, ...], int]) -> st
         return f"{at}{where}: {ja} / required key is missing — fix: add {loc[-1]}:"
     if kind == "extra_forbidden":
         parent = _loc_text(loc[:-1]) or "the top level"
+        guess = difflib.get_close_matches(str(loc[-1]), _KEYS, n=1)
+        hint = f"did you mean {guess[0]}? " if guess else ""
         return (
-            f"{at}{where}: {ja} / unknown key in {parent} — fix: remove it or fix its "
-            f"spelling (keys: see {_DOC})"
+            f"{at}{where}: {ja} / unknown key in {parent} — fix: {hint}remove it or "
+            f"fix its spelling (keys: see {_DOC})"
         )
     if " — fix: " in msg:
         return f"{at}{where}: {ja} / {msg}"
     return f"{at}{where}: {ja} / {msg} — fix: see {_DOC}"
+
+
+_KEYS: Final = sorted(
+    {*AlertRules.model_fields, *Rule.model_fields, *Where.model_fields}
+    | set(Destination.model_fields)
+)
 
 
 def _loc_text(loc: tuple[Any, ...]) -> str:
