@@ -109,9 +109,9 @@ def test_a_429_is_retried_but_another_client_error_is_not(tmp_path: Path) -> Non
 def test_a_timed_out_request_is_retried_and_the_receiver_keeps_one(
     tmp_path: Path,
 ) -> None:
-    slow = Receiver(slow_first=1, slow_seconds=1.0)
+    slow = Receiver(slow_first=1, slow_seconds=2.0)
     with receiving(slow) as hook:
-        block = _run(_rules(f"{{webhook: {hook.url}, timeout: 0.2}}"), tmp_path / "o")
+        block = _run(_rules(f"{{webhook: {hook.url}, timeout: 0.5}}"), tmp_path / "o")
     assert block["delivered"] == 4
     assert hook.keys().count(hook.keys()[0]) == 2  # sent twice, the slow one arrived
     assert len(hook.processed) == 4  # processed once each after the receiver's dedup

@@ -164,3 +164,29 @@ def test_changes_since_an_earlier_batch_output_fire_where_the_points_moved(
     assert all(by_rule.values()), by_rule  # each kind fired somewhere
     assert run.result.summary["alerts"]["previous_points"] == len(previous)
     assert run.result.summary["alerts"]["fired"] == len(fired)
+
+
+def test_a_bad_rules_file_stops_the_batch_before_scoring_with_one_error(
+    home: Path,
+) -> None:
+    (home / "bad.yaml").write_text(
+        "rules:\n  - {name: x, kind: drop, pionts: 3, destination: {file: a}}\n"
+    )
+    args = ["score-batch", "data", "--model", "model", "--out", "bad.parquet",
+            "--alerts", "bad.yaml"]  # fmt: skip
+    done = subprocess.run(
+        COMMAND + args,
+        cwd=home,
+        env=pinned_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    errors = [ln for ln in done.stderr.splitlines() if ln.startswith("Error:")]
+    assert len(errors) == 1, done.stderr
+    assert (
+        "line 2, rules[0].pionts" in done.stderr
+        and "did you mean points?" in done.stderr
+    )
+    assert not (home / "bad.parquet").exists()
