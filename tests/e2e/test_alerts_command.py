@@ -95,7 +95,7 @@ def test_a_batch_killed_mid_delivery_then_rerun_delivers_each_alert_once(
     block = json.loads((home / "s.parquet.summary.json").read_text("utf-8"))["alerts"]
     assert block["by_rule"]["weak-hand-off"] == {
         "kind": "gate_fails",
-        "destination": hook.url,
+        "destination": hook.url.rsplit("/", 1)[0] + "/…",  # no secret path
         "fired": 17,
         "delivered": 15,
         "already_delivered": 2,

@@ -47,9 +47,10 @@ def test_every_problem_of_a_bad_file_is_listed_with_its_line_in_both_languages()
         "    where: {status: won}\n"  # 11
         "    destination: {file: a.jsonl}\n"  # 12
     )
-    assert len(problems) == 5, problems
+    assert len(problems) == 6, problems
     text = "\n".join(problems)
     assert "line 4, rules[0].pionts: 知らないキーです" in text
+    assert "line 2, rules[0]: 値が正しくありません / kind drop needs points:" in text
     assert "did you mean points?" in text
     assert "line 8, rules[1].probability" in text
     assert "line 9, rules[1].destination" in text and "http(s) URL" in text
@@ -84,6 +85,18 @@ def test_rule_names_are_unique_and_every_rule_has_somewhere_to_go() -> None:
     assert "used twice" in _problems(twice)[0]
     nowhere = "rules:\n  - {name: r, kind: at_risk}\n"
     assert "has no destination" in _problems(nowhere)[0]
+
+
+def test_a_rule_with_a_wrong_key_still_gets_its_kind_and_file_checks() -> None:
+    problems = _problems(
+        "rules:\n"
+        "  - {name: r, kind: crosses, grade: A, direction: up, wehre: {}}\n"
+        "  - {name: r, kind: at_risk, destination: {file: a}}\n"
+    )
+    assert problems[0].startswith("line 1, (top level)") and "used twice" in problems[0]
+    assert any("direction up does not fit a grade crossing" in p for p in problems)
+    assert any("rules[0]" in p and "no destination" in p for p in problems)
+    assert any("did you mean where?" in p for p in problems)
 
 
 def test_a_destination_names_exactly_one_target() -> None:

@@ -187,7 +187,7 @@ def deliver_entries(
                 continue
             outbox.mark(entry.key, FAILED, got.error)
             report.add(report.failed, entry.rule)
-            report.errors.append(f"{entry.rule} → {dest.target}: {got.error}")
+            report.errors.append(f"{entry.rule} → {dest.shown}: {got.error}")
             if got.retryable:
                 down.add(dest.target)
     finally:

@@ -33,6 +33,7 @@ __all__ = [
     "Destination",
     "Rule",
     "Where",
+    "kind_problem",
     "load_alert_rules",
     "rules_from_yaml",
 ]
@@ -116,8 +117,17 @@ class Destination(BaseModel):
 
     @property
     def target(self) -> str:
-        """The URL or the file, as the summary and the outbox name it."""
+        """The URL or the file, as the outbox keys a destination."""
         return self.webhook or self.file or ""
+
+    @property
+    def shown(self) -> str:
+        """The destination as the summary shows it: a webhook's scheme and host
+        only, since its path is often the secret (Slack's /services/…)."""
+        if self.webhook is None:
+            return self.file or ""
+        scheme, _, rest = self.webhook.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}/…"
 
 
 class Rule(BaseModel):
@@ -143,42 +153,9 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _parameters_of_kind(self) -> Rule:
-        given = {
-            k
-            for k in ("probability", "grade", "direction", "points")
-            if getattr(self, k) is not None
-        }
-        allowed = {
-            "crosses": {"probability", "grade", "direction"},
-            "drop": {"points"},
-        }.get(self.kind, set())
-        extra = sorted(given - allowed)
-        if extra:
-            raise ValueError(
-                f"{', '.join(extra)} is not used by kind {self.kind} — fix: remove "
-                f"it (see {_DOC} for each kind's keys)"
-            )
-        if self.kind == "drop" and self.points is None:
-            raise ValueError(
-                "kind drop needs points: — fix: e.g. points: 10 (percentage points)"
-            )
-        if self.kind == "crosses":
-            if (self.probability is None) == (self.grade is None):
-                raise ValueError(
-                    "kind crosses needs exactly one of probability: or grade: — fix: "
-                    "e.g. probability: 0.3, or grade: A"
-                )
-            fits = (
-                ("up", "down", "both")
-                if self.probability is not None
-                else ("becomes", "leaves")
-            )
-            if self.direction is not None and self.direction not in fits:
-                raise ValueError(
-                    f"direction {self.direction} does not fit a "
-                    f"{'probability' if self.probability is not None else 'grade'} "
-                    f"crossing — fix: use one of {', '.join(fits)}"
-                )
+        problem = kind_problem(self.kind, self.model_dump(exclude_none=True))
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -187,6 +164,45 @@ class Rule(BaseModel):
         if self.direction is not None:
             return self.direction
         return "up" if self.probability is not None else "becomes"
+
+
+_PARAMETERS: Final = ("probability", "grade", "direction", "points")
+_ALLOWED: Final[dict[str, set[str]]] = {
+    "crosses": {"probability", "grade", "direction"},
+    "drop": {"points"},
+}
+
+
+def kind_problem(kind: str, rule: Mapping[str, Any]) -> str | None:
+    """What is wrong with a rule's parameters for its kind (None: nothing).
+
+    Works on the raw mapping too, so a rule whose other keys are wrong still
+    gets this check in the same report."""
+    given = {k for k in _PARAMETERS if rule.get(k) is not None}
+    extra = sorted(given - _ALLOWED.get(kind, set()))
+    if extra:
+        return (
+            f"{', '.join(extra)} is not used by kind {kind} — fix: remove it (see "
+            f"{_DOC} for each kind's keys)"
+        )
+    if kind == "drop" and "points" not in given:
+        return "kind drop needs points: — fix: e.g. points: 10 (percentage points)"
+    if kind != "crosses":
+        return None
+    if ("probability" in given) == ("grade" in given):
+        return (
+            "kind crosses needs exactly one of probability: or grade: — fix: e.g. "
+            "probability: 0.3, or grade: A"
+        )
+    fits = ("up", "down", "both") if "probability" in given else ("becomes", "leaves")
+    direction = rule.get("direction")
+    if direction is not None and direction not in fits:
+        what = "probability" if "probability" in given else "grade"
+        return (
+            f"direction {direction} does not fit a {what} crossing — fix: use one "
+            f"of {', '.join(fits)}"
+        )
+    return None
 
 
 class AlertRules(BaseModel):
@@ -314,6 +330,61 @@ def _node_lines(
     return lines
 
 
+def _unchecked(
+    data: Mapping[str, Any], err: ValidationError, lines: Mapping[tuple[Any, ...], int]
+) -> list[str]:
+    """The kind checks pydantic skipped for rules with other errors: every
+    problem of the file in one report, not one round per fix."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return []
+    broken = {
+        e["loc"][1]
+        for e in err.errors()
+        if e["loc"][:1] == ("rules",) and len(e["loc"]) > 2
+    }
+    found = []
+    for i in sorted(broken):
+        rule = rules[i] if isinstance(rules[i], Mapping) else {}
+        kind = rule.get("kind")
+        problem = kind_problem(kind, rule) if kind in KINDS else None
+        if problem:
+            found.append(_problem(_error(("rules", i), problem), lines))
+    if any(e["loc"][:1] == ("rules",) for e in err.errors()):
+        # a rule failed, so the file-level checks did not run either
+        found += [_problem(_error(loc, msg), lines) for loc, msg in _file_checks(data)]
+    return found
+
+
+def _file_checks(data: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Unique names and a destination for each rule, on the raw mapping."""
+    rules = [r for r in data.get("rules") or [] if isinstance(r, Mapping)]
+    names = [str(r["name"]) for r in rules if r.get("name")]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if twice:
+        msg = f"rule name {twice[0]!r} is used twice — fix: give each its own name"
+        found.append(((), msg))
+    lacking = "no destination — fix: add destination: to the rule, or a default "
+    lacking += "destination: at the top of the file"
+    if data.get("destination") is None:
+        found += [
+            (("rules", i), lacking)
+            for i, r in enumerate(data.get("rules") or [])
+            if isinstance(r, Mapping) and r.get("destination") is None
+        ]
+    return found
+
+
+def _error(loc: tuple[Any, ...], msg: str) -> dict[str, Any]:
+    return {"loc": loc, "type": "value_error", "msg": msg}
+
+
+def _by_line(problem: str) -> int:
+    head = problem.removeprefix("line ").split(",", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
 def rules_from_yaml(text: str, *, source: str = "YAML text") -> AlertRules:
     """Parse and validate a rules file's text; every problem in one AlertRulesError."""
     try:
@@ -342,6 +413,8 @@ def rules_from_yaml(text: str, *, source: str = "YAML text") -> AlertRules:
     except ValidationError as err:
         lines = _node_lines(node) if node is not None else {}
         problems = [_problem(e, lines) for e in err.errors()]
+        problems += _unchecked(data, err, lines)
+        problems.sort(key=_by_line)  # stable: pydantic's order within a line
         raise AlertRulesError(problems, where=source) from None
 
 

@@ -75,7 +75,7 @@ def run_alerts(
     by_rule = {
         r.name: {
             "kind": r.kind,
-            "destination": rules.destination_of(r).target,
+            "destination": rules.destination_of(r).shown,
             "fired": fired[r.name],
             "delivered": report.delivered.get(r.name, 0),
             "already_delivered": already[r.name],
