@@ -24,6 +24,7 @@ from clean_env import pinned_env
 from readiness.alerts.evaluate import previous_from_batch
 from readiness.batch.run import BatchOptions
 from readiness.model.artifact import FORMAT_VERSION
+from readiness.settings import get_settings
 from readiness.workflows.batch import run_score_batch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ def test_a_batch_killed_mid_delivery_then_rerun_delivers_each_alert_once(
 
 
 def test_changes_since_an_earlier_batch_output_fire_where_the_points_moved(
-    home: Path,
+    home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`previous` built from a real earlier batch output (two weeks before)."""
     _readiness(home, "score-batch", "data", "--model", "model", "--out", "now.parquet",
@@ -141,12 +142,13 @@ def test_changes_since_an_earlier_batch_output_fire_where_the_points_moved(
         "  - {name: rise, kind: crosses, probability: 0.05}\n",
         encoding="utf-8",
     )
+    monkeypatch.setenv("READINESS_ALERTS", str(home / "changes.yaml"))
+    get_settings.cache_clear()  # the rules come from the setting this time
     run = run_score_batch(
         home / "data",
         home / "later" / "now.parquet",
         options=BatchOptions(timing=True),
         model_dir=home / "model",
-        alerts=home / "changes.yaml",
         previous=previous,
     )
     fired = [json.loads(x) for x in (home / "changes.jsonl").read_text().splitlines()]
