@@ -339,7 +339,7 @@ def _unchecked(
     if not isinstance(rules, list):
         return []
     broken = {
-        e["loc"][1]
+        int(e["loc"][1])
         for e in err.errors()
         if e["loc"][:1] == ("rules",) and len(e["loc"]) > 2
     }
