@@ -15,7 +15,8 @@ from uvicorn_server import free_port
 from readiness.alerts.deliver import append_line
 from readiness.alerts.evaluate import evaluate_alerts
 from readiness.alerts.outbox import Outbox
-from readiness.alerts.rules import AlertRules, rules_from_yaml
+from readiness.alerts.rules import AlertRules
+from readiness.alerts.rules_file import rules_from_yaml
 from readiness.workflows.alerts import deliver_outbox, run_alerts
 
 FAILED_HAND_OFFS = pd.DataFrame(

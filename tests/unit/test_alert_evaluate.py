@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from readiness.alerts.evaluate import Alert, evaluate_alerts, previous_from_batch
-from readiness.alerts.rules import AlertRules, rules_from_yaml
+from readiness.alerts.rules import AlertRules
+from readiness.alerts.rules_file import rules_from_yaml
 
 NOW = pd.Timestamp("2026-11-30 06:00")
 BEFORE = pd.Timestamp("2026-11-29 06:00")

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from readiness.alerts.rules import AlertRulesError, load_alert_rules, rules_from_yaml
+from readiness.alerts.rules_file import (
+    AlertRulesError,
+    load_alert_rules,
+    rules_from_yaml,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,8 @@ from typing import Final
 
 import pandas as pd
 
-from readiness.alerts.rules import AlertRules, load_alert_rules
+from readiness.alerts.rules import AlertRules
+from readiness.alerts.rules_file import load_alert_rules
 from readiness.batch.backlog import BatchError
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
 from readiness.data.write import atomic_write_bytes
