@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     # Days without activity after which a lead is dormant (recycled to marketing);
     # empty: what the timing model learned from the history.
     dormant_days: float | None = Field(None, ge=1)
+    # Alert rules evaluated at the end of every `score-batch` (docs/alerts.md);
+    # `--alerts` wins.
+    alerts: Path | None = None
+
+    @field_validator("alerts", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """READINESS_ALERTS= (empty) means no rules, not the current folder."""
+        return None if value == "" else value
+
     # API: `model_uri` (e.g. models:/lead-readiness@champion) wins over `model_dir`;
     # `api_key` empty means /v1 routes are open (admin routes never are).
     model_uri: str = ""

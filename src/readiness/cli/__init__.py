@@ -11,6 +11,7 @@ line. Heavy imports happen inside the commands so `readiness --help` stays fast.
     recalibrate.py  recalibrate
     timing.py       timing
     batch.py        score-batch, export-scores
+    alerts.py       alerts deliver
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import click
 
-from readiness.cli import batch, data, model, recalibrate, rubric, timing
+from readiness.cli import alerts, batch, data, model, recalibrate, rubric, timing
 from readiness.errors import ReadinessError
 from readiness.version import __version__
 
@@ -53,5 +54,6 @@ for command in (
     timing.timing_command,
     batch.score_batch_command,
     batch.export_scores_command,
+    alerts.alerts_group,
 ):
     main.add_command(command)

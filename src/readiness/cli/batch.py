@@ -84,6 +84,13 @@ from readiness.cli.options import (
     help="Spark master for --engine spark (default: READINESS_SPARK_MASTER, "
     "else local[*]), e.g. spark://host:7077 or yarn.",
 )
+@click.option(
+    "--alerts",
+    "alerts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Alert rules YAML evaluated at the end (default: READINESS_ALERTS); "
+    "docs/alerts.md.",
+)
 @json_option("Print the summary as JSON.")
 def score_batch_command(
     data_dir: Path,
@@ -101,6 +108,7 @@ def score_batch_command(
     resume: bool,
     engine: str,
     spark_master: str | None,
+    alerts: Path | None,
     as_json: bool,
 ) -> None:
     """Score every lead of DATA_DIR (the nightly backlog) into a ranked file."""
@@ -132,6 +140,7 @@ def score_batch_command(
             progress=progress,
             engine=engine,
             spark_master=spark_master,
+            alerts=alerts,
         )
     for warning in run.warnings:
         say(warning)
@@ -140,6 +149,10 @@ def score_batch_command(
         click.echo(json.dumps(result.summary, ensure_ascii=False, default=str))
         return
     click.echo(summary_text(result.summary))
+    if "alerts" in result.summary:
+        from readiness.workflows.alerts import alerts_line
+
+        click.echo(alerts_line(result.summary["alerts"]))
     if result.reused_chunks:
         click.echo(f"resumed: {result.reused_chunks} chunks reused from the last run")
     click.echo(

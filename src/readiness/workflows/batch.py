@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+import pandas as pd
+
+from readiness.alerts.rules import AlertRules
+from readiness.alerts.rules_file import load_alert_rules
 from readiness.batch.backlog import BatchError
 from readiness.batch.export import CRMS, ExportResult, export_scores
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
+from readiness.data.write import atomic_write_bytes
 from readiness.model.bundle import Bundle
 from readiness.scoring.timing_model import TimingModel
 from readiness.settings import Settings, available_cores, get_settings
+from readiness.workflows.alerts import (
+    batch_frame,
+    batch_run_id,
+    outbox_path,
+    run_alerts,
+)
 from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.served import load_served
 
@@ -42,6 +54,8 @@ def run_score_batch(
     progress: Callable[[int, int], object] | None = None,
     engine: str = "local",
     spark_master: str | None = None,
+    alerts: Path | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> ScoreBatchRun:
     """Score every lead of DATA_DIR into `out` with the bundle in `model_dir`
     (default: the settings' model directory) or registered at `model_uri`.
@@ -51,6 +65,12 @@ def run_score_batch(
 
     `engine="spark"` scores on Spark (`readiness.batch.spark`) at `spark_master`
     (default: the settings', `local[*]`): same rows, no resume.
+
+    With alert rules (`alerts`, else the settings' READINESS_ALERTS) the rules are
+    checked before any scoring and evaluated at the end against `previous` (each
+    lead's previous point; None: no lead has one, so only `gate_fails` can fire);
+    the summary gains an `alerts` block. An unreachable destination never fails
+    the batch: its alerts wait in the outbox.
     """
     if engine not in ENGINES:
         raise BatchError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
@@ -61,6 +81,8 @@ def run_score_batch(
         )
     settings = settings or get_settings()
     options = options or BatchOptions()
+    rules_path = alerts or settings.alerts
+    rules = load_alert_rules(rules_path) if rules_path else None
     model_dir = model_dir or settings.model_dir
     served = load_served(
         model_uri or model_dir,
@@ -87,22 +109,73 @@ def run_score_batch(
             timing=served.timing,
             progress=progress,
         )
-        return ScoreBatchRun(result=result, options=options, warnings=warnings)
-    with data_memo_cache(data_dir, settings, warnings.append):
-        result = run_batch(
+    else:
+        result = _locally(
             data_dir,
             out,
-            bundle=served.bundle,
-            options=options,
+            served.bundle,
+            options,
+            settings=settings,
+            warnings=warnings,
             resume=resume,
             drafts=drafts,
             fs_capacity=fs_capacity,
             as_of_is_now=as_of_is_now,
             progress=progress,
             timing=served.timing,
+        )
+    if rules is not None:
+        _with_alerts(result, rules, previous)
+    return ScoreBatchRun(result=result, options=options, warnings=warnings)
+
+
+def _with_alerts(
+    result: BatchResult, rules: AlertRules, previous: pd.DataFrame | None
+) -> None:
+    """The one place a batch fires its alerts; the summary file gains the block."""
+    block = run_alerts(
+        rules,
+        batch_frame(result.out),
+        previous,
+        run_id=batch_run_id(result.summary),
+        outbox=outbox_path(result.out),
+        retry_hint=f"readiness alerts deliver {result.out}",
+    )
+    result.summary["alerts"] = block
+    text = json.dumps(result.summary, ensure_ascii=False, indent=2, default=str)
+    atomic_write_bytes(result.summary_path, (text + "\n").encode("utf-8"))
+
+
+def _locally(
+    data_dir: Path,
+    out: Path,
+    bundle: Bundle,
+    options: BatchOptions,
+    *,
+    settings: Settings,
+    warnings: list[str],
+    resume: bool,
+    drafts: Path | None,
+    fs_capacity: int | None,
+    as_of_is_now: bool,
+    progress: Callable[[int, int], object] | None,
+    timing: TimingModel | None,
+) -> BatchResult:
+    """The batch in chunks on this machine, memos read through the data's cache."""
+    with data_memo_cache(data_dir, settings, warnings.append):
+        return run_batch(
+            data_dir,
+            out,
+            bundle=bundle,
+            options=options,
+            resume=resume,
+            drafts=drafts,
+            fs_capacity=fs_capacity,
+            as_of_is_now=as_of_is_now,
+            progress=progress,
+            timing=timing,
             workers=settings.workers or available_cores(),
         )
-    return ScoreBatchRun(result=result, options=options, warnings=warnings)
 
 
 def _on_spark(
