@@ -8,9 +8,9 @@ could move the calibration at that score — narrow where calibration toss-ups a
 dense, wide where they are thin. Its fitted state is three float arrays per
 category (stored as `.npy`, no pickle), predicting is two `searchsorted`. The
 `venn-abers` package (ip200, by an author of the method) is the reference
-implementation; `mapie.calibration.VennAbers` (1.x) vendors the same code but costs
-seconds to import; `crepes` 0.9 has conformal sets and predictive systems, no
-probability intervals.
+implementation; `mapie.calibration.VennAbers` (1.6) vendors the same code (identical
+p0, p1 and speed on the bench's scores), inside a larger package; `crepes` 0.9 has
+conformal sets and predictive systems, no probability intervals.
 
 Venn-ABERS over the score alone does not know segments: a segment (e.g. an
 industry) with few toss-ups got as narrow an interval as a dense one. So the

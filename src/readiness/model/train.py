@@ -254,7 +254,18 @@ def train(
     if config.adjusted_effects:
         extra["adjusted_effects"] = _adjusted_effects(x_train, y_train, config, say)
     say("fitting the probability interval on out-of-fold scores")
-    interval = fit_interval(estimator, x_train, y_train, config=config)
+    p_oof = out_of_fold_probability(estimator, x_train, y_train, config=config)
+    interval = fit_interval(p_oof, y_train, x_train, config=config)
+    if interval is not None and p_oof is not None:
+        # what the interval was fitted on (benchmarks fit other intervals on it)
+        extra["interval_calibration"] = pd.DataFrame(
+            {
+                "lead_id": points["lead_id"].iloc[:cut].to_numpy(),
+                "p": p_oof,
+                "won": y_train,
+                "segment": x_train[interval.segment].to_numpy(),
+            }
+        )
     p_train = np.asarray(estimator.predict_proba(x_train))[:, 1]
     scale = ScoreScale(grade_cutoffs=config.grade_cutoffs).fit(
         p_train, x_train[RUBRIC_TOTAL].to_numpy(dtype=float)
@@ -357,18 +368,16 @@ def out_of_fold_probability(
 
 
 def fit_interval(
-    estimator: WinModel | RubricModel,
-    features: pd.DataFrame,
+    p: np.ndarray | None,
     won: np.ndarray,
+    features: pd.DataFrame,
     *,
     config: TrainConfig,
 ) -> ProbabilityInterval | None:
     """The probability interval (`readiness.model.intervals`), fitted on the
-    training toss-ups' out-of-fold probabilities: never on rows it is judged on."""
-    if config.interval_segment not in features.columns:
-        return None
-    p = out_of_fold_probability(estimator, features, won, config=config)
-    if p is None:
+    training toss-ups' out-of-fold probabilities `p`: never on rows it is judged
+    on. None without them or without the segment column."""
+    if p is None or config.interval_segment not in features.columns:
         return None
     return ProbabilityInterval(segment=config.interval_segment).fit(
         p, won, features[config.interval_segment].to_numpy()
