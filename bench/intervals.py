@@ -216,21 +216,34 @@ def _judge(result: Any, truth: pd.DataFrame | None, seed: int) -> dict[str, Any]
 def _print(name: str, out: dict[str, Any]) -> None:
     _say(f"\n{name}: {out['test_toss_ups']:,} held-out toss-ups ({out['predictor']})")
     methods = list(out["methods"])
-    _say(f"{'segment':<24}{'train':>7}{'test':>6}  " + "".join(f"{m:>22}" for m in methods))
+    _say(
+        f"{'segment':<24}{'train':>7}{'test':>6}  "
+        + "".join(f"{m:>22}" for m in methods)
+    )
     for s in out["segments"]:
         cells = []
         for m in methods:
             v = s[m]
             c = v.get("coverage")
-            shown = f"{c:.0%}" if c is not None else ("in" if v["rate_inside"] else "out")
+            shown = (
+                f"{c:.0%}" if c is not None else ("in" if v["rate_inside"] else "out")
+            )
             cells.append(f"{shown:>9} w {v['width']:.3f}".rjust(22))
-        _say(f"{s['segment']:<24}{s['training_toss_ups']:>7}{s['test_toss_ups']:>6}  " + "".join(cells))
+        _say(
+            f"{s['segment']:<24}{s['training_toss_ups']:>7}{s['test_toss_ups']:>6}  "
+            + "".join(cells)
+        )
     thin = out["thin"]
-    _say(f"thin check ({thin['segment']}, {thin['test_toss_ups']} held-out): " + ", ".join(
+    parts = [
         f"{k} n={v['training_toss_ups']} width {v['mean_width']:.3f}"
         + (f" coverage {v['coverage_truth']:.0%}" if "coverage_truth" in v else "")
-        for k, v in thin.items() if isinstance(v, dict)
-    ))  # fmt: skip
+        for k, v in thin.items()
+        if isinstance(v, dict)
+    ]
+    _say(
+        f"thin ({thin['segment']}, {thin['test_toss_ups']} held-out): "
+        + ", ".join(parts)
+    )
 
 
 def _bank(seed: int, rows: int | None) -> dict[str, Any]:

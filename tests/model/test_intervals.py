@@ -69,7 +69,10 @@ def test_a_missing_segment_is_a_segment_of_its_own() -> None:
 
 
 def test_the_interval_answers_the_same_after_save_and_load(
-    scoring_bundle: Bundle, points: pd.DataFrame, scoring_dataset: Dataset, tmp_path: Path
+    scoring_bundle: Bundle,
+    points: pd.DataFrame,
+    scoring_dataset: Dataset,
+    tmp_path: Path,
 ) -> None:
     loaded = load_bundle(save_bundle(scoring_bundle, tmp_path / "bundle"))
     assert isinstance(loaded.interval, ProbabilityInterval)

@@ -119,7 +119,7 @@ class ProbabilityInterval:
             np.int64
         )
         self.segment_fits_ = np.hstack(fits) if fits else np.zeros((3, 0))
-        self.n_ = int(len(p))
+        self.n_ = len(p)
         return self
 
     def _segment_fit(self, index: int) -> np.ndarray:

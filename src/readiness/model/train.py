@@ -32,8 +32,8 @@ from readiness.model.estimators import (
     WinModel,
 )
 from readiness.model.evaluate import Evaluation, evaluate
-from readiness.model.intervals import ProbabilityInterval, segment_values
 from readiness.model.explain import counterfactual_rows, element_effects, read_memos
+from readiness.model.intervals import ProbabilityInterval, segment_values
 from readiness.model.scale import ScoreScale
 from readiness.model.selection import choose_served, served_reason, time_split
 from readiness.rubric.config import Rubric, band_for, default_rubric
