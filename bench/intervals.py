@@ -48,12 +48,12 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _train(dataset: Any, truth: pd.DataFrame | None) -> Any:
+def _train(dataset: Any, truth: pd.DataFrame | None, **overrides: Any) -> Any:
     from readiness.model.config import TrainConfig
     from readiness.model.train import train
 
     # the served recipe, lighter: the interval, not the model, is measured here
-    config = TrainConfig(n_estimators=150, text_components=8)
+    config = TrainConfig(n_estimators=150, text_components=8, **overrides)
     return train(dataset, config=config, truth=truth)
 
 
@@ -174,8 +174,11 @@ def _libraries(cal: pd.DataFrame, test: pd.DataFrame) -> dict[str, Any]:
 
 
 def _judge(result: Any, truth: pd.DataFrame | None, seed: int) -> dict[str, Any]:
+    from readiness.model.intervals import segment_values
+
     test = result.test_frame
-    cal = result.extra["interval_calibration"]
+    cal = result.extra["interval_calibration"].copy()
+    cal["segment"] = segment_values(cal["segment"])
     if truth is not None:
         cal = cal.merge(truth, on="lead_id", how="left")
     methods = _methods(test, cal)
@@ -255,7 +258,8 @@ def _bank(seed: int, rows: int | None) -> dict[str, Any]:
         mapping, bank = real_data._bank_export(rows, seed)
         dataset = real_data._load("bank", mapping, bank, seed=seed, tmp=Path(tmp_name))
         dataset = dataset[0] if isinstance(dataset, tuple) else dataset
-        result = _train(dataset, None)
+        # every call has one industry: the client's job is the segment there
+        result = _train(dataset, None, interval_segment="x_job")
     return _judge(result, None, seed)
 
 
