@@ -114,7 +114,8 @@ class Bundle:
         follows the rows' in `predictions`. The model matrix is built once, for the
         rows only — counterfactuals edit copies of their row's matrix row — which is
         most of a single lead's cost. Only a LightGBM-served bundle has
-        contributions; otherwise they are None.
+        contributions; otherwise they are None. `probability_low` and
+        `probability_high` are the interval (NaN for a bundle without one).
         """
         estimator = self.estimator
         contributions = None

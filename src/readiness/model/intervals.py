@@ -50,15 +50,22 @@ def _va() -> Any:
     return venn_abers
 
 
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
 def segment_values(values: Sequence[Any] | pd.Series | np.ndarray) -> np.ndarray:
     """Segment labels as text; missing values are a segment of their own."""
-    out = []
-    for v in values:
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-            out.append(MISSING_SEGMENT)
-        else:
-            out.append(str(v))
-    return np.array(out, dtype=object)
+    if len(values) <= 256:  # a lead or a page of them: pandas costs more than it saves
+        return np.array(
+            [MISSING_SEGMENT if _missing(v) else str(v) for v in values], dtype=object
+        )
+    series = pd.Series(values if isinstance(values, pd.Series) else list(values))
+    series = series.astype(object)
+    missing = series.isna().to_numpy()
+    out = series.astype(str).to_numpy(dtype=object)
+    out[missing] = MISSING_SEGMENT
+    return out
 
 
 def _fit_one(p: np.ndarray, y: np.ndarray, precision: int | None) -> np.ndarray:
@@ -92,7 +99,7 @@ class ProbabilityInterval:
     the fit fast on large training sets.
     """
 
-    def __init__(self, *, segment: str = "industry", precision: int | None = 3):
+    def __init__(self, *, segment: str = "industry", precision: int | None = 3) -> None:
         self.segment = segment
         self.precision = precision
 
@@ -137,7 +144,9 @@ class ProbabilityInterval:
         seg_low = np.zeros(len(p))
         seg_high = np.ones(len(p))
         position = {name: i for i, name in enumerate(self.segment_names_)}
-        codes = np.array([position.get(s, -1) for s in labels], dtype=np.int64)
+        codes = np.fromiter(
+            (position.get(s, -1) for s in labels), dtype=np.int64, count=len(labels)
+        )
         for i in np.unique(codes[codes >= 0]):
             rows = codes == i
             seg_low[rows], seg_high[rows] = _predict_one(self._segment_fit(i), p[rows])
