@@ -193,6 +193,7 @@ def _judge(result: Any, truth: pd.DataFrame | None, seed: int) -> dict[str, Any]
             "training_toss_ups": int(counts.sum() if name == "all" else counts[name]),
             "test_toss_ups": int(row["n"]),
             "win_rate": round(float(row["win_rate"]), 4),
+            "mean_probability": round(float(row["mean_probability"]), 4),
         }
         for method, t in tables.items():
             r = t[t["segment"] == name].iloc[0]
