@@ -214,6 +214,14 @@ const state = { lang: localStorage.getItem("readiness.lang") || "ja", picked: nu
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key];
 const pct = (p) => `${(100 * p).toFixed(1)}%`;
+// Shown after the probability: "62.0% (55–69%)" / 「62.0%（55〜69%）」, its interval
+// (docs/intervals.md); nothing when the model was trained without one.
+function intervalText(low, high) {
+  if (low == null || high == null) return "";
+  const lo = (100 * low).toFixed(0);
+  const hi = (100 * high).toFixed(0);
+  return state.lang === "ja" ? `（${lo}〜${hi}%）` : ` (${lo}–${hi}%)`;
+}
 const pp = (d) => `${d >= 0 ? "+" : "−"}${Math.abs(100 * d).toFixed(1)} pt`;
 
 // A missing element's adjusted effect (double ML at training) with its interval.
@@ -437,6 +445,7 @@ function renderScore(s) {
   $("error").hidden = true;
   $("answer").hidden = false;
   $("probability").textContent = pct(s.probability);
+  $("probability-interval").textContent = intervalText(s.probability_low, s.probability_high);
   const grade = $("grade");
   grade.textContent = s.grade;
   grade.className = `grade ${s.grade}`;

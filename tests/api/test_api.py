@@ -83,6 +83,7 @@ def test_score_returns_probability_factors_and_rubric(client: TestClient) -> Non
     out = response.json()
     assert out["lead_id"] == EXAMPLE_SCORE_IN["lead"]["lead_id"]
     assert 0.0 < out["probability"] < 1.0
+    assert out["probability_low"] <= out["probability"] <= out["probability_high"]
     assert out["grade"] in "ABCD"
     assert out["rubric_total"] == 100.0  # the example memo is complete
     assert out["gate_passed"] is True
@@ -140,6 +141,8 @@ def test_batch_scores_good_leads_and_reports_bad_ones_by_index(
     first, shape_bad, second, bad = out["results"]
     single = client.post("/v1/score", json=EXAMPLE_SCORE_IN, headers=AUTH).json()
     assert first["score"]["probability"] == pytest.approx(single["probability"])
+    for end in ("probability_low", "probability_high"):
+        assert first["score"][end] == pytest.approx(single[end])
     assert first["score"]["lead_id"] == "L-2026-00412"
     assert second["score"]["lead_id"] == "L-2" and second["score"]["positive"] == []
     assert shape_bad["score"] is None and shape_bad["errors"][0]["loc"][:3] == [

@@ -65,6 +65,11 @@ def test_evaluate_after_training_states_the_split_order_and_baseline(
     assert "時刻ではなく順序" in sentence["ja"]
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Split by order, not time" in page
+    # the interval per segment, checked against the simulated world's truth
+    assert '<section id="intervals">' in page
+    segments = report["intervals"]
+    assert segments[0]["segment"] == "all" and segments[0]["n"] == report["n"]
+    assert all(0.0 <= s["coverage_truth"] <= 1.0 for s in segments)
 
 
 def test_time_order_is_read_from_import_json_or_is_none(tmp_path: Path) -> None:

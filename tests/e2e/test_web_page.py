@@ -92,6 +92,10 @@ def test_a_rep_picks_a_lead_and_reads_the_score_why_and_what_to_ask(
 
     probability = float(d.find_element(By.ID, "probability").text.rstrip("%"))
     assert 0 < probability < 100
+    # its interval beside it: 「（55〜69%）」
+    interval = d.find_element(By.ID, "probability-interval").text
+    low, high = map(float, re.fullmatch(r"（(\d+)〜(\d+)%）", interval).groups())  # type: ignore[union-attr]
+    assert low - 0.5 <= probability <= high + 0.5
     assert d.find_element(By.ID, "grade").text in {"A", "B", "C", "D"}
     bars = d.find_elements(By.CSS_SELECTOR, "#chart rect.bar")
     assert len(bars) == 5  # the five rubric items

@@ -365,6 +365,8 @@ def test_the_api_and_the_batch_give_the_same_probability(
             assert response.status_code == 200, response.text
             api = response.json()
             assert api["probability"] == scores.loc[lead_id, "probability"]
+            for end in ("probability_low", "probability_high"):  # its interval too
+                assert api[end] == pytest.approx(scores.loc[lead_id, end], abs=1e-9)
             assert api["grade"] == scores.loc[lead_id, "grade"]
             assert api["rubric_total"] == scores.loc[lead_id, "rubric_total"]
 

@@ -258,10 +258,15 @@ def _as_the_api_sends(body: dict[str, Any]) -> SingleLead:
     return single_lead(item.lead.model_dump(exclude_none=True), events)
 
 
+_NUMBERS = ("probability", "probability_low", "probability_high")
+
+
 def _scores_equal(alone: dict[str, Any], batch: dict[str, Any]) -> None:
-    assert alone["probability"] == pytest.approx(batch["probability"], abs=1e-9)
-    same = {k: v for k, v in alone.items() if k != "probability"}
-    assert same == {k: v for k, v in batch.items() if k != "probability"}
+    for key in _NUMBERS:  # the interval too: the same numbers on both paths
+        assert alone[key] is not None and batch[key] is not None
+        assert alone[key] == pytest.approx(batch[key], abs=1e-9)
+    same = {k: v for k, v in alone.items() if k not in _NUMBERS}
+    assert same == {k: v for k, v in batch.items() if k not in _NUMBERS}
 
 
 @pytest.fixture(scope="module")

@@ -34,10 +34,17 @@ from readiness.model.artifact import (
     open_artifact,
     staged_directory,
 )
-from readiness.model.bundle_state import feature_kinds, read_estimator, write_estimator
+from readiness.model.bundle_state import (
+    feature_kinds,
+    read_estimator,
+    read_state,
+    write_estimator,
+    write_state,
+)
 from readiness.model.drift import feature_reference, open_lead_reference
 from readiness.model.estimators import RubricModel, WinModel
 from readiness.model.explain import edited_rows
+from readiness.model.intervals import ProbabilityInterval
 from readiness.model.scale import ScoreScale
 from readiness.model.train import TrainResult
 from readiness.rubric.config import Rubric, rubric_from_yaml, rubric_to_yaml
@@ -53,6 +60,8 @@ ARTIFACT_KIND: Final = "readiness.bundle"
 SCALE_FILE: Final = "scale.json"
 ESTIMATOR: Final = "estimator"  # the served estimator: estimator.json + files
 RUBRIC_MODEL: Final = "rubric_model"  # the calibrated rubric, always kept
+# the probability interval (optional: bundles without it score with no interval)
+INTERVAL: Final = "interval"
 MODEL_NAME: Final = "lead-readiness"
 _RETRAIN: Final = "retrain with `readiness train DATA_DIR`"
 
@@ -70,6 +79,7 @@ class Bundle:
     rubric_model: RubricModel
     scale: ScoreScale
     rubric: Rubric
+    interval: ProbabilityInterval | None = None
 
     @property
     def served(self) -> str:
@@ -104,7 +114,8 @@ class Bundle:
         follows the rows' in `predictions`. The model matrix is built once, for the
         rows only — counterfactuals edit copies of their row's matrix row — which is
         most of a single lead's cost. Only a LightGBM-served bundle has
-        contributions; otherwise they are None.
+        contributions; otherwise they are None. `probability_low` and
+        `probability_high` are the interval (NaN for a bundle without one).
         """
         estimator = self.estimator
         contributions = None
@@ -141,9 +152,12 @@ class Bundle:
             table = _rubric_rows(estimator, given, counterfactuals)
             with stage("predict"):
                 p = np.asarray(estimator.predict_proba(table))[:, 1]
+        low, high = self._interval(features, p, counterfactuals)
         predictions = pd.DataFrame(
             {
                 "probability": p,
+                "probability_low": low,
+                "probability_high": high,
                 "points": self.scale.to_points(p),
                 "grade": self.scale.to_grade(p),
             },
@@ -152,6 +166,30 @@ class Bundle:
             else None,
         )
         return Scored(predictions, contributions)
+
+    def _interval(
+        self,
+        features: pd.DataFrame | Sequence[Mapping[str, Any]],
+        p: np.ndarray,
+        counterfactuals: Sequence[tuple[int, Mapping[str, float]]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(low, high) per prediction; NaN without an interval in the bundle.
+        A counterfactual is in its row's segment (edits never change it)."""
+        interval = self.interval
+        if interval is None:
+            nan = np.full(len(p), np.nan)
+            return nan, nan.copy()
+        column = interval.segment
+        if isinstance(features, pd.DataFrame):
+            values = (
+                features[column].tolist()
+                if column in features
+                else [None] * len(features)
+            )
+        else:
+            values = [row.get(column) for row in features]
+        values += [values[row] for row, _ in counterfactuals]
+        return interval.predict(p, values)
 
 
 def _rubric_rows(
@@ -275,7 +313,14 @@ def bundle_from_result(
         ),
     }
     rubric_model = result.baselines["rubric_total"]
-    return Bundle(meta, result.estimator, rubric_model, result.scale, result.rubric)
+    return Bundle(
+        meta,
+        result.estimator,
+        rubric_model,
+        result.scale,
+        result.rubric,
+        interval=result.interval,
+    )
 
 
 def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
@@ -284,6 +329,8 @@ def save_bundle(bundle: Bundle, out_dir: Path) -> Path:
     write_estimator(writer, ESTIMATOR, bundle.estimator)
     write_estimator(writer, RUBRIC_MODEL, bundle.rubric_model)
     writer.json(SCALE_FILE, bundle.scale.to_dict())
+    if bundle.interval is not None:
+        write_state(writer, INTERVAL, bundle.interval, classes=(ProbabilityInterval,))
     meta = dict(
         bundle.meta,
         schema_version=SCHEMA_VERSION,
@@ -372,12 +419,18 @@ def _load_v3(reader: ArtifactReader, meta: dict[str, Any]) -> Bundle:
         rubric = rubric_from_yaml(meta["rubric_yaml"], source=f"{path}/{META_FILE}")
     except (KeyError, ValueError) as exc:
         raise reader.refuse(f"{type(exc).__name__}: {exc}") from exc
+    interval = None
+    if reader.has(f"{INTERVAL}.json"):
+        interval = read_state(reader, INTERVAL, classes=(ProbabilityInterval,))
+        if not isinstance(interval, ProbabilityInterval):
+            raise reader.refuse(f"{INTERVAL}.json does not hold a probability interval")
     return Bundle(
         meta=meta,
         estimator=estimator,
         rubric_model=rubric_model,
         scale=scale,
         rubric=rubric,
+        interval=interval,
     )
 
 

@@ -52,6 +52,9 @@ class TrainConfig(BaseModel):
     calibration_scheme: Literal["crossfit", "holdout"] = "crossfit"
     calibration_folds: int = Field(3, ge=2, le=10)
     calibration_fraction: float = Field(0.2, gt=0, lt=0.5)
+    # The probability interval's segments (Mondrian Venn-ABERS categories,
+    # readiness.model.intervals): a feature column of the lead.
+    interval_segment: str = "industry"
     # What may be served, simplest first. The calibrated rubric is always fitted
     # and reported: it is what a cold start serves and the fallback when no
     # candidate is better than the base rate.

@@ -18,6 +18,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from readiness.model.intervals import interval_coverage
 from readiness.model.metrics import (
     classification_metrics,
     compare_predictors,
@@ -103,6 +104,9 @@ class Evaluation:
     rubric_constant: float | None = None
     same_as_primary: tuple[str, ...] = ()
     in_sample: int = 0
+    # the served probability's interval per segment (`interval_coverage`; empty
+    # when the frame has no interval columns)
+    intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def predictors(self) -> tuple[str, ...]:
@@ -160,6 +164,7 @@ class Evaluation:
                     "deciles",
                     "model_deciles",
                     "disagreements",
+                    "intervals",
                 )
             },
         }
@@ -337,4 +342,9 @@ def evaluate(
             if name != primary and np.array_equal(p, probs[primary])
         ),
         in_sample=in_sample,
+        intervals=interval_coverage(
+            frame.assign(won=y, p_model=probs[primary])
+            if "p_model_low" in frame
+            else frame
+        ),
     )

@@ -13,6 +13,8 @@ from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from readiness.data.contract import Dataset
 from readiness.features.build import (
@@ -31,6 +33,7 @@ from readiness.model.estimators import (
 )
 from readiness.model.evaluate import Evaluation, evaluate
 from readiness.model.explain import counterfactual_rows, element_effects, read_memos
+from readiness.model.intervals import ProbabilityInterval, segment_values
 from readiness.model.scale import ScoreScale
 from readiness.model.selection import choose_served, served_reason, time_split
 from readiness.rubric.config import Rubric, band_for, default_rubric
@@ -47,8 +50,10 @@ def prediction_frame(
     *,
     rubric: Rubric,
     predictors: dict[str, Any],
+    interval: ProbabilityInterval | None = None,
 ) -> pd.DataFrame:
-    """One row per toss-up: id, time, outcome, rubric total and band, p_<name> each.
+    """One row per toss-up: id, time, outcome, rubric total and band, p_<name> each;
+    with the served model's `interval`, p_model_low, p_model_high and segment.
 
     The frame `readiness.model.evaluate.evaluate` reads; training and `readiness
     evaluate` build it the same way.
@@ -64,6 +69,15 @@ def prediction_frame(
     frame["band"] = [band_for(t, rubric) for t in frame["rubric_total"]]
     for name, predictor in predictors.items():
         frame[f"p_{name}"] = np.asarray(predictor.predict_proba(features))[:, 1]
+    if interval is not None and "p_model" in frame:
+        segments = (
+            features[interval.segment].to_numpy()
+            if interval.segment in features
+            else np.full(len(frame), None)
+        )
+        low, high = interval.predict(frame["p_model"].to_numpy(), segments)
+        frame["p_model_low"], frame["p_model_high"] = low, high
+        frame["segment"] = segment_values(segments)
     return frame
 
 
@@ -92,6 +106,8 @@ class TrainResult:
     extra: dict[str, Any] = field(default_factory=dict)
     predictor: Candidate = "rubric"
     candidates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the served probability's interval (None: too few outcomes to fit one)
+    interval: ProbabilityInterval | None = None
 
     def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
         return np.asarray(self.estimator.predict_proba(features))[:, 1]
@@ -237,6 +253,19 @@ def train(
         )
     if config.adjusted_effects:
         extra["adjusted_effects"] = _adjusted_effects(x_train, y_train, config, say)
+    say("fitting the probability interval on out-of-fold scores")
+    p_oof = out_of_fold_probability(estimator, x_train, y_train, config=config)
+    interval = fit_interval(p_oof, y_train, x_train, config=config)
+    if interval is not None and p_oof is not None:
+        # what the interval was fitted on (benchmarks fit other intervals on it)
+        extra["interval_calibration"] = pd.DataFrame(
+            {
+                "lead_id": points["lead_id"].iloc[:cut].to_numpy(),
+                "p": p_oof,
+                "won": y_train,
+                "segment": x_train[interval.segment].to_numpy(),
+            }
+        )
     p_train = np.asarray(estimator.predict_proba(x_train))[:, 1]
     scale = ScoreScale(grade_cutoffs=config.grade_cutoffs).fit(
         p_train, x_train[RUBRIC_TOTAL].to_numpy(dtype=float)
@@ -249,7 +278,11 @@ def train(
         **finals,
     }
     test = prediction_frame(
-        points.iloc[cut:], x_test, rubric=rubric, predictors=predictors
+        points.iloc[cut:],
+        x_test,
+        rubric=rubric,
+        predictors=predictors,
+        interval=interval,
     )
     predictions = {name: f"p_{name}" for name in predictors}
     if truth is not None:
@@ -299,6 +332,55 @@ def train(
         extra=extra,
         predictor=predictor,
         candidates=table,
+        interval=interval,
+    )
+
+
+def out_of_fold_probability(
+    estimator: WinModel | RubricModel,
+    features: pd.DataFrame,
+    won: np.ndarray,
+    *,
+    config: TrainConfig,
+) -> np.ndarray | None:
+    """The served estimator's probability of each training toss-up from a model
+    that did not see it: the crossfit calibration's folds (same seed, shuffled,
+    stratified), each fold's log-odds through the served calibration map.
+
+    None when there are too few of the rarer class for two folds.
+    """
+    minority = int(min(won.sum(), len(won) - won.sum()))
+    folds = min(config.calibration_folds, minority)
+    if folds < 2:
+        return None
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=config.seed)
+    if isinstance(estimator, RubricModel):
+        return np.asarray(
+            cross_val_predict(
+                clone(estimator), features, won, cv=cv, method="predict_proba"
+            )
+        )[:, 1]
+    design = estimator.design_matrix(features)
+    raw = cross_val_predict(
+        clone(estimator.scorer_), design, won, cv=cv, method="decision_function"
+    )
+    return np.asarray(estimator.calibrator_.predict(raw), dtype=np.float64)
+
+
+def fit_interval(
+    p: np.ndarray | None,
+    won: np.ndarray,
+    features: pd.DataFrame,
+    *,
+    config: TrainConfig,
+) -> ProbabilityInterval | None:
+    """The probability interval (`readiness.model.intervals`), fitted on the
+    training toss-ups' out-of-fold probabilities `p`: never on rows it is judged
+    on. None without them or without the segment column."""
+    if p is None or config.interval_segment not in features.columns:
+        return None
+    return ProbabilityInterval(segment=config.interval_segment).fit(
+        p, won, features[config.interval_segment].to_numpy()
     )
 
 

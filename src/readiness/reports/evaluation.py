@@ -267,6 +267,47 @@ def _disagreements_section(ev: Evaluation) -> str:
     )
 
 
+def _intervals_section(ev: Evaluation) -> str:
+    """Coverage per segment of the served probability's interval (docs/intervals.md)."""
+    t = ev.intervals
+    truth = "coverage_truth" in t.columns
+    headers = [
+        "segment / セグメント",
+        "n",
+        "mean width / 平均幅",
+        "mean p / 平均確率",
+        "mean interval / 平均区間",
+        "win rate / 受注率",
+        "rate inside / 区間内",
+        *(["truth covered / 真の確率を含む割合"] if truth else []),
+    ]
+    rows: list[list[object]] = [
+        [
+            str(r["segment"]),
+            f"{int(r['n']):,}",
+            _p(float(r["mean_width"])),
+            _p(float(r["mean_probability"])),
+            f"{_p(float(r['mean_low']))}–{_p(float(r['mean_high']))}",
+            _p(float(r["win_rate"])),
+            "yes / はい" if r["rate_inside"] else "no / いいえ",
+            *([_p(float(r["coverage_truth"]))] if truth else []),
+        ]
+        for _, r in t.iterrows()
+    ]
+    return table(headers, rows, cls="num") + (
+        "<p class=note>Nominal level: none. The interval is Venn-ABERS's "
+        "multiprobability (p0, p1): how far one more outcome could move the "
+        "calibration at this score in this segment, not a coverage level. A "
+        "probability cannot be checked on one 0/1 outcome, so each segment's "
+        "observed win rate is set against its mean interval; with a simulated "
+        "world's truth, the share of toss-ups whose true probability lies in the "
+        "interval. / 名目水準なし。区間はVenn-ABERSの多重確率(p0, p1)で、この点数・"
+        "セグメントで結果がもう1件増えたら較正がどれだけ動くかを示す（被覆率の保証では"
+        "ない）。確率は1件の受注・失注では検証できないため、セグメントの実績受注率を"
+        "平均区間と比べる。シミュレーションでは真の確率が区間に入る割合も示す。</p>"
+    )
+
+
 def _candidates_section(candidates: Mapping[str, Mapping[str, Any]]) -> str:
     """Every candidate's validation figures and verdict; the served one first."""
     rows: list[list[object]] = []
@@ -358,6 +399,17 @@ def render_html(
             "metrics", "Metrics per predictor / 予測器ごとの指標", _metrics_section(ev)
         ),
         section("figures", "Figures / 図", figure_html or "<p>No figures.</p>"),
+        *(
+            [
+                section(
+                    "intervals",
+                    "Probability intervals per segment / セグメント別の確率の区間",
+                    _intervals_section(ev),
+                )
+            ]
+            if not ev.intervals.empty
+            else []
+        ),
         section(
             "model-deciles",
             f"Win rate per decile of {ev.primary}'s probability / "

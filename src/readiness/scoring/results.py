@@ -122,6 +122,19 @@ class LeadScore:
     lead_id: str
     as_of: datetime
     probability: float
+    probability_low: Annotated[
+        float | None,
+        Field(
+            description="Low end of the probability's calibrated interval "
+            "(Mondrian Venn-ABERS: wide where the training toss-ups of the lead's "
+            "segment and score are few; docs/intervals.md). None when the model "
+            "was trained without one."
+        ),
+    ] = None
+    probability_high: Annotated[
+        float | None,
+        Field(description="High end of the probability's calibrated interval."),
+    ] = None
     points: float
     grade: str
     rubric_total: float
@@ -211,6 +224,8 @@ SCORE_COLUMNS: Final = (
     "lead_id",
     "as_of",
     "probability",
+    "probability_low",
+    "probability_high",
     "points",
     "grade",
     "rubric_total",
@@ -251,6 +266,10 @@ def _effects(score: LeadScore) -> str:
     return "; ".join(one(m) for m in score.missing)
 
 
+def _floats(values: Sequence[float | None]) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
 def score_table(scores: Sequence[LeadScore]) -> pd.DataFrame:
     """One row per score, `SCORE_COLUMNS`, typed (also when there are none);
     factors and missing elements as `label (±change)` lists joined by "; "."""
@@ -259,6 +278,8 @@ def score_table(scores: Sequence[LeadScore]) -> pd.DataFrame:
             "lead_id": [s.lead_id for s in scores],
             "as_of": pd.to_datetime([s.as_of for s in scores]).astype("datetime64[us]"),
             "probability": np.array([s.probability for s in scores], dtype=np.float64),
+            "probability_low": _floats([s.probability_low for s in scores]),
+            "probability_high": _floats([s.probability_high for s in scores]),
             "points": np.array([s.points for s in scores], dtype=np.float64),
             "grade": [s.grade for s in scores],
             "rubric_total": np.array(

@@ -216,6 +216,8 @@ def _scores(
     predicted = scored.predictions
     p_all = predicted["probability"].to_numpy(dtype=np.float64)
     p_now, p_if = p_all[:n], p_all[n:]
+    lows = _optional(predicted["probability_low"].to_numpy(dtype=np.float64)[:n])
+    highs = _optional(predicted["probability_high"].to_numpy(dtype=np.float64)[:n])
     effects = bundle.meta.get("element_effects") or {}
     with stage("explanations"):
         missing = rank_missing(
@@ -277,6 +279,8 @@ def _scores(
                 lead_id=lead_ids[i],
                 as_of=moments[i],
                 probability=float(p_now[i]),
+                probability_low=lows[i],
+                probability_high=highs[i],
                 points=points_100[i],
                 grade=grades[i],
                 rubric_total=float(result.total),
@@ -295,6 +299,11 @@ def _scores(
             )
         )
     return out
+
+
+def _optional(values: np.ndarray) -> list[float | None]:
+    """Floats, None where NaN (a bundle without an interval)."""
+    return [None if np.isnan(v) else float(v) for v in values]
 
 
 def _breakdown(

@@ -73,6 +73,7 @@ def run_evaluation(
         X,
         rubric=bundle.rubric,
         predictors={"model": bundle.estimator, "rubric_total": bundle.rubric_model},
+        interval=bundle.interval,
     )
     predictions = {"model": "p_model", "rubric_total": "p_rubric_total"}
     # The bundle keeps no other baseline; the training win rate is the one any
