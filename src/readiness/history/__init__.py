@@ -33,6 +33,12 @@ workflows, CLI or API; they call it.
 
 from __future__ import annotations
 
+from readiness.history.changes import (
+    Change,
+    ElementChange,
+    history_changes,
+    what_changed,
+)
 from readiness.history.schema import POINT_COLUMNS
 from readiness.history.store import (
     PREVIOUS_COLUMNS,
@@ -47,10 +53,14 @@ from readiness.history.store import (
 __all__ = [
     "POINT_COLUMNS",
     "PREVIOUS_COLUMNS",
+    "Change",
+    "ElementChange",
     "HistoryError",
     "HistoryStore",
     "RunKind",
     "head_revision",
+    "history_changes",
     "open_store",
     "previous_points",
+    "what_changed",
 ]
