@@ -11,6 +11,7 @@ line. Heavy imports happen inside the commands so `readiness --help` stays fast.
     recalibrate.py  recalibrate
     timing.py       timing
     batch.py        score-batch
+    history.py      history
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import click
 
-from readiness.cli import batch, data, model, recalibrate, rubric, timing
+from readiness.cli import batch, data, history, model, recalibrate, rubric, timing
 from readiness.errors import ReadinessError
 from readiness.version import __version__
 
@@ -52,5 +53,6 @@ for command in (
     data.import_command,
     timing.timing_command,
     batch.score_batch_command,
+    history.history_command,
 ):
     main.add_command(command)

@@ -84,6 +84,12 @@ from readiness.cli.options import (
     help="Spark master for --engine spark (default: READINESS_SPARK_MASTER, "
     "else local[*]), e.g. spark://host:7077 or yarn.",
 )
+@click.option(
+    "--no-history",
+    is_flag=True,
+    help="Do not append this run to the score history (READINESS_HISTORY_URL; "
+    "docs/history.md).",
+)
 @json_option("Print the summary as JSON.")
 def score_batch_command(
     data_dir: Path,
@@ -101,6 +107,7 @@ def score_batch_command(
     resume: bool,
     engine: str,
     spark_master: str | None,
+    no_history: bool,
     as_json: bool,
 ) -> None:
     """Score every lead of DATA_DIR (the nightly backlog) into a ranked file."""
@@ -132,6 +139,7 @@ def score_batch_command(
             progress=progress,
             engine=engine,
             spark_master=spark_master,
+            history=not no_history,
         )
     for warning in run.warnings:
         say(warning)
@@ -146,6 +154,11 @@ def score_batch_command(
         f"scores: {result.out}   rejects: {result.rejects}   "
         f"summary: {result.summary_path}"
     )
+    if history := result.summary.get("history"):
+        click.echo(
+            f"history: {history['rows']} rows appended to {history['url']} "
+            f"(run {history['run_id']})"
+        )
 
 
 def _moment(as_of: str | None) -> datetime | None:

@@ -39,7 +39,7 @@ from readiness.history.changes import (
     history_changes,
     what_changed,
 )
-from readiness.history.schema import POINT_COLUMNS
+from readiness.history.schema import POINT_COLUMNS, model_version_of
 from readiness.history.store import (
     PREVIOUS_COLUMNS,
     HistoryError,
@@ -60,6 +60,7 @@ __all__ = [
     "RunKind",
     "head_revision",
     "history_changes",
+    "model_version_of",
     "open_store",
     "previous_points",
     "what_changed",

@@ -10,11 +10,13 @@ are JSON text, so a new event kind needs no migration.
 
 from __future__ import annotations
 
-from typing import Final
+import hashlib
+from collections.abc import Mapping
+from typing import Any, Final
 
 import sqlalchemy as sa
 
-__all__ = ["POINT_COLUMNS", "metadata", "points", "runs"]
+__all__ = ["POINT_COLUMNS", "metadata", "model_version_of", "points", "runs"]
 
 metadata = sa.MetaData()
 
@@ -62,3 +64,14 @@ points = sa.Table(
 POINT_COLUMNS: Final[tuple[str, ...]] = tuple(
     c.name for c in points.columns if c.name != "run_seq"
 )
+
+
+def model_version_of(meta: Mapping[str, Any]) -> str:
+    """The model version a point records: the registry's version ("v3"), else a
+    short id of the bundle (when and on what it was trained), so a retrained
+    bundle served from a directory still shows as a model change."""
+    version = meta.get("registered_version")
+    if version not in (None, ""):
+        return f"v{version}"
+    key = "|".join(str(meta.get(k) or "") for k in ("trained_at", "data_fingerprint"))
+    return "bundle-" + hashlib.sha256(key.encode()).hexdigest()[:8]

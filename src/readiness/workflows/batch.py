@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -13,6 +14,7 @@ from readiness.batch.run import BatchOptions, BatchResult, run_batch
 from readiness.model.bundle import Bundle
 from readiness.scoring.timing_model import TimingModel
 from readiness.settings import Settings, available_cores, get_settings
+from readiness.workflows.history import append_batch
 from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.served import load_served
 
@@ -41,6 +43,7 @@ def run_score_batch(
     progress: Callable[[int, int], object] | None = None,
     engine: str = "local",
     spark_master: str | None = None,
+    history: bool = True,
 ) -> ScoreBatchRun:
     """Score every lead of DATA_DIR into `out` with the bundle in `model_dir`
     (default: the settings' model directory) or registered at `model_uri`.
@@ -50,6 +53,10 @@ def run_score_batch(
 
     `engine="spark"` scores on Spark (`readiness.batch.spark`) at `spark_master`
     (default: the settings', `local[*]`): same rows, no resume.
+
+    With `history` (and READINESS_HISTORY_URL not `off`) the scored rows are
+    appended to the score history once the output is written; the summary's
+    `history` says where and how many.
     """
     if engine not in ENGINES:
         raise BatchError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
@@ -59,6 +66,7 @@ def run_score_batch(
             "engine only: a Spark run keeps no parts; run again without --resume"
         )
     settings = settings or get_settings()
+    now = datetime.now()
     options = options or BatchOptions()
     model_dir = model_dir or settings.model_dir
     served = load_served(
@@ -86,20 +94,25 @@ def run_score_batch(
             timing=served.timing,
             progress=progress,
         )
-        return ScoreBatchRun(result=result, options=options, warnings=warnings)
-    with data_memo_cache(data_dir, settings, warnings.append):
-        result = run_batch(
-            data_dir,
-            out,
-            bundle=served.bundle,
-            options=options,
-            resume=resume,
-            drafts=drafts,
-            fs_capacity=fs_capacity,
-            as_of_is_now=as_of_is_now,
-            progress=progress,
-            timing=served.timing,
-            workers=settings.workers or available_cores(),
+    else:
+        with data_memo_cache(data_dir, settings, warnings.append):
+            result = run_batch(
+                data_dir,
+                out,
+                bundle=served.bundle,
+                options=options,
+                resume=resume,
+                drafts=drafts,
+                fs_capacity=fs_capacity,
+                as_of_is_now=as_of_is_now,
+                progress=progress,
+                timing=served.timing,
+                workers=settings.workers or available_cores(),
+            )
+    url = settings.resolved_history_url(data_dir) if history else None
+    if url is not None:
+        append_batch(
+            result, data_dir=data_dir, meta=served.bundle.meta, url=url, started_at=now
         )
     return ScoreBatchRun(result=result, options=options, warnings=warnings)
 
