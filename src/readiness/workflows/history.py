@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,20 +20,24 @@ from typing import Any, Final
 import pandas as pd
 
 from readiness.batch.run import BatchResult
+from readiness.clock import TIMEZONE
 from readiness.data.write import atomic_write_bytes
+from readiness.fields import ELEMENT_KEYS
 from readiness.history import (
     POINT_COLUMNS,
     Change,
     HistoryError,
+    HistoryStore,
     history_changes,
     model_version_of,
     open_store,
 )
-from readiness.scoring.results import LeadScore
 from readiness.settings import Settings, get_settings
 
 __all__ = [
     "LeadHistory",
+    "absent_sqlite",
+    "api_point",
     "append_api_score",
     "append_batch",
     "data_fingerprint",
@@ -119,37 +123,67 @@ def append_batch(
     return entry
 
 
+def api_point(
+    answer: Mapping[str, Any], events: Sequence[tuple[datetime, str]]
+) -> dict[str, Any]:
+    """One /v1/score answer (`LeadScore.to_dict()`, with `timing` when asked) as a
+    history point: event counts from the request's events up to as_of, memo
+    elements from the answer's missing elements (explained answers only: the
+    elements not missing are filled), factor contributions summed per group."""
+    as_of = pd.Timestamp(answer["as_of"])
+    if as_of.tzinfo is not None:
+        as_of = as_of.tz_convert(TIMEZONE).tz_localize(None)
+    counts: dict[str, int] = {}
+    last: pd.Timestamp | None = None
+    for when, kind in events:
+        at = pd.Timestamp(when)
+        if at.tzinfo is not None:
+            at = at.tz_convert(TIMEZONE).tz_localize(None)
+        if at <= as_of:
+            counts[kind] = counts.get(kind, 0) + 1
+            last = at if last is None or at > last else last
+    factors: dict[str, float] = {}
+    for f in (*answer.get("positive", ()), *answer.get("negative", ())):
+        factors[f["group"]] = factors.get(f["group"], 0.0) + float(f["contribution"])
+    elements: dict[str, str] | None = None
+    if answer.get("positive") or answer.get("negative") or answer.get("missing"):
+        elements = {k: "filled" for k in ELEMENT_KEYS}
+        elements |= {m["element"]: m["status"] for m in answer.get("missing", ())}
+    timing = answer.get("timing") or {}
+    return {
+        "lead_id": str(answer["lead_id"]),
+        "as_of": as_of,
+        "probability": float(answer["probability"]),
+        "probability_low": answer.get("probability_low"),
+        "probability_high": answer.get("probability_high"),
+        "points": answer.get("points"),
+        "grade": answer.get("grade"),
+        "rubric_total": answer.get("rubric_total"),
+        "gate_passed": answer.get("gate_passed"),
+        "status": timing.get("state") or "api",
+        "timing_action": timing.get("action"),
+        "event_counts": counts,
+        "last_event_at": last,
+        "memo_elements": elements,
+        "factors": factors or None,
+    }
+
+
 def append_api_score(
-    score: LeadScore,
+    store: HistoryStore,
+    answer: Mapping[str, Any],
     *,
+    events: Sequence[tuple[datetime, str]],
     meta: Mapping[str, Any],
-    url: str,
-    timing_action: str | None = None,
 ) -> str:
     """Append one API answer as a run of kind `api`; returns its run id."""
-    groups: dict[str, float] = {}
-    for f in (*score.positive, *score.negative):
-        groups[f.group] = groups.get(f.group, 0.0) + f.contribution
-    row = {
-        "lead_id": score.lead_id,
-        "as_of": pd.Timestamp(score.as_of).tz_localize(None)
-        if pd.Timestamp(score.as_of).tzinfo
-        else pd.Timestamp(score.as_of),
-        "probability": score.probability,
-        "probability_low": getattr(score, "probability_low", None),
-        "probability_high": getattr(score, "probability_high", None),
-        "points": score.points,
-        "grade": score.grade,
-        "rubric_total": score.rubric_total,
-        "gate_passed": score.gate_passed,
-        "status": "api",
-        "timing_action": timing_action,
-        "factors": groups or None,
-    }
-    with open_store(url) as store:
-        return store.append_run(
-            pd.DataFrame([row]), kind="api", model_version=model_version_of(meta)
-        )
+    point = api_point(answer, events)
+    return store.append_run(
+        pd.DataFrame([point]),
+        kind="api",
+        model_version=model_version_of(meta),
+        as_of=point["as_of"].to_pydatetime(),
+    )
 
 
 @dataclass(frozen=True)
@@ -177,8 +211,10 @@ def lead_history(
     url: str | None = None,
     data_dir: Path | None = None,
     settings: Settings | None = None,
+    create: bool = True,
 ) -> LeadHistory:
-    """The history of one lead from `url` (default: the settings' store)."""
+    """The history of one lead from `url` (default: the settings' store);
+    `create=False`: a SQLite file not made yet is an empty history."""
     settings = settings or get_settings()
     url = url or settings.resolved_history_url(data_dir)
     if url is None:
@@ -186,7 +222,21 @@ def lead_history(
             "履歴は無効です（READINESS_HISTORY_URL=off） / the history is off "
             "(READINESS_HISTORY_URL=off): set it to a URL, or give --url"
         )
+    if not create and absent_sqlite(url):
+        return LeadHistory(str(lead_id), url, _no_points(), [])
     with open_store(url) as store:
         points = store.lead_history(lead_id)
         where = store.where
     return LeadHistory(str(lead_id), where, points, history_changes(points))
+
+
+def absent_sqlite(url: str) -> bool:
+    """A SQLite file that does not exist yet (reading must not create it)."""
+    if not url.startswith("sqlite"):
+        return False
+    database = url.split("///", 1)[-1] if "///" in url else ""
+    return bool(database) and database != ":memory:" and not Path(database).exists()
+
+
+def _no_points() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*POINT_COLUMNS, "run_seq", "run_id", "kind"])
