@@ -40,7 +40,7 @@ def history_command(
     from readiness.errors import ReadinessError
     from readiness.workflows.history import lead_history
 
-    found = lead_history(lead_id, url=url, data_dir=data_dir)
+    found = lead_history(lead_id, url=url, data_dir=data_dir, create=False)
     if as_json:
         click.echo(json.dumps(found.to_dict(), ensure_ascii=False, default=str))
         return
