@@ -127,6 +127,8 @@ def _engine(url: str) -> sa.Engine:
             # WAL: readers (the API, `readiness history`) never wait for a batch.
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # A nightly append touches index pages all over the lead index.
+            cursor.execute("PRAGMA cache_size=-262144")  # 256 MB
             cursor.close()
 
     return engine
@@ -254,32 +256,42 @@ class HistoryStore:
             table = _point_table(rows)
             if model_version is not None:  # a point's model is its run's, unless told
                 table["model_version"] = [
-                    v or model_version for v in table["model_version"].tolist()
+                    v or model_version
+                    for v in table.get("model_version", [None] * len(rows))
                 ]
             self._insert(conn, table, int(seq))
         return run_id
 
-    def _insert(self, conn: sa.Connection, table: pd.DataFrame, seq: int) -> None:
-        names = ["run_seq", *table.columns]
+    def _insert(
+        self, conn: sa.Connection, table: dict[str, list[Any]], seq: int
+    ) -> None:
+        names = ["run_seq", *table]
+        n = len(table["lead_id"])
+        columns = [[seq] * n, *table.values()]
         if conn.dialect.name == "sqlite":
             # The DBAPI's executemany on tuples: ~3x SQLAlchemy's per-row dicts.
-            for c in _TIME_COLUMNS:
-                table[c] = _sqlite_times(table[c])
             sql = (
                 f"INSERT INTO points ({', '.join(names)}) "
                 f"VALUES ({', '.join('?' * len(names))})"
             )
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            for start in range(0, len(table), _CHUNK):
-                part = table.iloc[start : start + _CHUNK]
-                cursor.executemany(sql, _tuples(part, seq))
+            for start in range(0, n, _CHUNK):
+                part = [c[start : start + _CHUNK] for c in columns]
+                cursor.executemany(sql, zip(*part, strict=True))
             cursor.close()
             return
-        for start in range(0, len(table), _CHUNK):
-            part = table.iloc[start : start + _CHUNK]
+        for name in _TIME_COLUMNS:  # other dialects take datetimes
+            if name in table:
+                at = names.index(name)
+                columns[at] = [
+                    None if t is None else datetime.strptime(t, _SQLITE_TIME)
+                    for t in columns[at]
+                ]
+        for start in range(0, n, _CHUNK):
+            part = [c[start : start + _CHUNK] for c in columns]
             conn.execute(
                 points.insert(),
-                [dict(zip(names, t, strict=True)) for t in _tuples(part, seq)],
+                [dict(zip(names, t, strict=True)) for t in zip(*part, strict=True)],
             )
 
     # --- reading -------------------------------------------------------------------
@@ -395,50 +407,64 @@ def _json(value: object) -> str | None:
     raise HistoryError(f"history column value {value!r}: give a dict or JSON text")
 
 
-def _point_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """`rows` as the store's columns in order, Python values, NULL where absent."""
-    n = len(rows)
-    out: dict[str, Any] = {}
+_NUMBERS: Final = (
+    "probability",
+    "probability_low",
+    "probability_high",
+    "points",
+    "rubric_total",
+)
+
+
+def _point_table(rows: pd.DataFrame) -> dict[str, list[Any]]:
+    """`rows` as the store's columns (those given), Python values, None for NULL.
+
+    Column-wise numpy, not row-wise Python: this is most of an append's time.
+    """
+    out: dict[str, list[Any]] = {}
     for name in POINT_COLUMNS:
         if name not in rows:
-            out[name] = [None] * n
-        elif name in _JSON_COLUMNS:
-            out[name] = [_json(v) for v in rows[name].tolist()]
+            continue
+        values = rows[name]
+        if name in _JSON_COLUMNS and not _all_text(values):
+            out[name] = [_json(v) for v in values.tolist()]
         elif name in _TIME_COLUMNS:
-            out[name] = pd.to_datetime(rows[name]).astype("datetime64[us]")
-        elif name in (
-            "probability",
-            "probability_low",
-            "probability_high",
-            "points",
-            "rubric_total",
-        ):
-            values = pd.to_numeric(rows[name], errors="coerce").to_numpy(np.float64)
-            out[name] = [None if math.isnan(v) else v for v in values.tolist()]
+            out[name] = _times(values)
+        elif name in _NUMBERS:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(np.float64)
+            column = numbers.astype(object)
+            column[np.isnan(numbers)] = None
+            out[name] = column.tolist()
         elif name == "gate_passed":
-            out[name] = [None if pd.isna(v) else bool(v) for v in rows[name].tolist()]
+            flags = values.to_numpy(dtype=object)
+            missing = pd.isna(flags)
+            column = flags.astype(bool).astype(object)
+            column[missing] = None
+            out[name] = column.tolist()
         else:
-            out[name] = [_text(v) for v in rows[name].astype(object).tolist()]
-    out["lead_id"] = [str(v) for v in rows["lead_id"].tolist()]
-    return pd.DataFrame(out, columns=list(POINT_COLUMNS))
+            text = values.to_numpy(dtype=object)
+            missing = pd.isna(text)
+            column = text.astype(str).astype(object)
+            column[missing | (column == "")] = None
+            out[name] = column.tolist()
+    out["lead_id"] = rows["lead_id"].astype(str).tolist()
+    return out
 
 
-def _sqlite_times(values: pd.Series) -> list[str | None]:
-    if values.dtype == object:
-        values = pd.to_datetime(values)
-    text = values.dt.strftime(_SQLITE_TIME)
-    return [None if pd.isna(t) else t for t in text.tolist()]
+def _all_text(values: pd.Series) -> bool:
+    """Already JSON text (a batch output's column), or empty."""
+    sample = values.dropna()
+    return bool(len(sample) == 0 or isinstance(sample.iloc[0], str))
 
 
-def _tuples(part: pd.DataFrame, seq: int) -> list[tuple[Any, ...]]:
-    columns = []
-    for name in part.columns:
-        values = part[name]
-        if values.dtype.kind == "M":
-            columns.append([None if pd.isna(t) else t.to_pydatetime() for t in values])
-        else:
-            columns.append(values.tolist())
-    return list(zip([seq] * len(part), *columns, strict=True))
+def _times(values: pd.Series) -> list[Any]:
+    """Times as SQLAlchemy's SQLite text; each distinct time formatted once."""
+    stamps = pd.to_datetime(values)
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_localize(None)
+    codes, uniques = pd.factorize(stamps.astype("datetime64[us]"))
+    texts = np.array([*pd.DatetimeIndex(uniques).strftime(_SQLITE_TIME), None])
+    return texts.astype(object)[codes].tolist()  # code -1 (NaT) takes the last: None
 
 
 def _decoded(frame: pd.DataFrame) -> pd.DataFrame:
