@@ -1,4 +1,4 @@
-"""The history benchmark runs as users run it: a subprocess, a tiny size, one JSON line."""
+"""The history benchmark as users run it: a subprocess, a tiny size, one JSON line."""
 
 from __future__ import annotations
 
