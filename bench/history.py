@@ -91,10 +91,10 @@ def batch_seconds_per_lead(work: Path, n: int, seed: int) -> dict[str, Any]:
         timed[k] = time.perf_counter() - t
         say(f"batch of {n * k:,} leads: {timed[k]:.2f} s")
     marginal = timed[2] - timed[1]
-    # At a small n the run's fixed costs and noise can swamp the marginal time:
-    # then the average (which counts fixed costs, flattering the ratio) is used
-    # and the line says so.
-    method = "marginal" if marginal > 0.2 * timed[1] else "average"
+    # At a tiny n noise can make the marginal time vanish: then the average
+    # (which counts the run's fixed costs, flattering the ratio) is used and the
+    # line says so.
+    method = "marginal" if marginal > 0 else "average"
     per_lead = marginal / n if method == "marginal" else timed[2] / (2 * n)
     return {"n": n, "t1": timed[1], "t2": timed[2], "per_lead": per_lead,
             "method": method}  # fmt: skip
