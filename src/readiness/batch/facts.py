@@ -22,6 +22,7 @@ from readiness.rubric.config import Rubric
 __all__ = ["FACT_COLUMNS", "lead_facts"]
 
 FACT_COLUMNS: Final = ("event_counts", "last_event_at", "memo_elements")
+_COMPACT: Final = (",", ":")  # a million rows a night: no spaces
 
 
 def lead_facts(dataset: Dataset, points: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
@@ -37,7 +38,9 @@ def lead_facts(dataset: Dataset, points: pd.DataFrame, rubric: Rubric) -> pd.Dat
     for read in reads:
         key = id(read.result)
         if key not in texts:
-            texts[key] = json.dumps(dict(read.result.element_status), sort_keys=True)
+            texts[key] = json.dumps(
+                dict(read.result.element_status), separators=_COMPACT
+            )
         elements.append(texts[key])
     return pd.DataFrame(
         {"event_counts": counts, "last_event_at": last, "memo_elements": elements},
@@ -70,7 +73,7 @@ def _events(
         for (p, kind), c in zip(sized.index.tolist(), sized.tolist(), strict=True):
             grouped.setdefault(int(p), {})[str(kind)] = int(c)
         for p, by_kind in grouped.items():
-            counts[p] = json.dumps(by_kind, sort_keys=True)
+            counts[p] = json.dumps(by_kind, separators=_COMPACT)
         latest = pd.Series(ts).groupby(pos).max()
         last.iloc[latest.index.to_numpy()] = latest.to_numpy()
     return counts, last

@@ -253,6 +253,9 @@ class HistoryStore:
                     runs.update().where(runs.c.run_seq == seq).values(**record)
                 )
                 conn.execute(points.delete().where(points.c.run_seq == seq))
+            if not rows["lead_id"].is_monotonic_increasing:
+                # In lead order the index (lead_id, run_seq) is written page by page.
+                rows = rows.sort_values("lead_id", kind="stable")
             table = _point_table(rows)
             if model_version is not None:  # a point's model is its run's, unless told
                 table["model_version"] = [
@@ -403,7 +406,7 @@ def _json(value: object) -> str | None:
     if isinstance(value, str):
         return value or None
     if isinstance(value, Mapping):
-        return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
+        return json.dumps(dict(value), ensure_ascii=False, separators=(",", ":"))
     raise HistoryError(f"history column value {value!r}: give a dict or JSON text")
 
 
