@@ -385,8 +385,26 @@ def _previous(
         )
         .join(runs, runs.c.run_seq == points.c.run_seq)
     )
-    rows = conn.execute(query).all()
-    return pd.DataFrame(rows, columns=list(PREVIOUS_COLUMNS))
+    if conn.dialect.name != "sqlite":
+        rows = conn.execute(query).all()
+        return pd.DataFrame(rows, columns=list(PREVIOUS_COLUMNS))
+    # SQLite: the driver's rows, times parsed column-wise. SQLAlchemy's per-row
+    # result processing took 28 of 39 s for a million leads.
+    compiled = query.compile(
+        dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = [compiled.params[k] for k in compiled.positiontup or ()]
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows = cursor.execute(str(compiled), params).fetchall()
+    finally:
+        cursor.close()
+    frame = pd.DataFrame(rows, columns=list(PREVIOUS_COLUMNS))
+    frame["as_of"] = pd.to_datetime(frame["as_of"], format=_SQLITE_TIME)
+    frame["gate_passed"] = [
+        None if v is None else bool(v) for v in frame["gate_passed"]
+    ]
+    return frame
 
 
 def _previous_empty() -> pd.DataFrame:
