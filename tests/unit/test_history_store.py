@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from alembic import command
 
 from readiness.errors import ReadinessError
-from readiness.history import HistoryError, head_revision, open_store, previous_points
+from readiness.history import (
+    HistoryError,
+    head_revision,
+    history_changes,
+    open_store,
+    previous_points,
+)
 from readiness.history.schema import metadata
 from readiness.history.store import _alembic_config
 
@@ -144,3 +150,16 @@ def test_the_event_counts_and_memo_elements_come_back_as_dicts(
     assert got["event_counts"] == {"web_visit": 3, "seminar_attendance": 1}
     assert got["memo_elements"] == {"budget": "filled"}
     assert got["factors"] == {}
+
+
+def test_a_model_change_between_runs_is_told_apart_in_the_lead_history(
+    tmp_path: Path,
+) -> None:
+    same = {"web_visit": 2}
+    with open_store(f"sqlite:///{tmp_path}/h.sqlite") as store:
+        store.append_run(_rows([0.2], event_counts=same), model_version="v1")
+        store.append_run(_rows([0.3], event_counts=same), model_version="v2")
+        (change,) = history_changes(store.lead_history("L0"))
+    assert change.model_changed and not change.data_changed
+    assert (change.model_before, change.model_after) == ("v1", "v2")
+    assert change.reasons[1][1].startswith("model changed from v1 to v2")
