@@ -29,10 +29,10 @@ from fastapi_offline import FastAPIOffline
 from api import errors
 from api.access_log import AccessLog, install_access_log_scrubbing
 from api.gate import FairGate
-from api.routes import docs, health, leads, model, page, score, timing
+from api.routes import docs, health, history, leads, model, page, score, timing
 from api.routes.docs import DOCS_ASSETS
 from api.security import SizeLimitMiddleware, document_keys
-from api.state import DataHolder, ModelHolder
+from api.state import DataHolder, HistoryHolder, ModelHolder
 from readiness.settings import Settings, get_settings
 from readiness.version import __version__
 
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.model = ModelHolder(settings)
     app.state.data = DataHolder(settings.data_dir)
+    app.state.history = HistoryHolder(settings)
     # Scoring is CPU-bound Python: threads beyond the slots only fight over the GIL
     # (measured: 8 concurrent requests scored fewer per second than 1). Requests
     # wait here, in arrival order, instead.
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         model.admin,
         page.router,
         leads.router,
+        history.router,
         docs.router,
     ):
         app.include_router(router)

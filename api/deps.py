@@ -1,5 +1,6 @@
 """The routes' dependencies: settings, the served model, the timing model, the
-compute gate and the page's lead data, each as an `Annotated` type.
+compute gate, the page's lead data and the score history, each as an
+`Annotated` type.
 
 They read what `create_app` put on `app.state` once (settings are computed once
 per app); a route never touches the raw request.
@@ -13,7 +14,13 @@ from fastapi import Depends, HTTPException, Request
 
 from api.errors import error_detail
 from api.gate import FairGate
-from api.state import TRAIN_HINT_EN, TRAIN_HINT_JA, DataHolder, ModelHolder
+from api.state import (
+    TRAIN_HINT_EN,
+    TRAIN_HINT_JA,
+    DataHolder,
+    HistoryHolder,
+    ModelHolder,
+)
 from readiness.scoring.timing_model import TimingModel
 from readiness.settings import Settings
 from readiness.workflows.served import ServedModel
@@ -39,7 +46,13 @@ def lead_data(request: Request) -> DataHolder:
     return holder
 
 
+def history_holder(request: Request) -> HistoryHolder:
+    holder: HistoryHolder = request.app.state.history
+    return holder
+
+
 AppSettings = Annotated[Settings, Depends(app_settings)]
+History = Annotated[HistoryHolder, Depends(history_holder)]
 Holder = Annotated[ModelHolder, Depends(model_holder)]
 Compute = Annotated[FairGate, Depends(compute_gate)]
 Data = Annotated[DataHolder, Depends(lead_data)]

@@ -1,4 +1,5 @@
-"""What the app holds between requests: the served model and the page's lead data.
+"""What the app holds between requests: the served model, the page's lead data
+and the score history store.
 
 Scoring reads one reference to an immutable `ServedModel`; a reload builds a new
 one and replaces the reference only when loading succeeded, so requests in flight
@@ -18,8 +19,10 @@ from api.errors import error_detail
 from readiness.data.contract import Dataset
 from readiness.data.findings import ContractError
 from readiness.data.load import load_dataset
+from readiness.history import HistoryStore, open_store
 from readiness.model.bundle import BundleError
 from readiness.settings import Settings
+from readiness.workflows.history import absent_sqlite
 from readiness.workflows.served import ServedModel, load_configured
 
 log = logging.getLogger("api")
@@ -141,3 +144,28 @@ def lead_statuses(dataset: Dataset) -> list[LeadStatus]:
             )
         )
     return rows
+
+
+class HistoryHolder:
+    """The score history store, opened once on first use (READINESS_HISTORY_URL).
+
+    Reading never creates a SQLite file that is not there yet; the first
+    appended score (READINESS_HISTORY_API=1) does.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.url = settings.resolved_history_url()
+        self.append = settings.history_api and self.url is not None
+        self._store: HistoryStore | None = None
+        self._lock = threading.Lock()
+
+    def store(self, *, create: bool) -> HistoryStore | None:
+        """The open store; None when the history is off, or absent and not `create`."""
+        if self.url is None:
+            return None
+        with self._lock:
+            if self._store is None:
+                if not create and absent_sqlite(self.url):
+                    return None
+                self._store = open_store(self.url)
+            return self._store

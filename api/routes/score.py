@@ -7,12 +7,16 @@ import time
 from typing import Any
 
 from fastapi import HTTPException
+from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import Compute, Model
+from api.deps import Compute, History, Model
 from api.routes import BODY_ERRORS, v1_router
 from api.schemas import BatchIn, BatchOut, ScoreIn, ScoreOut
 from api.service import problem_items, score_batch, score_one, timing_one
+from api.state import HistoryHolder
+from readiness.errors import ReadinessError
 from readiness.scoring.score import ScoringInputError
+from readiness.workflows.history import append_api_score
 from readiness.workflows.served import ServedModel
 
 log = logging.getLogger("api")
@@ -21,7 +25,7 @@ router = v1_router(503, *BODY_ERRORS)
 
 
 @router.post("/score", tags=["score"])
-def score(body: ScoreIn, model: Model, compute: Compute) -> ScoreOut:
+def score(body: ScoreIn, model: Model, compute: Compute, history: History) -> ScoreOut:
     """Win probability of one hand-off, why, and what to collect before the toss-up
     (with `timing: true`, also when to toss up)."""
     started = time.perf_counter()
@@ -35,12 +39,31 @@ def score(body: ScoreIn, model: Model, compute: Compute) -> ScoreOut:
             "score lead=%s: 422 (%d problems)", body.lead.lead_id, len(exc.problems)
         )
         raise HTTPException(status_code=422, detail=problem_items(exc)) from None
+    if history.append:
+        _keep(result, body, model, history)
     log.info(
         "score lead=%s: %.1f ms",
         body.lead.lead_id,
         (time.perf_counter() - started) * 1000,
     )
     return ScoreOut.model_validate(result)
+
+
+def _keep(
+    result: dict[str, Any], body: ScoreIn, model: ServedModel, history: HistoryHolder
+) -> None:
+    """Append the answer to the score history (READINESS_HISTORY_API=1); a store
+    that fails costs a warning, never the score."""
+    try:
+        store = history.store(create=True)
+        if store is not None:
+            events = [(e.timestamp, str(e.type)) for e in body.events]
+            append_api_score(store, result, events=events, meta=model.bundle.meta)
+    except (ReadinessError, SQLAlchemyError) as exc:
+        log.warning(
+            "score lead=%s: not kept in the history: %s", body.lead.lead_id, exc
+        )
+        result["warnings"].append(f"not kept in the score history: {exc}")
 
 
 def _add_timing(result: dict[str, Any], body: ScoreIn, model: ServedModel) -> None:

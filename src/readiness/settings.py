@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # SQLite file beside the data (DATA_DIR/.readiness/memo_cache.sqlite); "off",
     # memory only; else this file.
     memo_cache: str = ""
+    # The score history (readiness.history): any SQLAlchemy URL; empty, a SQLite
+    # file beside the data (DATA_DIR/.readiness/history.sqlite); "off", none.
+    history_url: str = ""
+    # API: append each /v1/score answer to the history (opt-in; batch runs always do).
+    history_api: bool = False
     # Days without activity after which a lead is dormant (recycled to marketing);
     # empty: what the timing model learned from the history.
     dormant_days: float | None = Field(None, ge=1)
@@ -77,6 +82,20 @@ class Settings(BaseSettings):
         if override or self.tracking_uri or self.mlflow_tracking_uri:
             return override or self.tracking_uri or self.mlflow_tracking_uri
         return f"sqlite:///{(Path(self.project_dir) / 'mlflow.db').resolve()}"
+
+    def resolved_history_url(self, data_dir: Path | None = None) -> str | None:
+        """The history store's URL: READINESS_HISTORY_URL, else a SQLite file in
+        `data_dir/.readiness/` (default: `data_dir` of the settings); None: off.
+
+        Beside the data, like the memo cache: the history is of these leads.
+        """
+        url = self.history_url.strip()
+        if url.lower() == "off":
+            return None
+        if url:
+            return url
+        where = Path(data_dir if data_dir is not None else self.data_dir)
+        return f"sqlite:///{(where / '.readiness' / 'history.sqlite').resolve()}"
 
     @property
     def artifact_dir(self) -> Path:

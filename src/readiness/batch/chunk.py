@@ -26,6 +26,7 @@ from readiness.batch.backlog import (
     clean_ids,
     validate_chunk,
 )
+from readiness.batch.facts import FACT_COLUMNS, lead_facts
 from readiness.batch.summary import drift_references, population_of
 from readiness.data.contract import Dataset
 from readiness.features.build import build_features
@@ -147,8 +148,13 @@ def score_chunk(
         if timing is not None:
             with stage("timing advice"):
                 scored = _with_timing(scored, dataset, points, bundle, timing)
+        with stage("history facts"):
+            facts = lead_facts(dataset, points, bundle.rubric)
+            scored = pd.concat([scored, facts.set_axis(scored.index)], axis=1)
         with stage("drift sample"):
             counts = _drift_counts(dataset, points, bundle, drift_step)
+    if not len(points):
+        scored = scored.assign(**{c: pd.Series(dtype=object) for c in FACT_COLUMNS})
     return ChunkResult(scored, rejects, len(frames["leads"]), n_closed, counts)
 
 

@@ -12,6 +12,7 @@ line. Heavy imports happen inside the commands so `readiness --help` stays fast.
     timing.py       timing
     batch.py        score-batch, export-scores
     alerts.py       alerts deliver
+    history.py      history
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from typing import Any
 
 import click
 
-from readiness.cli import alerts, batch, data, model, recalibrate, rubric, timing
+from readiness.cli import (
+    alerts,
+    batch,
+    data,
+    history,
+    model,
+    recalibrate,
+    rubric,
+    timing,
+)
 from readiness.errors import ReadinessError
 from readiness.version import __version__
 
@@ -55,5 +65,6 @@ for command in (
     batch.score_batch_command,
     batch.export_scores_command,
     alerts.alerts_group,
+    history.history_command,
 ):
     main.add_command(command)

@@ -91,6 +91,12 @@ from readiness.cli.options import (
     help="Alert rules YAML evaluated at the end (default: READINESS_ALERTS); "
     "docs/alerts.md.",
 )
+@click.option(
+    "--no-history",
+    is_flag=True,
+    help="Do not append this run to the score history (READINESS_HISTORY_URL; "
+    "docs/history.md).",
+)
 @json_option("Print the summary as JSON.")
 def score_batch_command(
     data_dir: Path,
@@ -109,6 +115,7 @@ def score_batch_command(
     engine: str,
     spark_master: str | None,
     alerts: Path | None,
+    no_history: bool,
     as_json: bool,
 ) -> None:
     """Score every lead of DATA_DIR (the nightly backlog) into a ranked file."""
@@ -141,6 +148,7 @@ def score_batch_command(
             engine=engine,
             spark_master=spark_master,
             alerts=alerts,
+            history=not no_history,
         )
     for warning in run.warnings:
         say(warning)
@@ -159,6 +167,11 @@ def score_batch_command(
         f"scores: {result.out}   rejects: {result.rejects}   "
         f"summary: {result.summary_path}"
     )
+    if history := result.summary.get("history"):
+        click.echo(
+            f"history: {history['rows']} rows appended to {history['url']} "
+            f"(run {history['run_id']})"
+        )
 
 
 def _moment(as_of: str | None) -> datetime | None:

@@ -24,6 +24,7 @@ __all__ = [
     "behaviour_info",
     "behaviour_of_codes",
     "event_codes",
+    "event_kind_info",
 ]
 
 DAY_US: Final = 86_400 * 1_000_000
@@ -289,6 +290,11 @@ def behaviour_info(name: str) -> tuple[str, str, str] | None:
         days = int(span[:-1])
         return group, f"直近{days}日の{noun}数", f"{plural} in the last {days} days"
     return None
+
+
+def event_kind_info(kind: str) -> tuple[str, str, str, str] | None:
+    """(group, ja noun, en plural, en singular) of an event type, or None."""
+    return _CHANNELS.get(kind)
 
 
 @dataclass(frozen=True)

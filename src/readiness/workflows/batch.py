@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -17,6 +18,7 @@ from readiness.batch.backlog import BatchError
 from readiness.batch.export import CRMS, ExportResult, export_scores
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
 from readiness.data.write import atomic_write_bytes
+from readiness.history.store import open_store, previous_points
 from readiness.model.bundle import Bundle
 from readiness.scoring.timing_model import TimingModel
 from readiness.settings import Settings, available_cores, get_settings
@@ -26,6 +28,7 @@ from readiness.workflows.alerts import (
     outbox_path,
     run_alerts,
 )
+from readiness.workflows.history import append_batch
 from readiness.workflows.memo_cache import data_memo_cache
 from readiness.workflows.served import load_served
 
@@ -56,6 +59,7 @@ def run_score_batch(
     spark_master: str | None = None,
     alerts: Path | None = None,
     previous: pd.DataFrame | None = None,
+    history: bool = True,
 ) -> ScoreBatchRun:
     """Score every lead of DATA_DIR into `out` with the bundle in `model_dir`
     (default: the settings' model directory) or registered at `model_uri`.
@@ -68,9 +72,14 @@ def run_score_batch(
 
     With alert rules (`alerts`, else the settings' READINESS_ALERTS) the rules are
     checked before any scoring and evaluated at the end against `previous` (each
-    lead's previous point; None: no lead has one, so only `gate_fails` can fire);
+    lead's previous point; default: its latest point before this run in the score
+    history; without history no lead has one, so only `gate_fails` can fire);
     the summary gains an `alerts` block. An unreachable destination never fails
     the batch: its alerts wait in the outbox.
+
+    With `history` (and READINESS_HISTORY_URL not `off`) the scored rows are
+    appended to the score history once the output is written; the summary's
+    `history` says where and how many.
     """
     if engine not in ENGINES:
         raise BatchError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
@@ -80,6 +89,7 @@ def run_score_batch(
             "engine only: a Spark run keeps no parts; run again without --resume"
         )
     settings = settings or get_settings()
+    now = datetime.now()
     options = options or BatchOptions()
     rules_path = alerts or settings.alerts
     rules = load_alert_rules(rules_path) if rules_path else None
@@ -124,6 +134,16 @@ def run_score_batch(
             progress=progress,
             timing=served.timing,
         )
+    url = settings.resolved_history_url(data_dir) if history else None
+    if url is not None:
+        entry = append_batch(
+            result, data_dir=data_dir, meta=served.bundle.meta, url=url, started_at=now
+        )
+        if rules is not None and previous is None:
+            # each lead's point before this run: what "crosses", "drop" and
+            # "turning at risk" compare with
+            with open_store(url) as store:
+                previous = previous_points(store, None, entry["run_id"])
     if rules is not None:
         _with_alerts(result, rules, previous)
     return ScoreBatchRun(result=result, options=options, warnings=warnings)

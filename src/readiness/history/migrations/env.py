@@ -1,0 +1,10 @@
+"""Alembic's environment for the history store: the store passes its connection."""
+
+from __future__ import annotations
+
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
