@@ -167,6 +167,47 @@ def test_changes_since_an_earlier_batch_output_fire_where_the_points_moved(
     assert run.result.summary["alerts"]["fired"] == len(fired)
 
 
+def test_the_nightly_command_compares_with_the_history_of_the_night_before(
+    home: Path, tmp_path: Path
+) -> None:
+    """Two `score-batch` runs as a user types them: the second one's alerts come
+    from each lead's point in the score history, with no previous file given."""
+    shutil.copytree(home / "data", tmp_path / "data",
+                    ignore=shutil.ignore_patterns(".readiness"))  # fmt: skip
+    shutil.copytree(home / "model", tmp_path / "model")
+    last = pd.read_parquet(tmp_path / "data" / "events.parquet")["timestamp"].max()
+    before = last - pd.Timedelta(days=14)
+    _readiness(tmp_path, "score-batch", "data", "--model", "model", "--out",
+               "before.parquet", "--timing", "--as-of", before.isoformat())  # fmt: skip
+    (tmp_path / "rules.yaml").write_text(
+        "destination: {file: nightly.jsonl}\n"
+        "rules:\n"
+        "  - {name: drop, kind: drop, points: 2}\n"
+        "  - {name: risk, kind: at_risk}\n",
+        encoding="utf-8",
+    )
+    out = _readiness(tmp_path, "score-batch", "data", "--model", "model", "--out",
+                     "now.parquet", "--timing", "--alerts", "rules.yaml")  # fmt: skip
+    assert "alerts" in out
+    fired = [
+        json.loads(x) for x in (tmp_path / "nightly.jsonl").read_text().splitlines()
+    ]
+    old = pd.read_parquet(tmp_path / "before.parquet")
+    now = pd.read_parquet(tmp_path / "now.parquet")
+    both = now.merge(old, on="lead_id", suffixes=("", "_before"))
+    drops = both[(both["probability_before"] - both["probability"]) * 100 >= 2]
+    risk = both[(both["timing_action"] == "at_risk")
+                & (both["timing_action_before"] != "at_risk")]  # fmt: skip
+    by_rule = {r: {x["lead_id"] for x in fired if x["rule"] == r} for r in
+               ("drop", "risk")}  # fmt: skip
+    assert by_rule["drop"] == set(drops["lead_id"])
+    assert by_rule["risk"] == set(risk["lead_id"])
+    assert all(by_rule.values()), by_rule
+    summary = json.loads((tmp_path / "now.parquet.summary.json").read_text())
+    assert summary["alerts"]["previous_points"] == len(old)
+    assert summary["history"]["rows"] == len(now)
+
+
 def test_a_bad_rules_file_stops_the_batch_before_scoring_with_one_error(
     home: Path,
 ) -> None:
