@@ -109,6 +109,9 @@ def _summary(table: pd.DataFrame) -> dict[str, Any]:
         out["coverage_truth"] = round(float(row["coverage_truth"]), 4)
         seg = table["coverage_truth"].iloc[1:]
         out["worst_segment_coverage"] = round(float(seg.min()), 4)
+        out["segments_truth_mean_inside"] = round(
+            float(table["truth_mean_inside"].iloc[1:].mean()), 3
+        )
     return out
 
 
@@ -200,7 +203,10 @@ def _judge(result: Any, truth: pd.DataFrame | None, seed: int) -> dict[str, Any]
             entry[method] = {
                 "width": round(float(r["mean_width"]), 4),
                 **(
-                    {"coverage": round(float(r["coverage_truth"]), 4)}
+                    {
+                        "coverage": round(float(r["coverage_truth"]), 4),
+                        "truth_mean_inside": bool(r["truth_mean_inside"]),
+                    }
                     if "coverage_truth" in t
                     else {"rate_inside": bool(r["rate_inside"])}
                 ),
@@ -237,6 +243,12 @@ def _print(name: str, out: dict[str, Any]) -> None:
             f"{s['segment']:<24}{s['training_toss_ups']:>7}{s['test_toss_ups']:>6}  "
             + "".join(cells)
         )
+    for m, v in out["methods"].items():
+        if "coverage_truth" in v:
+            _say(
+                f"{m}: truth covered {v['coverage_truth']:.0%}, segments whose mean "
+                f"truth lies in the mean interval {v['segments_truth_mean_inside']:.0%}"
+            )
     thin = out["thin"]
     parts = [
         f"{k} n={v['training_toss_ups']} width {v['mean_width']:.3f}"

@@ -167,9 +167,11 @@ def interval_coverage(frame: pd.DataFrame) -> pd.DataFrame:
 
     `frame` needs won, p_model, p_model_low, p_model_high, segment; with p_true
     (a simulated world's truth) `coverage_truth` is the share of toss-ups whose
-    true win probability lies in [low, high]. Without truth an interval for a
-    probability cannot be checked on one 0/1 outcome, so the check is on the
-    segment: its observed win rate against its mean low and high
+    true win probability lies in [low, high], and `truth_mean_inside` whether the
+    segment's mean true probability (the win chance of leads like these, what a
+    Venn-ABERS interval speaks of) lies in its mean low and high. Without truth
+    an interval for a probability cannot be checked on one 0/1 outcome, so the
+    check is on the segment: its observed win rate against its mean low and high
     (`rate_inside`), beside the mean probability. Empty without interval columns.
     """
     need = ("won", "p_model", "p_model_low", "p_model_high", "segment")
@@ -202,5 +204,10 @@ def interval_coverage(frame: pd.DataFrame) -> pd.DataFrame:
             row["coverage_truth"] = (
                 float(inside[known].mean()) if known.any() else float("nan")
             )
+            # what the interval claims: the win chance of leads like these (the
+            # segment's mean TRUE probability) within its mean low and high
+            mean_truth = float(truth[known].mean()) if known.any() else float("nan")
+            row["mean_truth"] = mean_truth
+            row["truth_mean_inside"] = bool(low <= mean_truth <= high)
         rows.append(row)
     return pd.DataFrame(rows)
