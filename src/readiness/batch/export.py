@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.batch.backlog import BatchError
+from readiness.batch.parts import read_table
 from readiness.clock import TOKYO
 from readiness.data.write import atomic_write_bytes
 from readiness.fields import ELEMENT_KEYS, element
@@ -206,9 +207,7 @@ def _read_scores(path: Path) -> pd.DataFrame:
             "`readiness score-batch DATA_DIR --out FILE` first and pass that FILE"
         )
     try:
-        if path.suffix.lower() == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype={"lead_id": str}, keep_default_na=False)
+        return read_table(path)
     except (OSError, ValueError) as exc:
         raise BatchError(
             f"{path}: スコアファイルを読めません / cannot read the scores file "

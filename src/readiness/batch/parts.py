@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -25,6 +25,7 @@ __all__ = [
     "bundle_key",
     "load_manifest",
     "read_part",
+    "read_table",
     "resumed_as_of",
     "save_manifest",
     "write_part",
@@ -113,3 +114,25 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     else:
         data = parquet_bytes(frame, path=path, table=path.stem)
     atomic_write_bytes(path, data)
+
+
+def read_table(path: Path, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """A batch output as `write_table` wrote it (`.parquet` or `.csv`): lead ids as
+    text, times as times; `columns` keeps those of them the file has."""
+    wanted = None if columns is None else list(columns)
+    if path.suffix.lower() == ".parquet":
+        if wanted is not None:
+            names = set(pq.read_schema(path).names)
+            wanted = [c for c in wanted if c in names]
+        return pd.read_parquet(path, columns=wanted)
+    frame = pd.read_csv(
+        path,
+        usecols=None if wanted is None else (lambda c: c in wanted),
+        dtype={"lead_id": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    for name in ("as_of", "last_event_at"):
+        if name in frame:
+            frame[name] = pd.to_datetime(frame[name])
+    return frame

@@ -17,7 +17,6 @@ from readiness.alerts.rules import AlertRules
 
 __all__ = [
     "alerts_line",
-    "batch_frame",
     "batch_run_id",
     "deliver_outbox",
     "outbox_path",
@@ -35,18 +34,6 @@ def batch_run_id(summary: dict[str, Any]) -> str:
     """A batch's run id from its moment (the same for a rerun of the same batch)."""
     stamp = pd.Timestamp(summary["as_of"]).strftime("%Y%m%dT%H%M%S")
     return f"batch-{stamp}"
-
-
-def batch_frame(path: Path) -> pd.DataFrame:
-    """The ranked rows of a batch output (.parquet or .csv) for the evaluator."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(
-            path, dtype={"lead_id": str}, keep_default_na=False, na_values=[""]
-        )
-        frame["as_of"] = pd.to_datetime(frame["as_of"])
-        return frame
-    return pd.read_parquet(path)
 
 
 def run_alerts(

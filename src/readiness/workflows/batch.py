@@ -16,6 +16,7 @@ from readiness.alerts.rules import AlertRules
 from readiness.alerts.rules_file import load_alert_rules
 from readiness.batch.backlog import BatchError
 from readiness.batch.export import CRMS, ExportResult, export_scores
+from readiness.batch.parts import read_table
 from readiness.batch.run import BatchOptions, BatchResult, run_batch
 from readiness.data.write import atomic_write_bytes
 from readiness.history.store import open_store, previous_points
@@ -23,7 +24,6 @@ from readiness.model.bundle import Bundle
 from readiness.scoring.timing_model import TimingModel
 from readiness.settings import Settings, available_cores, get_settings
 from readiness.workflows.alerts import (
-    batch_frame,
     batch_run_id,
     outbox_path,
     run_alerts,
@@ -155,7 +155,7 @@ def _with_alerts(
     """The one place a batch fires its alerts; the summary file gains the block."""
     block = run_alerts(
         rules,
-        batch_frame(result.out),
+        read_table(result.out),
         previous,
         run_id=batch_run_id(result.summary),
         outbox=outbox_path(result.out),

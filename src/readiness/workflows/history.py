@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from readiness.batch.parts import read_table
 from readiness.batch.run import BatchResult
 from readiness.clock import TIMEZONE
 from readiness.data.write import atomic_write_bytes
@@ -71,20 +72,6 @@ def _batch_run_id(summary: Mapping[str, Any], fingerprint: str) -> str:
     return "batch-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _read_rows(path: Path) -> pd.DataFrame:
-    wanted = list(POINT_COLUMNS)
-    if path.suffix.lower() == ".parquet":
-        import pyarrow.parquet as pq
-
-        names = set(pq.read_schema(path).names)
-        return pd.read_parquet(path, columns=[c for c in wanted if c in names])
-    frame = pd.read_csv(path, usecols=lambda c: c in wanted, dtype={"lead_id": str})
-    for c in ("as_of", "last_event_at"):
-        if c in frame:
-            frame[c] = pd.to_datetime(frame[c])
-    return frame
-
-
 def append_batch(
     result: BatchResult,
     *,
@@ -97,7 +84,7 @@ def append_batch(
     run's summary with `history` (where, run id, rows) and the "history append"
     stage in its `seconds`. Returns the `history` entry."""
     started = time.perf_counter()
-    rows = _read_rows(result.out)
+    rows = read_table(result.out, POINT_COLUMNS)
     fingerprint = data_fingerprint(data_dir)
     run_id = _batch_run_id(result.summary, fingerprint)
     with open_store(url) as store:
